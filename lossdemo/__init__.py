@@ -1,0 +1,21 @@
+"""lossdemo: why the choice of loss decides how fast a neuron learns.
+
+Importable without Streamlit: the engine (training runs, the learning-speed map), the loss
+registry, and the chart builders used by the dashboard.
+"""
+
+from lossdemo.losses import LOSSES, NEURONS, Loss, get_loss
+from lossdemo.neuron import MAX_EPOCHS, simulate_sigmoid
+from lossdemo.softmax import MAX_CLASSES, simulate_softmax, start_logits
+
+__all__ = [
+    "LOSSES",
+    "MAX_CLASSES",
+    "MAX_EPOCHS",
+    "NEURONS",
+    "Loss",
+    "get_loss",
+    "simulate_sigmoid",
+    "simulate_softmax",
+    "start_logits",
+]

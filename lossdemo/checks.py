@@ -1,0 +1,53 @@
+"""Input checks shared by the engine: each raises ValueError naming the parameter,
+the value received and what is accepted."""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def number(name: str, value: object, low: float, high: float) -> float:
+    """A finite real number in [low, high]."""
+    ok = isinstance(value, Real) and not isinstance(value, bool)
+    if not ok or not math.isfinite(value) or not low <= value <= high:
+        raise ValueError(f"{name} must be a finite number in [{low:g}, {high:g}]; got {_shown(value)}")
+    return float(value)
+
+
+def positive(name: str, value: object, high: float) -> float:
+    """A finite real number in (0, high]."""
+    ok = isinstance(value, Real) and not isinstance(value, bool)
+    if not ok or not math.isfinite(value) or not 0 < value <= high:
+        raise ValueError(f"{name} must be a finite number in (0, {high:g}]; got {_shown(value)}")
+    return float(value)
+
+
+def integer(name: str, value: object, low: int, high: int) -> int:
+    """An integer (not a bool, not a float) in [low, high]."""
+    ok = isinstance(value, Integral) and not isinstance(value, bool)
+    if not ok or not low <= value <= high:
+        raise ValueError(f"{name} must be an integer from {low} to {high}; got {_shown(value)}")
+    return int(value)
+
+
+def array(name: str, value: object, shape: tuple[int | None, ...], bound: float) -> np.ndarray:
+    """A float array of the given shape (None: any length) with finite entries within ±bound."""
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be an array of numbers; got {_shown(value)}") from None
+    wanted = "×".join("n" if s is None else str(s) for s in shape)
+    if arr.ndim != len(shape) or any(s is not None and s != got for s, got in zip(shape, arr.shape)):
+        got = "×".join(map(str, arr.shape)) or "scalar"
+        raise ValueError(f"{name} must have shape {wanted}; got shape {got}")
+    if not np.all(np.isfinite(arr)) or np.any(np.abs(arr) > bound):
+        raise ValueError(f"{name} must hold finite numbers in [{-bound:g}, {bound:g}]; got {_shown(value)}")
+    return arr

@@ -1,0 +1,65 @@
+"""A training run of one sigmoid neuron on one example (x, y), under one loss.
+
+Each update moves (w, b) along (x, 1), so z = w·x + b evolves on its own:
+z ← z − η(1 + x²)·∂C/∂z. The loop follows that one number; every other column is computed
+afterwards over the whole run with numpy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from lossdemo import checks
+from lossdemo.activations import sigmoid, sigmoid_scalar
+from lossdemo.losses import Loss, get_loss
+
+MAX_EPOCHS = 100_000
+PARAM_BOUND = 1e6  # |w|, |b|
+INPUT_BOUND = 1e3  # |x|
+MAX_ETA = 1e3
+
+
+def z_trajectory(loss: Loss, z0: float, step: float, y: float, epochs: int) -> np.ndarray:
+    """z after 0 … epochs updates, with step = η(1 + x²)."""
+    zs = [z0]
+    append, delta, z = zs.append, loss.delta, z0
+    for _ in range(epochs):
+        a, sp = sigmoid_scalar(z)
+        z = z - step * delta(a, sp, y)
+        append(z)
+    return np.array(zs)
+
+
+def simulate_sigmoid(
+    loss: str, w: float, b: float, x: float, y: float, eta: float, epochs: int
+) -> pd.DataFrame:
+    """Full-batch gradient descent; row k is the state after k updates (epochs + 1 rows)."""
+    entry = get_loss("sigmoid", loss)
+    w = checks.number("w", w, -PARAM_BOUND, PARAM_BOUND)
+    b = checks.number("b", b, -PARAM_BOUND, PARAM_BOUND)
+    x = checks.number("x", x, -INPUT_BOUND, INPUT_BOUND)
+    y = checks.number("y", y, 0.0, 1.0)
+    eta = checks.positive("eta", eta, MAX_ETA)
+    epochs = checks.integer("epochs", epochs, 0, MAX_EPOCHS)
+
+    z = z_trajectory(entry, w * x + b, eta * (1.0 + x * x), y, epochs)
+    a, sp = sigmoid(z)
+    grad_z = entry.delta(a, sp, y)
+    grad_w = grad_z * x
+    w_path = np.cumsum(np.concatenate(([w], -eta * grad_w[:-1])))
+    b_path = np.cumsum(np.concatenate(([b], -eta * grad_z[:-1])))
+    return pd.DataFrame(
+        {
+            "epoch": np.arange(epochs + 1),
+            "w": w_path,
+            "b": b_path,
+            "z": z,
+            "a": a,
+            "cost": entry.cost(z, a, y),
+            "grad_z": grad_z,
+            "grad_w": grad_w,
+            "grad_b": grad_z,
+            "sigma_prime": sp,
+        }
+    )

@@ -1,0 +1,82 @@
+"""A training run of one softmax layer (K classes) on one example (x, target class y).
+
+As for the sigmoid neuron, each update moves z = W x + b by −η(‖x‖² + 1)·∂C/∂z, so the loop
+follows the K logits only and every column is computed afterwards with numpy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from lossdemo import checks
+from lossdemo.activations import softmax, softmax_scalar
+from lossdemo.losses import Loss, get_loss
+from lossdemo.neuron import INPUT_BOUND, MAX_EPOCHS, MAX_ETA, PARAM_BOUND
+
+MAX_CLASSES = 20
+MAX_INPUTS = 100
+
+
+def start_logits(classes: int, target: int, margin: float) -> list[float]:
+    """Logits where the strongest wrong class leads the target (logit 0) by `margin`.
+
+    One wrong class (the one after the target) sits at `margin`, the others at min(margin, 0).
+    """
+    classes = checks.integer("classes", classes, 2, MAX_CLASSES)
+    target = checks.integer("target", target, 0, classes - 1)
+    margin = checks.number("margin", margin, -PARAM_BOUND, PARAM_BOUND)
+    rival = (target + 1) % classes
+    return [0.0 if j == target else margin if j == rival else min(margin, 0.0) for j in range(classes)]
+
+
+def one_hot(classes: int, y: int) -> list[float]:
+    return [1.0 if j == y else 0.0 for j in range(classes)]
+
+
+def z_trajectory(loss: Loss, z0: list[float], step: float, y: int, epochs: int) -> np.ndarray:
+    """Logits after 0 … epochs updates, shape (epochs + 1, K), with step = η(‖x‖² + 1)."""
+    t = one_hot(len(z0), y)
+    zs = [z0]
+    append, delta, z = zs.append, loss.delta, z0
+    for _ in range(epochs):
+        d = delta(softmax_scalar(z), t)
+        z = [zj - step * dj for zj, dj in zip(z, d)]
+        append(z)
+    return np.array(zs)
+
+
+def simulate_softmax(loss: str, W, b, x, y: int, eta: float, epochs: int) -> pd.DataFrame:
+    """Full-batch gradient descent on a softmax layer; epochs + 1 rows, one per state."""
+    entry = get_loss("softmax", loss)
+    W = checks.array("W", W, (None, None), PARAM_BOUND)
+    classes, inputs = W.shape
+    checks.integer("number of classes (rows of W)", classes, 2, MAX_CLASSES)
+    checks.integer("number of inputs (columns of W)", inputs, 1, MAX_INPUTS)
+    b = checks.array("b", b, (classes,), PARAM_BOUND)
+    x = checks.array("x", x, (inputs,), INPUT_BOUND)
+    y = checks.integer("y", y, 0, classes - 1)
+    eta = checks.positive("eta", eta, MAX_ETA)
+    epochs = checks.integer("epochs", epochs, 0, MAX_EPOCHS)
+
+    stretch = float(x @ x) + 1.0
+    z = z_trajectory(entry, (W @ x + b).tolist(), eta * stretch, y, epochs)
+    a_cols = softmax(list(z.T))
+    grad = entry.delta(a_cols, one_hot(classes, y))
+    a = np.column_stack(a_cols)
+    grad_norm = np.sqrt(sum(g * g for g in grad) * stretch)
+    rivals = np.delete(z, y, axis=1).max(axis=1)
+    columns = {
+        "epoch": np.arange(epochs + 1),
+        "z_y": z[:, y],
+        "z_gap": z[:, y] - rivals,
+        "a_y": a[:, y],
+        "cost": entry.cost(z, a, y),
+        "grad_z_y": grad[y],
+        "grad_b_y": grad[y],
+        "grad_norm": grad_norm,
+        "sigma_prime": a[:, y] * (1.0 - a[:, y]),
+    }
+    columns |= {f"a_{j}": a[:, j] for j in range(classes)}
+    columns |= {f"z_{j}": z[:, j] for j in range(classes)}
+    return pd.DataFrame(columns)
