@@ -1,0 +1,215 @@
+"""The page's controls as URL parameters: names, ranges, defaults, help texts, and a parser that
+turns any query string into valid values plus plain-text notes on what it ignored or corrected.
+
+Nothing from a URL is echoed except a short, sanitised snippet (letters, digits, . + -)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from lossdemo.losses import LOSSES, NEURONS
+from lossdemo.scenario import DEFAULT, EPOCH_CHOICES, ETA_CHOICES, PRESETS
+
+MAX_VALUE_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    label: str
+    help: str
+    default: object
+    kind: str  # "float", "int", "choice", "multi" or "bool"
+    low: float = 0.0
+    high: float = 0.0
+    step: float = 0.0
+    options: tuple = ()
+
+
+PARAMS: dict[str, Param] = {
+    p.name: p
+    for p in (
+        Param(
+            "neuron",
+            "Neuron",
+            "A single sigmoid neuron, or a softmax layer over K classes.",
+            DEFAULT.neuron,
+            "choice",
+            options=NEURONS,
+        ),
+        Param(
+            "preset",
+            "Preset scenario",
+            "Load a ready-made start; every control stays adjustable.",
+            None,
+            "choice",
+            options=tuple(PRESETS),
+        ),
+        Param(
+            "losses",
+            "Losses to compare",
+            "Each selected loss trains its own copy of the same neuron.",
+            None,
+            "multi",
+        ),
+        Param(
+            "eta",
+            "Learning rate η",
+            "Step size of gradient descent, the same for every loss (fair).",
+            DEFAULT.eta,
+            "choice",
+            options=ETA_CHOICES,
+        ),
+        Param(
+            "epochs",
+            "Epochs",
+            "Number of gradient-descent updates on the single training example.",
+            DEFAULT.epochs,
+            "choice",
+            options=EPOCH_CHOICES,
+        ),
+        Param(
+            "w",
+            "Initial weight w",
+            "Starting weight. Large |w·x + b| saturates the sigmoid.",
+            DEFAULT.w,
+            "float",
+            -10.0,
+            10.0,
+            0.1,
+        ),
+        Param("b", "Initial bias b", "Starting bias.", DEFAULT.b, "float", -10.0, 10.0, 0.1),
+        Param(
+            "x",
+            "Input x",
+            "The training input. The step on z scales with 1 + x².",
+            DEFAULT.x,
+            "float",
+            -3.0,
+            3.0,
+            0.1,
+        ),
+        Param("y", "Target y", "The desired output, between 0 and 1.", DEFAULT.y, "float", 0.0, 1.0, 0.05),
+        Param("classes", "Classes K", "Number of softmax outputs.", DEFAULT.classes, "int", 2, 10, 1),
+        Param(
+            "target",
+            "Target class",
+            "The class the layer should predict (0 … K − 1).",
+            DEFAULT.target,
+            "int",
+            0,
+            9,
+            1,
+        ),
+        Param(
+            "margin",
+            "Start margin",
+            "How far the strongest wrong class's logit leads the target's "
+            "at the start. Larger = more confidently wrong.",
+            DEFAULT.margin,
+            "float",
+            -5.0,
+            10.0,
+            0.5,
+        ),
+        Param("log", "Log scale", "Show cost and gradient on a logarithmic axis.", False, "bool"),
+        Param(
+            "epoch",
+            "Epoch to inspect",
+            "The epoch whose numbers the explanation shows.",
+            0,
+            "int",
+            0,
+            EPOCH_CHOICES[-1],
+            1,
+        ),
+    )
+}
+
+
+def _snippet(raw: str) -> str:
+    cleaned = re.sub(r"[^A-Za-z0-9.+\-]", "", raw)[:12]
+    return f"“{cleaned}”" if cleaned else "that value"
+
+
+def _number(raw: str) -> float | None:
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _nearest(options: Sequence[float], value: float) -> float:
+    if min(options) > 0 < value:
+        return min(options, key=lambda o: abs(math.log(o) - math.log(value)))
+    return min(options, key=lambda o: abs(o - value))
+
+
+def parse_value(param: Param, raw: str) -> tuple[object, str | None]:
+    """(value, note): the value to use for one URL value, and why it differs, if it does."""
+    if len(raw) > MAX_VALUE_LENGTH:
+        return param.default, f"{param.name}: longer than {MAX_VALUE_LENGTH} characters; ignored"
+    if param.kind == "bool":
+        if raw.lower() in ("true", "false"):
+            return raw.lower() == "true", None
+        return param.default, f"{param.name}: {_snippet(raw)} is not true or false; ignored"
+    if param.kind == "choice" and isinstance(param.options[0], str):
+        if raw in param.options:
+            return raw, None
+        return (
+            param.default,
+            f"{param.name}: {_snippet(raw)} is not one of {', '.join(param.options)}; ignored",
+        )
+    number = _number(raw)
+    if number is None:
+        return param.default, f"{param.name}: {_snippet(raw)} is not a finite number; ignored"
+    if param.kind == "choice":
+        value = type(param.options[0])(_nearest(param.options, number))
+        note = None if value == number else f"{param.name}: {_snippet(raw)} is not offered; using {value:g}"
+        return value, note
+    low, high = param.low, param.high
+    value = min(max(number, low), high)
+    if param.kind == "int":
+        value = round(value)
+    else:
+        value = round(round((value - low) / param.step) * param.step + low, 10)
+    if value != number:
+        return (
+            value,
+            f"{param.name}: {_snippet(raw)} is outside {low:g} … {high:g} or off the grid; using {value:g}",
+        )
+    return value, None
+
+
+def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[dict[str, object], list[str]]:
+    """Values for the parameters present in `query` (every key → all its values), plus notes."""
+    values: dict[str, object] = {}
+    notes: list[str] = []
+    neuron_raw = query.get("neuron", [])
+    neuron = neuron_raw[-1] if neuron_raw and neuron_raw[-1] in NEURONS else DEFAULT.neuron
+    for key, raws in query.items():
+        param = PARAMS.get(key)
+        if param is None:
+            notes.append(f"{_snippet(key)}: not a parameter of this page; ignored")
+            continue
+        if param.kind == "multi":
+            chosen = [raw for raw in raws if raw in LOSSES[neuron]]
+            if len(chosen) < len(raws):
+                notes.append(
+                    f"losses: only {', '.join(LOSSES[neuron])} exist for a {neuron} neuron; ignored the rest"
+                )
+            if chosen:
+                values[key] = list(dict.fromkeys(chosen))
+            continue
+        if len(raws) != 1:
+            notes.append(f"{key}: given {len(raws)} times; used the last")
+        value, note = parse_value(param, raws[-1] if raws else "")
+        if note:
+            notes.append(note)
+        if value is not None:
+            values[key] = value
+    return values, notes
