@@ -56,6 +56,7 @@ def simulate_sigmoid(
             "b": b_path,
             "z": z,
             "a": a,
+            "error": np.abs(a - y),
             "cost": entry.cost(z, a, y),
             "grad_z": grad_z,
             "grad_w": grad_w,

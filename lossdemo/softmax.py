@@ -71,6 +71,7 @@ def simulate_softmax(loss: str, W, b, x, y: int, eta: float, epochs: int) -> pd.
         "z_y": z[:, y],
         "z_gap": z[:, y] - rivals,
         "a_y": a[:, y],
+        "error": 1.0 - a[:, y],
         "cost": entry.cost(z, a, y),
         "grad_z_y": grad[y],
         "grad_b_y": grad[y],

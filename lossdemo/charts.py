@@ -1,0 +1,185 @@
+"""Altair chart builders: pure functions from tidy frames to charts; no Streamlit here.
+
+Every loss keeps one colour (Okabe–Ito, colour-blind safe) and one dash pattern in every chart,
+assigned by its position in the loss registry, so adding a loss needs no change here.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from lossdemo.losses import LOSSES
+
+PALETTE = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+DASHES = ((8, 4), (1, 0), (2, 3), (10, 3, 2, 3), (4, 4), (6, 2))
+MAX_POINTS = 2000
+PANEL_WIDTH = 400
+PANEL_HEIGHT = 210
+
+
+@dataclass(frozen=True)
+class Panel:
+    title: str
+    axis: str
+    fields: tuple[tuple[str, str], ...]  # (column, series label)
+    log_able: bool = False
+
+
+PANELS = {
+    "sigmoid": (
+        Panel("Cost C: flat means slow learning", "cost C", (("cost", "C"),), log_able=True),
+        Panel(
+            "Gradient size: the step each epoch",
+            "|gradient|",
+            (("grad_w", "|∂C/∂w|"), ("grad_b", "|∂C/∂b|")),
+            log_able=True,
+        ),
+        Panel("σ′(z): the factor quadratic cost multiplies in", "σ′(z)", (("sigma_prime", "σ′(z)"),)),
+        Panel("Output a and the target y", "output a", (("a", "a"),)),
+    ),
+    "softmax": (
+        Panel("Cost C: flat means slow learning", "cost C", (("cost", "C"),), log_able=True),
+        Panel(
+            "Gradient size: the step each epoch",
+            "|gradient|",
+            (("grad_b_y", "|∂C/∂b_y|"), ("grad_norm", "‖∇C‖")),
+            log_able=True,
+        ),
+        Panel(
+            "a_y(1 − a_y): the softmax slope quadratic cost multiplies in",
+            "a_y(1 − a_y)",
+            (("sigma_prime", "a_y(1 − a_y)"),),
+        ),
+        Panel("Probability of the target class a_y", "a_y", (("a_y", "a_y"),)),
+    ),
+}
+
+
+def loss_scale(neuron: str) -> tuple[alt.Scale, alt.Scale]:
+    """Colour and dash scales over the neuron's losses (display names), in registry order."""
+    names = [loss.name for loss in LOSSES[neuron].values()]
+    colour = alt.Scale(domain=names, range=list(PALETTE[: len(names)]))
+    dash = alt.Scale(domain=names, range=[list(d) for d in DASHES[: len(names)]])
+    return colour, dash
+
+
+def downsample(frame: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFrame:
+    """At most `max_points` evenly spread epochs per loss, always keeping the first and last."""
+    epochs = frame["epoch"].to_numpy()
+    last = int(epochs.max())
+    if last + 1 <= max_points:
+        return frame
+    keep = np.unique(np.linspace(0, last, max_points).round().astype(int))
+    return frame[np.isin(epochs, keep)]
+
+
+def long_form(runs: pd.DataFrame, neuron: str) -> pd.DataFrame:
+    """One row per loss, epoch and plotted quantity, with magnitudes for the gradients."""
+    names = {key: loss.name for key, loss in LOSSES[neuron].items()}
+    parts = []
+    for index, panel in enumerate(PANELS[neuron]):
+        for column, label in panel.fields:
+            part = runs[["loss", "epoch"]].copy()
+            part["loss"] = part["loss"].map(names)
+            part["panel"] = index
+            part["series"] = label
+            part["value"] = runs[column].abs() if panel.log_able and column != "cost" else runs[column]
+            part["signed"] = runs[column]
+            parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+DATASET = "runs"
+
+
+def epoch_chart(neuron: str, log_scale: bool) -> alt.VConcatChart:
+    """Cost, gradient, slope and output over epochs in a 2×2 grid with one hover rule shared by
+    all four panels. Data comes as named datasets (see `epoch_chart_spec`): the runs in the shape
+    of `long_form`, the inspected epoch and the target output."""
+    colour, dash = loss_scale(neuron)
+    hover = alt.selection_point(
+        name="hover", fields=["epoch"], nearest=True, on="pointerover", clear="pointerout", empty=False
+    )
+    x = alt.X("epoch:Q", title="epoch", scale=alt.Scale(nice=False))
+    panels = []
+    for index, panel in enumerate(PANELS[neuron]):
+        log = log_scale and panel.log_able
+        base = alt.Chart(title=panel.title).transform_filter(alt.datum.panel == index)
+        if log:
+            base = base.transform_filter(alt.datum.value > 0)
+        y = alt.Y("value:Q", title=panel.axis, scale=alt.Scale(type="log" if log else "linear"))
+        width = (
+            alt.StrokeWidth("series:N", scale=alt.Scale(range=[3, 1.5]), legend=alt.Legend(title="gradient"))
+            if len(panel.fields) > 1
+            else alt.value(3)
+        )
+        lines = base.mark_line().encode(
+            x=x,
+            y=y,
+            color=alt.Color("loss:N", scale=colour, legend=alt.Legend(title="loss", orient="top")),
+            strokeDash=alt.StrokeDash("loss:N", scale=dash, legend=None),
+            detail="series:N",
+            strokeWidth=width,
+        )
+        points = base.mark_point(size=70, filled=True).encode(
+            x=x,
+            y=y,
+            color=alt.Color("loss:N", scale=colour, legend=None),
+            opacity=alt.condition(hover, alt.value(1), alt.value(0)),
+            tooltip=[
+                alt.Tooltip("loss:N"),
+                alt.Tooltip("epoch:Q"),
+                alt.Tooltip("series:N", title="quantity"),
+                alt.Tooltip("signed:Q", title="value", format=".4g"),
+            ],
+        )
+        hover_rule = base.mark_rule(color="#555555").encode(x=x).transform_filter(hover)
+        layers = [
+            lines,
+            points,
+            hover_rule,
+            _rule("x", "inspected", colour="#222222", dash=[2, 2], title="inspected epoch"),
+        ]
+        if panel.fields[0][0] in ("a", "a_y"):
+            layers.append(_rule("y", "target", colour="#009E73", dash=[6, 3], title="target"))
+        panels.append(alt.layer(*layers).properties(width=PANEL_WIDTH, height=PANEL_HEIGHT))
+    grid = alt.vconcat(
+        alt.hconcat(panels[0], panels[1]), alt.hconcat(panels[2], panels[3]), data=alt.Data(name=DATASET)
+    )
+    with warnings.catch_warnings():
+        # Sharing one hover parameter across the panels is the point; Altair warns that it merged them.
+        warnings.filterwarnings("ignore", message="Automatically deduplicated selection parameter")
+        return grid.add_params(hover).resolve_scale(color="shared", strokeWidth="independent")
+
+
+def _rule(channel: str, dataset: str, *, colour: str, dash: list[int], title: str) -> alt.Chart:
+    """A reference rule at the value `at` of a one-row named dataset, vertical or horizontal."""
+    return (
+        alt.Chart(alt.Data(name=dataset))
+        .mark_rule(color=colour, strokeDash=dash, strokeWidth=2)
+        .encode(**{channel: "at:Q"}, tooltip=[alt.Tooltip("at:Q", title=title)])
+    )
+
+
+@lru_cache(maxsize=8)
+def _cached_spec(neuron: str, log_scale: bool) -> str:
+    return json.dumps(epoch_chart(neuron, log_scale).to_dict())
+
+
+def epoch_chart_spec(runs: pd.DataFrame, neuron: str, log_scale: bool, epoch: int, target: float) -> dict:
+    """The Vega-Lite spec of `epoch_chart` with its data attached. The chart is built once per
+    (neuron, scale): building it costs far more than the simulation, so only the data changes."""
+    spec = json.loads(_cached_spec(neuron, log_scale))
+    spec["datasets"] = {
+        DATASET: long_form(downsample(runs), neuron),
+        "inspected": pd.DataFrame({"at": [epoch]}),
+        "target": pd.DataFrame({"at": [target]}),
+    }
+    return spec
