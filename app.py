@@ -118,7 +118,7 @@ with st.sidebar:
     st.subheader("View")
     log_scale = control(st.toggle, "log", on_change="rerun")
 
-st.title("Why the loss decides how fast a neuron learns")
+st.header("Why the loss decides how fast a neuron learns", divider="blue")
 st.markdown(
     "The same neuron, the same start, the same learning rate: only the **loss** differs. "
     "Watch where **σ′(z)** is tiny: there the quadratic cost's gradient is tiny and its cost curve "
@@ -134,18 +134,16 @@ if not losses:
     st.stop()
 
 frame = cached_runs(scenario)
-for column, summary in zip(st.columns(len(losses)), summarize(frame, neuron)):
-    with column:
-        st.subheader(summary.name)
-        left, middle, right = st.columns(3)
-        left.metric("Final cost", f"{summary.final_cost:.4g}")
-        middle.metric(f"Final output {output_column(neuron)}", f"{summary.final_output:.4f}")
-        right.metric(
-            "Error halved at epoch",
-            "not within run" if summary.halved_at is None else f"{summary.halved_at:,}",
-            help=f"First epoch where |output − target| is at most half its starting value "
-            f"(within {epochs:,} epochs).",
-        )
+for summary in summarize(frame, neuron):
+    name, cost, output, halved = st.columns([1.3, 1, 1, 1.3], vertical_alignment="center")
+    name.subheader(summary.name)
+    cost.metric("Final cost", f"{summary.final_cost:.3g}")
+    output.metric(f"Final output {output_column(neuron)}", f"{summary.final_output:.3f}")
+    halved.metric(
+        "Error halved at epoch",
+        "not within run" if summary.halved_at is None else f"{summary.halved_at:,}",
+        help="First epoch where |output − target| is at most half its starting value.",
+    )
 
 st.vega_lite_chart(
     spec=epoch_chart_spec(frame, neuron, log_scale, 0, scenario.target_output()),

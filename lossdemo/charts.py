@@ -20,15 +20,16 @@ from lossdemo.losses import LOSSES
 PALETTE = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 DASHES = ((8, 4), (1, 0), (2, 3), (10, 3, 2, 3), (4, 4), (6, 2))
 MAX_POINTS = 2000
-PANEL_WIDTH = 400
-PANEL_HEIGHT = 210
+PANEL_WIDTH = 320
+PANEL_HEIGHT = 190
 
 
 @dataclass(frozen=True)
 class Panel:
     title: str
     axis: str
-    fields: tuple[tuple[str, str], ...]  # (column, series label)
+    fields: tuple[tuple[str, str], ...]  # (column, series label); a second one is drawn thinner
+    subtitle: str = ""
     log_able: bool = False
 
 
@@ -39,6 +40,7 @@ PANELS = {
             "Gradient size: the step each epoch",
             "|gradient|",
             (("grad_w", "|∂C/∂w|"), ("grad_b", "|∂C/∂b|")),
+            subtitle="thick: |∂C/∂w|, thin: |∂C/∂b|",
             log_able=True,
         ),
         Panel("σ′(z): the factor quadratic cost multiplies in", "σ′(z)", (("sigma_prime", "σ′(z)"),)),
@@ -50,6 +52,7 @@ PANELS = {
             "Gradient size: the step each epoch",
             "|gradient|",
             (("grad_b_y", "|∂C/∂b_y|"), ("grad_norm", "‖∇C‖")),
+            subtitle="thick: |∂C/∂b_y|, thin: the whole gradient's norm ‖∇C‖",
             log_able=True,
         ),
         Panel(
@@ -111,12 +114,16 @@ def epoch_chart(neuron: str, log_scale: bool) -> alt.VConcatChart:
     panels = []
     for index, panel in enumerate(PANELS[neuron]):
         log = log_scale and panel.log_able
-        base = alt.Chart(title=panel.title).transform_filter(alt.datum.panel == index)
+        base = alt.Chart(
+            title=alt.Title(panel.title, subtitle=panel.subtitle or alt.Undefined)
+        ).transform_filter(alt.datum.panel == index)
         if log:
             base = base.transform_filter(alt.datum.value > 0)
         y = alt.Y("value:Q", title=panel.axis, scale=alt.Scale(type="log" if log else "linear"))
         width = (
-            alt.StrokeWidth("series:N", scale=alt.Scale(range=[3, 1.5]), legend=alt.Legend(title="gradient"))
+            alt.StrokeWidth(
+                "series:N", scale=alt.Scale(range=[3, 1.5]), legend=alt.Legend(title=None, orient="top-right")
+            )
             if len(panel.fields) > 1
             else alt.value(3)
         )

@@ -72,16 +72,6 @@ _ENTRIES = (
         uses_slope=False,
     ),
     Loss(
-        key="log_likelihood",
-        neuron="softmax",
-        name="Log-likelihood",
-        cost_tex=r"C = -\ln a_y",
-        delta_tex=r"\frac{\partial C}{\partial z} = a - t",
-        cost=_log_likelihood_cost,
-        delta=lambda a, t: [aj - tj for aj, tj in zip(a, t)],
-        uses_slope=False,
-    ),
-    Loss(
         key="quadratic",
         neuron="softmax",
         name="Quadratic",
@@ -90,6 +80,16 @@ _ENTRIES = (
         cost=lambda z, a, y: 0.5 * ((a - _one_hot(a, y)) ** 2).sum(axis=1),
         delta=_softmax_quadratic_delta,
         uses_slope=True,
+    ),
+    Loss(
+        key="log_likelihood",
+        neuron="softmax",
+        name="Log-likelihood",
+        cost_tex=r"C = -\ln a_y",
+        delta_tex=r"\frac{\partial C}{\partial z} = a - t",
+        cost=_log_likelihood_cost,
+        delta=lambda a, t: [aj - tj for aj, tj in zip(a, t)],
+        uses_slope=False,
     ),
 )
 
@@ -100,9 +100,9 @@ LOSSES: dict[str, dict[str, Loss]] = {
 
 def get_loss(neuron: str, key: str) -> Loss:
     """The registry entry for `key` under `neuron`, or a ValueError saying what exists."""
-    if neuron not in LOSSES:
+    if not isinstance(neuron, str) or neuron not in LOSSES:
         raise ValueError(f"neuron must be one of {', '.join(NEURONS)}; got {neuron!r}")
-    if key not in LOSSES[neuron]:
+    if not isinstance(key, str) or key not in LOSSES[neuron]:
         accepted = ", ".join(LOSSES[neuron])
         raise ValueError(f"loss must be one of {accepted} for a {neuron} neuron; got {key!r}")
     return LOSSES[neuron][key]
