@@ -15,6 +15,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from lossdemo.activations import sigmoid
 from lossdemo.losses import LOSSES
 
 PALETTE = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
@@ -189,4 +190,100 @@ def epoch_chart_spec(runs: pd.DataFrame, neuron: str, log_scale: bool, epoch: in
         "inspected": pd.DataFrame({"at": [epoch]}),
         "target": pd.DataFrame({"at": [target]}),
     }
+    return spec
+
+
+PATH_POINTS = 400
+
+
+def sigma_path_chart(neuron: str, losses: tuple[str, ...]) -> alt.HConcatChart:
+    """σ(z) and σ′(z) with each loss's path of (z, a) over the epochs drawn on the curve, one panel
+    per loss; for softmax, a_y against its lead z_y − max_{j≠y} z_j on the two-class curve σ.
+    Data: named datasets `curve` (z, value, curve) and `path` (loss, epoch, z, a, marker)."""
+    names = [LOSSES[neuron][key].name for key in losses]
+    x_title = "z = w·x + b" if neuron == "sigmoid" else "target's lead z_y − max_{j≠y} z_j"
+    y_title = "output a" if neuron == "sigmoid" else "a_y"
+    x = alt.X("z:Q", title=x_title)
+    curves = (
+        alt.Chart(alt.Data(name="curve"))
+        .mark_line(color="#888888")
+        .encode(
+            x=x,
+            y=alt.Y("value:Q", title=y_title),
+            strokeDash=alt.StrokeDash(
+                "curve:N",
+                scale=alt.Scale(range=[[1, 0], [4, 3]]),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+        )
+    )
+    panels = []
+    for name in names:
+        path = alt.Chart(alt.Data(name="path"), title=name).transform_filter(alt.datum.loss == name)
+        trail = path.mark_circle(size=36, opacity=0.85).encode(
+            x=x,
+            y="a:Q",
+            color=alt.Color("epoch:Q", scale=alt.Scale(scheme="viridis"), legend=alt.Legend(title="epoch")),
+            tooltip=[
+                alt.Tooltip("epoch:Q"),
+                alt.Tooltip("z:Q", format=".4g"),
+                alt.Tooltip("a:Q", title=y_title, format=".4g"),
+            ],
+        )
+        marks = (
+            path.transform_filter(alt.datum.marker != "")
+            .mark_point(size=260, strokeWidth=3, filled=False)
+            .encode(
+                x=x,
+                y="a:Q",
+                shape=alt.Shape(
+                    "marker:N",
+                    scale=alt.Scale(domain=["start", "inspected epoch"], range=["circle", "diamond"]),
+                    legend=alt.Legend(title=None, orient="top"),
+                ),
+                color=alt.value("#222222"),
+            )
+        )
+        panels.append(alt.layer(curves, trail, marks).properties(width=PANEL_WIDTH, height=PANEL_HEIGHT + 40))
+    return alt.hconcat(*panels).resolve_scale(color="shared")
+
+
+@lru_cache(maxsize=16)
+def _cached_path_spec(neuron: str, losses: tuple[str, ...]) -> str:
+    return json.dumps(sigma_path_chart(neuron, losses).to_dict())
+
+
+def sigma_path_spec(runs: pd.DataFrame, neuron: str, epoch: int) -> dict:
+    """The spec of `sigma_path_chart` for these runs, with the inspected epoch marked."""
+    losses = tuple(dict.fromkeys(runs["loss"]))
+    z_col, a_col = ("z", "a") if neuron == "sigmoid" else ("z_gap", "a_y")
+    low = min(-8.0, float(runs[z_col].min()) - 0.5)
+    high = max(8.0, float(runs[z_col].max()) + 0.5)
+    z = np.linspace(low, high, 400)
+    a, slope = sigmoid(z)
+    curve_names = ("σ(z)", "σ′(z)") if neuron == "sigmoid" else ("two-class σ(lead)", "its slope σ′")
+    curve = pd.DataFrame({"z": np.concatenate([z, z]), "value": np.concatenate([a, slope])})
+    curve["curve"] = np.repeat(curve_names, len(z))
+    shown = downsample(runs, PATH_POINTS)
+    path = pd.DataFrame(
+        {
+            "loss": shown["loss"].map({k: v.name for k, v in LOSSES[neuron].items()}),
+            "epoch": shown["epoch"],
+            "z": shown[z_col],
+            "a": shown[a_col],
+            "marker": "",
+        }
+    )
+    picked = runs[runs["epoch"].isin([0, epoch])]
+    marks = pd.DataFrame(
+        {
+            "loss": picked["loss"].map({k: v.name for k, v in LOSSES[neuron].items()}),
+            "epoch": picked["epoch"],
+            "z": picked[z_col],
+            "a": picked[a_col],
+            "marker": np.where(picked["epoch"] == epoch, "inspected epoch", "start"),
+        }
+    )
+    spec = json.loads(_cached_path_spec(neuron, losses))
+    spec["datasets"] = {"curve": curve, "path": pd.concat([path, marks], ignore_index=True)}
     return spec

@@ -40,3 +40,180 @@ def summarize(runs: pd.DataFrame, neuron: str) -> list[LossSummary]:
             )
         )
     return summaries
+
+
+def _num(value: float) -> str:
+    """A number for LaTeX, 3 significant digits (scientific below 1e-3)."""
+    if value != 0 and abs(value) < 1e-3:
+        mantissa, exponent = f"{value:.2e}".split("e")
+        return rf"{mantissa}\times 10^{{{int(exponent)}}}"
+    return f"{value:.3g}"
+
+
+SMALL_SLOPE = 0.05  # a slope below this (max 0.25) is highlighted: it is what slows quadratic cost
+
+
+def _slope(value: float) -> str:
+    shown = _num(value)
+    return rf"\colorbox{{#FAD7C3}}{{$\mathbf{{{shown}}}$}}" if value < SMALL_SLOPE else shown
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    loss: str
+    name: str
+    latex: str  # symbolic form = factors with live values = result
+    gradient: float  # the gradient the line ends with (∂C/∂w, or ∂C/∂z_y for softmax)
+
+
+def chain_rule(row: pd.Series, neuron: str, loss: str, x: float, y: float) -> Breakdown:
+    """The gradient at one row of a run written as its chain-rule factors with their live values.
+
+    Sigmoid: ∂C/∂w with target output y. Softmax: ∂C/∂z_y (= ∂C/∂b_y) with y the target class."""
+    if neuron == "sigmoid":
+        a, slope, grad = row["a"], row["sigma_prime"], row["grad_w"]
+        head = r"\frac{\partial C}{\partial w}"
+        if LOSSES[neuron][loss].uses_slope:
+            symbols = r"(a - y)\,\sigma'(z)\,x"
+            values = rf"({_num(a - y)})\cdot{_slope(slope)}\cdot({_num(x)})"
+        else:
+            symbols = r"(a - y)\,x"
+            values = rf"({_num(a - y)})\cdot({_num(x)})"
+    else:
+        a_y, slope, grad = row["a_y"], row["sigma_prime"], row["grad_z_y"]
+        head = r"\frac{\partial C}{\partial z_y}"
+        if LOSSES[neuron][loss].uses_slope:
+            rivals = sum(row[f"a_{j}"] ** 2 for j in _classes(row) if j != y)
+            symbols = r"a_y(1 - a_y)\,(a_y - 1) - a_y \sum_{j \ne y} a_j^2"
+            values = rf"{_slope(slope)}\cdot({_num(a_y - 1)}) - ({_num(a_y)})({_num(rivals)})"
+        else:
+            symbols = r"a_y - 1"
+            values = rf"{_num(a_y)} - 1"
+    latex = rf"{head} = {symbols} = {values} = \mathbf{{{_num(grad)}}}"
+    return Breakdown(loss=loss, name=LOSSES[neuron][loss].name, latex=latex, gradient=float(grad))
+
+
+def _classes(row: pd.Series) -> list[int]:
+    return [int(name[2:]) for name in row.index if name.startswith("a_") and name[2:].isdigit()]
+
+
+def step_ratio(breakdowns: list[Breakdown]) -> str | None:
+    """How many times larger the biggest gradient is than the smallest, in words."""
+    if len(breakdowns) < 2:
+        return None
+    ordered = sorted(breakdowns, key=lambda b: abs(b.gradient))
+    small, large = ordered[0], ordered[-1]
+    if abs(large.gradient) == 0:
+        return "All gradients are zero here: no loss moves the neuron at this epoch."
+    if abs(small.gradient) == 0:
+        return f"{small.name}'s gradient is exactly zero here, so only {large.name} still learns."
+    ratio = abs(large.gradient) / abs(small.gradient)
+    if ratio < 1.5:
+        return f"The gradients are about the same size here ({ratio:.2g}×)."
+    return f"{large.name}'s step is {ratio:,.3g}× larger than {small.name}'s here."
+
+
+PLATEAU = 0.9  # "still stuck": the error is above this fraction of where it started
+SAME_SPEED = 1.5  # halving epochs within this factor count as "about the same speed"
+
+
+@dataclass(frozen=True)
+class Milestones:
+    """When one loss's run first brought the output error to 90 % and 50 % of its start."""
+
+    loss: str
+    name: str
+    uses_slope: bool
+    start_error: float
+    left_plateau: int | None
+    halved: int | None
+
+
+def milestones(runs: pd.DataFrame, neuron: str) -> list[Milestones]:
+    found = []
+    for loss, run in runs.groupby("loss", sort=False):
+        errors = run["error"].to_numpy()
+        entry = LOSSES[neuron][loss]
+        found.append(
+            Milestones(
+                loss=loss,
+                name=entry.name,
+                uses_slope=entry.uses_slope,
+                start_error=float(errors[0]),
+                left_plateau=first_epoch_within(errors, PLATEAU * errors[0]),
+                halved=first_epoch_within(errors, 0.5 * errors[0]),
+            )
+        )
+    return found
+
+
+def _start(runs: pd.DataFrame, neuron: str, scenario) -> str:
+    first = runs.iloc[0]
+    if neuron == "sigmoid":
+        return (
+            f"From w = {scenario.w:g}, b = {scenario.b:g} (output a = {first['a']:.3g}, "
+            f"target y = {scenario.y:g})"
+        )
+    lead = (
+        f"a wrong class leads the target by {scenario.margin:g}"
+        if scenario.margin >= 0
+        else f"the target leads every other class by {-scenario.margin:g}"
+    )
+    return f"From a start where {lead} (target probability a_y = {first['a_y']:.3g})"
+
+
+def _progress(m: Milestones, epochs: int) -> str:
+    halved = (
+        f"halved it at epoch {m.halved:,}"
+        if m.halved is not None
+        else f"did not halve it in {epochs:,} epochs"
+    )
+    if m.left_plateau is None:
+        return f"{m.name} kept the output error above {PLATEAU:.0%} of its start for all {epochs:,} epochs"
+    if m.left_plateau >= 10:
+        plateau = f"kept the output error above {PLATEAU:.0%} of its start until epoch {m.left_plateau:,}"
+        return f"{m.name} {plateau} and {halved}"
+    return f"{m.name} {halved.replace('it', 'the output error', 1)}"
+
+
+def findings(runs: pd.DataFrame, neuron: str, scenario) -> list[str]:
+    """Two to four sentences that are true of these runs, for the page and for screen readers."""
+    found = milestones(runs, neuron)
+    epochs = int(runs["epoch"].max())
+    if found[0].start_error == 0:
+        return [
+            "The neuron starts exactly at its target, so there is nothing to learn: every gradient is zero."
+        ]
+    sentences = [f"{_start(runs, neuron, scenario)}: " + "; ".join(_progress(m, epochs) for m in found) + "."]
+    if len(found) < 2:
+        return sentences
+    done = sorted((m for m in found if m.halved is not None), key=lambda m: m.halved)
+    stuck = [m for m in found if m.halved is None]
+    if not done:
+        sentences.append(
+            f"No loss halved the error within {epochs:,} epochs: try more epochs or a larger learning rate η."
+        )
+    elif stuck:
+        names = " and ".join(m.name for m in stuck)
+        sentences.append(
+            f"{done[0].name} halved the error by epoch {done[0].halved:,}; {names} never did in this run."
+        )
+    else:
+        fast, slow = done[0], done[-1]
+        ratio = slow.halved / max(fast.halved, 1)
+        if ratio < SAME_SPEED:
+            sentences.append("Both losses learn at about the same speed here.")
+        else:
+            sentences.append(
+                f"{slow.name} needed {ratio:.3g}× as many epochs as {fast.name} to halve the error."
+            )
+    slowest = stuck[0] if stuck else done[-1]
+    slope = runs["sigma_prime"].iloc[0]
+    slower = bool(stuck) or slowest.halved / max(done[0].halved, 1) >= SAME_SPEED
+    if slowest.uses_slope and slower and slope < SMALL_SLOPE:
+        symbol = "σ′(z)" if neuron == "sigmoid" else "a_y(1 − a_y)"
+        sentences.append(
+            f"Why: at the start {symbol} = {slope:.3g}, tiny next to its peak of 0.25, and the "
+            f"{slowest.name.lower()} cost's gradient is multiplied by it; the other loss's gradient is not."
+        )
+    return sentences
