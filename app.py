@@ -3,16 +3,20 @@
 The page only: sidebar controls, then the main area in screen order. Every number comes from
 the `lossdemo` package; runs and chart specs are cached here, at the page boundary."""
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from lossdemo import LOSSES, NEURONS
-from lossdemo.charts import epoch_chart_spec
-from lossdemo.explain import output_column, summarize
-from lossdemo.params import PARAMS, parse_query
-from lossdemo.scenario import PRESETS, Scenario, default_losses, preset_values, runs
+from lossdemo.charts import epoch_chart_spec, sigma_path_spec
+from lossdemo.explain import chain_rule, findings, output_column, step_ratio, summarize
+from lossdemo.gradcheck import AGREE, check_sigmoid, check_softmax
+from lossdemo.lesson import STEPS
+from lossdemo.params import PARAMS, parse_query, share_query
+from lossdemo.scenario import PRESETS, Scenario, default_losses, preset_values, runs, to_csv
 
 URL = "query-params"
-SCENARIO_KEYS = ("eta", "epochs", "w", "b", "x", "y", "classes", "target", "margin", "losses")
+SCENARIO_KEYS = ("neuron", "losses", "eta", "epochs", "w", "b", "x", "y", "classes", "target", "margin")
 
 st.set_page_config(page_title="lossdemo: why the loss decides how fast a neuron learns", layout="wide")
 
@@ -35,27 +39,36 @@ def read_url_once() -> None:
     st.session_state.url_notes = notes
 
 
-def apply_preset() -> None:
-    name = st.session_state.preset
+def load_preset(name: str | None) -> None:
     if name is not None:
         values = preset_values(name)
-        values["losses"] = list(values["losses"])
-        st.session_state.update({key: values[key] for key in ("neuron", *SCENARIO_KEYS)})
+        st.session_state.update({key: values[key] for key in SCENARIO_KEYS})
+        st.session_state.losses = list(values["losses"])
+        st.session_state.epoch = 0
+    st.session_state.url_notes = []
 
 
-def forget_preset() -> None:
+def changed() -> None:
+    """A control moved by hand: the scenario is no longer the preset, and old link notes go."""
     st.session_state.preset = None
+    st.session_state.url_notes = []
 
 
 def neuron_changed() -> None:
     st.session_state.losses = list(default_losses(st.session_state.neuron))
-    forget_preset()
+    changed()
+
+
+def clamp(key: str, high: int) -> None:
+    """Keep a stored value within a range that another control just narrowed."""
+    if st.session_state.get(key, 0) > high:
+        st.session_state[key] = high
 
 
 def control(widget, name: str, **kwargs):
-    """A sidebar widget for URL parameter `name`, labelled and bounded as the parameter says."""
+    """A widget for URL parameter `name`, labelled and bounded as the parameter says."""
     p = PARAMS[name]
-    kwargs.setdefault("on_change", forget_preset)
+    kwargs.setdefault("on_change", changed)
     if widget is st.slider:
         kwargs = {"min_value": p.low, "max_value": p.high, "step": p.step, "value": p.default} | kwargs
     elif widget is st.select_slider:
@@ -80,14 +93,14 @@ with st.sidebar:
     )
     st.selectbox(
         PARAMS["preset"].label,
-        [k for k, p in PRESETS.items() if p.scenario.neuron == neuron],
+        [key for key, preset in PRESETS.items() if preset.scenario.neuron == neuron],
         index=None,
-        format_func=lambda k: PRESETS[k].label,
+        format_func=lambda key: PRESETS[key].label,
         placeholder="Choose a ready-made start…",
         key="preset",
         help=PARAMS["preset"].help,
         bind=URL,
-        on_change=apply_preset,
+        on_change=lambda: load_preset(st.session_state.preset),
     )
     losses = control(
         st.pills,
@@ -95,23 +108,19 @@ with st.sidebar:
         options=list(LOSSES[neuron]),
         selection_mode="multi",
         default=list(LOSSES[neuron]),
-        format_func=lambda k: LOSSES[neuron][k].name,
+        format_func=lambda key: LOSSES[neuron][key].name,
     )
     eta = control(st.select_slider, "eta")
     epochs = control(st.select_slider, "epochs", format_func=lambda n: f"{n:,}")
+    st.subheader("Start")
     if neuron == "sigmoid":
-        st.subheader("Start")
-        w = control(st.slider, "w")
-        b = control(st.slider, "b")
-        x = control(st.slider, "x")
-        y = control(st.slider, "y")
+        w, b, x, y = (control(st.slider, name) for name in ("w", "b", "x", "y"))
         scenario = Scenario(neuron, tuple(losses), eta, epochs, w=w, b=b, x=x, y=y)
     else:
-        st.subheader("Start")
         classes = control(st.slider, "classes")
+        clamp("target", classes - 1)
         target = control(st.slider, "target", max_value=classes - 1)
-        x = control(st.slider, "x")
-        margin = control(st.slider, "margin")
+        x, margin = (control(st.slider, name) for name in ("x", "margin"))
         scenario = Scenario(
             neuron, tuple(losses), eta, epochs, x=x, classes=classes, target=target, margin=margin
         )
@@ -144,9 +153,77 @@ for summary in summarize(frame, neuron):
         "not within run" if summary.halved_at is None else f"{summary.halved_at:,}",
         help="First epoch where |output − target| is at most half its starting value.",
     )
+story = findings(frame, neuron, scenario)
+st.markdown("\n\n".join(story))
 
-st.vega_lite_chart(
-    spec=epoch_chart_spec(frame, neuron, log_scale, 0, scenario.target_output()),
-    alt="Four charts over the epochs, one line per loss: cost, gradient size, the activation's slope, "
-    "and the output against its target.",
+clamp("epoch", epochs)
+epoch = control(st.slider, "epoch", max_value=epochs, on_change="rerun")
+curves, closeup, lesson, share = st.tabs(
+    ["Over the epochs", "One epoch up close", "Lesson", "Share & download"]
 )
+
+with curves:
+    st.vega_lite_chart(
+        spec=epoch_chart_spec(frame, neuron, log_scale, epoch, scenario.target_output()),
+        alt="Four charts over the epochs, one line per loss: cost, gradient size, the activation's slope, "
+        "and the output against its target. " + " ".join(story),
+    )
+
+with closeup:
+    rows = {loss: frame[(frame["loss"] == loss) & (frame["epoch"] == epoch)].iloc[0] for loss in losses}
+    target_value = scenario.y if neuron == "sigmoid" else scenario.target
+    breakdowns = [chain_rule(row, neuron, loss, scenario.x, target_value) for loss, row in rows.items()]
+    st.markdown(f"**The gradient at epoch {epoch:,}, factor by factor** (highlighted: a slope below 0.05)")
+    for breakdown in breakdowns:
+        st.caption(breakdown.name)
+        st.latex(breakdown.latex)
+    ratio = step_ratio(breakdowns)
+    if ratio:
+        st.markdown(f"**{ratio}**")
+    chart, check = st.columns([3, 1])
+    with chart:
+        st.vega_lite_chart(
+            spec=sigma_path_spec(frame, neuron, epoch),
+            alt="The sigmoid curve with each loss's path over the epochs drawn on it; points coloured by "
+            "epoch, the start and the inspected epoch marked.",
+        )
+    with check:
+        st.markdown("**Gradient check**")
+        st.caption(f"Analytic gradient against a central finite difference of the cost; ✅ below {AGREE:g}.")
+        for loss, row in rows.items():
+            checks = (
+                check_sigmoid(row, loss, scenario.x, scenario.y)
+                if neuron == "sigmoid"
+                else check_softmax(row, loss, scenario.target)
+            )
+            for c in checks:
+                mark = "✅" if c.agrees else "❌"
+                st.markdown(
+                    f"{mark} {LOSSES[neuron][loss].name}, ∂C/∂{c.parameter}: "
+                    f"`{c.analytic:.8g}` vs `{c.numeric:.8g}` (relative error {c.relative_error:.1e})"
+                )
+
+with lesson:
+    for number, step in enumerate(STEPS):
+        st.subheader(step.title)
+        st.markdown(step.text)
+        st.markdown(f"👀 **Look at:** {step.look}")
+        st.button(
+            f"Load: {PRESETS[step.preset].label}",
+            key=f"lesson_{number}",
+            on_click=load_preset,
+            args=(step.preset,),
+        )
+
+with share:
+    values = {key: st.session_state.get(key) for key in PARAMS}
+    link = f"{st.context.url or ''}?{urlencode(share_query(values), doseq=True)}"
+    st.markdown("**Share this scenario**: this link reproduces exactly what you see.")
+    st.code(link, language=None, wrap_lines=True)
+    st.download_button(
+        "Download the runs (CSV)",
+        data=lambda: to_csv(scenario, frame),
+        file_name="lossdemo-runs.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )

@@ -185,6 +185,25 @@ def parse_value(param: Param, raw: str) -> tuple[object, str | None]:
     return value, None
 
 
+def share_query(values: Mapping[str, object]) -> dict[str, str | list[str]]:
+    """The query parameters of a link to these control values, leaving out defaults."""
+    query: dict[str, str | list[str]] = {}
+    neuron = values.get("neuron", DEFAULT.neuron)
+    for name, value in values.items():
+        param = PARAMS[name]
+        if value is None or value == param.default:
+            continue
+        if name == "losses" and list(value) == list(LOSSES[neuron]):
+            continue
+        if param.kind == "multi":
+            query[name] = [str(v) for v in value]
+        elif param.kind == "bool":
+            query[name] = str(value).lower()
+        else:
+            query[name] = f"{value:g}" if isinstance(value, float) else str(value)
+    return query
+
+
 def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[dict[str, object], list[str]]:
     """Values for the parameters present in `query` (every key → all its values), plus notes."""
     values: dict[str, object] = {}

@@ -90,3 +90,9 @@ def runs(scenario: Scenario) -> pd.DataFrame:
     frames = [simulate(scenario, loss).assign(loss=loss) for loss in scenario.losses]
     frame = pd.concat(frames, ignore_index=True)
     return frame[["loss", *frame.columns[:-1]]]
+
+
+def to_csv(scenario: Scenario, frame: pd.DataFrame) -> str:
+    """The runs as CSV, every engine column, with the scenario in `#` comment lines on top."""
+    header = "".join(f"# {f.name} = {getattr(scenario, f.name)}\n" for f in fields(scenario))
+    return f"# lossdemo runs: one row per loss and epoch\n{header}{frame.to_csv(index=False)}"
