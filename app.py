@@ -180,28 +180,32 @@ with closeup:
     ratio = step_ratio(breakdowns)
     if ratio:
         st.markdown(f"**{ratio}**")
-    chart, check = st.columns([3, 1])
-    with chart:
-        st.vega_lite_chart(
-            spec=sigma_path_spec(frame, neuron, epoch),
-            alt="The sigmoid curve with each loss's path over the epochs drawn on it; points coloured by "
-            "epoch, the start and the inspected epoch marked.",
+    st.vega_lite_chart(
+        spec=sigma_path_spec(frame, neuron, epoch),
+        alt="The sigmoid curve with each loss's path over the epochs drawn on it; points coloured by "
+        "epoch, the start and the inspected epoch marked.",
+    )
+    st.markdown(
+        f"**Gradient check at epoch {epoch:,}**: each analytic gradient against a central finite "
+        f"difference of the cost. They agree when the relative error is below {AGREE:g}."
+    )
+    table = [
+        "| loss | gradient | analytic | finite difference | relative error | agree? |",
+        "|---|---|---|---|---|---|",
+    ]
+    for loss, row in rows.items():
+        checks = (
+            check_sigmoid(row, loss, scenario.x, scenario.y)
+            if neuron == "sigmoid"
+            else check_softmax(row, loss, scenario.target)
         )
-    with check:
-        st.markdown("**Gradient check**")
-        st.caption(f"Analytic gradient against a central finite difference of the cost; ✅ below {AGREE:g}.")
-        for loss, row in rows.items():
-            checks = (
-                check_sigmoid(row, loss, scenario.x, scenario.y)
-                if neuron == "sigmoid"
-                else check_softmax(row, loss, scenario.target)
+        for c in checks:
+            verdict = ":green[**✓ yes**]" if c.agrees else ":red[**✗ no**]"
+            table.append(
+                f"| {LOSSES[neuron][loss].name} | ∂C/∂{c.parameter} | {c.analytic:.10g} | {c.numeric:.10g} "
+                f"| {c.relative_error:.1e} | {verdict} |"
             )
-            for c in checks:
-                mark = "✅" if c.agrees else "❌"
-                st.markdown(
-                    f"{mark} {LOSSES[neuron][loss].name}, ∂C/∂{c.parameter}: "
-                    f"`{c.analytic:.8g}` vs `{c.numeric:.8g}` (relative error {c.relative_error:.1e})"
-                )
+    st.markdown("\n".join(table))
 
 with lesson:
     for number, step in enumerate(STEPS):

@@ -21,7 +21,7 @@ from lossdemo.losses import LOSSES
 PALETTE = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 DASHES = ((8, 4), (1, 0), (2, 3), (10, 3, 2, 3), (4, 4), (6, 2))
 MAX_POINTS = 2000
-PANEL_WIDTH = 320
+PANEL_WIDTH = 300
 PANEL_HEIGHT = 190
 
 
@@ -122,9 +122,7 @@ def epoch_chart(neuron: str, log_scale: bool) -> alt.VConcatChart:
             base = base.transform_filter(alt.datum.value > 0)
         y = alt.Y("value:Q", title=panel.axis, scale=alt.Scale(type="log" if log else "linear"))
         width = (
-            alt.StrokeWidth(
-                "series:N", scale=alt.Scale(range=[3, 1.5]), legend=alt.Legend(title=None, orient="top-right")
-            )
+            alt.StrokeWidth("series:N", scale=alt.Scale(range=[3, 1.5]), legend=None)
             if len(panel.fields) > 1
             else alt.value(3)
         )
@@ -194,6 +192,7 @@ def epoch_chart_spec(runs: pd.DataFrame, neuron: str, log_scale: bool, epoch: in
 
 
 PATH_POINTS = 400
+CURVES = {"sigmoid": ("σ(z)", "σ′(z)"), "softmax": ("two-class σ(lead)", "its slope σ′(lead)")}
 
 
 def sigma_path_chart(neuron: str, losses: tuple[str, ...]) -> alt.HConcatChart:
@@ -212,7 +211,7 @@ def sigma_path_chart(neuron: str, losses: tuple[str, ...]) -> alt.HConcatChart:
             y=alt.Y("value:Q", title=y_title),
             strokeDash=alt.StrokeDash(
                 "curve:N",
-                scale=alt.Scale(range=[[1, 0], [4, 3]]),
+                scale=alt.Scale(domain=list(CURVES[neuron]), range=[[1, 0], [4, 3]]),
                 legend=alt.Legend(title=None, orient="top"),
             ),
         )
@@ -261,9 +260,8 @@ def sigma_path_spec(runs: pd.DataFrame, neuron: str, epoch: int) -> dict:
     high = max(8.0, float(runs[z_col].max()) + 0.5)
     z = np.linspace(low, high, 400)
     a, slope = sigmoid(z)
-    curve_names = ("σ(z)", "σ′(z)") if neuron == "sigmoid" else ("two-class σ(lead)", "its slope σ′")
     curve = pd.DataFrame({"z": np.concatenate([z, z]), "value": np.concatenate([a, slope])})
-    curve["curve"] = np.repeat(curve_names, len(z))
+    curve["curve"] = np.repeat(CURVES[neuron], len(z))
     shown = downsample(runs, PATH_POINTS)
     path = pd.DataFrame(
         {
