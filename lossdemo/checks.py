@@ -17,7 +17,7 @@ def _shown(value: object) -> str:
 def number(name: str, value: object, low: float, high: float) -> float:
     """A finite real number in [low, high]."""
     ok = isinstance(value, Real) and not isinstance(value, bool)
-    if not ok or not math.isfinite(value) or not low <= value <= high:
+    if not ok or not low <= value <= high or not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number in [{low:g}, {high:g}]; got {_shown(value)}")
     return float(value)
 
@@ -25,7 +25,7 @@ def number(name: str, value: object, low: float, high: float) -> float:
 def positive(name: str, value: object, high: float) -> float:
     """A finite real number in (0, high]."""
     ok = isinstance(value, Real) and not isinstance(value, bool)
-    if not ok or not math.isfinite(value) or not 0 < value <= high:
+    if not ok or not 0 < value <= high or not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number in (0, {high:g}]; got {_shown(value)}")
     return float(value)
 
@@ -41,7 +41,10 @@ def integer(name: str, value: object, low: int, high: int) -> int:
 def array(name: str, value: object, shape: tuple[int | None, ...], bound: float) -> np.ndarray:
     """A float array of the given shape (None: any length) with finite entries within ±bound."""
     try:
-        arr = np.asarray(value, dtype=float)
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "iuf":  # no bools, strings, None or ints beyond int64
+            raise TypeError
+        arr = arr.astype(float)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be an array of numbers; got {_shown(value)}") from None
     wanted = "×".join("n" if s is None else str(s) for s in shape)
