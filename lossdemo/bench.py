@@ -1,0 +1,155 @@
+"""Timings of the engine: `python -m lossdemo.bench [--only SECTION] [--repeats N]`.
+
+Each section is a function that takes the repeat count and returns rows; `SECTIONS` lists them in
+the order they run. Add a section by writing one more such function and listing it. Where a naive
+per-epoch loop (plain Python, every parameter tracked) is timed beside the engine, it is first
+checked to agree with the engine, so the comparison is between two ways of computing one thing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from lossdemo import LOSSES, MAX_EPOCHS, simulate_sigmoid, simulate_softmax, start_logits
+
+
+@dataclass(frozen=True)
+class Row:
+    case: str
+    ms: float  # median wall time of the engine
+    naive_ms: float | None = None  # the same computation as a naive per-epoch loop
+    target_ms: float | None = None
+
+
+def median_ms(run: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return 1e3 * statistics.median(times)
+
+
+def naive_sigmoid(loss: str, w: float, b: float, x: float, y: float, eta: float, epochs: int):
+    rows = []
+    for epoch in range(epochs + 1):
+        z = w * x + b
+        e = math.exp(-abs(z))
+        a = 1 / (1 + e) if z >= 0 else e / (1 + e)
+        slope = a * (1 - a)
+        if loss == "quadratic":
+            cost, grad_z = 0.5 * (a - y) ** 2, (a - y) * slope
+        else:
+            cost, grad_z = max(z, 0.0) + math.log1p(e) - y * z, a - y
+        rows.append((epoch, w, b, z, a, cost, grad_z * x, grad_z, slope))
+        w, b = w - eta * grad_z * x, b - eta * grad_z
+    names = ["epoch", "w", "b", "z", "a", "cost", "grad_w", "grad_b", "sigma_prime"]
+    return pd.DataFrame(rows, columns=names)
+
+
+def naive_softmax(loss: str, W, b, x, y: int, eta: float, epochs: int):
+    W, b, x = [list(map(float, r)) for r in W], list(map(float, b)), list(map(float, x))
+    classes, rows = len(b), []
+    for epoch in range(epochs + 1):
+        z = [sum(wk * xk for wk, xk in zip(Wj, x)) + bj for Wj, bj in zip(W, b)]
+        m = max(z)
+        e = [math.exp(zj - m) for zj in z]
+        total = sum(e)
+        a = [ej / total for ej in e]
+        r = [aj - (j == y) for j, aj in enumerate(a)]
+        if loss == "log_likelihood":
+            cost, g = math.log(total) - (z[y] - m), r
+        else:
+            s = sum(aj * rj for aj, rj in zip(a, r))
+            cost, g = 0.5 * sum(rj * rj for rj in r), [aj * rj - aj * s for aj, rj in zip(a, r)]
+        norm = math.sqrt(sum((gj * xk) ** 2 for gj in g for xk in x) + sum(gj * gj for gj in g))
+        rows.append((epoch, *z, *a, cost, g[y], norm, a[y] * (1 - a[y])))
+        W = [[wk - eta * gj * xk for wk, xk in zip(Wj, x)] for Wj, gj in zip(W, g)]
+        b = [bj - eta * gj for bj, gj in zip(b, g)]
+    names = [f"z_{j}" for j in range(classes)] + [f"a_{j}" for j in range(classes)]
+    return pd.DataFrame(rows, columns=["epoch", *names, "cost", "grad_b_y", "grad_norm", "sigma_prime"])
+
+
+def check_agreement(engine: pd.DataFrame, naive: pd.DataFrame, case: str) -> None:
+    for name in naive:
+        gap = np.abs(engine[name].to_numpy() - naive[name].to_numpy())
+        if not np.all(gap <= 1e-9 * (1 + np.abs(naive[name].to_numpy()))):
+            raise AssertionError(f"{case}: engine and naive loop disagree on {name} by {gap.max():.3g}")
+
+
+def compare(neuron: str, epochs: int, repeats: int, target_ms: float) -> list[Row]:
+    """Engine and naive loop for every loss of `neuron`, from a badly wrong start."""
+    if neuron == "sigmoid":
+        args = (2.0, 2.0, 1.0, 0.0, 0.15, epochs)
+        engine, naive = simulate_sigmoid, naive_sigmoid
+    else:
+        args = (np.zeros((3, 1)), start_logits(3, 0, 4.0), [1.0], 0, 0.15, epochs)
+        engine, naive = simulate_softmax, naive_softmax
+    rows = []
+    for loss in LOSSES[neuron]:
+        case = f"{neuron} {loss}, {epochs:,} epochs"
+        check_agreement(engine(loss, *args), naive(loss, *args), case)
+        ms = median_ms(lambda loss=loss: engine(loss, *args), repeats)
+        naive_ms = median_ms(lambda loss=loss: naive(loss, *args), repeats)
+        rows.append(Row(case, ms, naive_ms, target_ms))
+    return rows
+
+
+def short_runs(repeats: int) -> list[Row]:
+    return compare("sigmoid", 300, repeats, 1.0) + compare("softmax", 300, repeats, 1.0)
+
+
+def long_runs(repeats: int) -> list[Row]:
+    return compare("sigmoid", MAX_EPOCHS, repeats, 50.0) + compare("softmax", MAX_EPOCHS, repeats, 250.0)
+
+
+SECTIONS: dict[str, Callable[[int], list[Row]]] = {"short": short_runs, "long": long_runs}
+
+
+def table(rows: list[tuple[str, Row]]) -> str:
+    """A pipe table that reads aligned as plain text and renders as markdown."""
+    head = ["section", "case", "engine ms", "naive ms", "speed-up", "target ms", "met"]
+    body = [
+        [
+            section,
+            row.case,
+            f"{row.ms:.3f}",
+            "" if row.naive_ms is None else f"{row.naive_ms:.3f}",
+            "" if row.naive_ms is None else f"{row.naive_ms / row.ms:.1f}×",
+            "" if row.target_ms is None else f"< {row.target_ms:g}",
+            "" if row.target_ms is None else ("yes" if row.ms < row.target_ms else "NO"),
+        ]
+        for section, row in rows
+    ]
+    widths = [max(len(r[i]) for r in [head, *body]) for i in range(len(head))]
+    numeric = [False, False, True, True, True, True, False]
+
+    def line(cells):
+        padded = (c.rjust(w) if n else c.ljust(w) for c, w, n in zip(cells, widths, numeric))
+        return "| " + " | ".join(padded) + " |"
+
+    rule = "|" + "|".join("-" * (w + 1) + ":" if n else "-" * (w + 2) for w, n in zip(widths, numeric)) + "|"
+    return "\n".join([line(head), rule, *map(line, body)])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lossdemo.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=SECTIONS, help="run one section")
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs per case (median shown)")
+    args = parser.parse_args(argv)
+    names = [args.only] if args.only else list(SECTIONS)
+    rows = [(name, row) for name in names for row in SECTIONS[name](args.repeats)]
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
