@@ -1,0 +1,329 @@
+"""The learning-speed map: every cell equals its single run exactly, and the map shows the science."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from lossdemo import LOSSES, simulate_sigmoid, simulate_softmax, start_logits
+from lossdemo.sweep import (
+    LossComparison,
+    compare_losses,
+    first_epoch_within,
+    goal_for,
+    sweep_sigmoid,
+    sweep_softmax,
+)
+
+SIGMOID = tuple(LOSSES["sigmoid"])
+SOFTMAX = tuple(LOSSES["softmax"])
+DEFAULT_A0 = np.linspace(0.005, 0.995, 200)
+DEFAULT_ETAS = np.geomspace(0.001, 10.0, 120)
+
+
+def single_sigmoid(loss, z0, x, y, eta, cap, tolerance, w=0.0, b=None):
+    """The reference: one engine run from w·x + b = z0, then the first epoch within the goal."""
+    run = simulate_sigmoid(loss, w, z0 if b is None else b, x, y, eta, cap)
+    errors = np.abs(run["a"].to_numpy() - y)
+    return first_epoch_within(errors, goal_for(errors[0], tolerance))
+
+
+def single_softmax(loss, classes, target, x, margin, eta, cap, tolerance):
+    b = start_logits(classes, target, margin)
+    run = simulate_softmax(loss, np.zeros((classes, 1)), b, [x], target, eta, cap)
+    errors = 1.0 - run["a_y"].to_numpy()
+    return first_epoch_within(errors, goal_for(errors[0], tolerance))
+
+
+def assert_cell_matches(row, single, cap):
+    if single is None:
+        assert (row.learned, row.epochs) == (False, cap + 1), row
+    else:
+        assert (row.learned, row.epochs) == (True, single), row
+
+
+def check_sigmoid_frame(frame, x, y, cap, tolerance):
+    for row in frame.itertuples():
+        assert_cell_matches(row, single_sigmoid(row.loss, row.z0, x, y, row.eta, cap, tolerance), cap)
+
+
+def check_softmax_frame(frame, classes, target, x, cap, tolerance):
+    for row in frame.itertuples():
+        single = single_softmax(row.loss, classes, target, x, row.margin, row.eta, cap, tolerance)
+        assert_cell_matches(row, single, cap)
+
+
+# --- exact agreement with single runs ---------------------------------------------------------
+
+EXTREME_A0 = [1e-300, 1e-9, 0.02, 0.3, 0.5, 0.7, 0.97, 1 - 1e-9, 1 - 2**-53]
+ETAS = [0.001, 0.01, 0.15, 1.0, 3.0, 10.0, 1000.0]
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "tolerance"),
+    [(1.0, 0.0, None), (-1.5, 0.3, 0.2), (0.5, 1.0, 0.9), (3.0, 0.5, None)],
+)
+def test_every_sigmoid_cell_equals_its_single_run(x, y, tolerance):
+    cap = 300
+    frame = sweep_sigmoid(SIGMOID, x, y, EXTREME_A0, ETAS, tolerance=tolerance, cap=cap)
+    check_sigmoid_frame(frame, x, y, cap, tolerance)
+
+
+def test_sigmoid_cells_cover_capped_and_epoch_0_and_1_and_stuck_cells():
+    half = sweep_sigmoid(SIGMOID, 1.0, 0.0, EXTREME_A0, ETAS, cap=300)
+    loose = sweep_sigmoid(SIGMOID, 0.5, 1.0, EXTREME_A0, ETAS, tolerance=0.9, cap=300)
+    assert (~half["learned"]).any() and (half["epochs"] == 1).any()
+    assert (loose["epochs"] == 0).any()
+    stuck = half[(half["loss"] == "quadratic") & (half["a0"] == 1 - 2**-53) & (half["eta"] <= 10)]
+    assert not stuck["learned"].any()
+
+
+def test_sampled_cells_of_the_default_grid_equal_their_single_runs():
+    frame = sweep_sigmoid(SIGMOID, 1.0, 0.0, DEFAULT_A0, DEFAULT_ETAS, cap=2000)
+    rng = np.random.default_rng(6)
+    picks = [frame[~frame["learned"]], frame[frame["epochs"] <= 2], frame[frame["learned"]]]
+    sample = pd.concat([p.iloc[rng.choice(len(p), size=min(8, len(p)), replace=False)] for p in picks])
+    check_sigmoid_frame(sample, 1.0, 0.0, 2000, None)
+
+
+@pytest.mark.parametrize(
+    ("classes", "target", "x", "tolerance"),
+    [(3, 0, 1.0, None), (4, 3, -0.7, 0.5), (2, 1, 2.0, 0.99)],
+)
+def test_every_softmax_cell_equals_its_single_run(classes, target, x, tolerance):
+    cap = 250
+    margins = [-30.0, -2.0, 0.0, 1.5, 5.0, 30.0]
+    frame = sweep_softmax(SOFTMAX, classes, target, x, margins, ETAS[:-1], tolerance=tolerance, cap=cap)
+    check_softmax_frame(frame, classes, target, x, cap, tolerance)
+
+
+def test_softmax_cells_cover_capped_and_epoch_0_and_1():
+    margins = [-30.0, -2.0, 0.0, 1.5, 5.0, 30.0]
+    frame = sweep_softmax(SOFTMAX, 3, 0, 1.0, margins, ETAS[:-1], cap=250)
+    loose = sweep_softmax(SOFTMAX, 2, 1, 2.0, margins, ETAS[:-1], tolerance=0.99, cap=250)
+    assert (~frame["learned"]).any() and (frame["epochs"] == 1).any()
+    assert (loose["epochs"] == 0).any()
+
+
+unit = st.floats(0.001, 0.999)
+rates = st.floats(0.001, 20.0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    a0=st.lists(unit, min_size=2, max_size=2, unique=True).map(sorted),
+    etas=st.lists(rates, min_size=2, max_size=2, unique=True).map(sorted),
+    x=st.floats(-3.0, 3.0),
+    y=st.floats(0.0, 1.0),
+    tolerance=st.none() | st.floats(0.001, 0.999),
+    cap=st.integers(1, 150),
+)
+def test_any_small_sigmoid_map_equals_its_single_runs(a0, etas, x, y, tolerance, cap):
+    frame = sweep_sigmoid(SIGMOID, x, y, a0, etas, tolerance=tolerance, cap=cap)
+    check_sigmoid_frame(frame, x, y, cap, tolerance)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    classes=st.integers(2, 5),
+    target=st.integers(0, 4),
+    margins=st.lists(st.floats(-8.0, 8.0), min_size=2, max_size=2, unique=True).map(sorted),
+    etas=st.lists(rates, min_size=2, max_size=2, unique=True).map(sorted),
+    x=st.floats(-3.0, 3.0),
+    tolerance=st.none() | st.floats(0.001, 0.999),
+    cap=st.integers(1, 100),
+)
+def test_any_small_softmax_map_equals_its_single_runs(classes, target, margins, etas, x, tolerance, cap):
+    target = target % classes
+    frame = sweep_softmax(SOFTMAX, classes, target, x, margins, etas, tolerance=tolerance, cap=cap)
+    check_softmax_frame(frame, classes, target, x, cap, tolerance)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    loss=st.sampled_from(SIGMOID),
+    a0=st.floats(1e-6, 0.99),
+    eta=st.floats(0.01, 5.0),
+    x=st.floats(-3.0, 3.0),
+    y=st.sampled_from([0.0, 1.0]),
+    at=st.integers(1, 60),
+)
+def test_a_goal_set_to_a_single_runs_own_error_is_met_at_exactly_that_epoch(loss, a0, eta, x, y, at):
+    """Knife-edge goals: a cell off by one rounding anywhere would miss its epoch here."""
+    grid = {"a0": [a0, a0 + 0.005], "etas": [eta, 2 * eta]}
+    z0 = sweep_sigmoid([loss], x, y, cap=1, **grid)["z0"].iloc[0]
+    errors = np.abs(simulate_sigmoid(loss, 0.0, z0, x, y, eta, 60)["a"].to_numpy() - y)
+    tolerance = float(errors[at])
+    assume(0.0 < tolerance < 1.0)
+    frame = sweep_sigmoid([loss], x, y, tolerance=tolerance, cap=60, **grid)
+    assert frame["epochs"].iloc[0] == first_epoch_within(errors, tolerance)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    loss=st.sampled_from(SOFTMAX),
+    classes=st.integers(2, 5),
+    margin=st.floats(-3.0, 8.0),
+    eta=st.floats(0.01, 5.0),
+    x=st.floats(-3.0, 3.0),
+    at=st.integers(1, 40),
+)
+def test_a_softmax_goal_set_to_a_single_runs_own_error_is_met_at_exactly_that_epoch(
+    loss, classes, margin, eta, x, at
+):
+    b = start_logits(classes, 0, margin)
+    run = simulate_softmax(loss, np.zeros((classes, 1)), b, [x], 0, eta, 40)
+    errors = 1.0 - run["a_y"].to_numpy()
+    tolerance = float(errors[at])
+    assume(0.0 < tolerance < 1.0)
+    frame = sweep_softmax([loss], classes, 0, x, [margin, margin + 0.5], [eta, 2 * eta], tolerance, cap=40)
+    assert frame["epochs"].iloc[0] == first_epoch_within(errors, tolerance)
+
+
+SMALL = sweep_sigmoid(SIGMOID, 1.0, 0.0, np.linspace(0.02, 0.98, 9), [0.01, 0.15, 2.0], cap=300)
+
+
+@settings(max_examples=40, deadline=None)
+@given(cell=st.integers(0, len(SMALL) - 1), share=st.floats(0.0, 1.0))
+def test_the_map_over_w0_and_b0_is_constant_along_w0_x_plus_b0(cell, share):
+    row = SMALL.iloc[cell]
+    w = math.trunc(row.z0 * share * 8) / 8  # a multiple of 1/8 between 0 and z0, so b is exact
+    b = row.z0 - w
+    assert w * 1.0 + b == row.z0
+    single = single_sigmoid(row.loss, row.z0, 1.0, 0.0, row.eta, 300, None, w=w, b=b)
+    assert_cell_matches(row, single, 300)
+
+
+@pytest.mark.parametrize("loss", SIGMOID)
+def test_a_cell_that_reaches_the_goal_at_the_cap_is_learned_and_one_epoch_later_is_not(loss):
+    full = sweep_sigmoid([loss], 1.0, 0.0, [0.6, 0.9], [0.01, 0.02], cap=2000)
+    epochs = int(full["epochs"].iloc[0])
+    assert 1 < epochs <= 2000
+    at_cap = sweep_sigmoid([loss], 1.0, 0.0, [0.6, 0.9], [0.01, 0.02], cap=epochs)
+    short = sweep_sigmoid([loss], 1.0, 0.0, [0.6, 0.9], [0.01, 0.02], cap=epochs - 1)
+    assert (at_cap["learned"].iloc[0], at_cap["epochs"].iloc[0]) == (True, epochs)
+    assert (short["learned"].iloc[0], short["epochs"].iloc[0]) == (False, epochs)
+
+
+# --- what the map shows ------------------------------------------------------------------------
+
+
+def test_badly_wrong_quadratic_is_never_faster_and_strictly_slower_wherever_cross_entropy_learns():
+    frame = sweep_sigmoid(SIGMOID, 1.0, 0.0, np.linspace(0.9, 0.995, 12), DEFAULT_ETAS, cap=2000)
+    table = frame.pivot(index=["a0", "eta"], columns="loss", values="epochs")
+    learns = frame[frame["loss"] == "cross_entropy"].set_index(["a0", "eta"])["learned"]
+    assert (table["quadratic"] >= table["cross_entropy"]).all()
+    assert (table["quadratic"] > table["cross_entropy"])[learns].all()
+    assert learns.any()
+
+
+def test_confidently_wrong_softmax_quadratic_is_never_faster_than_log_likelihood():
+    frame = sweep_softmax(SOFTMAX, 3, 0, 1.0, np.linspace(2.0, 10.0, 9), DEFAULT_ETAS[::4], cap=2000)
+    table = frame.pivot(index=["margin", "eta"], columns="loss", values="epochs")
+    assert (table["quadratic"] >= table["log_likelihood"]).all()
+
+
+def test_the_frame_is_tidy_one_row_per_loss_and_cell_without_missing_values():
+    frame = sweep_sigmoid(SIGMOID, 1.0, 0.0, [0.2, 0.5, 0.8], [0.1, 1.0], cap=50)
+    assert list(frame.columns) == ["loss", "a0", "z0", "eta", "error0", "goal", "epochs", "learned"]
+    assert len(frame) == len(SIGMOID) * 6
+    assert frame["epochs"].dtype == np.int64 and frame["learned"].dtype == bool
+    assert not frame.isna().any().any()
+    assert frame.attrs["cap"] == 50
+    assert np.allclose(1 / (1 + np.exp(-frame["z0"])), frame["a0"], rtol=1e-15, atol=0)
+    soft = sweep_softmax(SOFTMAX, 3, 0, 1.0, [0.0, 2.0], [0.1, 1.0], tolerance=0.5, cap=50)
+    assert list(soft.columns) == ["loss", "margin", "eta", "error0", "goal", "epochs", "learned"]
+    assert (soft["goal"] == 0.5).all()
+
+
+# --- helpers for the page ----------------------------------------------------------------------
+
+
+def test_first_epoch_within_returns_the_first_row_at_or_below_the_goal_or_none():
+    errors = np.array([0.8, 0.6, 0.4, 0.5, 0.3])
+    assert first_epoch_within(errors, 0.4) == 2
+    assert first_epoch_within(errors, 0.8) == 0
+    assert first_epoch_within(errors, 0.1) is None
+    assert goal_for(0.8, None) == 0.4 and goal_for(0.8, 0.1) == 0.1
+
+
+def test_compare_losses_counts_capped_cells_as_cap_plus_one():
+    frame = pd.DataFrame(
+        {
+            "loss": ["q"] * 4 + ["ce"] * 4,
+            "a0": [0.1, 0.2, 0.3, 0.4] * 2,
+            "eta": [0.5] * 8,
+            "epochs": [100, 5, 2001, 0, 5, 5, 10, 0],
+            "learned": [True, True, False, True] + [True] * 4,
+        }
+    )
+    got = compare_losses(frame, "q", "ce")
+    assert got == LossComparison("q", "ce", 10.0, 4, 2, 0.5, 10.5, 1, 0)
+    with pytest.raises(ValueError, match="slow must be one of the frame's losses q, ce; got 'x'"):
+        compare_losses(frame, "x", "ce")
+
+
+# --- bad input ---------------------------------------------------------------------------------
+
+
+def sig(**changes):
+    args = {"losses": SIGMOID, "x": 1.0, "y": 0.0, "a0": [0.2, 0.8], "etas": [0.1, 1.0]} | changes
+    return lambda: sweep_sigmoid(**args)
+
+
+def soft(**changes):
+    args = {"losses": SOFTMAX, "classes": 3, "target": 0, "x": 1.0, "margins": [0.0, 2.0]}
+    return lambda: sweep_softmax(**(args | {"etas": [0.1, 1.0]} | changes))
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (sig(losses=["quadratic", "hinge"]), "loss must be one of quadratic, cross_entropy .*'hinge'"),
+        (sig(losses=[]), "losses must be a non-empty list"),
+        (sig(losses=["quadratic", "quadratic"]), "distinct"),
+        (sig(x=1e4), r"x must be a finite number in \[-1000, 1000\]; got 10000.0"),
+        (sig(y=1.5), r"y must be a finite number in \[0, 1\]; got 1.5"),
+        (sig(a0=[0.0, 0.5]), r"a0 must hold values strictly between 0 and 1; got a0\[0\] = 0.0"),
+        (sig(a0=[0.5, 1.0]), r"a0 must hold values strictly between 0 and 1; got a0\[1\] = 1.0"),
+        (sig(a0=[0.5]), "a0 must hold 2 to 400 values; got 1"),
+        (sig(a0=np.linspace(0.1, 0.9, 401)), "a0 must hold 2 to 400 values; got 401"),
+        (sig(a0=[0.5, 0.4]), r"a0 must be strictly increasing; got a0\[0\] = 0.5, a0\[1\] = 0.4"),
+        (sig(a0=[0.5, float("nan")]), "a0 must hold finite numbers"),
+        (sig(a0="abc"), "a0 must be an array of numbers"),
+        (sig(etas=[0.0, 1.0]), r"etas must hold values in \(0, 1000\]; got etas\[0\] = 0.0"),
+        (sig(etas=[1.0, 2000.0]), r"etas must hold values in \(0, 1000\]; got etas\[1\] = 2000.0"),
+        (sig(tolerance=1.0), r"tolerance must be None \(half the initial error\) or a number in \(0, 1\)"),
+        (sig(tolerance=0.0), r"tolerance .* in \(0, 1\); got 0.0"),
+        (sig(tolerance=True), "tolerance .*; got True"),
+        (sig(cap=0), "cap must be an integer from 1 to 20000; got 0"),
+        (sig(cap=20_001), "cap must be an integer from 1 to 20000; got 20001"),
+        (sig(cap=10.0), "cap must be an integer from 1 to 20000; got 10.0"),
+        (soft(losses=["cross_entropy"]), "loss must be one of .* for a softmax neuron; got .cross_entropy."),
+        (soft(classes=1), "classes must be an integer from 2 to 20; got 1"),
+        (soft(target=3), "target must be an integer from 0 to 2; got 3"),
+        (soft(margins=[0.0, 31.0]), r"margins must hold values in \[-30, 30\]; got margins\[1\] = 31.0"),
+        (soft(etas=[-1.0, 1.0]), r"etas must hold values in \(0, 1000\]; got etas\[0\] = -1.0"),
+        (soft(tolerance=2), r"tolerance .*; got 2"),
+    ],
+)
+def test_bad_input_names_the_parameter_the_value_and_what_is_accepted(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+@pytest.mark.parametrize(
+    ("errors", "goal", "message"),
+    [
+        ([0.5, 0.2], -0.1, r"goal must be a finite number in \[0, 1\]; got -0.1"),
+        ([0.5, 0.2], float("nan"), "goal must be a finite number"),
+        ([[0.5]], 0.1, "errors must have shape n; got shape 1×1"),
+        ([0.5, 1.5], 0.1, r"errors must hold finite numbers in \[-1, 1\]"),
+    ],
+)
+def test_first_epoch_within_rejects_bad_goals_and_errors(errors, goal, message):
+    with pytest.raises(ValueError, match=message):
+        first_epoch_within(errors, goal)
