@@ -12,8 +12,10 @@ from lossdemo.charts import epoch_chart_spec, sigma_path_spec
 from lossdemo.explain import chain_rule, findings, output_column, step_ratio, summarize
 from lossdemo.gradcheck import AGREE, check_sigmoid, check_softmax
 from lossdemo.lesson import STEPS
-from lossdemo.params import PARAMS, parse_query, share_query
+from lossdemo.params import PARAMS, parse_query, parse_value, share_query
 from lossdemo.scenario import PRESETS, Scenario, default_losses, preset_values, runs, to_csv
+from lossdemo.speedmap import bias_for, map_spec, sweep
+from lossdemo.sweep import compare_losses
 
 URL = "query-params"
 SCENARIO_KEYS = ("neuron", "losses", "eta", "epochs", "w", "b", "x", "y", "classes", "target", "margin")
@@ -24,6 +26,11 @@ st.set_page_config(page_title="lossdemo: why the loss decides how fast a neuron 
 @st.cache_data(max_entries=64, show_spinner=False)
 def cached_runs(scenario: Scenario):
     return runs(scenario)
+
+
+@st.cache_data(max_entries=16, show_spinner="Running every start and learning rate…")
+def cached_sweep(neuron: str, x: float, y: float, classes: int, target: int, goal: str, cap: int):
+    return sweep(neuron, x, y, classes, target, goal, cap)
 
 
 def read_url_once() -> None:
@@ -56,6 +63,21 @@ def changed() -> None:
 
 def neuron_changed() -> None:
     st.session_state.losses = list(default_losses(st.session_state.neuron))
+    changed()
+
+
+def load_cell() -> None:
+    """A click on the map: load that start and η, keeping w and moving b (snapped to the controls)."""
+    picked = st.session_state.map_pick.selection.get("pick") or []
+    if not picked:
+        return
+    cell = picked[0]
+    if st.session_state.get("neuron", "sigmoid") == "sigmoid":
+        w, x = st.session_state.get("w", PARAMS["w"].default), st.session_state.get("x", PARAMS["x"].default)
+        st.session_state.b = parse_value(PARAMS["b"], str(bias_for(cell["a0"], w, x)))[0]
+    else:
+        st.session_state.margin = parse_value(PARAMS["margin"], str(cell["margin"]))[0]
+    st.session_state.eta = parse_value(PARAMS["eta"], str(cell["eta"]))[0]
     changed()
 
 
@@ -158,8 +180,8 @@ st.markdown("\n\n".join(story))
 
 clamp("epoch", epochs)
 epoch = control(st.slider, "epoch", max_value=epochs, on_change="rerun")
-curves, closeup, lesson, share = st.tabs(
-    ["Over the epochs", "One epoch up close", "Lesson", "Share & download"]
+curves, closeup, speed, lesson, share = st.tabs(
+    ["Over the epochs", "One epoch up close", "Learning-speed map", "Lesson", "Share & download"]
 )
 
 with curves:
@@ -206,6 +228,37 @@ with closeup:
                 f"| {c.relative_error:.1e} | {verdict} |"
             )
     st.markdown("\n".join(table))
+
+with speed:
+    st.markdown(
+        "Every update moves (w, b) along (x, 1), so z changes by −η(1 + x²)·∂C/∂z: a run depends on w and b "
+        "only through **z₀ = w·x + b**. So one map over the start and η covers every start you could pick "
+        + ("for this x and y." if neuron == "sigmoid" else "for this K, target class and x.")
+    )
+    left, right = st.columns(2)
+    with left:
+        goal = control(st.select_slider, "goal", format_func=lambda g: "half the start" if g == "half" else g)
+    with right:
+        cap = control(st.select_slider, "cap", format_func=lambda n: f"{n:,}")
+    cells = cached_sweep(neuron, scenario.x, scenario.y, scenario.classes, scenario.target, goal, cap)
+    start = frame["a"].iloc[0] if neuron == "sigmoid" else scenario.margin
+    st.vega_lite_chart(
+        spec=map_spec(cells, neuron, float(start), eta),
+        key="map_pick",
+        on_select=load_cell,
+        selection_mode="pick",
+        alt="Two heatmaps, one per loss: epochs until the output error reaches the goal for every start "
+        "(horizontal) and learning rate (vertical, log scale); grey cells did not learn.",
+    )
+    slow, fast = list(LOSSES[neuron])
+    share_ = compare_losses(cells, slow, fast)
+    st.markdown(
+        f"{LOSSES[neuron][slow].name} cost needs more than {share_.factor:g}× as many epochs as "
+        f"{LOSSES[neuron][fast].name.lower()} on **{share_.share_slower:.0%}** of this map; "
+        f"it never reaches the goal within {cap:,} epochs on {share_.slow_capped / share_.cells:.0%} of it "
+        f"({LOSSES[neuron][fast].name.lower()}: {share_.fast_capped / share_.cells:.0%}). "
+        "Click a cell to load that start and η."
+    )
 
 with lesson:
     for number, step in enumerate(STEPS):

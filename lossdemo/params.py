@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from lossdemo.losses import LOSSES, NEURONS
 from lossdemo.scenario import DEFAULT, EPOCH_CHOICES, ETA_CHOICES, PRESETS
+from lossdemo.speedmap import CAPS, GOALS
 
 MAX_VALUE_LENGTH = 40
 
@@ -116,6 +117,23 @@ PARAMS: dict[str, Param] = {
             0.5,
         ),
         Param("log", "Log scale", "Show cost and gradient on a logarithmic axis.", False, "bool"),
+        Param(
+            "goal",
+            "Learned when the error reaches",
+            "A cell counts as learned at the first epoch whose output error is at most this: "
+            "half the starting error, or an absolute tolerance.",
+            "half",
+            "choice",
+            options=GOALS,
+        ),
+        Param(
+            "cap",
+            "Give up after (epochs)",
+            "Epochs each cell may take; beyond this the cell shows as 'did not learn' (grey).",
+            2000,
+            "choice",
+            options=CAPS,
+        ),
         Param(
             "epoch",
             "Epoch to inspect",
