@@ -12,6 +12,7 @@ import argparse
 import math
 import statistics
 import time
+import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from lossdemo import LOSSES, MAX_EPOCHS, simulate_sigmoid, simulate_softmax, start_logits
+from lossdemo.sweep import first_epoch_within, goal_for, sweep_sigmoid, sweep_softmax
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,61 @@ def long_runs(repeats: int) -> list[Row]:
     return compare("sigmoid", MAX_EPOCHS, repeats, 50.0) + compare("softmax", MAX_EPOCHS, repeats, 250.0)
 
 
-SECTIONS: dict[str, Callable[[int], list[Row]]] = {"short": short_runs, "long": long_runs}
+MAP_ETAS = np.geomspace(0.001, 10.0, 120)
+MAP_CAP = 2000
+
+
+def single_cell(neuron: str, row) -> int:
+    """One map cell the slow way: the engine's full run, then the first epoch within the goal."""
+    if neuron == "sigmoid":
+        run = simulate_sigmoid(row.loss, 0.0, row.z0, 1.0, 0.0, row.eta, MAP_CAP)
+        errors = np.abs(run["a"].to_numpy())
+    else:
+        run = simulate_softmax(
+            row.loss, np.zeros((3, 1)), start_logits(3, 0, row.margin), [1.0], 0, row.eta, MAP_CAP
+        )
+        errors = 1.0 - run["a_y"].to_numpy()
+    epochs = first_epoch_within(errors, goal_for(errors[0], None))
+    return MAP_CAP + 1 if epochs is None else epochs
+
+
+def speed_map(repeats: int) -> list[Row]:
+    """The learning-speed map's default grid (200 starts × 120 η, cap 2,000, x = 1, every loss at
+    once) beside single engine runs cell by cell, timed on a sample and extrapolated to the grid."""
+    sweeps = {
+        "sigmoid": (
+            lambda: sweep_sigmoid(LOSSES["sigmoid"], 1.0, 0.0, np.linspace(0.005, 0.995, 200), MAP_ETAS),
+            300.0,
+        ),
+        "softmax": (
+            lambda: sweep_softmax(LOSSES["softmax"], 3, 0, 1.0, np.linspace(-5.0, 10.0, 200), MAP_ETAS),
+            None,
+        ),
+    }
+    rows = []
+    for neuron, (sweep, target_ms) in sweeps.items():
+        frame = sweep()
+        sample = frame.sample(12, random_state=6)
+        start = time.perf_counter()
+        for row in sample.itertuples():
+            if single_cell(neuron, row) != row.epochs:
+                raise AssertionError(f"{neuron} map: cell {row} disagrees with its single run")
+        naive_ms = 1e3 * (time.perf_counter() - start) / len(sample) * len(frame)
+        ms = median_ms(sweep, repeats)
+        tracemalloc.start()
+        sweep()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        updates = int(np.minimum(frame["epochs"], MAP_CAP).sum())
+        case = (
+            f"{neuron} map 200×120 × {frame['loss'].nunique()} losses, cap 2,000:"
+            f" {updates / 1e6:.1f} M updates, {ms * 1e6 / updates:.1f} ns each, peak {peak / 2**20:.0f} MiB"
+        )
+        rows.append(Row(case, ms, naive_ms, target_ms))
+    return rows
+
+
+SECTIONS: dict[str, Callable[[int], list[Row]]] = {"short": short_runs, "long": long_runs, "map": speed_map}
 
 
 def table(rows: list[tuple[str, Row]]) -> str:

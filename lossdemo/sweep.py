@@ -29,7 +29,7 @@ MARGIN_BOUND = 30.0  # |initial margin of the strongest wrong class over the tar
 _RETIRE_EVERY = 32  # epochs between compactions of the active cells (sooner if many are done)
 
 
-def goal_for(initial_error, tolerance: float | None):
+def goal_for(initial_error: float | np.ndarray, tolerance: float | None) -> float | np.ndarray:
     """The error to reach: half the initial error, or `tolerance` when one is given.
 
     Works on one run's initial error (a float) and on a sweep's array of them alike."""
