@@ -1,7 +1,8 @@
 """lossdemo: watch the choice of loss decide how fast a neuron learns.
 
-The page only: sidebar controls, then the main area in screen order. Every number comes from
-the `lossdemo` package; runs and chart specs are cached here, at the page boundary."""
+The page only: callbacks and small view helpers first, then the page in screen order (sidebar,
+header, summary, the epoch views that a replay reruns, the learning-speed map). Every number comes
+from the `lossdemo` package; runs, sweeps and chart specs are cached at this boundary."""
 
 from urllib.parse import urlencode
 
@@ -13,12 +14,18 @@ from lossdemo.explain import chain_rule, findings, output_column, step_ratio, su
 from lossdemo.gradcheck import AGREE, check_sigmoid, check_softmax
 from lossdemo.lesson import STEPS
 from lossdemo.params import PARAMS, parse_query, parse_value, share_query
+from lossdemo.replay import FRAME_SECONDS, advance
 from lossdemo.scenario import PRESETS, Scenario, default_losses, preset_values, runs, to_csv
 from lossdemo.speedmap import bias_for, map_spec, sweep
 from lossdemo.sweep import compare_losses
 
 URL = "query-params"
-SCENARIO_KEYS = ("neuron", "losses", "eta", "epochs", "w", "b", "x", "y", "classes", "target", "margin")
+SCENARIO_KEYS = ("neuron", "eta", "epochs", "w", "b", "x", "y", "classes", "target", "margin")
+PRESENTATION_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
+[data-testid="stMain"] { font-size: 1.25rem; }
+[data-testid="stMetricValue"] { font-size: 3.2rem; }
+</style>"""
 
 st.set_page_config(page_title="lossdemo: why the loss decides how fast a neuron learns", layout="wide")
 
@@ -33,6 +40,9 @@ def cached_sweep(neuron: str, x: float, y: float, classes: int, target: int, goa
     return sweep(neuron, x, y, classes, target, goal, cap)
 
 
+# Callbacks: they run before the script, so they may set any control's value.
+
+
 def read_url_once() -> None:
     """On a session's first run, turn the URL into valid control values and keep the notes."""
     if "url_notes" in st.session_state:
@@ -42,16 +52,22 @@ def read_url_once() -> None:
     for key in query:
         if key not in PARAMS:
             del st.query_params[key]
+    if "preset" in values:
+        preset = preset_values(values["preset"]) | {"losses": list(PRESETS[values["preset"]].scenario.losses)}
+        st.session_state.update({key: preset[key] for key in (*SCENARIO_KEYS, "losses") if key not in values})
     st.session_state.update(values)
     st.session_state.url_notes = notes
 
 
 def load_preset(name: str | None) -> None:
+    """Set every control to the preset's values; the link names the preset until a control moves."""
     if name is not None:
+        st.query_params["preset"] = name
         values = preset_values(name)
         st.session_state.update({key: values[key] for key in SCENARIO_KEYS})
         st.session_state.losses = list(values["losses"])
         st.session_state.epoch = 0
+        st.session_state.playing = False
     st.session_state.url_notes = []
 
 
@@ -59,6 +75,7 @@ def changed() -> None:
     """A control moved by hand: the scenario is no longer the preset, and old link notes go."""
     st.session_state.preset = None
     st.session_state.url_notes = []
+    st.query_params.pop("preset", None)
 
 
 def neuron_changed() -> None:
@@ -72,13 +89,27 @@ def load_cell() -> None:
     if not picked:
         return
     cell = picked[0]
-    if st.session_state.get("neuron", "sigmoid") == "sigmoid":
+    if st.session_state.get("neuron", PARAMS["neuron"].default) == "sigmoid":
         w, x = st.session_state.get("w", PARAMS["w"].default), st.session_state.get("x", PARAMS["x"].default)
         st.session_state.b = parse_value(PARAMS["b"], str(bias_for(cell["a0"], w, x)))[0]
     else:
         st.session_state.margin = parse_value(PARAMS["margin"], str(cell["margin"]))[0]
     st.session_state.eta = parse_value(PARAMS["eta"], str(cell["eta"]))[0]
     changed()
+
+
+def toggle_play() -> None:
+    st.session_state.playing = not st.session_state.get("playing", False)
+    if st.session_state.playing and st.session_state.get("epoch", 0) >= st.session_state.epochs:
+        st.session_state.epoch = 0
+
+
+def step_by(delta: int) -> None:
+    st.session_state.playing = False
+    st.session_state.epoch = min(max(st.session_state.get("epoch", 0) + delta, 0), st.session_state.epochs)
+
+
+# View helpers.
 
 
 def clamp(key: str, high: int) -> None:
@@ -100,101 +131,72 @@ def control(widget, name: str, **kwargs):
     return widget(p.label, key=name, help=p.help, bind=URL, **kwargs)
 
 
-read_url_once()
-
-with st.sidebar:
-    st.header("Scenario")
-    neuron = control(
-        st.segmented_control,
-        "neuron",
-        options=NEURONS,
-        default=NEURONS[0],
-        required=True,
-        format_func=str.capitalize,
-        on_change=neuron_changed,
+def replay_controls() -> None:
+    playing = st.session_state.get("playing", False)
+    play, back, forward, reset, speed = st.columns([1.3, 1, 1, 1.1, 2.2], vertical_alignment="bottom")
+    play.button(
+        "Pause" if playing else "Play",
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        key="play",
+        on_click=toggle_play,
+        type="primary",
+        shortcut="Space",
+        help="Replay the training run (keyboard: space)",
     )
-    st.selectbox(
-        PARAMS["preset"].label,
-        [key for key, preset in PRESETS.items() if preset.scenario.neuron == neuron],
-        index=None,
-        format_func=lambda key: PRESETS[key].label,
-        placeholder="Choose a ready-made start…",
-        key="preset",
-        help=PARAMS["preset"].help,
-        bind=URL,
-        on_change=lambda: load_preset(st.session_state.preset),
+    back.button(
+        "Back", icon=":material/chevron_left:", key="back", on_click=step_by, args=(-1,), shortcut="Left"
     )
-    losses = control(
-        st.pills,
-        "losses",
-        options=list(LOSSES[neuron]),
-        selection_mode="multi",
-        default=list(LOSSES[neuron]),
-        format_func=lambda key: LOSSES[neuron][key].name,
+    forward.button(
+        "Step", icon=":material/chevron_right:", key="forward", on_click=step_by, args=(1,), shortcut="Right"
     )
-    eta = control(st.select_slider, "eta")
-    epochs = control(st.select_slider, "epochs", format_func=lambda n: f"{n:,}")
-    st.subheader("Start")
-    if neuron == "sigmoid":
-        w, b, x, y = (control(st.slider, name) for name in ("w", "b", "x", "y"))
-        scenario = Scenario(neuron, tuple(losses), eta, epochs, w=w, b=b, x=x, y=y)
-    else:
-        classes = control(st.slider, "classes")
-        clamp("target", classes - 1)
-        target = control(st.slider, "target", max_value=classes - 1)
-        x, margin = (control(st.slider, name) for name in ("x", "margin"))
-        scenario = Scenario(
-            neuron, tuple(losses), eta, epochs, x=x, classes=classes, target=target, margin=margin
+    reset.button(
+        "Reset",
+        icon=":material/skip_previous:",
+        key="reset",
+        on_click=step_by,
+        args=(-st.session_state.epochs,),
+        shortcut="Home",
+    )
+    with speed:
+        control(
+            st.segmented_control,
+            "speed",
+            options=PARAMS["speed"].options,
+            default=PARAMS["speed"].default,
+            required=True,
+            on_change="rerun",
         )
-    st.subheader("View")
-    log_scale = control(st.toggle, "log", on_change="rerun")
 
-st.header("Why the loss decides how fast a neuron learns", divider="blue")
-st.markdown(
-    "The same neuron, the same start, the same learning rate: only the **loss** differs. "
-    "Watch where **σ′(z)** is tiny: there the quadratic cost's gradient is tiny and its cost curve "
-    "stays flat, while cross-entropy (or log-likelihood) keeps learning fast."
-)
-if st.session_state.url_notes:
-    st.warning(
-        "Some link parameters were ignored or corrected:\n\n- " + "\n- ".join(st.session_state.url_notes)
-    )
 
-if not losses:
-    st.info("Select at least one loss in the sidebar to compare.")
-    st.stop()
+def live_numbers(rows: dict, neuron: str, big: bool) -> None:
+    """The run's state at the inspected epoch: large metrics side by side, or one compact table."""
+    gradient = "grad_w" if neuron == "sigmoid" else "grad_b_y"
+    labels = {
+        output_column(neuron): f"output {output_column(neuron)}",
+        "cost": "cost C",
+        gradient: "gradient ∂C/∂w" if neuron == "sigmoid" else "gradient ∂C/∂b_y",
+        "sigma_prime": "σ′(z)" if neuron == "sigmoid" else "a_y(1 − a_y)",
+    }
+    if not big:
+        table = ["| loss | " + " | ".join(labels.values()) + " |", "|---" * (len(labels) + 1) + "|"]
+        for loss, row in rows.items():
+            values = " | ".join(f"{row[field]:.4g}" for field in labels)
+            table.append(f"| **{LOSSES[neuron][loss].name}** | {values} |")
+        st.markdown("\n".join(table))
+        return
+    for column, (loss, row) in zip(st.columns(len(rows)), rows.items()):
+        with column:
+            st.subheader(LOSSES[neuron][loss].name)
+            cells = st.columns(2)
+            for index, (field, label) in enumerate(labels.items()):
+                cells[index % 2].metric(label, f"{row[field]:.4g}")
 
-frame = cached_runs(scenario)
-for summary in summarize(frame, neuron):
-    name, cost, output, halved = st.columns([1.3, 1, 1, 1.3], vertical_alignment="center")
-    name.subheader(summary.name)
-    cost.metric("Final cost", f"{summary.final_cost:.3g}")
-    output.metric(f"Final output {output_column(neuron)}", f"{summary.final_output:.3f}")
-    halved.metric(
-        "Error halved at epoch",
-        "not within run" if summary.halved_at is None else f"{summary.halved_at:,}",
-        help="First epoch where |output − target| is at most half its starting value.",
-    )
-story = findings(frame, neuron, scenario)
-st.markdown("\n\n".join(story))
 
-clamp("epoch", epochs)
-epoch = control(st.slider, "epoch", max_value=epochs, on_change="rerun")
-curves, closeup, speed, lesson, share = st.tabs(
-    ["Over the epochs", "One epoch up close", "Learning-speed map", "Lesson", "Share & download"]
-)
-
-with curves:
-    st.vega_lite_chart(
-        spec=epoch_chart_spec(frame, neuron, log_scale, epoch, scenario.target_output()),
-        alt="Four charts over the epochs, one line per loss: cost, gradient size, the activation's slope, "
-        "and the output against its target. " + " ".join(story),
-    )
-
-with closeup:
-    rows = {loss: frame[(frame["loss"] == loss) & (frame["epoch"] == epoch)].iloc[0] for loss in losses}
-    target_value = scenario.y if neuron == "sigmoid" else scenario.target
-    breakdowns = [chain_rule(row, neuron, loss, scenario.x, target_value) for loss, row in rows.items()]
+def one_epoch(frame, rows: dict, scenario: Scenario, epoch: int) -> None:
+    """The chain rule, the σ path and the gradient check at one epoch."""
+    neuron = scenario.neuron
+    target = scenario.y if neuron == "sigmoid" else scenario.target
+    breakdowns = [chain_rule(row, neuron, loss, scenario.x, target) for loss, row in rows.items()]
     st.markdown(f"**The gradient at epoch {epoch:,}, factor by factor** (highlighted: a slope below 0.05)")
     for breakdown in breakdowns:
         st.caption(breakdown.name)
@@ -211,15 +213,12 @@ with closeup:
         f"**Gradient check at epoch {epoch:,}**: each analytic gradient against a central finite "
         f"difference of the cost. They agree when the relative error is below {AGREE:g}."
     )
-    table = [
-        "| loss | gradient | analytic | finite difference | relative error | agree? |",
-        "|---|---|---|---|---|---|",
-    ]
+    table = ["| loss | gradient | analytic | finite difference | relative error | agree? |", "|---|" * 6]
     for loss, row in rows.items():
         checks = (
-            check_sigmoid(row, loss, scenario.x, scenario.y)
+            check_sigmoid(row, loss, scenario.x, target)
             if neuron == "sigmoid"
-            else check_softmax(row, loss, scenario.target)
+            else check_softmax(row, loss, target)
         )
         for c in checks:
             verdict = ":green[**✓ yes**]" if c.agrees else ":red[**✗ no**]"
@@ -229,54 +228,183 @@ with closeup:
             )
     st.markdown("\n".join(table))
 
-with speed:
-    st.markdown(
-        "Every update moves (w, b) along (x, 1), so z changes by −η(1 + x²)·∂C/∂z: a run depends on w and b "
-        "only through **z₀ = w·x + b**. So one map over the start and η covers every start you could pick "
-        + ("for this x and y." if neuron == "sigmoid" else "for this K, target class and x.")
-    )
-    left, right = st.columns(2)
-    with left:
-        goal = control(st.select_slider, "goal", format_func=lambda g: "half the start" if g == "half" else g)
-    with right:
-        cap = control(st.select_slider, "cap", format_func=lambda n: f"{n:,}")
-    cells = cached_sweep(neuron, scenario.x, scenario.y, scenario.classes, scenario.target, goal, cap)
-    start = frame["a"].iloc[0] if neuron == "sigmoid" else scenario.margin
-    st.vega_lite_chart(
-        spec=map_spec(cells, neuron, float(start), eta),
-        key="map_pick",
-        on_select=load_cell,
-        selection_mode="pick",
-        alt="Two heatmaps, one per loss: epochs until the output error reaches the goal for every start "
-        "(horizontal) and learning rate (vertical, log scale); grey cells did not learn.",
-    )
-    slow, fast = list(LOSSES[neuron])
-    share_ = compare_losses(cells, slow, fast)
-    st.markdown(
-        f"{LOSSES[neuron][slow].name} cost needs more than {share_.factor:g}× as many epochs as "
-        f"{LOSSES[neuron][fast].name.lower()} on **{share_.share_slower:.0%}** of this map; "
-        f"it never reaches the goal within {cap:,} epochs on {share_.slow_capped / share_.cells:.0%} of it "
-        f"({LOSSES[neuron][fast].name.lower()}: {share_.fast_capped / share_.cells:.0%}). "
-        "Click a cell to load that start and η."
-    )
 
-with lesson:
-    for number, step in enumerate(STEPS):
-        st.subheader(step.title)
-        st.markdown(step.text)
-        st.markdown(f"👀 **Look at:** {step.look}")
-        st.button(
-            f"Load: {PRESETS[step.preset].label}",
-            key=f"lesson_{number}",
-            on_click=load_preset,
-            args=(step.preset,),
+timer_on = bool(st.session_state.get("playing"))
+
+
+@st.fragment(run_every=FRAME_SECONDS if timer_on else None)
+def epoch_views(frame, scenario: Scenario, log_scale: bool, present: bool, story: list[str]) -> None:
+    """Everything tied to the inspected epoch; a replay frame reruns only this fragment."""
+    was_playing = st.session_state.get("playing", False)
+    if was_playing:
+        st.session_state.epoch, st.session_state.playing = advance(
+            st.session_state.get("epoch", 0), st.session_state.get("speed", 1), scenario.epochs
         )
+    clamp("epoch", scenario.epochs)
+    replay_controls()
+    epoch = control(st.slider, "epoch", max_value=scenario.epochs, on_change="rerun")
+    if st.session_state.get("playing", False) != timer_on:
+        st.rerun()  # starting or stopping the frame timer takes a full run
+    rows = {
+        loss: frame[(frame["loss"] == loss) & (frame["epoch"] == epoch)].iloc[0] for loss in scenario.losses
+    }
+    st.caption(f"At epoch {epoch:,} of {scenario.epochs:,}")
+    live_numbers(rows, scenario.neuron, big=present)
+    chart = epoch_chart_spec(
+        frame, scenario.neuron, log_scale, epoch, scenario.target_output(), 1.5 if present else 1.0
+    )
+    alt_text = (
+        "Four charts over the epochs, one line per loss: cost, gradient size, the activation's slope, "
+        "and the output against its target. " + " ".join(story)
+    )
+    if present:
+        st.vega_lite_chart(spec=chart, alt=alt_text)
+        return
+    curves, closeup = st.tabs(["Over the epochs", "One epoch up close"])
+    with curves:
+        st.vega_lite_chart(spec=chart, alt=alt_text)
+    with closeup:
+        one_epoch(frame, rows, scenario, epoch)
 
-with share:
+
+# The page.
+
+read_url_once()
+
+with st.sidebar:
+    st.header("Scenario")
+    neuron = control(
+        st.segmented_control,
+        "neuron",
+        options=NEURONS,
+        default=NEURONS[0],
+        required=True,
+        on_change=neuron_changed,
+    )
+    st.selectbox(
+        PARAMS["preset"].label,
+        [key for key, preset in PRESETS.items() if preset.scenario.neuron == neuron],
+        index=None,
+        format_func=lambda key: PRESETS[key].label,
+        placeholder="Choose a ready-made start…",
+        key="preset",
+        help=PARAMS["preset"].help,
+        on_change=lambda: load_preset(st.session_state.preset),
+    )
+    losses = control(
+        st.pills,
+        "losses",
+        options=list(LOSSES[neuron]),
+        selection_mode="multi",
+        default=list(LOSSES[neuron]),
+        format_func=lambda key: LOSSES[neuron][key].name,
+    )
+    eta = control(st.select_slider, "eta")
+    epochs = control(st.select_slider, "epochs")
+    st.subheader("Start")
+    if neuron == "sigmoid":
+        w, b, x, y = (control(st.slider, name) for name in ("w", "b", "x", "y"))
+        scenario = Scenario(neuron, tuple(losses), eta, epochs, w=w, b=b, x=x, y=y)
+    else:
+        classes = control(st.slider, "classes")
+        clamp("target", classes - 1)
+        target = control(st.slider, "target", max_value=classes - 1)
+        x, margin = (control(st.slider, name) for name in ("x", "margin"))
+        scenario = Scenario(
+            neuron, tuple(losses), eta, epochs, x=x, classes=classes, target=target, margin=margin
+        )
+    st.subheader("View")
+    log_scale = control(st.toggle, "log", on_change="rerun")
+    if not st.session_state.get("present"):
+        control(st.toggle, "present", on_change="rerun")
+
+if st.session_state.get("present"):
+    st.html(PRESENTATION_CSS)
+    control(st.toggle, "present", on_change="rerun")
+present = bool(st.session_state.get("present"))
+st.header("Why the loss decides how fast a neuron learns", divider="blue")
+st.markdown(
+    "The same neuron, the same start, the same learning rate: only the **loss** differs. "
+    "Watch where **σ′(z)** is tiny: there the quadratic cost's gradient is tiny and its cost curve "
+    "stays flat, while cross-entropy (or log-likelihood) keeps learning fast."
+)
+if st.session_state.url_notes:
+    st.warning(
+        "Some link parameters were ignored or corrected:\n\n- " + "\n- ".join(st.session_state.url_notes)
+    )
+
+if not losses:
+    st.info("Select at least one loss in the sidebar to compare.")
+    st.stop()
+
+frame = cached_runs(scenario)
+story = findings(frame, neuron, scenario)
+if not present:
+    for summary in summarize(frame, neuron):
+        name, cost, output, halved = st.columns([1.3, 1, 1, 1.3], vertical_alignment="center")
+        name.subheader(summary.name)
+        cost.metric("Final cost", f"{summary.final_cost:.3g}")
+        output.metric(f"Final output {output_column(neuron)}", f"{summary.final_output:.3f}")
+        halved.metric(
+            "Error halved at epoch",
+            "not within run" if summary.halved_at is None else f"{summary.halved_at:,}",
+            help="First epoch where |output − target| is at most half its starting value.",
+        )
+    st.markdown("\n\n".join(story))
+    with st.expander("Lesson: why the loss decides the speed, in five steps", icon=":material/school:"):
+        for number, step in enumerate(STEPS):
+            st.subheader(step.title)
+            st.markdown(step.text)
+            st.markdown(f"**Look at:** {step.look}")
+            st.button(
+                f"Load: {PRESETS[step.preset].label}",
+                key=f"lesson_{number}",
+                on_click=load_preset,
+                args=(step.preset,),
+            )
+
+epoch_views(frame, scenario, log_scale, present, story)
+if present:
+    st.stop()
+
+st.subheader("Learning-speed map: every start, every learning rate", divider="gray")
+st.markdown(
+    "Every update moves (w, b) along (x, 1), so z changes by −η(1 + x²)·∂C/∂z: a run depends on w and b "
+    "only through **z₀ = w·x + b**. So one map over the start and η covers every start you could pick "
+    + ("for this x and y." if neuron == "sigmoid" else "for this K, target class and x.")
+)
+left, right = st.columns(2)
+with left:
+    goal = control(st.select_slider, "goal")
+with right:
+    cap = control(st.select_slider, "cap")
+cells = cached_sweep(neuron, scenario.x, scenario.y, scenario.classes, scenario.target, goal, cap)
+start = frame["a"].iloc[0] if neuron == "sigmoid" else scenario.margin
+st.vega_lite_chart(
+    spec=map_spec(cells, neuron, float(start), eta),
+    key="map_pick",
+    on_select=load_cell,
+    selection_mode="pick",
+    alt="Two heatmaps, one per loss: epochs until the output error reaches the goal for every start "
+    "(horizontal) and learning rate (vertical, log scale); grey cells did not learn.",
+)
+slow, fast = list(LOSSES[neuron])
+compared = compare_losses(cells, slow, fast)
+st.markdown(
+    f"{LOSSES[neuron][slow].name} cost needs more than {compared.factor:g}× as many epochs as "
+    f"{LOSSES[neuron][fast].name.lower()} on **{compared.share_slower:.0%}** of this map; "
+    f"it never reaches the goal within {cap:,} epochs on {compared.slow_capped / compared.cells:.0%} of it "
+    f"({LOSSES[neuron][fast].name.lower()}: {compared.fast_capped / compared.cells:.0%}). "
+    "Click a cell to load that start and η."
+)
+
+with st.sidebar:
+    st.subheader("Share")
     values = {key: st.session_state.get(key) for key in PARAMS}
-    link = f"{st.context.url or ''}?{urlencode(share_query(values), doseq=True)}"
-    st.markdown("**Share this scenario**: this link reproduces exactly what you see.")
-    st.code(link, language=None, wrap_lines=True)
+    st.caption("This link reproduces exactly what you see:")
+    st.code(
+        f"{st.context.url or ''}?{urlencode(share_query(values), doseq=True)}", language=None, wrap_lines=True
+    )
     st.download_button(
         "Download the runs (CSV)",
         data=lambda: to_csv(scenario, frame),

@@ -103,7 +103,7 @@ def long_form(runs: pd.DataFrame, neuron: str) -> pd.DataFrame:
 DATASET = "runs"
 
 
-def epoch_chart(neuron: str, log_scale: bool) -> alt.VConcatChart:
+def epoch_chart(neuron: str, log_scale: bool, scale: float = 1.0) -> alt.VConcatChart:
     """Cost, gradient, slope and output over epochs in a 2×2 grid with one hover rule shared by
     all four panels. Data comes as named datasets (see `epoch_chart_spec`): the runs in the shape
     of `long_form`, the inspected epoch and the target output."""
@@ -155,14 +155,21 @@ def epoch_chart(neuron: str, log_scale: bool) -> alt.VConcatChart:
         ]
         if panel.fields[0][0] in ("a", "a_y"):
             layers.append(_rule("y", "target", colour="#009E73", dash=[6, 3], title="target"))
-        panels.append(alt.layer(*layers).properties(width=PANEL_WIDTH, height=PANEL_HEIGHT))
+        panels.append(alt.layer(*layers).properties(width=PANEL_WIDTH * scale, height=PANEL_HEIGHT * scale))
     grid = alt.vconcat(
         alt.hconcat(panels[0], panels[1]), alt.hconcat(panels[2], panels[3]), data=alt.Data(name=DATASET)
     )
     with warnings.catch_warnings():
         # Sharing one hover parameter across the panels is the point; Altair warns that it merged them.
         warnings.filterwarnings("ignore", message="Automatically deduplicated selection parameter")
-        return grid.add_params(hover).resolve_scale(color="shared", strokeWidth="independent")
+        chart = grid.add_params(hover).resolve_scale(color="shared", strokeWidth="independent")
+    if scale == 1.0:
+        return chart
+    return (
+        chart.configure_axis(labelFontSize=11 * scale, titleFontSize=12 * scale)
+        .configure_title(fontSize=13 * scale, subtitleFontSize=10 * scale)
+        .configure_legend(labelFontSize=12 * scale, titleFontSize=12 * scale, symbolSize=120 * scale)
+    )
 
 
 def _rule(channel: str, dataset: str, *, colour: str, dash: list[int], title: str) -> alt.Chart:
@@ -175,14 +182,16 @@ def _rule(channel: str, dataset: str, *, colour: str, dash: list[int], title: st
 
 
 @lru_cache(maxsize=8)
-def _cached_spec(neuron: str, log_scale: bool) -> str:
-    return json.dumps(epoch_chart(neuron, log_scale).to_dict())
+def _cached_spec(neuron: str, log_scale: bool, scale: float) -> str:
+    return json.dumps(epoch_chart(neuron, log_scale, scale).to_dict())
 
 
-def epoch_chart_spec(runs: pd.DataFrame, neuron: str, log_scale: bool, epoch: int, target: float) -> dict:
+def epoch_chart_spec(
+    runs: pd.DataFrame, neuron: str, log_scale: bool, epoch: int, target: float, scale: float = 1.0
+) -> dict:
     """The Vega-Lite spec of `epoch_chart` with its data attached. The chart is built once per
     (neuron, scale): building it costs far more than the simulation, so only the data changes."""
-    spec = json.loads(_cached_spec(neuron, log_scale))
+    spec = json.loads(_cached_spec(neuron, log_scale, scale))
     spec["datasets"] = {
         DATASET: long_form(downsample(runs), neuron),
         "inspected": pd.DataFrame({"at": [epoch]}),

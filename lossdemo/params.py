@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from lossdemo.losses import LOSSES, NEURONS
+from lossdemo.replay import SPEEDS
 from lossdemo.scenario import DEFAULT, EPOCH_CHOICES, ETA_CHOICES, PRESETS
 from lossdemo.speedmap import CAPS, GOALS
 
@@ -118,6 +119,21 @@ PARAMS: dict[str, Param] = {
         ),
         Param("log", "Log scale", "Show cost and gradient on a logarithmic axis.", False, "bool"),
         Param(
+            "present",
+            "Presentation mode",
+            "Hide the sidebar and show large numbers and charts for a projector.",
+            False,
+            "bool",
+        ),
+        Param(
+            "speed",
+            "Replay speed (epochs per frame)",
+            "Epochs per frame while replaying (about 10 frames a second).",
+            SPEEDS[0],
+            "choice",
+            options=SPEEDS,
+        ),
+        Param(
             "goal",
             "Learned when the error reaches",
             "A cell counts as learned at the first epoch whose output error is at most this: "
@@ -211,14 +227,14 @@ def share_query(values: Mapping[str, object]) -> dict[str, str | list[str]]:
         param = PARAMS[name]
         if value is None or value == param.default:
             continue
-        if name == "losses" and list(value) == list(LOSSES[neuron]):
+        if name == "losses":  # the pills show, and so write to the URL, the losses' names
+            if list(value) != list(LOSSES[neuron]):
+                query[name] = [LOSSES[neuron][key].name for key in value]
             continue
-        if param.kind == "multi":
-            query[name] = [str(v) for v in value]
-        elif param.kind == "bool":
+        if param.kind == "bool":
             query[name] = str(value).lower()
         else:
-            query[name] = f"{value:g}" if isinstance(value, float) else str(value)
+            query[name] = f"{value:.12g}" if isinstance(value, float) else str(value)
     return query
 
 
@@ -234,7 +250,10 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[dict[str, object], 
             notes.append(f"{_snippet(key)}: not a parameter of this page; ignored")
             continue
         if param.kind == "multi":
-            chosen = [raw for raw in raws if raw in LOSSES[neuron]]
+            known = {key: key for key in LOSSES[neuron]} | {
+                loss.name.lower(): key for key, loss in LOSSES[neuron].items()
+            }
+            chosen = [known[raw.lower()] for raw in raws if raw.lower() in known]
             if len(chosen) < len(raws):
                 notes.append(
                     f"losses: only {', '.join(LOSSES[neuron])} exist for a {neuron} neuron; ignored the rest"

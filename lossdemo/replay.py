@@ -1,0 +1,12 @@
+"""Replaying a run: the epoch cursor moves `speed` epochs per frame and stops at the last epoch."""
+
+from __future__ import annotations
+
+SPEEDS = (1, 4, 16, 64)  # epochs per frame
+FRAME_SECONDS = 0.1  # about ten frames a second
+
+
+def advance(epoch: int, speed: int, last: int) -> tuple[int, bool]:
+    """The next frame's epoch, and whether the replay goes on after it."""
+    following = min(epoch + speed, last)
+    return following, following < last
