@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from lossdemo import LOSSES, NEURONS
-from lossdemo.charts import epoch_chart_spec, sigma_path_spec
+from lossdemo.charts import PANELS, epoch_chart_spec, loss_style, sigma_path_spec
 from lossdemo.explain import chain_rule, findings, output_column, step_ratio, summarize
 from lossdemo.gradcheck import AGREE, check_sigmoid, check_softmax
 from lossdemo.lesson import STEPS
@@ -23,8 +23,9 @@ URL = "query-params"
 SCENARIO_KEYS = ("neuron", "eta", "epochs", "w", "b", "x", "y", "classes", "target", "margin")
 PRESENTATION_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 [data-testid="stMain"] { font-size: 1.25rem; }
-[data-testid="stMetricValue"] { font-size: 3.2rem; }
+[data-testid="stMetricValue"] { font-size: 2.8rem; }
 </style>"""
 
 st.set_page_config(page_title="lossdemo: why the loss decides how fast a neuron learns", layout="wide")
@@ -131,9 +132,14 @@ def control(widget, name: str, **kwargs):
     return widget(p.label, key=name, help=p.help, bind=URL, **kwargs)
 
 
-def replay_controls() -> None:
+def replay_controls(epochs: int, one_row: bool) -> int:
+    """Play, step, reset, speed and the epoch slider (in the same row, or below); returns the epoch."""
     playing = st.session_state.get("playing", False)
-    play, back, forward, reset, speed = st.columns([1.3, 1, 1, 1.1, 2.2], vertical_alignment="bottom")
+    if one_row:
+        columns = st.columns([1.3, 1.2, 1.2, 1.6, 2.1, 3.4], vertical_alignment="bottom")
+    else:
+        columns = st.columns(4) + st.columns([1, 2.4], vertical_alignment="bottom")
+    play, back, forward, reset, speed, slider = columns
     play.button(
         "Pause" if playing else "Play",
         icon=":material/pause:" if playing else ":material/play_arrow:",
@@ -166,6 +172,8 @@ def replay_controls() -> None:
             required=True,
             on_change="rerun",
         )
+    with slider:
+        return control(st.slider, "epoch", max_value=epochs, on_change="rerun")
 
 
 def live_numbers(rows: dict, neuron: str, big: bool) -> None:
@@ -184,12 +192,15 @@ def live_numbers(rows: dict, neuron: str, big: bool) -> None:
             table.append(f"| **{LOSSES[neuron][loss].name}** | {values} |")
         st.markdown("\n".join(table))
         return
-    for column, (loss, row) in zip(st.columns(len(rows)), rows.items()):
-        with column:
-            st.subheader(LOSSES[neuron][loss].name)
-            cells = st.columns(2)
-            for index, (field, label) in enumerate(labels.items()):
-                cells[index % 2].metric(label, f"{row[field]:.4g}")
+    for loss, row in rows.items():
+        name, *cells = st.columns([1.2, 1, 1, 1, 1], vertical_alignment="bottom")
+        colour, line = loss_style(neuron, loss)
+        name.html(
+            f'<div style="color:{colour};font-size:2rem;font-weight:700">{LOSSES[neuron][loss].name}</div>'
+            f'<div style="color:{colour}">{line} in the charts</div>'
+        )
+        for cell, (field, label) in zip(cells, labels.items()):
+            cell.metric(label, f"{row[field]:.4g}")
 
 
 def one_epoch(frame, rows: dict, scenario: Scenario, epoch: int) -> None:
@@ -241,28 +252,29 @@ def epoch_views(frame, scenario: Scenario, log_scale: bool, present: bool, story
             st.session_state.get("epoch", 0), st.session_state.get("speed", 1), scenario.epochs
         )
     clamp("epoch", scenario.epochs)
-    replay_controls()
-    epoch = control(st.slider, "epoch", max_value=scenario.epochs, on_change="rerun")
+    epoch = replay_controls(scenario.epochs, one_row=present)
     if st.session_state.get("playing", False) != timer_on:
         st.rerun()  # starting or stopping the frame timer takes a full run
     rows = {
         loss: frame[(frame["loss"] == loss) & (frame["epoch"] == epoch)].iloc[0] for loss in scenario.losses
     }
-    st.caption(f"At epoch {epoch:,} of {scenario.epochs:,}")
     live_numbers(rows, scenario.neuron, big=present)
-    chart = epoch_chart_spec(
-        frame, scenario.neuron, log_scale, epoch, scenario.target_output(), 1.5 if present else 1.0
-    )
-    alt_text = (
-        "Four charts over the epochs, one line per loss: cost, gradient size, the activation's slope, "
-        "and the output against its target. " + " ".join(story)
-    )
+    chart_args = (frame, scenario.neuron, log_scale, epoch, scenario.target_output())
     if present:
-        st.vega_lite_chart(spec=chart, alt=alt_text)
+        for index, column in enumerate(st.columns(len(PANELS[scenario.neuron]))):
+            with column:
+                st.vega_lite_chart(
+                    spec=epoch_chart_spec(*chart_args, panel=index),
+                    alt=f"{PANELS[scenario.neuron][index].title}, over the epochs, one line per loss.",
+                )
         return
     curves, closeup = st.tabs(["Over the epochs", "One epoch up close"])
     with curves:
-        st.vega_lite_chart(spec=chart, alt=alt_text)
+        st.vega_lite_chart(
+            spec=epoch_chart_spec(*chart_args),
+            alt="Four charts over the epochs, one line per loss: cost, gradient size, the activation's "
+            "slope, and the output against its target. " + " ".join(story),
+        )
     with closeup:
         one_epoch(frame, rows, scenario, epoch)
 
@@ -318,16 +330,20 @@ with st.sidebar:
     if not st.session_state.get("present"):
         control(st.toggle, "present", on_change="rerun")
 
-if st.session_state.get("present"):
-    st.html(PRESENTATION_CSS)
-    control(st.toggle, "present", on_change="rerun")
 present = bool(st.session_state.get("present"))
-st.header("Why the loss decides how fast a neuron learns", divider="blue")
-st.markdown(
-    "The same neuron, the same start, the same learning rate: only the **loss** differs. "
-    "Watch where **σ′(z)** is tiny: there the quadratic cost's gradient is tiny and its cost curve "
-    "stays flat, while cross-entropy (or log-likelihood) keeps learning fast."
-)
+if present:
+    st.html(PRESENTATION_CSS)
+    title, toggle = st.columns([4, 1], vertical_alignment="center")
+    title.subheader("Why the loss decides how fast a neuron learns")
+    with toggle:
+        control(st.toggle, "present", on_change="rerun")
+else:
+    st.header("Why the loss decides how fast a neuron learns", divider="blue")
+    st.markdown(
+        "The same neuron, the same start, the same learning rate: only the **loss** differs. "
+        "Watch where **σ′(z)** is tiny: there the quadratic cost's gradient is tiny and its cost curve "
+        "stays flat, while cross-entropy (or log-likelihood) keeps learning fast."
+    )
 if st.session_state.url_notes:
     st.warning(
         "Some link parameters were ignored or corrected:\n\n- " + "\n- ".join(st.session_state.url_notes)

@@ -66,6 +66,12 @@ PANELS = {
 }
 
 
+def loss_style(neuron: str, loss: str) -> tuple[str, str]:
+    """The colour of a loss and a word for its line style, as every chart draws it."""
+    position = list(LOSSES[neuron]).index(loss)
+    return PALETTE[position], "solid line" if DASHES[position] == (1, 0) else "dashed line"
+
+
 def loss_scale(neuron: str) -> tuple[alt.Scale, alt.Scale]:
     """Colour and dash scales over the neuron's losses (display names), in registry order."""
     names = [loss.name for loss in LOSSES[neuron].values()]
@@ -103,73 +109,88 @@ def long_form(runs: pd.DataFrame, neuron: str) -> pd.DataFrame:
 DATASET = "runs"
 
 
-def epoch_chart(neuron: str, log_scale: bool, scale: float = 1.0) -> alt.VConcatChart:
-    """Cost, gradient, slope and output over epochs in a 2×2 grid with one hover rule shared by
-    all four panels. Data comes as named datasets (see `epoch_chart_spec`): the runs in the shape
-    of `long_form`, the inspected epoch and the target output."""
-    colour, dash = loss_scale(neuron)
-    hover = alt.selection_point(
+def _hover() -> alt.Parameter:
+    return alt.selection_point(
         name="hover", fields=["epoch"], nearest=True, on="pointerover", clear="pointerout", empty=False
     )
+
+
+def _panel(
+    neuron: str, index: int, log_scale: bool, hover: alt.Parameter, legend: bool = True
+) -> alt.LayerChart:
+    """One quantity over the epochs: a line per loss (and per series), the hover and epoch rules."""
+    panel = PANELS[neuron][index]
+    colour, dash = loss_scale(neuron)
+    log = log_scale and panel.log_able
+    base = alt.Chart(title=alt.Title(panel.title, subtitle=panel.subtitle or alt.Undefined)).transform_filter(
+        alt.datum.panel == index
+    )
+    if log:
+        base = base.transform_filter(alt.datum.value > 0)
     x = alt.X("epoch:Q", title="epoch", scale=alt.Scale(nice=False))
-    panels = []
-    for index, panel in enumerate(PANELS[neuron]):
-        log = log_scale and panel.log_able
-        base = alt.Chart(
-            title=alt.Title(panel.title, subtitle=panel.subtitle or alt.Undefined)
-        ).transform_filter(alt.datum.panel == index)
-        if log:
-            base = base.transform_filter(alt.datum.value > 0)
-        y = alt.Y("value:Q", title=panel.axis, scale=alt.Scale(type="log" if log else "linear"))
-        width = (
-            alt.StrokeWidth("series:N", scale=alt.Scale(range=[3, 1.5]), legend=None)
-            if len(panel.fields) > 1
-            else alt.value(3)
+    y = alt.Y("value:Q", title=panel.axis, scale=alt.Scale(type="log" if log else "linear"))
+    width = (
+        alt.StrokeWidth("series:N", scale=alt.Scale(range=[3, 1.5]), legend=None)
+        if len(panel.fields) > 1
+        else alt.value(3)
+    )
+    lines = base.mark_line().encode(
+        x=x,
+        y=y,
+        color=alt.Color(
+            "loss:N", scale=colour, legend=alt.Legend(title="loss", orient="top") if legend else None
+        ),
+        strokeDash=alt.StrokeDash("loss:N", scale=dash, legend=None),
+        detail="series:N",
+        strokeWidth=width,
+    )
+    points = base.mark_point(size=70, filled=True).encode(
+        x=x,
+        y=y,
+        color=alt.Color("loss:N", scale=colour, legend=None),
+        opacity=alt.condition(hover, alt.value(1), alt.value(0)),
+        tooltip=[
+            alt.Tooltip("loss:N"),
+            alt.Tooltip("epoch:Q"),
+            alt.Tooltip("series:N", title="quantity"),
+            alt.Tooltip("signed:Q", title="value", format=".4g"),
+        ],
+    )
+    hover_rule = base.mark_rule(color="#555555").encode(x=x).transform_filter(hover)
+    layers = [
+        lines,
+        points,
+        hover_rule,
+        _rule("x", "inspected", colour="#222222", dash=[2, 2], title="inspected epoch"),
+    ]
+    if panel.fields[0][0] in ("a", "a_y"):
+        layers.append(_rule("y", "target", colour="#009E73", dash=[6, 3], title="target"))
+    return alt.layer(*layers)
+
+
+def epoch_chart(neuron: str, log_scale: bool, panel: int | None = None) -> alt.TopLevelMixin:
+    """Cost, gradient, slope and output over epochs in a 2×2 grid with one hover rule shared by
+    all four panels, or one of them (`panel`) alone at the width of its container. Data comes as
+    named datasets (see `epoch_chart_spec`): the runs in the shape of `long_form`, the inspected
+    epoch and the target output."""
+    hover = _hover()
+    if panel is not None:
+        return (
+            _panel(neuron, panel, log_scale, hover, legend=False)
+            .add_params(hover)
+            .properties(width="container", height=PANEL_HEIGHT + 60, data=alt.Data(name=DATASET))
         )
-        lines = base.mark_line().encode(
-            x=x,
-            y=y,
-            color=alt.Color("loss:N", scale=colour, legend=alt.Legend(title="loss", orient="top")),
-            strokeDash=alt.StrokeDash("loss:N", scale=dash, legend=None),
-            detail="series:N",
-            strokeWidth=width,
-        )
-        points = base.mark_point(size=70, filled=True).encode(
-            x=x,
-            y=y,
-            color=alt.Color("loss:N", scale=colour, legend=None),
-            opacity=alt.condition(hover, alt.value(1), alt.value(0)),
-            tooltip=[
-                alt.Tooltip("loss:N"),
-                alt.Tooltip("epoch:Q"),
-                alt.Tooltip("series:N", title="quantity"),
-                alt.Tooltip("signed:Q", title="value", format=".4g"),
-            ],
-        )
-        hover_rule = base.mark_rule(color="#555555").encode(x=x).transform_filter(hover)
-        layers = [
-            lines,
-            points,
-            hover_rule,
-            _rule("x", "inspected", colour="#222222", dash=[2, 2], title="inspected epoch"),
-        ]
-        if panel.fields[0][0] in ("a", "a_y"):
-            layers.append(_rule("y", "target", colour="#009E73", dash=[6, 3], title="target"))
-        panels.append(alt.layer(*layers).properties(width=PANEL_WIDTH * scale, height=PANEL_HEIGHT * scale))
+    panels = [
+        _panel(neuron, index, log_scale, hover).properties(width=PANEL_WIDTH, height=PANEL_HEIGHT)
+        for index in range(len(PANELS[neuron]))
+    ]
     grid = alt.vconcat(
         alt.hconcat(panels[0], panels[1]), alt.hconcat(panels[2], panels[3]), data=alt.Data(name=DATASET)
     )
     with warnings.catch_warnings():
         # Sharing one hover parameter across the panels is the point; Altair warns that it merged them.
         warnings.filterwarnings("ignore", message="Automatically deduplicated selection parameter")
-        chart = grid.add_params(hover).resolve_scale(color="shared", strokeWidth="independent")
-    if scale == 1.0:
-        return chart
-    return (
-        chart.configure_axis(labelFontSize=11 * scale, titleFontSize=12 * scale)
-        .configure_title(fontSize=13 * scale, subtitleFontSize=10 * scale)
-        .configure_legend(labelFontSize=12 * scale, titleFontSize=12 * scale, symbolSize=120 * scale)
-    )
+        return grid.add_params(hover).resolve_scale(color="shared", strokeWidth="independent")
 
 
 def _rule(channel: str, dataset: str, *, colour: str, dash: list[int], title: str) -> alt.Chart:
@@ -181,17 +202,17 @@ def _rule(channel: str, dataset: str, *, colour: str, dash: list[int], title: st
     )
 
 
-@lru_cache(maxsize=8)
-def _cached_spec(neuron: str, log_scale: bool, scale: float) -> str:
-    return json.dumps(epoch_chart(neuron, log_scale, scale).to_dict())
+@lru_cache(maxsize=32)
+def _cached_spec(neuron: str, log_scale: bool, panel: int | None) -> str:
+    return json.dumps(epoch_chart(neuron, log_scale, panel).to_dict())
 
 
 def epoch_chart_spec(
-    runs: pd.DataFrame, neuron: str, log_scale: bool, epoch: int, target: float, scale: float = 1.0
+    runs: pd.DataFrame, neuron: str, log_scale: bool, epoch: int, target: float, panel: int | None = None
 ) -> dict:
     """The Vega-Lite spec of `epoch_chart` with its data attached. The chart is built once per
-    (neuron, scale): building it costs far more than the simulation, so only the data changes."""
-    spec = json.loads(_cached_spec(neuron, log_scale, scale))
+    (neuron, scale, panel): building it costs far more than the simulation, so only the data changes."""
+    spec = json.loads(_cached_spec(neuron, log_scale, panel))
     spec["datasets"] = {
         DATASET: long_form(downsample(runs), neuron),
         "inspected": pd.DataFrame({"at": [epoch]}),

@@ -127,7 +127,7 @@ PARAMS: dict[str, Param] = {
         ),
         Param(
             "speed",
-            "Replay speed (epochs per frame)",
+            "Speed (epochs per frame)",
             "Epochs per frame while replaying (about 10 frames a second).",
             SPEEDS[0],
             "choice",

@@ -20,7 +20,7 @@ MARGIN_AXIS = np.linspace(-5.0, 10.0, 200)  # softmax: lead of the strongest wro
 ETA_AXIS = np.geomspace(0.001, 10.0, 120)
 SHOWN_EVERY = 2  # the browser gets every other row and column: ≤ 6,000 cells per map
 GOALS = ("half", "0.1", "0.05", "0.01")
-CAPS = (500, 1000, 2000, 5000, 10_000)
+CAPS = (500, 1000, 2000, 5000)
 
 
 def tolerance(goal: str) -> float | None:
