@@ -1,0 +1,120 @@
+"""Shared helpers for the AppTest-level page tests: run the page, find its charts by what their
+spec contains (never by position), read the charts' Arrow datasets, and compute the engine's own
+runs for the scenario the page shows."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.ipc
+from streamlit.testing.v1 import AppTest
+
+from lossdemo import simulate_sigmoid, simulate_softmax, start_logits
+from lossdemo.scenario import Scenario
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+TIMEOUT = 30  # seconds per script run: generous, the machine is shared with benchmarks
+
+SIGMOID_KEYS = ("neuron", "losses", "eta", "epochs", "w", "b", "x", "y")
+SOFTMAX_KEYS = ("neuron", "losses", "eta", "epochs", "x", "classes", "target", "margin")
+
+
+def run_app(query: Mapping[str, str | list[str]] | None = None) -> AppTest:
+    """A fresh session of the page, run once, optionally opened with URL query parameters."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def chart_datasets(el) -> dict[str, pd.DataFrame]:
+    """The named datasets of a vega_lite_chart element, as DataFrames."""
+    return {
+        ds.name: pyarrow.ipc.open_stream(io.BytesIO(ds.data.data)).read_all().to_pandas()
+        for ds in el.proto.datasets
+    }
+
+
+def spec_of(el) -> dict:
+    return json.loads(el.proto.spec)
+
+
+def charts(at: AppTest) -> list:
+    return list(at.get("vega_lite_chart"))
+
+
+def epoch_chart(at: AppTest):
+    """The 2×2 chart over the epochs: the only one with a top-level `vconcat`."""
+    found = [el for el in charts(at) if "vconcat" in spec_of(el)]
+    assert len(found) == 1, f"expected one epoch chart, found {len(found)}"
+    return found[0]
+
+
+def sigma_chart(at: AppTest):
+    """The σ-path chart: top-level `hconcat` and a `curve` dataset."""
+    found = [el for el in charts(at) if "hconcat" in spec_of(el) and "curve" in chart_datasets(el)]
+    assert len(found) == 1, f"expected one σ-path chart, found {len(found)}"
+    return found[0]
+
+
+def page_scenario(at: AppTest) -> Scenario:
+    """The scenario the page's controls describe right now (read from the session state)."""
+    state = at.session_state
+    neuron = state["neuron"]
+    keys = SIGMOID_KEYS if neuron == "sigmoid" else SOFTMAX_KEYS
+    values = {key: state[key] for key in keys}
+    values["losses"] = tuple(values["losses"])
+    return Scenario(**values)
+
+
+def set_scenario(at: AppTest, scenario: Scenario) -> AppTest:
+    """Set the sidebar to `scenario` through its widgets (neuron first: it swaps the sliders)."""
+    if at.segmented_control(key="neuron").value != scenario.neuron:
+        at.segmented_control(key="neuron").set_value(scenario.neuron).run()
+    at.pills(key="losses").set_value(list(scenario.losses))
+    at.select_slider(key="eta").set_value(scenario.eta)
+    at.select_slider(key="epochs").set_value(scenario.epochs)
+    names = ("w", "b", "x", "y") if scenario.neuron == "sigmoid" else ("classes", "x", "margin")
+    for name in names:
+        at.slider(key=name).set_value(getattr(scenario, name))
+    at.run()
+    if scenario.neuron == "softmax" and at.slider(key="target").value != scenario.target:
+        at.slider(key="target").set_value(scenario.target).run()
+    assert not at.exception
+    assert page_scenario(at) == scenario
+    return at
+
+
+def engine_run(scenario: Scenario, loss: str) -> pd.DataFrame:
+    """The engine's run of one loss, called directly (not through the page's helpers)."""
+    s = scenario
+    if s.neuron == "sigmoid":
+        return simulate_sigmoid(loss, s.w, s.b, s.x, s.y, s.eta, s.epochs)
+    logits = start_logits(s.classes, s.target, s.margin)
+    return simulate_softmax(loss, [[0.0]] * s.classes, logits, [s.x], s.target, s.eta, s.epochs)
+
+
+def metric_values(at: AppTest) -> list[str]:
+    return [m.value for m in at.metric]
+
+
+def markdown_texts(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown]
+
+
+def loss_metrics(at: AppTest) -> list[dict[str, str]]:
+    """Per loss, in page order: the shown final cost, final output and halving epoch (with the
+    output metric's label), found by label so other metrics on the page do not interfere."""
+    rows: list[dict[str, str]] = []
+    for m in at.metric:
+        if m.label == "Final cost":
+            rows.append({"cost": m.value})
+        elif m.label.startswith("Final output"):
+            rows[-1] |= {"output": m.value, "output_label": m.label}
+        elif m.label == "Error halved at epoch":
+            rows[-1]["halved"] = m.value
+    return rows

@@ -1,0 +1,363 @@
+"""AppTest-level tests of the dashboard page (issue #3): it runs, its charts carry the engine's
+numbers, and every control, preset and toggle does what it says.
+
+Charts are found by what their spec contains, widgets by key, metrics by label, so the tests
+survive new sections on the page. Expected numbers come from the engine called directly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from apptest_helpers import (
+    chart_datasets,
+    charts,
+    engine_run,
+    epoch_chart,
+    loss_metrics,
+    markdown_texts,
+    page_scenario,
+    run_app,
+    set_scenario,
+    sigma_chart,
+    spec_of,
+)
+
+from lossdemo import LOSSES
+from lossdemo.charts import PANELS
+from lossdemo.explain import findings
+from lossdemo.scenario import DEFAULT, PRESETS, Scenario
+
+# The quantities each panel of the 2×2 chart must plot (issue #3), in panel order.
+PANEL_COLUMNS = {
+    "sigmoid": (("cost",), ("grad_w", "grad_b"), ("sigma_prime",), ("a",)),
+    "softmax": (("cost",), ("grad_b_y", "grad_norm"), ("sigma_prime",), ("a_y",)),
+}
+GRADIENT_PANEL = 1  # plotted as magnitudes
+MAX_CHART_EPOCHS = 2000
+SOFTMAX_DEFAULT = Scenario(neuron="softmax", losses=("quadratic", "log_likelihood"))
+
+
+def series_columns(neuron: str) -> dict[tuple[int, str], str]:
+    """(panel, series label) → engine column, from the chart module's panel list."""
+    return {
+        (index, label): column for index, panel in enumerate(PANELS[neuron]) for column, label in panel.fields
+    }
+
+
+def runs_dataset(at) -> pd.DataFrame:
+    return chart_datasets(epoch_chart(at))["runs"]
+
+
+def assert_epoch_chart_matches_engine(at, scenario: Scenario) -> None:
+    """Every point of the `runs` dataset equals the engine's run at the same epoch, for every
+    selected loss and every plotted quantity; each loss keeps epoch 0 and the last epoch."""
+    data = runs_dataset(at)
+    names = {key: entry.name for key, entry in LOSSES[scenario.neuron].items()}
+    assert set(data["loss"]) == {names[loss] for loss in scenario.losses}
+    columns = series_columns(scenario.neuron)
+    for loss in scenario.losses:
+        run = engine_run(scenario, loss).set_index("epoch")
+        mine = data[data["loss"] == names[loss]]
+        for (panel, label), part in mine.groupby(["panel", "series"]):
+            column = columns[(panel, label)]
+            epochs = part["epoch"].to_numpy()
+            assert epochs[0] == 0 and epochs[-1] == scenario.epochs, (loss, label)
+            assert len(epochs) <= MAX_CHART_EPOCHS
+            assert np.all(np.diff(epochs) > 0), "one point per epoch, in order"
+            expected = run.loc[epochs, column].to_numpy()
+            np.testing.assert_array_equal(part["signed"].to_numpy(), expected, err_msg=f"{loss} {label}")
+            shown = np.abs(expected) if panel == GRADIENT_PANEL else expected
+            np.testing.assert_array_equal(part["value"].to_numpy(), shown, err_msg=f"{loss} {label}")
+
+
+def expected_metrics(scenario: Scenario) -> list[dict[str, str]]:
+    """The metrics the page should show, computed from the engine's full runs."""
+    rows = []
+    out = "a" if scenario.neuron == "sigmoid" else "a_y"
+    for loss in scenario.losses:
+        run = engine_run(scenario, loss)
+        errors = run["error"].to_numpy()
+        hits = np.flatnonzero(errors <= 0.5 * errors[0])
+        rows.append(
+            {
+                "cost": f"{run['cost'].iloc[-1]:.3g}",
+                "output": f"{run[out].iloc[-1]:.3f}",
+                "output_label": f"Final output {out}",
+                "halved": f"{int(hits[0]):,}" if hits.size else "not within run",
+            }
+        )
+    return rows
+
+
+def controls(at, neuron: str) -> dict[str, object]:
+    """What the sidebar widgets show, read from the widgets themselves."""
+    shown = {
+        "neuron": at.segmented_control(key="neuron").value,
+        "losses": tuple(at.pills(key="losses").value),
+        "eta": at.select_slider(key="eta").value,
+        "epochs": at.select_slider(key="epochs").value,
+        "x": at.slider(key="x").value,
+    }
+    names = ("w", "b", "y") if neuron == "sigmoid" else ("classes", "target", "margin")
+    return shown | {name: at.slider(key=name).value for name in names}
+
+
+def scenario_controls(scenario: Scenario) -> dict[str, object]:
+    shown = {
+        "neuron": scenario.neuron,
+        "losses": scenario.losses,
+        "eta": scenario.eta,
+        "epochs": scenario.epochs,
+        "x": scenario.x,
+    }
+    names = ("w", "b", "y") if scenario.neuron == "sigmoid" else ("classes", "target", "margin")
+    return shown | {name: getattr(scenario, name) for name in names}
+
+
+def to_softmax(at):
+    return at.segmented_control(key="neuron").set_value("softmax").run()
+
+
+def test_default_page_runs_without_exception_on_the_default_scenario():
+    at = run_app()
+    assert not at.exception
+    assert controls(at, "sigmoid") == scenario_controls(DEFAULT)
+    assert page_scenario(at) == DEFAULT
+    assert at.selectbox(key="preset").value is None
+    assert not at.warning
+
+
+def test_epoch_chart_is_a_2x2_grid_with_one_series_per_loss_and_panel_quantity():
+    at = run_app()
+    spec = spec_of(epoch_chart(at))
+    assert len(spec["vconcat"]) == 2
+    assert all(len(row["hconcat"]) == 2 for row in spec["vconcat"])
+    data = runs_dataset(at)
+    columns = series_columns("sigmoid")
+    for panel, expected in enumerate(PANEL_COLUMNS["sigmoid"]):
+        part = data[data["panel"] == panel]
+        series = part.groupby(["loss", "series"]).size()
+        assert sorted({loss for loss, _ in series.index}) == sorted(["Quadratic", "Cross-entropy"])
+        assert len(series) == 2 * len(expected), f"panel {panel}"
+        assert {columns[(panel, label)] for _, label in series.index} == set(expected)
+        assert (series == DEFAULT.epochs + 1).all(), "300 epochs fit the chart whole: 301 points"
+
+
+def test_epoch_chart_values_equal_the_engine_run_at_every_epoch():
+    at = run_app()
+    assert_epoch_chart_matches_engine(at, DEFAULT)
+
+
+def test_epoch_chart_at_100000_epochs_keeps_2000_epochs_per_loss_but_metrics_use_the_full_run():
+    at = run_app()
+    at.select_slider(key="epochs").set_value(100_000).run()
+    assert not at.exception
+    scenario = Scenario(epochs=100_000)
+    assert page_scenario(at) == scenario
+    assert_epoch_chart_matches_engine(at, scenario)
+    data = runs_dataset(at)
+    per_loss = data[data["panel"] == 0].groupby("loss")["epoch"]
+    assert per_loss.nunique().between(MAX_CHART_EPOCHS - 1, MAX_CHART_EPOCHS).all()
+    assert (per_loss.min() == 0).all() and (per_loss.max() == 100_000).all()
+
+    metrics = loss_metrics(at)
+    assert metrics == expected_metrics(scenario)
+    # The halving epochs (233 and 17) are not among the charted epochs: the metrics can only
+    # have come from the full 100,001-row runs.
+    charted = set(per_loss.get_group("Quadratic"))
+    assert {int(m["halved"].replace(",", "")) for m in metrics}.isdisjoint(charted)
+
+
+def test_switching_to_softmax_shows_softmax_charts_and_metrics():
+    at = to_softmax(run_app())
+    assert not at.exception
+    assert page_scenario(at) == SOFTMAX_DEFAULT
+    assert at.pills(key="losses").value == ["quadratic", "log_likelihood"]
+    assert_epoch_chart_matches_engine(at, SOFTMAX_DEFAULT)
+    data = runs_dataset(at)
+    columns = series_columns("softmax")
+    for panel, expected in enumerate(PANEL_COLUMNS["softmax"]):
+        labels = set(data.loc[data["panel"] == panel, "series"])
+        assert {columns[(panel, label)] for label in labels} == set(expected)
+    assert loss_metrics(at) == expected_metrics(SOFTMAX_DEFAULT)
+    assert set(chart_datasets(sigma_chart(at))["path"]["loss"]) == {"Quadratic", "Log-likelihood"}
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_preset_loads_via_the_selectbox_and_sets_the_controls(name):
+    scenario = PRESETS[name].scenario
+    at = run_app()
+    if scenario.neuron != "sigmoid":
+        at = to_softmax(at)
+    at.selectbox(key="preset").set_value(name).run()
+    assert not at.exception
+    assert at.selectbox(key="preset").value == name
+    assert controls(at, scenario.neuron) == scenario_controls(scenario)
+    assert at.slider(key="epoch").value == 0
+    assert page_scenario(at) == scenario
+    assert loss_metrics(at) == expected_metrics(scenario)
+    assert_epoch_chart_matches_engine(at, scenario)
+
+
+def test_changing_a_control_after_a_preset_clears_the_preset_and_keeps_its_other_values():
+    at = run_app()
+    at.selectbox(key="preset").set_value("slightly_wrong").run()
+    at.select_slider(key="eta").set_value(0.3).run()
+    assert not at.exception
+    assert at.selectbox(key="preset").value is None
+    scenario = Scenario(w=0.6, b=0.9, eta=0.3)
+    assert controls(at, "sigmoid") == scenario_controls(scenario)
+    assert loss_metrics(at) == expected_metrics(scenario)
+    assert_epoch_chart_matches_engine(at, scenario)
+
+
+MOVES = [
+    ("sigmoid", "slider", "w", 0.5),
+    ("sigmoid", "select_slider", "eta", 0.5),
+    ("sigmoid", "select_slider", "epochs", 100),
+    ("sigmoid", "slider", "y", 0.3),
+    ("sigmoid", "slider", "x", -1.5),
+    ("softmax", "slider", "margin", 1.5),
+    ("softmax", "slider", "classes", 6),
+    ("softmax", "slider", "x", 2.0),
+]
+
+
+@pytest.mark.parametrize(("neuron", "widget", "key", "value"), MOVES)
+def test_moving_a_control_changes_the_charts_data_to_the_new_run(neuron, widget, key, value):
+    at = run_app()
+    if neuron == "softmax":
+        at = to_softmax(at)
+    before = {
+        name: chart_datasets(el) for name, el in (("epoch", epoch_chart(at)), ("path", sigma_chart(at)))
+    }
+    getattr(at, widget)(key=key).set_value(value).run()
+    assert not at.exception
+    scenario = page_scenario(at)
+    assert getattr(scenario, key) == value
+    after = {name: chart_datasets(el) for name, el in (("epoch", epoch_chart(at)), ("path", sigma_chart(at)))}
+    assert not before["epoch"]["runs"].equals(after["epoch"]["runs"])
+    assert not before["path"]["path"].equals(after["path"]["path"])
+    assert_epoch_chart_matches_engine(at, scenario)
+    assert loss_metrics(at) == expected_metrics(scenario)
+
+
+def test_moving_the_target_class_reruns_the_engine_for_that_class():
+    # The start logits put the strongest rival right after the target and treat the other
+    # classes alike, so every charted quantity (cost, ∂C/∂b_y, ‖∇C‖, a_y) is the same for each
+    # target class; what must hold is that the page runs and charts the newly chosen class.
+    at = to_softmax(run_app())
+    at.slider(key="target").set_value(2).run()
+    assert not at.exception
+    scenario = page_scenario(at)
+    assert scenario.target == 2
+    assert_epoch_chart_matches_engine(at, scenario)
+    assert loss_metrics(at) == expected_metrics(scenario)
+
+
+def test_fewer_classes_pull_the_target_class_back_into_range():
+    at = to_softmax(run_app())
+    at.slider(key="target").set_value(2).run()
+    at.slider(key="classes").set_value(2).run()
+    assert not at.exception
+    assert at.slider(key="target").value == 1
+    scenario = Scenario(neuron="softmax", losses=SOFTMAX_DEFAULT.losses, classes=2, target=1)
+    assert page_scenario(at) == scenario
+    assert_epoch_chart_matches_engine(at, scenario)
+
+
+def test_fewer_epochs_pull_the_inspected_epoch_back_into_range():
+    at = run_app()
+    at.slider(key="epoch").set_value(250).run()
+    at.select_slider(key="epochs").set_value(100).run()
+    assert not at.exception
+    assert at.slider(key="epoch").value == 100
+    assert chart_datasets(epoch_chart(at))["inspected"]["at"].tolist() == [100]
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        Scenario(w=-1.5, b=3.0, x=2.0, y=0.3, eta=0.5, epochs=200),
+        PRESETS["textbook_eta"].scenario,  # quadratic never halves: "not within run"
+        Scenario(neuron="softmax", losses=("log_likelihood", "quadratic"), classes=5, margin=7.5),
+    ],
+    ids=["sigmoid", "sigmoid-never-halves", "softmax"],
+)
+def test_metrics_agree_with_the_engine(scenario):
+    at = set_scenario(run_app(), scenario)
+    assert loss_metrics(at) == expected_metrics(scenario)
+
+
+def test_deselecting_every_loss_shows_an_info_message_and_no_chart():
+    at = run_app()
+    at.pills(key="losses").set_value([]).run()
+    assert not at.exception
+    assert [el.value for el in at.info] == ["Select at least one loss in the sidebar to compare."]
+    assert not charts(at)
+    assert not loss_metrics(at)
+    at.pills(key="losses").set_value(["cross_entropy"]).run()
+    assert not at.exception
+    assert_epoch_chart_matches_engine(at, Scenario(losses=("cross_entropy",)))
+
+
+def y_scale_types(spec: dict) -> list[str]:
+    """The y scale type of each panel's line layer, in panel order."""
+    return [
+        panel["layer"][0]["encoding"]["y"]["scale"]["type"]
+        for row in spec["vconcat"]
+        for panel in row["hconcat"]
+    ]
+
+
+@pytest.mark.parametrize("neuron", ["sigmoid", "softmax"])
+def test_log_scale_toggle_puts_cost_and_gradient_on_a_log_axis(neuron):
+    at = run_app()
+    if neuron == "softmax":
+        at = to_softmax(at)
+    assert y_scale_types(spec_of(epoch_chart(at))) == ["linear"] * 4
+    at.toggle(key="log").set_value(True).run()
+    assert not at.exception
+    assert y_scale_types(spec_of(epoch_chart(at))) == ["log", "log", "linear", "linear"]
+    at.toggle(key="log").set_value(False).run()
+    assert y_scale_types(spec_of(epoch_chart(at))) == ["linear"] * 4
+
+
+@pytest.mark.parametrize("neuron", ["sigmoid", "softmax"])
+def test_every_chart_has_alt_text_and_the_epoch_chart_states_the_findings(neuron):
+    at = run_app()
+    if neuron == "softmax":
+        at = to_softmax(at)
+    assert charts(at)
+    for el in charts(at):
+        assert len(el.proto.alt.strip()) > 40
+    scenario = page_scenario(at)
+    frame = pd.concat(
+        [engine_run(scenario, loss).assign(loss=loss) for loss in scenario.losses], ignore_index=True
+    )
+    alt = epoch_chart(at).proto.alt
+    for sentence in findings(frame, neuron, scenario):
+        assert sentence in alt
+        assert any(sentence in text for text in markdown_texts(at))
+
+
+def test_preset_selectbox_offers_only_the_current_neurons_presets():
+    at = run_app()
+    sigmoid = [key for key, p in PRESETS.items() if p.scenario.neuron == "sigmoid"]
+    labels = [PRESETS[key].label for key in sigmoid]
+    assert at.selectbox(key="preset").options == labels
+    at = to_softmax(at)
+    softmax = [key for key, p in PRESETS.items() if p.scenario.neuron == "softmax"]
+    assert at.selectbox(key="preset").options == [PRESETS[key].label for key in softmax]
+
+
+@pytest.mark.parametrize("name", ["slightly_wrong", "confidently_wrong"])
+def test_a_link_naming_a_preset_opens_that_presets_scenario(name):
+    # The selectbox must never name a preset while the controls show something else.
+    scenario = PRESETS[name].scenario
+    at = run_app({"preset": name})
+    assert not at.exception
+    assert at.selectbox(key="preset").value == name
+    assert controls(at, scenario.neuron) == scenario_controls(scenario)
+    assert loss_metrics(at) == expected_metrics(scenario)

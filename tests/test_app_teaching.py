@@ -1,0 +1,577 @@
+"""Tests of the page's teaching layer (issue #4): the chain-rule breakdown, the step ratio, the
+epoch inspector, the findings, the σ path, the lesson buttons and the gradient check.
+
+Numbers are parsed out of what the page renders and compared with the engine's own columns,
+rounded the way the page rounds them (lossdemo.explain._num: 3 significant digits, scientific
+below 1e-3). The findings are checked claim by claim against the runs' `error` column, on every
+preset through the page and on random scenarios directly (hypothesis)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from apptest_helpers import (
+    chart_datasets,
+    engine_run,
+    epoch_chart,
+    markdown_texts,
+    page_scenario,
+    run_app,
+    set_scenario,
+    sigma_chart,
+)
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lossdemo import LOSSES
+from lossdemo.explain import PLATEAU, SAME_SPEED, SMALL_SLOPE, findings, milestones
+from lossdemo.lesson import STEPS
+from lossdemo.scenario import ETA_CHOICES, PRESETS, Scenario
+
+SOFTMAX = ("quadratic", "log_likelihood")
+
+# ---------------------------------------------------------------------------------------------
+# Driving the page
+
+
+def inspect_epoch(at, epoch: int):
+    at.slider(key="epoch").set_value(epoch).run()
+    assert not at.exception
+    assert at.slider(key="epoch").value == epoch
+    return at
+
+
+def load_preset(at, name: str):
+    if PRESETS[name].scenario.neuron != at.segmented_control(key="neuron").value:
+        at.segmented_control(key="neuron").set_value(PRESETS[name].scenario.neuron).run()
+    at.selectbox(key="preset").set_value(name).run()
+    assert not at.exception
+    assert page_scenario(at) == PRESETS[name].scenario
+    return at
+
+
+def engine_row(scenario: Scenario, loss: str, epoch: int) -> pd.Series:
+    return engine_run(scenario, loss).iloc[epoch]
+
+
+# ---------------------------------------------------------------------------------------------
+# The chain-rule breakdown
+
+NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)(?:\\times 10\^\{(-?\d+)\})?")
+HIGHLIGHT = r"\colorbox{#FAD7C3}"
+
+
+def shown(value: float) -> float:
+    """`value` rounded as the page shows it."""
+    value = float(value)
+    if value != 0 and abs(value) < 1e-3:
+        return float(f"{value:.2e}")
+    return float(f"{value:.3g}")
+
+
+def parse_numbers(text: str) -> list[float]:
+    return [float(f"{m}e{e}") if e else float(m) for m, e in NUMBER.findall(text.replace(HIGHLIGHT, ""))]
+
+
+def breakdown_latex(at) -> list[str]:
+    return [el.value for el in at.latex if r"\frac{\partial C}" in el.value]
+
+
+def split_breakdown(latex: str) -> tuple[str, str, str, str]:
+    """(head, symbols, live values, result) of `head = symbols = values = result`."""
+    body = latex.strip().strip("$").strip()
+    head, symbols, values, result = body.split(" = ")
+    return head, symbols, values, result
+
+
+def expected_factors(row: pd.Series, scenario: Scenario, loss: str) -> tuple[list[float], float]:
+    """The factors the breakdown must show (unrounded, in order) and the gradient they give."""
+    if scenario.neuron == "sigmoid":
+        error = row["a"] - scenario.y
+        if loss == "quadratic":
+            factors = [error, row["sigma_prime"], scenario.x]
+            assert error * row["sigma_prime"] * scenario.x == pytest.approx(
+                row["grad_w"], rel=1e-12, abs=1e-300
+            )
+        else:
+            factors = [error, scenario.x]
+            assert error * scenario.x == pytest.approx(row["grad_w"], rel=1e-12, abs=1e-300)
+        return factors, row["grad_w"]
+    a_y = row["a_y"]
+    if loss == "quadratic":
+        rivals = sum(row[f"a_{j}"] ** 2 for j in range(scenario.classes) if j != scenario.target)
+        factors = [row["sigma_prime"], a_y - 1, a_y, rivals]
+        combined = row["sigma_prime"] * (a_y - 1) - a_y * rivals
+        assert combined == pytest.approx(row["grad_z_y"], rel=1e-9, abs=1e-15)
+    else:
+        factors = [a_y, 1.0]
+        assert a_y - 1 == pytest.approx(row["grad_z_y"], rel=1e-12)
+    return factors, row["grad_z_y"]
+
+
+def assert_breakdowns_match_engine(at, scenario: Scenario, epoch: int) -> None:
+    latex = breakdown_latex(at)
+    assert len(latex) == len(scenario.losses)
+    heading = f"**The gradient at epoch {epoch:,}, factor by factor**"
+    assert any(text.startswith(heading) for text in markdown_texts(at))
+    for loss, text in zip(scenario.losses, latex):
+        row = engine_row(scenario, loss, epoch)
+        _head, symbols, values, result = split_breakdown(text)
+        uses_slope = LOSSES[scenario.neuron][loss].uses_slope
+        assert (r"\sigma'(z)" in symbols or "a_y(1 - a_y)" in symbols) == uses_slope, (loss, symbols)
+        factors, gradient = expected_factors(row, scenario, loss)
+        assert parse_numbers(values) == [shown(f) for f in factors], (loss, values)
+        assert parse_numbers(result) == [shown(gradient)], (loss, result)
+        # The activation's slope is highlighted exactly when it is below 0.05.
+        assert (HIGHLIGHT in values) == (uses_slope and row["sigma_prime"] < SMALL_SLOPE), (loss, values)
+
+
+def ratio_sentences(at) -> list[str]:
+    """The bold one-line sentence comparing the losses' steps at the inspected epoch."""
+    return [text for text in markdown_texts(at) if text.startswith("**") and text.endswith(".**")]
+
+
+def expected_ratio(scenario: Scenario, epoch: int) -> str:
+    """The step-ratio sentence from the engine. A sigmoid neuron's step on (w, b) is along (x, 1)
+    times ∂C/∂z, so the losses' steps compare as their |∂C/∂b| = |∂C/∂z|; softmax: |∂C/∂z_y|."""
+    column = "grad_b" if scenario.neuron == "sigmoid" else "grad_z_y"
+    steps = {
+        LOSSES[scenario.neuron][loss].name: abs(engine_row(scenario, loss, epoch)[column])
+        for loss in scenario.losses
+    }
+    (small, s), *_, (large, big) = sorted(steps.items(), key=lambda item: item[1])
+    assert s > 0, "every scenario used here has nonzero steps"
+    ratio = big / s
+    if ratio < 1.5:
+        return f"**The gradients are about the same size here ({ratio:.2g}×).**"
+    return f"**{large}'s step is {ratio:,.3g}× larger than {small}'s here.**"
+
+
+BREAKDOWN_CASES = [
+    pytest.param(Scenario(), 150, id="sigmoid-book-start"),
+    pytest.param(Scenario(w=8.0, b=8.0, x=1.0, y=0.0), 40, id="sigmoid-saturated-scientific"),
+    pytest.param(Scenario(w=-1.5, b=0.5, x=-2.0, y=0.65, eta=0.5, epochs=100), 7, id="sigmoid-negative-x"),
+    pytest.param(Scenario(neuron="softmax", losses=SOFTMAX), 60, id="softmax-default"),
+    pytest.param(
+        Scenario(neuron="softmax", losses=("log_likelihood", "quadratic"), classes=3, target=2, margin=10.0),
+        200,
+        id="softmax-target-2-scientific",
+    ),
+]
+
+
+@pytest.mark.parametrize(("scenario", "epoch"), BREAKDOWN_CASES)
+def test_breakdown_numbers_and_ratio_equal_the_engine_and_follow_the_epoch_slider(scenario, epoch):
+    at = set_scenario(run_app(), scenario)
+    assert_breakdowns_match_engine(at, scenario, 0)
+    assert ratio_sentences(at) == [expected_ratio(scenario, 0)]
+
+    at = inspect_epoch(at, epoch)
+    assert_breakdowns_match_engine(at, scenario, epoch)
+    assert ratio_sentences(at) == [expected_ratio(scenario, epoch)]
+    assert chart_datasets(epoch_chart(at))["inspected"]["at"].tolist() == [epoch]
+    assert_path_markers(at, scenario, epoch)
+
+
+def test_ratio_sentence_with_zero_input_compares_the_bias_steps():
+    # With x = 0 every ∂C/∂w is 0, but ∂C/∂b is not: the neuron still learns through b, and the
+    # losses' steps differ exactly as much as at any other x.
+    scenario = Scenario(x=0.0)
+    at = set_scenario(run_app(), scenario)
+    for loss in scenario.losses:
+        assert engine_row(scenario, loss, 0)["grad_b"] != 0
+    assert ratio_sentences(at) == [expected_ratio(scenario, 0)]
+
+
+# ---------------------------------------------------------------------------------------------
+# The σ path
+
+
+def path_columns(neuron: str) -> tuple[str, str]:
+    return ("z", "a") if neuron == "sigmoid" else ("z_gap", "a_y")
+
+
+def assert_path_markers(at, scenario: Scenario, epoch: int) -> None:
+    path = chart_datasets(sigma_chart(at))["path"]
+    z_col, a_col = path_columns(scenario.neuron)
+    for loss in scenario.losses:
+        run = engine_run(scenario, loss)
+        name = LOSSES[scenario.neuron][loss].name
+        marks = path[(path["loss"] == name) & (path["marker"] != "")].set_index("marker")
+        expected = {"inspected epoch": epoch} | ({"start": 0} if epoch else {})
+        assert dict(marks["epoch"]) == expected
+        for marker, at_epoch in expected.items():
+            assert marks.loc[marker, "z"] == run[z_col].iloc[at_epoch]
+            assert marks.loc[marker, "a"] == run[a_col].iloc[at_epoch]
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        Scenario(epochs=1000, w=-3.0, b=1.0, y=0.9),
+        Scenario(neuron="softmax", losses=SOFTMAX, classes=4, margin=6.5, epochs=150),
+    ],
+    ids=["sigmoid-1000-epochs", "softmax"],
+)
+def test_sigma_path_points_are_the_runs_z_and_output(scenario):
+    at = set_scenario(run_app(), scenario)
+    data = chart_datasets(sigma_chart(at))
+    path = data["path"]
+    z_col, a_col = path_columns(scenario.neuron)
+    for loss in scenario.losses:
+        run = engine_run(scenario, loss).set_index("epoch")
+        trail = path[(path["loss"] == LOSSES[scenario.neuron][loss].name) & (path["marker"] == "")]
+        epochs = trail["epoch"].to_numpy()
+        assert epochs[0] == 0 and epochs[-1] == scenario.epochs
+        assert len(epochs) <= 400 and np.all(np.diff(epochs) > 0)
+        np.testing.assert_array_equal(trail["z"].to_numpy(), run.loc[epochs, z_col].to_numpy())
+        np.testing.assert_array_equal(trail["a"].to_numpy(), run.loc[epochs, a_col].to_numpy())
+    # The grey curves are σ and σ′ over a z range that covers every point of the path.
+    curve = data["curve"]
+    for _, part in curve.groupby("curve"):
+        assert part["z"].min() <= path["z"].min() and part["z"].max() >= path["z"].max()
+    sigma = 1 / (1 + np.exp(-curve["z"].to_numpy()))
+    first, second = curve["curve"].unique()
+    np.testing.assert_allclose(curve.loc[curve["curve"] == first, "value"], sigma[curve["curve"] == first])
+    slope = (sigma * (1 - sigma))[curve["curve"] == second]
+    np.testing.assert_allclose(curve.loc[curve["curve"] == second, "value"], slope, atol=1e-15)
+    assert_path_markers(at, scenario, 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Findings: every claimed epoch is the true first epoch that satisfies the claim
+
+EPOCH = r"(\d[\d,]*)"
+PROGRESS = [
+    (
+        re.compile(rf"^(.+) kept the output error above 90% of its start for all {EPOCH} epochs$"),
+        "never_plateau",
+    ),
+    (
+        re.compile(
+            rf"^(.+) kept the output error above 90% of its start until epoch {EPOCH} and "
+            rf"(?:halved it at epoch {EPOCH}|did not halve it in {EPOCH} epochs)$"
+        ),
+        "plateau",
+    ),
+    (re.compile(rf"^(.+) halved the output error at epoch {EPOCH}$"), "halved"),
+    (re.compile(rf"^(.+) did not halve the output error in {EPOCH} epochs$"), "not_halved"),
+]
+
+
+def match_progress(clause: str) -> tuple[str, re.Match]:
+    """Which kind of progress clause this is, and its match."""
+    for pattern, kind in PROGRESS:
+        match = pattern.match(clause)
+        if match:
+            return kind, match
+    pytest.fail(f"unrecognised progress clause: {clause!r}")
+
+
+def number(text: str | None) -> int | None:
+    return None if text is None else int(text.replace(",", ""))
+
+
+def first_within(errors: np.ndarray, fraction: float) -> int | None:
+    hits = np.flatnonzero(errors <= fraction * errors[0])
+    return int(hits[0]) if hits.size else None
+
+
+def check_findings(sentences: list[str], frame: pd.DataFrame, scenario: Scenario) -> None:
+    """Assert every claim of the findings against the runs, and that the comparison sentence
+    says "about the same speed" exactly when the halving epochs are within SAME_SPEED."""
+    neuron = scenario.neuron
+    names = {LOSSES[neuron][loss].name: loss for loss in scenario.losses}
+    errors = {loss: frame.loc[frame["loss"] == loss, "error"].to_numpy() for loss in scenario.losses}
+    assert all(len(e) == scenario.epochs + 1 for e in errors.values())
+    plateau = {loss: first_within(e, PLATEAU) for loss, e in errors.items()}
+    halved = {loss: first_within(e, 0.5) for loss, e in errors.items()}
+    start = errors[scenario.losses[0]][0]
+    assert all(e[0] == start for e in errors.values()), "every loss starts from the same output"
+
+    if start == 0:
+        assert sentences == [
+            "The neuron starts exactly at its target, so there is nothing to learn: every gradient is zero."
+        ]
+        first_rows = frame[frame["epoch"] == 0]
+        grads = ["grad_w", "grad_b"] if neuron == "sigmoid" else ["grad_b_y", "grad_norm"]
+        assert (first_rows[grads] == 0).all().all()
+        return
+
+    # Sentence 1: the start, then each loss's progress, in the order of the losses.
+    opening, _, body = sentences[0].partition("): ")
+    first_row = frame[(frame["loss"] == scenario.losses[0]) & (frame["epoch"] == 0)].iloc[0]
+    if neuron == "sigmoid":
+        assert opening == (
+            f"From w = {scenario.w:g}, b = {scenario.b:g} (output a = {first_row['a']:.3g}, "
+            f"target y = {scenario.y:g}"
+        )
+    else:
+        assert opening.endswith(f"(target probability a_y = {first_row['a_y']:.3g}")
+        assert f"by {abs(scenario.margin):g} " in opening
+    assert body.endswith(".")
+    parts = body[:-1].split("; ")
+    assert len(parts) == len(scenario.losses)
+    for part, loss in zip(parts, scenario.losses):
+        kind, match = match_progress(part)
+        assert names[match.group(1)] == loss, part
+        if kind == "never_plateau":
+            assert plateau[loss] is None and number(match.group(2)) == scenario.epochs, part
+        elif kind == "plateau":
+            assert number(match.group(2)) == plateau[loss], part
+            assert plateau[loss] >= 10, "a plateau shorter than 10 epochs is not worth a clause"
+            if match.group(3) is not None:
+                assert number(match.group(3)) == halved[loss], part
+            else:
+                assert halved[loss] is None and number(match.group(4)) == scenario.epochs, part
+        elif kind == "halved":
+            assert number(match.group(2)) == halved[loss], part
+        else:
+            assert halved[loss] is None and number(match.group(2)) == scenario.epochs, part
+
+    rest = sentences[1:]
+    if len(scenario.losses) < 2:
+        assert rest == []
+        return
+
+    # Sentence 2: exactly one comparison of the halving epochs.
+    done = {loss: h for loss, h in halved.items() if h is not None}
+    stuck = [loss for loss, h in halved.items() if h is None]
+    comparison, *why = rest
+    same_speed = not stuck and max(done.values()) / max(min(done.values()), 1) < SAME_SPEED
+    assert ("about the same speed" in comparison) == same_speed, (comparison, halved)
+    if not done:
+        assert comparison == (
+            f"No loss halved the error within {scenario.epochs:,} epochs: "
+            "try more epochs or a larger learning rate η."
+        )
+    elif stuck:
+        match = re.fullmatch(
+            rf"(.+) halved the error by epoch {EPOCH}; (.+) never did in this run\.", comparison
+        )
+        assert match, comparison
+        fastest = names[match.group(1)]
+        assert halved[fastest] == min(done.values()) == number(match.group(2))
+        assert sorted(names[n] for n in match.group(3).split(" and ")) == sorted(stuck)
+    elif same_speed:
+        assert comparison == "Both losses learn at about the same speed here."
+    else:
+        match = re.fullmatch(
+            r"(.+) needed ([\d.e+]+)× as many epochs as (.+) to halve the error\.", comparison
+        )
+        assert match, comparison
+        slow, fast = names[match.group(1)], names[match.group(3)]
+        assert halved[slow] == max(done.values()) and halved[fast] == min(done.values())
+        assert match.group(2) == f"{halved[slow] / halved[fast]:.3g}"
+
+    # Sentence 3 (optional): why the slowest loss is slow. It must name a slowest loss: the last
+    # to halve the error, or, of those that never did, the one left with the largest error.
+    assert len(why) <= 1, why
+    if why:
+        final = {loss: e[-1] for loss, e in errors.items()}
+        slowest = max(stuck, key=final.get) if stuck else max(done, key=done.get)
+        slope = float(frame["sigma_prime"].iloc[0])
+        symbol = "σ′(z)" if neuron == "sigmoid" else "a_y(1 − a_y)"
+        name = LOSSES[neuron][slowest].name
+        assert why[0].startswith(f"Why: at the start {symbol} = {slope:.3g}, tiny next to its peak of 0.25")
+        assert f"the {name.lower()} cost's gradient is multiplied by it" in why[0], (why, final)
+        assert slope < SMALL_SLOPE and LOSSES[neuron][slowest].uses_slope
+        assert stuck or not same_speed
+        others = [loss for loss in scenario.losses if loss != slowest]
+        assert not any(LOSSES[neuron][loss].uses_slope for loss in others)
+
+
+def stacked_runs(scenario: Scenario) -> pd.DataFrame:
+    return pd.concat(
+        [engine_run(scenario, loss).assign(loss=loss) for loss in scenario.losses], ignore_index=True
+    )
+
+
+def check_milestones(frame: pd.DataFrame, scenario: Scenario) -> None:
+    found = milestones(frame, scenario.neuron)
+    assert [m.loss for m in found] == list(scenario.losses)
+    for m in found:
+        errors = frame.loc[frame["loss"] == m.loss, "error"].to_numpy()
+        assert m.start_error == errors[0]
+        assert m.left_plateau == first_within(errors, PLATEAU)
+        assert m.halved == first_within(errors, 0.5)
+        if m.halved is not None:  # the claim is "first": no earlier epoch qualifies
+            assert (errors[: m.halved] > 0.5 * errors[0]).all()
+
+
+def tenths(low: int, high: int):
+    return st.integers(low, high).map(lambda k: round(k / 10, 1))
+
+
+def loss_choices(neuron: str):
+    return st.lists(st.sampled_from(list(LOSSES[neuron])), min_size=1, max_size=2, unique=True).map(tuple)
+
+
+sigmoid_scenarios = st.builds(
+    Scenario,
+    neuron=st.just("sigmoid"),
+    losses=loss_choices("sigmoid"),
+    eta=st.sampled_from(ETA_CHOICES),
+    epochs=st.integers(1, 400),
+    w=tenths(-100, 100),
+    b=tenths(-100, 100),
+    x=tenths(-30, 30),
+    y=st.integers(0, 20).map(lambda k: round(k * 0.05, 2)),
+)
+
+
+@st.composite
+def softmax_scenarios(draw):
+    classes = draw(st.integers(2, 10))
+    return Scenario(
+        neuron="softmax",
+        losses=draw(loss_choices("softmax")),
+        eta=draw(st.sampled_from(ETA_CHOICES)),
+        epochs=draw(st.integers(1, 400)),
+        x=draw(tenths(-30, 30)),
+        classes=classes,
+        target=draw(st.integers(0, classes - 1)),
+        margin=draw(st.integers(-10, 20).map(lambda k: k / 2)),
+    )
+
+
+# Derandomized: the same 150 scenarios on every run, so a pass or a failure is reproducible.
+@settings(max_examples=150, deadline=None, derandomize=True, database=None)
+@given(scenario=st.one_of(sigmoid_scenarios, softmax_scenarios()))
+def test_findings_and_milestones_are_true_of_random_runs(scenario):
+    frame = stacked_runs(scenario)
+    check_milestones(frame, scenario)
+    check_findings(findings(frame, scenario.neuron, scenario), frame, scenario)
+
+
+def test_findings_cover_every_kind_of_comparison():
+    """The property test's checker is exercised on each branch by fixed scenarios."""
+    cases = {
+        "same speed": Scenario(w=0.0, b=0.5, y=1.0, eta=10.0, epochs=50),
+        "ratio": Scenario(),
+        "one never halves": PRESETS["textbook_eta"].scenario,
+        "none halves": Scenario(eta=0.001, epochs=50),
+        "nothing to learn": Scenario(w=0.0, b=0.0, y=0.5),
+    }
+    seen = {}
+    for label, scenario in cases.items():
+        frame = stacked_runs(scenario)
+        sentences = findings(frame, scenario.neuron, scenario)
+        check_findings(sentences, frame, scenario)
+        seen[label] = " ".join(sentences)
+    assert "about the same speed" in seen["same speed"]
+    assert "needed 13.7× as many epochs" in seen["ratio"]
+    assert "never did in this run" in seen["one never halves"]
+    assert "No loss halved the error" in seen["none halves"]
+    assert "nothing to learn" in seen["nothing to learn"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Every preset through the page: findings and the gradient check at the first and last epoch
+
+
+def findings_on_page(at) -> list[str]:
+    texts = [text for text in markdown_texts(at) if text.startswith("From ") or text.startswith("The neuron")]
+    assert len(texts) == 1, texts
+    return texts[0].split("\n\n")
+
+
+def gradient_check_rows(at) -> list[list[str]]:
+    tables = [text for text in markdown_texts(at) if text.startswith("| loss | gradient | analytic")]
+    assert len(tables) == 1
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in tables[0].splitlines()[2:]]
+
+
+def assert_gradient_check_agrees(at, scenario: Scenario, epoch: int) -> None:
+    assert any(text.startswith(f"**Gradient check at epoch {epoch:,}**") for text in markdown_texts(at))
+    rows = gradient_check_rows(at)
+    parameters = ("w", "b") if scenario.neuron == "sigmoid" else ("b_y",)
+    expected = [
+        (LOSSES[scenario.neuron][loss].name, f"∂C/∂{p}") for loss in scenario.losses for p in parameters
+    ]
+    assert [(row[0], row[1]) for row in rows] == expected
+    for (loss_name, gradient), row in zip(expected, rows):
+        loss = next(k for k, v in LOSSES[scenario.neuron].items() if v.name == loss_name)
+        column = {"∂C/∂w": "grad_w", "∂C/∂b": "grad_b", "∂C/∂b_y": "grad_b_y"}[gradient]
+        assert row[2] == f"{engine_row(scenario, loss, epoch)[column]:.10g}", row
+        assert float(row[4]) < 1e-6, row
+        assert row[5] == ":green[**✓ yes**]", row
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_preset_has_true_findings_and_an_agreeing_gradient_check_at_first_and_last_epoch(name):
+    scenario = PRESETS[name].scenario
+    at = load_preset(run_app(), name)
+    check_findings(findings_on_page(at), stacked_runs(scenario), scenario)
+    assert_gradient_check_agrees(at, scenario, 0)
+    at = inspect_epoch(at, scenario.epochs)
+    assert_gradient_check_agrees(at, scenario, scenario.epochs)
+    assert_breakdowns_match_engine(at, scenario, scenario.epochs)
+
+
+# ---------------------------------------------------------------------------------------------
+# The lesson
+
+
+@pytest.mark.parametrize("number", range(len(STEPS)), ids=[step.preset for step in STEPS])
+def test_every_lesson_button_loads_the_preset_its_step_names(number):
+    scenario = PRESETS[STEPS[number].preset].scenario
+    # Start from the other neuron, on a later epoch, so the button has everything to change.
+    at = run_app()
+    if scenario.neuron == "sigmoid":
+        at.segmented_control(key="neuron").set_value("softmax").run()
+    at = inspect_epoch(at, 5)
+    at.button(key=f"lesson_{number}").click().run()
+    assert not at.exception
+    assert page_scenario(at) == scenario
+    assert at.segmented_control(key="neuron").value == scenario.neuron
+    assert at.pills(key="losses").value == list(scenario.losses)
+    assert at.select_slider(key="eta").value == scenario.eta
+    assert at.select_slider(key="epochs").value == scenario.epochs
+    names = ("w", "b", "x", "y") if scenario.neuron == "sigmoid" else ("classes", "target", "x", "margin")
+    for key in names:
+        assert at.slider(key=key).value == getattr(scenario, key), key
+    assert at.slider(key="epoch").value == 0
+    runs = chart_datasets(epoch_chart(at))["runs"]
+    assert set(runs["loss"]) == {LOSSES[scenario.neuron][loss].name for loss in scenario.losses}
+    assert runs["epoch"].max() == scenario.epochs
+
+
+def test_lesson_button_leaves_the_preset_selectbox_naming_what_it_loaded():
+    # A preset chosen earlier must not stay on show once a lesson button loads a different one.
+    at = load_preset(run_app(), "slightly_wrong")
+    number = next(i for i, step in enumerate(STEPS) if step.preset == "badly_wrong")
+    at.button(key=f"lesson_{number}").click().run()
+    assert not at.exception
+    assert page_scenario(at) == PRESETS["badly_wrong"].scenario
+    assert at.selectbox(key="preset").value == "badly_wrong"
+
+
+def test_why_sentence_does_not_depend_on_the_order_the_losses_were_selected():
+    # From the book's badly wrong start at a tiny η neither loss halves the error in 50 epochs;
+    # quadratic, held back by σ′(z) = 0.0177, moves least. The explanation of that must not
+    # appear or vanish with the order in which the losses were clicked.
+    explained = []
+    for losses in (("quadratic", "cross_entropy"), ("cross_entropy", "quadratic")):
+        scenario = Scenario(losses=losses, eta=0.001, epochs=50)
+        frame = stacked_runs(scenario)
+        sentences = findings(frame, "sigmoid", scenario)
+        check_findings(sentences, frame, scenario)
+        explained.append([s for s in sentences if s.startswith("Why:")])
+    assert explained[0] == explained[1]
+
+
+def test_why_sentence_blames_the_loss_that_made_the_least_progress_when_none_halved():
+    # η = 2 with x = 2.1 makes cross-entropy overshoot and bounce (error 0.371 → 0.222 → 0.270 …
+    # 0.329), while quadratic creeps down to 0.217: neither halves the error in 10 epochs, but it is
+    # cross-entropy that is stuck. A sentence explaining why *quadratic* is slow is false here.
+    scenario = Scenario(eta=2.0, epochs=10, w=-1.2, b=-1.0, x=2.1, y=0.4)
+    frame = stacked_runs(scenario)
+    final = frame.groupby("loss")["error"].last()
+    assert final["quadratic"] < final["cross_entropy"]
+    sentences = findings(frame, "sigmoid", scenario)
+    assert not [s for s in sentences if "quadratic cost's gradient is multiplied" in s], sentences
+    check_findings(sentences, frame, scenario)
