@@ -4,20 +4,29 @@ The page only: callbacks and small view helpers first, then the page in screen o
 header, summary, the epoch views that a replay reruns, the learning-speed map). Every number comes
 from the `lossdemo` package; runs, sweeps and chart specs are cached at this boundary."""
 
+from dataclasses import astuple, replace
 from urllib.parse import urlencode
 
+import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from lossdemo import LOSSES, NEURONS
-from lossdemo.charts import PANELS, epoch_chart_spec, loss_style, sigma_path_spec
+from lossdemo.charts import (
+    PANELS,
+    epoch_chart_data,
+    epoch_chart_spec,
+    loss_style,
+    sigma_path_data,
+    sigma_path_spec,
+)
 from lossdemo.explain import chain_rule, findings, output_column, step_ratio, summarize
 from lossdemo.gradcheck import AGREE, check_sigmoid, check_softmax
 from lossdemo.lesson import STEPS
 from lossdemo.params import PARAMS, parse_query, parse_value, share_query
 from lossdemo.replay import FRAME_SECONDS, advance
 from lossdemo.scenario import PRESETS, Scenario, default_losses, preset_values, runs, to_csv
-from lossdemo.speedmap import bias_for, map_spec, sweep
-from lossdemo.sweep import compare_losses
+from lossdemo.speedmap import bias_for, map_spec, speed_map
 
 URL = "query-params"
 SCENARIO_KEYS = ("neuron", "eta", "epochs", "w", "b", "x", "y", "classes", "target", "margin")
@@ -31,14 +40,30 @@ PRESENTATION_CSS = """<style>
 st.set_page_config(page_title="lossdemo: why the loss decides how fast a neuron learns", layout="wide")
 
 
+def arrow(frame: pd.DataFrame) -> bytes:
+    """A chart dataset as Arrow IPC bytes, which st.vega_lite_chart sends without converting again."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
-def cached_runs(scenario: Scenario):
-    return runs(scenario)
+def cached_runs(key: tuple):
+    """The runs of `Scenario(*key)` (a plain tuple hashes fast), their first rows, and what the
+    epoch chart and the σ chart draw of them, ready to send."""
+    scenario = Scenario(*key)
+    frame = runs(scenario)
+    starts = {loss: run.iloc[0] for loss, run in frame.groupby("loss", sort=False)}
+    path = {name: arrow(data) for name, data in sigma_path_data(frame, scenario.neuron).items()}
+    return frame, starts, arrow(epoch_chart_data(frame, scenario.neuron)), path
 
 
 @st.cache_data(max_entries=16, show_spinner="Running every start and learning rate…")
-def cached_sweep(neuron: str, x: float, y: float, classes: int, target: int, goal: str, cap: int):
-    return sweep(neuron, x, y, classes, target, goal, cap)
+def cached_map(neuron: str, x: float, y: float, classes: int, target: int, goal: str, cap: int):
+    shown = speed_map(neuron, x, y, classes, target, goal, cap)
+    return replace(shown, cells=arrow(shown.cells))
 
 
 # Callbacks: they run before the script, so they may set any control's value.
@@ -64,6 +89,7 @@ def load_preset(name: str | None) -> None:
     """Set every control to the preset's values; the link names the preset until a control moves."""
     if name is not None:
         st.query_params["preset"] = name
+        st.session_state.preset = name
         values = preset_values(name)
         st.session_state.update({key: values[key] for key in SCENARIO_KEYS})
         st.session_state.losses = list(values["losses"])
@@ -203,7 +229,7 @@ def live_numbers(rows: dict, neuron: str, big: bool) -> None:
             cell.metric(label, f"{row[field]:.4g}")
 
 
-def one_epoch(frame, rows: dict, scenario: Scenario, epoch: int) -> None:
+def one_epoch(path_data: dict, starts: dict, rows: dict, scenario: Scenario, epoch: int) -> None:
     """The chain rule, the σ path and the gradient check at one epoch."""
     neuron = scenario.neuron
     target = scenario.y if neuron == "sigmoid" else scenario.target
@@ -216,7 +242,7 @@ def one_epoch(frame, rows: dict, scenario: Scenario, epoch: int) -> None:
     if ratio:
         st.markdown(f"**{ratio}**")
     st.vega_lite_chart(
-        spec=sigma_path_spec(frame, neuron, epoch),
+        spec=sigma_path_spec(path_data, neuron, starts, rows),
         alt="The sigmoid curve with each loss's path over the epochs drawn on it; points coloured by "
         "epoch, the start and the inspected epoch marked.",
     )
@@ -244,8 +270,9 @@ timer_on = bool(st.session_state.get("playing"))
 
 
 @st.fragment(run_every=FRAME_SECONDS if timer_on else None)
-def epoch_views(frame, scenario: Scenario, log_scale: bool, present: bool, story: list[str]) -> None:
+def epoch_views(cached: tuple, scenario: Scenario, log_scale: bool, present: bool, story: list[str]) -> None:
     """Everything tied to the inspected epoch; a replay frame reruns only this fragment."""
+    frame, starts, chart_data, path_data = cached
     was_playing = st.session_state.get("playing", False)
     if was_playing:
         st.session_state.epoch, st.session_state.playing = advance(
@@ -259,7 +286,7 @@ def epoch_views(frame, scenario: Scenario, log_scale: bool, present: bool, story
         loss: frame[(frame["loss"] == loss) & (frame["epoch"] == epoch)].iloc[0] for loss in scenario.losses
     }
     live_numbers(rows, scenario.neuron, big=present)
-    chart_args = (frame, scenario.neuron, log_scale, epoch, scenario.target_output())
+    chart_args = (chart_data, scenario.neuron, log_scale, epoch, scenario.target_output())
     if present:
         for index, column in enumerate(st.columns(len(PANELS[scenario.neuron]))):
             with column:
@@ -276,7 +303,7 @@ def epoch_views(frame, scenario: Scenario, log_scale: bool, present: bool, story
             "slope, and the output against its target. " + " ".join(story),
         )
     with closeup:
-        one_epoch(frame, rows, scenario, epoch)
+        one_epoch(path_data, starts, rows, scenario, epoch)
 
 
 # The page.
@@ -353,14 +380,15 @@ if not losses:
     st.info("Select at least one loss in the sidebar to compare.")
     st.stop()
 
-frame = cached_runs(scenario)
+cached = cached_runs(astuple(scenario))
+frame = cached[0]
 story = findings(frame, neuron, scenario)
 if not present:
     for summary in summarize(frame, neuron):
         name, cost, output, halved = st.columns([1.3, 1, 1, 1.3], vertical_alignment="center")
         name.subheader(summary.name)
         cost.metric("Final cost", f"{summary.final_cost:.3g}")
-        output.metric(f"Final output {output_column(neuron)}", f"{summary.final_output:.3f}")
+        output.metric(f"Final output {output_column(neuron)}", f"{summary.final_output:.4g}")
         halved.metric(
             "Error halved at epoch",
             "not within run" if summary.halved_at is None else f"{summary.halved_at:,}",
@@ -379,7 +407,7 @@ if not present:
                 args=(step.preset,),
             )
 
-epoch_views(frame, scenario, log_scale, present, story)
+epoch_views(cached, scenario, log_scale, present, story)
 if present:
     st.stop()
 
@@ -394,10 +422,10 @@ with left:
     goal = control(st.select_slider, "goal")
 with right:
     cap = control(st.select_slider, "cap")
-cells = cached_sweep(neuron, scenario.x, scenario.y, scenario.classes, scenario.target, goal, cap)
+shown = cached_map(neuron, scenario.x, scenario.y, scenario.classes, scenario.target, goal, cap)
 start = frame["a"].iloc[0] if neuron == "sigmoid" else scenario.margin
 st.vega_lite_chart(
-    spec=map_spec(cells, neuron, float(start), eta),
+    spec=map_spec(shown, float(start), eta),
     key="map_pick",
     on_select=load_cell,
     selection_mode="pick",
@@ -405,7 +433,7 @@ st.vega_lite_chart(
     "(horizontal) and learning rate (vertical, log scale); grey cells did not learn.",
 )
 slow, fast = list(LOSSES[neuron])
-compared = compare_losses(cells, slow, fast)
+compared = shown.comparison
 st.markdown(
     f"{LOSSES[neuron][slow].name} cost needs more than {compared.factor:g}× as many epochs as "
     f"{LOSSES[neuron][fast].name.lower()} on **{compared.share_slower:.0%}** of this map; "

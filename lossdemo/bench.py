@@ -167,7 +167,19 @@ def speed_map(repeats: int) -> list[Row]:
     return rows
 
 
-SECTIONS: dict[str, Callable[[int], list[Row]]] = {"short": short_runs, "long": long_runs, "map": speed_map}
+def page(repeats: int) -> list[Row]:
+    """Script time of the whole page after a change (AppTest; needs streamlit installed)."""
+    from lossdemo.pagebench import page_times
+
+    return [Row(case, ms, None, target) for case, ms, target in page_times(repeats)]
+
+
+SECTIONS: dict[str, Callable[[int], list[Row]]] = {
+    "short": short_runs,
+    "long": long_runs,
+    "map": speed_map,
+    "page": page,
+}
 
 
 def table(rows: list[tuple[str, Row]]) -> str:

@@ -207,14 +207,19 @@ def _cached_spec(neuron: str, log_scale: bool, panel: int | None) -> str:
     return json.dumps(epoch_chart(neuron, log_scale, panel).to_dict())
 
 
+def epoch_chart_data(runs: pd.DataFrame, neuron: str) -> pd.DataFrame:
+    """What the epoch chart plots: at most MAX_POINTS epochs per loss, in the shape of `long_form`."""
+    return long_form(downsample(runs), neuron)
+
+
 def epoch_chart_spec(
-    runs: pd.DataFrame, neuron: str, log_scale: bool, epoch: int, target: float, panel: int | None = None
+    data: pd.DataFrame, neuron: str, log_scale: bool, epoch: int, target: float, panel: int | None = None
 ) -> dict:
-    """The Vega-Lite spec of `epoch_chart` with its data attached. The chart is built once per
-    (neuron, scale, panel): building it costs far more than the simulation, so only the data changes."""
+    """The Vega-Lite spec of `epoch_chart` with its data (`epoch_chart_data`) attached. The chart is
+    built once per (neuron, scale, panel): building it costs far more than the simulation."""
     spec = json.loads(_cached_spec(neuron, log_scale, panel))
     spec["datasets"] = {
-        DATASET: long_form(downsample(runs), neuron),
+        DATASET: data,
         "inspected": pd.DataFrame({"at": [epoch]}),
         "target": pd.DataFrame({"at": [target]}),
     }
@@ -228,7 +233,8 @@ CURVES = {"sigmoid": ("σ(z)", "σ′(z)"), "softmax": ("two-class σ(lead)", "i
 def sigma_path_chart(neuron: str, losses: tuple[str, ...]) -> alt.HConcatChart:
     """σ(z) and σ′(z) with each loss's path of (z, a) over the epochs drawn on the curve, one panel
     per loss; for softmax, a_y against its lead z_y − max_{j≠y} z_j on the two-class curve σ.
-    Data: named datasets `curve` (z, value, curve) and `path` (loss, epoch, z, a, marker)."""
+    Data: named datasets `curve` (z, value, curve), `path` (loss, epoch, z, a) and `marks` (the
+    same columns and `marker`: the start and the inspected epoch)."""
     names = [LOSSES[neuron][key].name for key in losses]
     x_title = "z = w·x + b" if neuron == "sigmoid" else "target's lead z_y − max_{j≠y} z_j"
     y_title = "output a" if neuron == "sigmoid" else "a_y"
@@ -260,7 +266,8 @@ def sigma_path_chart(neuron: str, losses: tuple[str, ...]) -> alt.HConcatChart:
             ],
         )
         marks = (
-            path.transform_filter(alt.datum.marker != "")
+            alt.Chart(alt.Data(name="marks"))
+            .transform_filter(alt.datum.loss == name)
             .mark_point(size=260, strokeWidth=3, filled=False)
             .encode(
                 x=x,
@@ -282,9 +289,9 @@ def _cached_path_spec(neuron: str, losses: tuple[str, ...]) -> str:
     return json.dumps(sigma_path_chart(neuron, losses).to_dict())
 
 
-def sigma_path_spec(runs: pd.DataFrame, neuron: str, epoch: int) -> dict:
-    """The spec of `sigma_path_chart` for these runs, with the inspected epoch marked."""
-    losses = tuple(dict.fromkeys(runs["loss"]))
+def sigma_path_data(runs: pd.DataFrame, neuron: str) -> dict[str, pd.DataFrame]:
+    """The σ chart's curves over a z range covering the run, and each loss's downsampled path.
+    Computed once per scenario; `sigma_path_spec` adds the start and the inspected epoch."""
     z_col, a_col = ("z", "a") if neuron == "sigmoid" else ("z_gap", "a_y")
     low = min(-8.0, float(runs[z_col].min()) - 0.5)
     high = max(8.0, float(runs[z_col].max()) + 0.5)
@@ -299,19 +306,28 @@ def sigma_path_spec(runs: pd.DataFrame, neuron: str, epoch: int) -> dict:
             "epoch": shown["epoch"],
             "z": shown[z_col],
             "a": shown[a_col],
-            "marker": "",
         }
     )
-    picked = runs[runs["epoch"].isin([0, epoch])]
+    return {"curve": curve, "path": path}
+
+
+def sigma_path_spec(
+    data: dict, neuron: str, start: dict[str, pd.Series], inspected: dict[str, pd.Series]
+) -> dict:
+    """The spec of `sigma_path_chart` with its data (`sigma_path_data`, as frames or Arrow bytes)
+    and marks at each loss's first row (`start`) and its row at the inspected epoch."""
+    z_col, a_col = ("z", "a") if neuron == "sigmoid" else ("z_gap", "a_y")
+    marked = [(loss, row, "start") for loss, row in start.items()]
+    marked += [(loss, row, "inspected epoch") for loss, row in inspected.items()]
     marks = pd.DataFrame(
         {
-            "loss": picked["loss"].map({k: v.name for k, v in LOSSES[neuron].items()}),
-            "epoch": picked["epoch"],
-            "z": picked[z_col],
-            "a": picked[a_col],
-            "marker": np.where(picked["epoch"] == epoch, "inspected epoch", "start"),
+            "loss": [LOSSES[neuron][loss].name for loss, _, _ in marked],
+            "epoch": [int(row["epoch"]) for _, row, _ in marked],
+            "z": [float(row[z_col]) for _, row, _ in marked],
+            "a": [float(row[a_col]) for _, row, _ in marked],
+            "marker": [marker for _, _, marker in marked],
         }
     )
-    spec = json.loads(_cached_path_spec(neuron, losses))
-    spec["datasets"] = {"curve": curve, "path": pd.concat([path, marks], ignore_index=True)}
+    spec = json.loads(_cached_path_spec(neuron, tuple(inspected)))
+    spec["datasets"] = {**data, "marks": marks}
     return spec

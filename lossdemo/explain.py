@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from lossdemo.losses import LOSSES
@@ -64,6 +65,7 @@ class Breakdown:
     name: str
     latex: str  # symbolic form = factors with live values = result
     gradient: float  # the gradient the line ends with (∂C/∂w, or ∂C/∂z_y for softmax)
+    step: float  # ∂C/∂z (sigmoid) or ∂C/∂z_y (softmax): what every parameter's step is made of
 
 
 def chain_rule(row: pd.Series, neuron: str, loss: str, x: float, y: float) -> Breakdown:
@@ -71,7 +73,7 @@ def chain_rule(row: pd.Series, neuron: str, loss: str, x: float, y: float) -> Br
 
     Sigmoid: ∂C/∂w with target output y. Softmax: ∂C/∂z_y (= ∂C/∂b_y) with y the target class."""
     if neuron == "sigmoid":
-        a, slope, grad = row["a"], row["sigma_prime"], row["grad_w"]
+        a, slope, grad, step = row["a"], row["sigma_prime"], row["grad_w"], row["grad_z"]
         head = r"\frac{\partial C}{\partial w}"
         if LOSSES[neuron][loss].uses_slope:
             symbols = r"(a - y)\,\sigma'(z)\,x"
@@ -81,6 +83,7 @@ def chain_rule(row: pd.Series, neuron: str, loss: str, x: float, y: float) -> Br
             values = rf"({_num(a - y)})\cdot({_num(x)})"
     else:
         a_y, slope, grad = row["a_y"], row["sigma_prime"], row["grad_z_y"]
+        step = grad
         head = r"\frac{\partial C}{\partial z_y}"
         if LOSSES[neuron][loss].uses_slope:
             rivals = sum(row[f"a_{j}"] ** 2 for j in _classes(row) if j != y)
@@ -90,7 +93,9 @@ def chain_rule(row: pd.Series, neuron: str, loss: str, x: float, y: float) -> Br
             symbols = r"a_y - 1"
             values = rf"{_num(a_y)} - 1"
     latex = rf"{head} = {symbols} = {values} = \mathbf{{{_num(grad)}}}"
-    return Breakdown(loss=loss, name=LOSSES[neuron][loss].name, latex=latex, gradient=float(grad))
+    return Breakdown(
+        loss=loss, name=LOSSES[neuron][loss].name, latex=latex, gradient=float(grad), step=float(step)
+    )
 
 
 def _classes(row: pd.Series) -> list[int]:
@@ -98,16 +103,17 @@ def _classes(row: pd.Series) -> list[int]:
 
 
 def step_ratio(breakdowns: list[Breakdown]) -> str | None:
-    """How many times larger the biggest gradient is than the smallest, in words."""
+    """How many times larger the biggest step is than the smallest, in words. Steps are compared
+    through ∂C/∂z, which every parameter's gradient is a multiple of (∂C/∂w = x·∂C/∂z)."""
     if len(breakdowns) < 2:
         return None
-    ordered = sorted(breakdowns, key=lambda b: abs(b.gradient))
+    ordered = sorted(breakdowns, key=lambda b: abs(b.step))
     small, large = ordered[0], ordered[-1]
-    if abs(large.gradient) == 0:
+    if abs(large.step) == 0:
         return "All gradients are zero here: no loss moves the neuron at this epoch."
-    if abs(small.gradient) == 0:
+    if abs(small.step) == 0:
         return f"{small.name}'s gradient is exactly zero here, so only {large.name} still learns."
-    ratio = abs(large.gradient) / abs(small.gradient)
+    ratio = abs(large.step) / abs(small.step)
     if ratio < 1.5:
         return f"The gradients are about the same size here ({ratio:.2g}×)."
     return f"{large.name}'s step is {ratio:,.3g}× larger than {small.name}'s here."
@@ -125,8 +131,15 @@ class Milestones:
     name: str
     uses_slope: bool
     start_error: float
+    final_error: float
     left_plateau: int | None
     halved: int | None
+    overshot: bool  # the error rose at some epoch: a sign of too large a learning rate
+
+    def lag(self) -> tuple[float, float]:
+        """Sorts the slowest learner last: later halving, then less of the error removed."""
+        halved = float("inf") if self.halved is None else self.halved
+        return halved, self.final_error / self.start_error if self.start_error else 0.0
 
 
 def milestones(runs: pd.DataFrame, neuron: str) -> list[Milestones]:
@@ -140,8 +153,10 @@ def milestones(runs: pd.DataFrame, neuron: str) -> list[Milestones]:
                 name=entry.name,
                 uses_slope=entry.uses_slope,
                 start_error=float(errors[0]),
+                final_error=float(errors[-1]),
                 left_plateau=first_epoch_within(errors, PLATEAU * errors[0]),
                 halved=first_epoch_within(errors, 0.5 * errors[0]),
+                overshot=bool(np.any(np.diff(errors) > 0)),
             )
         )
     return found
@@ -190,9 +205,12 @@ def findings(runs: pd.DataFrame, neuron: str, scenario) -> list[str]:
     done = sorted((m for m in found if m.halved is not None), key=lambda m: m.halved)
     stuck = [m for m in found if m.halved is None]
     if not done:
-        sentences.append(
-            f"No loss halved the error within {epochs:,} epochs: try more epochs or a larger learning rate η."
+        advice = (
+            "the error rose at some epochs, a sign that η is too large: try a smaller learning rate"
+            if any(m.overshot for m in found)
+            else "try more epochs or a larger learning rate η"
         )
+        sentences.append(f"No loss halved the error within {epochs:,} epochs: {advice}.")
     elif stuck:
         names = " and ".join(m.name for m in stuck)
         sentences.append(
@@ -207,13 +225,21 @@ def findings(runs: pd.DataFrame, neuron: str, scenario) -> list[str]:
             sentences.append(
                 f"{slow.name} needed {ratio:.3g}× as many epochs as {fast.name} to halve the error."
             )
-    slowest = stuck[0] if stuck else done[-1]
+    ranked = sorted(found, key=Milestones.lag)
+    fastest, slowest = ranked[0], ranked[-1]
+    if slowest.halved is not None:
+        slower = slowest.halved / max(fastest.halved, 1) >= SAME_SPEED
+    elif fastest.halved is not None:
+        slower = True
+    else:  # nobody halved: compare how much of the error each removed
+        slower = fastest.start_error - fastest.final_error >= SAME_SPEED * (
+            slowest.start_error - slowest.final_error
+        )
     slope = runs["sigma_prime"].iloc[0]
-    slower = bool(stuck) or slowest.halved / max(done[0].halved, 1) >= SAME_SPEED
-    if slowest.uses_slope and slower and slope < SMALL_SLOPE:
+    if slowest.uses_slope and not fastest.uses_slope and slower and slope < SMALL_SLOPE:
         symbol = "σ′(z)" if neuron == "sigmoid" else "a_y(1 − a_y)"
         sentences.append(
             f"Why: at the start {symbol} = {slope:.3g}, tiny next to its peak of 0.25, and the "
-            f"{slowest.name.lower()} cost's gradient is multiplied by it; the other loss's gradient is not."
+            f"{slowest.name.lower()} cost's gradient carries this factor; the other loss's gradient does not."
         )
     return sentences

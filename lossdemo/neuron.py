@@ -31,6 +31,17 @@ def z_trajectory(loss: Loss, z0: float, step: float, y: float, epochs: int) -> n
     return np.array(zs)
 
 
+def sigmoid_cost(loss: str, w: float, b: float, x: float, y: float) -> float:
+    """The cost of one sigmoid neuron at (w, b) on the example (x, y), as a run's cost column."""
+    entry = get_loss("sigmoid", loss)
+    z = np.array(
+        [checks.number("w", w, -PARAM_BOUND, PARAM_BOUND) * checks.number("x", x, -INPUT_BOUND, INPUT_BOUND)]
+    )
+    z += checks.number("b", b, -PARAM_BOUND, PARAM_BOUND)
+    y = checks.number("y", y, 0.0, 1.0)
+    return float(entry.cost(z, sigmoid(z)[0], y)[0])
+
+
 def simulate_sigmoid(
     loss: str, w: float, b: float, x: float, y: float, eta: float, epochs: int
 ) -> pd.DataFrame:

@@ -99,7 +99,8 @@ PARAMS: dict[str, Param] = {
         Param(
             "target",
             "Target class",
-            "The class the layer should predict (0 … K − 1).",
+            "The class the layer should predict (0 … K − 1). The start is built around it, so the runs "
+            "look the same for every target: it only names which class a_y is.",
             DEFAULT.target,
             "int",
             0,

@@ -46,6 +46,16 @@ def z_trajectory(loss: Loss, z0: list[float], step: float, y: int, epochs: int) 
     return np.array(zs)
 
 
+def softmax_cost(loss: str, z, y: int) -> float:
+    """The cost of a softmax layer whose logits are z, for target class y, as a run's cost column."""
+    entry = get_loss("softmax", loss)
+    z = checks.array("z", z, (None,), PARAM_BOUND)
+    checks.integer("number of classes (entries of z)", z.size, 2, MAX_CLASSES)
+    y = checks.integer("y", y, 0, z.size - 1)
+    a = np.column_stack(softmax(list(z[None, :].T)))
+    return float(entry.cost(z[None, :], a, y)[0])
+
+
 def simulate_softmax(loss: str, W, b, x, y: int, eta: float, epochs: int) -> pd.DataFrame:
     """Full-batch gradient descent on a softmax layer; epochs + 1 rows, one per state."""
     entry = get_loss("softmax", loss)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from functools import lru_cache
 
 import altair as alt
@@ -13,7 +14,7 @@ import pandas as pd
 
 from lossdemo.charts import PANEL_HEIGHT, PANEL_WIDTH
 from lossdemo.losses import LOSSES
-from lossdemo.sweep import sweep_sigmoid, sweep_softmax
+from lossdemo.sweep import LossComparison, compare_losses, sweep_sigmoid, sweep_softmax
 
 A0_AXIS = np.linspace(0.005, 0.995, 200)  # initial output a0 = σ(z0)
 MARGIN_AXIS = np.linspace(-5.0, 10.0, 200)  # softmax: lead of the strongest wrong class
@@ -29,11 +30,28 @@ def tolerance(goal: str) -> float | None:
 
 
 def sweep(neuron: str, x: float, y: float, classes: int, target: int, goal: str, cap: int) -> pd.DataFrame:
-    """Every loss of the neuron over the default grid (the page caches this)."""
+    """Every loss of the neuron over the default grid."""
     losses = list(LOSSES[neuron])
     if neuron == "sigmoid":
         return sweep_sigmoid(losses, x, y, A0_AXIS, ETA_AXIS, tolerance(goal), cap)
     return sweep_softmax(losses, classes, target, x, MARGIN_AXIS, ETA_AXIS, tolerance(goal), cap)
+
+
+@dataclass(frozen=True)
+class SpeedMap:
+    """A sweep as the page shows it (the page caches this): the cells sent to the browser and the
+    comparison of the slowest-prone loss (the registry's first) with the other."""
+
+    neuron: str
+    cap: int
+    cells: pd.DataFrame | bytes  # `display_cells`, or the same as Arrow IPC bytes ready to send
+    comparison: LossComparison
+
+
+def speed_map(neuron: str, x: float, y: float, classes: int, target: int, goal: str, cap: int) -> SpeedMap:
+    frame = sweep(neuron, x, y, classes, target, goal, cap)
+    slow, fast = list(LOSSES[neuron])
+    return SpeedMap(neuron, cap, display_cells(frame, neuron), compare_losses(frame, slow, fast))
 
 
 def _edges(axis: np.ndarray, log: bool) -> np.ndarray:
@@ -118,12 +136,12 @@ def _cached_spec(neuron: str, cap: int) -> str:
     return json.dumps(map_chart(neuron, cap).to_dict())
 
 
-def map_spec(frame: pd.DataFrame, neuron: str, start: float, eta: float) -> dict:
+def map_spec(shown: SpeedMap, start: float, eta: float) -> dict:
     """The map's Vega-Lite spec with the cells and the current scenario (start, η) attached."""
-    axis = "a0" if neuron == "sigmoid" else "margin"
-    spec = json.loads(_cached_spec(neuron, int(frame.attrs["cap"])))
+    axis = "a0" if shown.neuron == "sigmoid" else "margin"
+    spec = json.loads(_cached_spec(shown.neuron, shown.cap))
     spec["datasets"] = {
-        "cells": display_cells(frame, neuron),
+        "cells": shown.cells,
         "here": pd.DataFrame({axis: [start], "eta": [eta], "label": ["this scenario"]}),
     }
     return spec

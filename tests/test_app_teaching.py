@@ -195,13 +195,13 @@ def path_columns(neuron: str) -> tuple[str, str]:
 
 
 def assert_path_markers(at, scenario: Scenario, epoch: int) -> None:
-    path = chart_datasets(sigma_chart(at))["path"]
+    all_marks = chart_datasets(sigma_chart(at))["marks"]
     z_col, a_col = path_columns(scenario.neuron)
     for loss in scenario.losses:
         run = engine_run(scenario, loss)
         name = LOSSES[scenario.neuron][loss].name
-        marks = path[(path["loss"] == name) & (path["marker"] != "")].set_index("marker")
-        expected = {"inspected epoch": epoch} | ({"start": 0} if epoch else {})
+        marks = all_marks[all_marks["loss"] == name].set_index("marker")
+        expected = {"start": 0, "inspected epoch": epoch}
         assert dict(marks["epoch"]) == expected
         for marker, at_epoch in expected.items():
             assert marks.loc[marker, "z"] == run[z_col].iloc[at_epoch]
@@ -223,7 +223,7 @@ def test_sigma_path_points_are_the_runs_z_and_output(scenario):
     z_col, a_col = path_columns(scenario.neuron)
     for loss in scenario.losses:
         run = engine_run(scenario, loss).set_index("epoch")
-        trail = path[(path["loss"] == LOSSES[scenario.neuron][loss].name) & (path["marker"] == "")]
+        trail = path[path["loss"] == LOSSES[scenario.neuron][loss].name]
         epochs = trail["epoch"].to_numpy()
         assert epochs[0] == 0 and epochs[-1] == scenario.epochs
         assert len(epochs) <= 400 and np.all(np.diff(epochs) > 0)
@@ -344,10 +344,13 @@ def check_findings(sentences: list[str], frame: pd.DataFrame, scenario: Scenario
     same_speed = not stuck and max(done.values()) / max(min(done.values()), 1) < SAME_SPEED
     assert ("about the same speed" in comparison) == same_speed, (comparison, halved)
     if not done:
-        assert comparison == (
-            f"No loss halved the error within {scenario.epochs:,} epochs: "
-            "try more epochs or a larger learning rate η."
+        overshot = any(bool(np.any(np.diff(e) > 0)) for e in errors.values())
+        advice = (
+            "the error rose at some epochs, a sign that η is too large: try a smaller learning rate"
+            if overshot
+            else "try more epochs or a larger learning rate η"
         )
+        assert comparison == f"No loss halved the error within {scenario.epochs:,} epochs: {advice}."
     elif stuck:
         match = re.fullmatch(
             rf"(.+) halved the error by epoch {EPOCH}; (.+) never did in this run\.", comparison
@@ -377,7 +380,7 @@ def check_findings(sentences: list[str], frame: pd.DataFrame, scenario: Scenario
         symbol = "σ′(z)" if neuron == "sigmoid" else "a_y(1 − a_y)"
         name = LOSSES[neuron][slowest].name
         assert why[0].startswith(f"Why: at the start {symbol} = {slope:.3g}, tiny next to its peak of 0.25")
-        assert f"the {name.lower()} cost's gradient is multiplied by it" in why[0], (why, final)
+        assert f"the {name.lower()} cost's gradient carries this factor" in why[0], (why, final)
         assert slope < SMALL_SLOPE and LOSSES[neuron][slowest].uses_slope
         assert stuck or not same_speed
         others = [loss for loss in scenario.losses if loss != slowest]
