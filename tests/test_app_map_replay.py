@@ -1,0 +1,144 @@
+"""The learning-speed map (#6), the replay and the presentation mode (#7) through AppTest, and the
+pure replay and map helpers they use."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from apptest_helpers import chart_datasets, charts, run_app, spec_of
+
+from lossdemo import simulate_sigmoid
+from lossdemo.activations import sigmoid_scalar
+from lossdemo.charts import PANELS
+from lossdemo.replay import advance
+from lossdemo.speedmap import A0_AXIS, ETA_AXIS, MARGIN_AXIS, SHOWN_EVERY, bias_for, sweep
+from lossdemo.sweep import compare_losses
+
+
+def map_chart(at):
+    found = [el for el in charts(at) if "cells" in chart_datasets(el)]
+    assert len(found) == 1, f"expected one map, found {len(found)}"
+    return found[0]
+
+
+def test_the_map_shows_every_other_grid_cell_of_the_engines_sweep_for_both_losses():
+    at = run_app()
+    data = chart_datasets(map_chart(at))
+    cells = data["cells"]
+    expected_cells = len(A0_AXIS[::SHOWN_EVERY]) * len(ETA_AXIS[::SHOWN_EVERY])
+    assert cells.groupby("loss").size().to_dict() == {
+        "Quadratic": expected_cells,
+        "Cross-entropy": expected_cells,
+    }
+    engine = sweep("sigmoid", 1.0, 0.0, 3, 0, "half", 2000)
+    engine = engine[engine["a0"].isin(A0_AXIS[::SHOWN_EVERY]) & engine["eta"].isin(ETA_AXIS[::SHOWN_EVERY])]
+    names = {"quadratic": "Quadratic", "cross_entropy": "Cross-entropy"}
+    merged = cells.merge(engine.assign(loss=engine["loss"].map(names)), on=["loss", "a0", "eta"])
+    assert len(merged) == len(cells)
+    assert (merged["epochs_x"] == merged["epochs_y"]).all()
+    assert (merged["learned_x"] == merged["learned_y"]).all()
+
+
+def test_the_map_marks_the_current_scenario_and_its_sentence_matches_the_engine():
+    at = run_app({"w": "1.5", "b": "-0.5", "eta": "0.5"})
+    here = chart_datasets(map_chart(at))["here"]
+    assert here["a0"].tolist() == [sigmoid_scalar(1.5 * 1.0 + -0.5)[0]]
+    assert here["eta"].tolist() == [0.5]
+    compared = compare_losses(sweep("sigmoid", 1.0, 0.0, 3, 0, "half", 2000), "quadratic", "cross_entropy")
+    sentence = next(m.value for m in at.markdown if "of this map" in m.value)
+    assert f"on **{compared.share_slower:.0%}** of this map" in sentence
+    assert f"on {compared.slow_capped / compared.cells:.0%} of it" in sentence
+
+
+def test_goal_and_cap_change_the_map():
+    at = run_app()
+    at.select_slider(key="cap").set_value(500).run()
+    at.select_slider(key="goal").set_value("0.1").run()
+    assert not at.exception
+    cells = chart_datasets(map_chart(at))["cells"]
+    assert cells["epochs"].max() == 501
+    engine = sweep("sigmoid", 1.0, 0.0, 3, 0, "0.1", 500)
+    shown = engine[engine["a0"].isin(A0_AXIS[::SHOWN_EVERY]) & engine["eta"].isin(ETA_AXIS[::SHOWN_EVERY])]
+    assert (~cells["learned"]).sum() == (~shown["learned"]).sum() > 0
+    assert sorted(cells["epochs"]) == sorted(shown["epochs"])
+
+
+def test_the_softmax_map_runs_over_the_start_margin():
+    at = run_app({"neuron": "softmax", "margin": "6"})
+    assert not at.exception
+    data = chart_datasets(map_chart(at))
+    assert set(data["cells"]["margin"]) == set(MARGIN_AXIS[::SHOWN_EVERY])
+    assert data["here"]["margin"].tolist() == [6.0]
+
+
+@pytest.mark.parametrize("a0", [0.01, 0.5, 0.98])
+@pytest.mark.parametrize("w, x", [(2.0, 1.0), (-1.5, 2.5), (0.0, 0.0)])
+def test_a_chosen_cell_moves_b_so_that_the_start_output_is_the_cells(a0, w, x):
+    b = bias_for(a0, w, x)
+    start = simulate_sigmoid("quadratic", w, b, x, 0.0, 0.1, 0)["a"].iloc[0]
+    assert math.isclose(start, a0, rel_tol=1e-12)
+
+
+def test_advance_moves_by_the_speed_and_stops_at_the_last_epoch():
+    assert advance(0, 4, 10) == (4, True)
+    assert advance(8, 4, 10) == (10, False)
+    assert advance(10, 1, 10) == (10, False)
+
+
+def test_play_advances_the_epoch_every_frame_and_stops_at_the_end():
+    at = run_app({"epochs": "10", "speed": "4"})
+    at.button(key="play").click().run()
+    seen = [at.session_state["epoch"]]
+    for _ in range(4):
+        at.run()
+        seen.append(at.session_state["epoch"])
+    assert seen == [4, 8, 10, 10, 10]
+    assert at.session_state["playing"] is False
+    assert not at.exception
+
+
+def test_pause_holds_the_epoch_and_step_back_and_reset_move_it():
+    at = run_app({"epochs": "100"})
+    at.button(key="play").click().run()
+    at.button(key="play").click().run()  # pause
+    held = at.session_state["epoch"]
+    at.run()
+    assert at.session_state["epoch"] == held and not at.session_state["playing"]
+    at.button(key="forward").click().run()
+    assert at.session_state["epoch"] == held + 1
+    at.button(key="back").click().run()
+    assert at.session_state["epoch"] == held
+    at.button(key="reset").click().run()
+    assert at.session_state["epoch"] == 0
+
+
+def test_a_link_opens_at_its_epoch_and_the_charts_mark_it():
+    at = run_app({"epoch": "123"})
+    assert at.slider(key="epoch").value == 123
+    epoch_chart = next(el for el in charts(at) if "vconcat" in spec_of(el))
+    assert chart_datasets(epoch_chart)["inspected"]["at"].tolist() == [123]
+
+
+def test_presentation_mode_shows_four_container_wide_panels_and_large_live_numbers():
+    at = run_app({"present": "true", "epoch": "60"})
+    assert not at.exception
+    panels = [el for el in charts(at) if spec_of(el).get("width") == "container"]
+    assert len(panels) == len(PANELS["sigmoid"])
+    run = simulate_sigmoid("quadratic", 2.0, 2.0, 1.0, 0.0, 0.15, 300)
+    outputs = [m.value for m in at.metric if m.label == "output a"]
+    assert outputs[0] == f"{run['a'].iloc[60]:.4g}"
+    assert not [m for m in at.metric if m.label == "Final cost"], "presentation mode hides the summary"
+    assert any("stSidebar" in h.value for h in at.get("html")), "the sidebar is hidden by the page's CSS"
+
+
+def test_replay_numbers_follow_the_epoch_in_both_modes():
+    for query in ({}, {"present": "true"}):
+        at = run_app({**query, "epoch": "5"})
+        at.button(key="forward").click().run()
+        run = simulate_sigmoid("cross_entropy", 2.0, 2.0, 1.0, 0.0, 0.15, 300)
+        shown = f"{run['a'].iloc[6]:.4g}"
+        texts = [m.value for m in at.metric] + [m.value for m in at.markdown]
+        assert any(shown in text for text in texts), (query, shown)
+        assert np.isclose(float(shown), run["a"].iloc[6], rtol=1e-3)
