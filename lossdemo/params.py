@@ -234,8 +234,10 @@ def share_query(values: Mapping[str, object]) -> dict[str, str | list[str]]:
             continue
         if param.kind == "bool":
             query[name] = str(value).lower()
+        elif param.kind == "float" and float(value).is_integer():
+            query[name] = str(int(value))  # as a bound slider writes it: 2.0 -> "2"
         else:
-            query[name] = f"{value:.12g}" if isinstance(value, float) else str(value)
+            query[name] = str(value)  # a choice as its option reads, e.g. eta "1.0"
     return query
 
 
