@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from lossdemo import LOSSES, MAX_EPOCHS, simulate_sigmoid, simulate_softmax, start_logits
+from lossdemo.speedmap import A0_AXIS, ETA_AXIS, MARGIN_AXIS
 from lossdemo.sweep import first_epoch_within, goal_for, sweep_sigmoid, sweep_softmax
 
 
@@ -113,7 +114,6 @@ def long_runs(repeats: int) -> list[Row]:
     return compare("sigmoid", MAX_EPOCHS, repeats, 50.0) + compare("softmax", MAX_EPOCHS, repeats, 250.0)
 
 
-MAP_ETAS = np.geomspace(0.001, 10.0, 120)
 MAP_CAP = 2000
 
 
@@ -136,11 +136,11 @@ def speed_map(repeats: int) -> list[Row]:
     once) beside single engine runs cell by cell, timed on a sample and extrapolated to the grid."""
     sweeps = {
         "sigmoid": (
-            lambda: sweep_sigmoid(LOSSES["sigmoid"], 1.0, 0.0, np.linspace(0.005, 0.995, 200), MAP_ETAS),
+            lambda: sweep_sigmoid(LOSSES["sigmoid"], 1.0, 0.0, A0_AXIS, ETA_AXIS),
             300.0,
         ),
         "softmax": (
-            lambda: sweep_softmax(LOSSES["softmax"], 3, 0, 1.0, np.linspace(-5.0, 10.0, 200), MAP_ETAS),
+            lambda: sweep_softmax(LOSSES["softmax"], 3, 0, 1.0, MARGIN_AXIS, ETA_AXIS),
             None,
         ),
     }
