@@ -1,0 +1,62 @@
+"""The lecture-hall load test, small and fast: ten students through the protocol client against a
+live `streamlit run app.py`. No timing claims here, only that nothing fails and that every change
+a student makes ends in a finished run (the full-size run is `python -m lossdemo.loadtest`)."""
+
+import pytest
+
+from lossdemo import loadtest
+
+
+@pytest.fixture(scope="module")
+def server():
+    with loadtest.own_server() as (url, pid):
+        loadtest.warm_up(url)
+        yield url, pid
+
+
+def _assert_clean(report: loadtest.Report, sessions: int) -> None:
+    assert report.error_count == 0, loadtest.table(report)
+    assert report.completed == sessions, loadtest.table(report)
+    for result in report.results:
+        assert result.loaded, f"session {result.index} ({result.scenario}) never finished its first load"
+        assert result.changes_sent > 0, f"session {result.index} changed nothing"
+        assert result.changes_finished == result.changes_sent, loadtest.table(report)
+        assert len(result.latencies) == result.changes_sent
+
+
+def test_ten_students_change_controls_and_every_change_finishes(server):
+    url, pid = server
+    options = loadtest.Options(
+        sessions=10, duration=4, think=(0.3, 1.0), ramp=0.5, timeout=20, settle=0, warm_up=False
+    )
+    report = loadtest.run(url, options, [pid])
+    _assert_clean(report, 10)
+    changed = {key for result in report.results for key, _, _ in result.changes}
+    assert len(changed) > 1, "the students should touch more than one kind of control"
+    assert report.sampler is not None and report.sampler.peak_rss_mb[pid] > 0
+
+
+def test_ten_students_follow_the_teacher_at_the_same_instant(server):
+    url, pid = server
+    options = loadtest.Options(
+        sessions=10, mode="burst", duration=1, ramp=0.5, timeout=20, settle=0, warm_up=False
+    )
+    report = loadtest.run(url, options, [pid])
+    _assert_clean(report, 10)
+    assert [len(latencies) for latencies in report.bursts] == [10]
+    assert {result.changes[0][:2] for result in report.results} == {("eta", "1.0")}
+
+
+@pytest.mark.parametrize(
+    ("widget_id", "key"),
+    [("$$ID-0123abcd-eta", "eta"), ("$$ID-0123abcd-my-key", "my-key"), ("$$ID-0123abcd-None", None)],
+)
+def test_the_user_key_is_read_from_the_widget_id(widget_id, key):
+    assert loadtest.user_key(widget_id) == key
+
+
+def test_only_loopback_targets_are_accepted():
+    assert loadtest.Endpoint.parse("http://localhost:8501").port == 8501
+    assert loadtest.Endpoint.parse("http://127.0.0.1:80/app/").path == "/app"
+    with pytest.raises(ValueError, match="loopback"):
+        loadtest.Endpoint.parse("http://192.0.2.1:8501")
