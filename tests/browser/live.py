@@ -1,0 +1,207 @@
+"""Start a live `streamlit run app.py` and Debian's Chromium, and open the page in it.
+
+Shared by the browser tests (`conftest.py`) and the screenshot tool (`screenshot.py`).
+Playwright is imported lazily, so this module imports even where Playwright is missing."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+START_TIMEOUT_S = 60.0
+APP_TIMEOUT_MS = 30_000
+
+CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
+NOT_RUNNING = "[data-testid='stApp'][data-test-script-state='notRunning']"
+SKELETON = "[data-testid='stSkeleton']"
+CHART = "[data-testid='stVegaLiteChart']"
+# The epoch chart is the page's one Vega-Lite chart drawn as a 2×2 grid (a vconcat of two hconcats):
+# Vega names its four panel groups concat_<row>_concat_<col>_group. `epochChart()` finds it (or
+# undefined), `panelsOf(chart)` lists its panels, `drawnLines(el)` its line paths with real geometry.
+JS_HELPERS = r"""
+const panelsOf = (chart) => [...chart.querySelectorAll("svg g.mark-group")].filter(
+  (g) => [...g.classList].some((c) => /^concat_\d+_concat_\d+_group$/.test(c)));
+const epochChart = () => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")].find(
+  (c) => panelsOf(c).length === 4);
+const drawnLines = (el) => [...el.querySelectorAll("g.mark-line path")].filter(
+  (p) => /^M[^Z]*L/.test(p.getAttribute("d") || ""));
+const titlesOf = (el) => [...el.querySelectorAll("g.role-title-text text")].map((t) => t.textContent);
+"""
+
+
+def js(body: str) -> str:
+    """A page function `(arg) => { body }` that can use the epoch-chart helpers above."""
+    return f"(arg) => {{ {JS_HELPERS}\n{body} }}"
+
+
+# Truthy (the page's performance.now(): ms since navigation start) once every panel of the epoch chart
+# has a drawn title and at least one drawn line.
+CHART_DRAWN_JS = js(
+    """const chart = epochChart();
+  if (!chart) return false;
+  const panels = panelsOf(chart);
+  const drawn = panels.every((g) => drawnLines(g).length > 0 && titlesOf(g).some((t) => t.trim()));
+  return drawn ? performance.now() : false;"""
+)
+
+
+def environment_problem() -> str | None:
+    """Why a browser test cannot run here, or None if Playwright and Chromium are both present."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as error:
+        return f"playwright is not importable ({error}); install requirements-dev.txt"
+    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
+        return f"Debian's Chromium is missing at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _health(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().decode(errors="replace").strip()
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+class _PortTaken(RuntimeError):
+    pass
+
+
+@contextmanager
+def streamlit_server(app: str = "app.py", timeout: float = START_TIMEOUT_S) -> Iterator[str]:
+    """Run `streamlit run app` on a free loopback port; yield its base URL ("http://127.0.0.1:P").
+
+    Waits (bounded) for /_stcore/health to answer "ok"; raises RuntimeError with the server's output if
+    it exits or does not become healthy in time (retrying on another port if the port was taken in the
+    meantime). The server is stopped on exit."""
+    for attempt in range(3):
+        try:
+            with _server(app, timeout) as base:
+                yield base
+            return
+        except _PortTaken:
+            if attempt == 2:
+                raise
+
+
+@contextmanager
+def _server(app: str, timeout: float) -> Iterator[str]:
+    with tempfile.TemporaryFile(mode="w+", prefix="streamlit-", suffix=".log") as log:
+        port = free_port()
+        command = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            app,
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ]
+        env = os.environ | {"PYTHONUNBUFFERED": "1"}
+        process = subprocess.Popen(
+            command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env
+        )
+
+        def output() -> str:
+            log.flush()
+            log.seek(0)
+            text = log.read()
+            return text[-6000:] if text else "(no output)"
+
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + timeout
+            while _health(f"{base}/_stcore/health") != "ok":
+                if process.poll() is not None:
+                    text = output()
+                    taken = any(f"Port {port} is {why}" in text for why in ("not available", "already in"))
+                    error = _PortTaken if taken else RuntimeError
+                    raise error(
+                        f"`streamlit run {app}` exited with code {process.returncode} before it was "
+                        f"healthy.\nCommand: {' '.join(command)}\nOutput:\n{text}"
+                    )
+                if time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"`streamlit run {app}` did not answer 'ok' on {base}/_stcore/health within "
+                        f"{timeout:.0f} s.\nOutput:\n{output()}"
+                    )
+                time.sleep(0.1)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless, through Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_app(page: Page, query: str = "", timeout: float = APP_TIMEOUT_MS) -> None:
+    """Navigate to the app (relative to the context's base_url) with an optional query string, and wait
+    until the websocket is connected, the first script run has finished and no skeleton is left."""
+    query = query.lstrip("?")
+    page.goto("/" + (f"?{query}" if query else ""), timeout=timeout)
+    wait_for_idle(page, timeout)
+
+
+def wait_for_chart(page: Page, timeout: float = APP_TIMEOUT_MS) -> float:
+    """Wait until the epoch chart is drawn; return when (ms after navigation start) it was first seen."""
+    return page.wait_for_function(CHART_DRAWN_JS, polling="raf", timeout=timeout).json_value()
+
+
+def wait_for_idle(page: Page, timeout: float = APP_TIMEOUT_MS) -> None:
+    page.wait_for_selector(CONNECTED, state="attached", timeout=timeout)
+    page.wait_for_selector(NOT_RUNNING, state="attached", timeout=timeout)
+    page.wait_for_selector(SKELETON, state="detached", timeout=timeout)
