@@ -8,8 +8,9 @@ Each simulated student is a protocol client, not a browser: it speaks Streamlit'
 protocol the way the frontend does, so a hundred of them fit on two cores beside the server.
 
 How a session works (the same steps as the browser frontend):
-  1. GET /_stcore/health (which sets the `_streamlit_xsrf` cookie) and GET / (the page).
-  2. Open ws://…/_stcore/stream with the subprotocols ["streamlit", <xsrf token>], the cookie and
+  1. GET / (the page) and /_stcore/health (which sets the `_streamlit_xsrf` cookie), keeping
+     cookies like a browser.
+  2. Open ws://…/_stcore/stream with the subprotocols ["streamlit", <xsrf token>], the cookies and
      an Origin header.
   3. Send a BackMsg `rerun_script` whose ClientState carries the shared link's query string, the
      page script hash ("" on first load), the widget states (none on first load) and the hashes
@@ -281,20 +282,27 @@ def source_address(index: int, spread: int) -> str | None:
     return f"127.0.{1 + index % min(spread, 254)}.1"
 
 
-def _http_get(endpoint: Endpoint, path: str, source: str | None, timeout: float) -> tuple[int, str | None]:
-    """(status, _streamlit_xsrf cookie value or None) of one GET, on a fresh connection."""
+def _cookie_header(cookies: dict[str, str]) -> dict[str, str]:
+    return {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else {}
+
+
+def _http_get(
+    endpoint: Endpoint, path: str, source: str | None, timeout: float, cookies: dict[str, str]
+) -> int:
+    """The status of one GET on a fresh connection; cookies are sent, and updated from the reply."""
     conn = http.client.HTTPConnection(
         endpoint.host, endpoint.port, timeout=timeout, source_address=(source, 0) if source else None
     )
     try:
-        conn.request("GET", endpoint.path + path, headers={"Accept-Encoding": "gzip"})
+        headers = {"Accept-Encoding": "gzip", **_cookie_header(cookies)}
+        conn.request("GET", endpoint.path + path, headers=headers)
         response = conn.getresponse()
         response.read()
-        xsrf = None
         for header, value in response.getheaders():
-            if header.lower() == "set-cookie" and value.startswith("_streamlit_xsrf="):
-                xsrf = value.split(";", 1)[0].split("=", 1)[1]
-        return response.status, xsrf
+            if header.lower() == "set-cookie" and "=" in value:
+                name, _, rest = value.partition("=")
+                cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status
     finally:
         conn.close()
 
@@ -333,11 +341,11 @@ class Session:
         self._timers: dict[str, tuple[float, asyncio.Task]] = {}  # fragment id → (interval, task)
 
     async def open(self) -> None:
-        xsrf = None
-        for path in ("/_stcore/health", "/"):
+        cookies: dict[str, str] = {}  # the browser's cookie jar for this site
+        for path in ("/", "/_stcore/health"):
             try:
-                status, cookie = await asyncio.to_thread(
-                    _http_get, self.endpoint, path, self.source, self.timeout
+                status = await asyncio.to_thread(
+                    _http_get, self.endpoint, path, self.source, self.timeout, cookies
                 )
             except OSError as error:
                 self.result.error("http", f"GET {path}: {error!r}")
@@ -345,9 +353,9 @@ class Session:
             if status != 200:
                 self.result.error("http", f"GET {path}: status {status}")
                 raise SessionFailed
-            xsrf = cookie or xsrf
+        xsrf = cookies.get("_streamlit_xsrf")
         ws_url = f"ws://{self.endpoint.host}:{self.endpoint.port}{self.endpoint.path}/_stcore/stream"
-        headers = {"Cookie": f"_streamlit_xsrf={xsrf}"} if xsrf else {}
+        headers = _cookie_header(cookies)
         try:
             self.ws = await connect(
                 ws_url,
@@ -981,6 +989,10 @@ def run(url: str, options: Options, pids: Sequence[int] = ()) -> Report:
     load_after = _load_average()
     time.sleep(options.settle)
     after = {pid: usage(pid).rss_mb for pid in pids}
+    if sampler is not None:  # the peak covers the settling time too
+        for pid in pids:
+            sampler.peak_rss_mb[pid] = max(sampler.peak_rss_mb[pid], after[pid])
+        sampler.peak_total_rss_mb = max(sampler.peak_total_rss_mb, sum(after.values()))
     return Report(
         options,
         results,
@@ -1158,6 +1170,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--burst-interval", type=_positive, default=15.0)
     parser.add_argument("--timeout", type=_positive, default=30.0, help="seconds per load or change")
     parser.add_argument("--settle", type=float, default=5.0, help="seconds to wait before RSS after close")
+    parser.add_argument("--no-warm-up", action="store_true", help="skip the one page load before measuring")
     parser.add_argument(
         "--link",
         action="append",
@@ -1202,6 +1215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settle=max(0.0, args.settle),
         spread_ips=args.spread_ips,
         links=tuple(link.lstrip("?") for link in args.link) or SCENARIOS,
+        warm_up=not args.no_warm_up,
     )
     if args.url:
         report = run(args.url, options, args.pid)
