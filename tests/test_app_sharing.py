@@ -1,0 +1,587 @@
+"""The page and its links (AppTest): a shared link opens exactly the scenario it was made from, the
+link shown on the page reproduces the page, and no query string — hostile, broken or jointly
+impossible — breaks the page, loses a valid setting, goes unmentioned, or reaches the page as markup.
+
+AppTest reads the starting URL like a browser does, but does not write the URL back; that part is
+left to the browser tests."""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pandas as pd
+import pyarrow.ipc
+import pytest
+import streamlit
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+from test_params import (
+    HOSTILE,
+    TOO_LONG,
+    assert_safe_note,
+    canonical,
+    defaults,
+    denotes,
+    grid,
+    is_valid,
+    loss_exists,
+    loss_key,
+    textual,
+    unknown_keys,
+    valid_states,
+)
+
+from lossdemo import speedmap
+from lossdemo.charts import DATASET, downsample, long_form
+from lossdemo.losses import LOSSES, NEURONS
+from lossdemo.params import PARAMS, parse_query, parse_value, share_query
+from lossdemo.scenario import PRESETS, Scenario, preset_values, runs
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+BASE_URL = "http://localhost:8501/"
+TIMEOUT = 60  # seconds per script run; the learning-speed map's sweep can take several
+WIDGET_KINDS = ("segmented_control", "pills", "selectbox", "select_slider", "slider", "toggle", "checkbox")
+START = {"sigmoid": ("w", "b", "y"), "softmax": ("classes", "target", "margin")}  # besides x
+MARKUP = ("<script", "<img", "<svg", "onerror=", "onload=", "javascript:")
+APPTEST = settings(  # each example is a page run (~0.2–1 s): no deadline, and shrink one bug only
+    deadline=None,
+    report_multiple_bugs=False,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def coarse_speed_map():
+    """The learning-speed map is not under test here, and its sweep costs up to ~10 s per scenario
+    (10 classes, cap 10,000): with a coarse grid every page run stays well under a second. Cached
+    sweeps are cleared afterwards, so no other test module sees a coarse map."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("A0_AXIS", "MARGIN_AXIS", "ETA_AXIS"):
+            if hasattr(speedmap, name):
+                patch.setattr(speedmap, name, getattr(speedmap, name)[::10])
+        streamlit.cache_data.clear()
+        yield
+    streamlit.cache_data.clear()
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the page
+
+
+def open_page(query: dict[str, str | list[str]]) -> AppTest:
+    """A fresh session opened at BASE_URL with this query string."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.context = {"url": BASE_URL}
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def widgets(at: AppTest) -> dict[str, object]:
+    """The page's controls for URL parameters, by key (= parameter name)."""
+    return {w.key: w for kind in WIDGET_KINDS for w in at.get(kind) if w.key in PARAMS}
+
+
+def controls(at: AppTest) -> dict[str, object]:
+    return {key: w.value for key, w in widgets(at).items()}
+
+
+def relevant(neuron: str) -> list[str]:
+    """The parameters that matter for a neuron kind (the other kind's start is not shown)."""
+    other = START["softmax" if neuron == "sigmoid" else "sigmoid"]
+    return [name for name in PARAMS if name not in other]
+
+
+def share_link(at: AppTest) -> str:
+    links = [c.value for c in at.code if "?" in c.value]
+    assert len(links) == 1, f"expected one share link, found {links}"
+    return links[0]
+
+
+def link_query(link: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(link).query, keep_blank_values=True)
+
+
+def scenario_of(state: dict[str, object]) -> Scenario:
+    neuron = state["neuron"]
+    start = {key: state[key] for key in (*START[neuron], "x")}
+    return Scenario(neuron, tuple(state["losses"]), state["eta"], state["epochs"], **start)
+
+
+def runs_datasets(at: AppTest) -> list[pd.DataFrame]:
+    """The `runs` dataset of every chart over the epochs on the page."""
+    found = []
+    for chart in at.get("vega_lite_chart"):
+        for dataset in chart.proto.datasets:
+            if dataset.name == DATASET:
+                table = pyarrow.ipc.open_stream(io.BytesIO(dataset.data.data)).read_all()
+                found.append(table.to_pandas().reset_index(drop=True))
+    return found
+
+
+def engine_dataset(scenario: Scenario) -> pd.DataFrame:
+    """What the epoch chart must show for a scenario, computed straight from the engine's runs."""
+    return long_form(downsample(runs(scenario)), scenario.neuron).reset_index(drop=True)
+
+
+def texts(at: AppTest):
+    """Every element's content as text (charts: the spec only, not the data)."""
+    stack = [at.main, at.sidebar]
+    while stack:
+        node = stack.pop()
+        stack.extend(getattr(node, "children", {}).values())
+        proto = getattr(node, "proto", None)
+        if proto is None:
+            continue
+        yield proto.spec if hasattr(proto, "spec") and hasattr(proto, "datasets") else str(proto)
+
+
+def assert_no_markup_from_the_url(at: AppTest) -> None:
+    for text in texts(at):
+        lowered = text.lower()
+        for marker in MARKUP:
+            assert marker not in lowered, f"{marker!r} rendered in {text[:300]!r}"
+
+
+def warning_notes(at: AppTest) -> list[str]:
+    """The notes listed in the page's one warning about the link (none: no warning)."""
+    assert len(at.warning) <= 1, [w.value for w in at.warning]
+    if not at.warning:
+        return []
+    return at.warning[0].value.split("\n- ")[1:]
+
+
+def assert_page_renders(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert runs_datasets(at), "no chart over the epochs"
+
+
+# ---------------------------------------------------------------------------------------------
+# Round trip: a link from a state opens that state
+
+
+def assert_page_shows(at: AppTest, state: dict[str, object]) -> None:
+    """The controls hold the state, the charts show its runs, the link names it (and no defaults)."""
+    assert_page_renders(at)
+    assert not at.warning, at.warning[0].value
+    shown = controls(at)
+    for name in relevant(state["neuron"]):
+        if name in shown:
+            assert shown[name] == state[name], f"{name}: page {shown[name]!r}, link {state[name]!r}"
+    for name in ("neuron", "losses", "eta", "epochs", "x", *START[state["neuron"]], "epoch"):
+        assert name in shown, f"no control for {name}"
+    expected = engine_dataset(scenario_of(state))
+    for dataset in runs_datasets(at):
+        pd.testing.assert_frame_equal(dataset, expected, check_exact=True)
+    if state.get("present"):
+        return
+    link = share_link(at)
+    assert link.startswith(BASE_URL.rstrip("/")) and urlsplit(link).scheme == "http", link
+    query = link_query(link)
+    values, notes = parse_query(query)
+    assert notes == []
+    reopened = defaults(state["neuron"]) | values
+    for name in relevant(state["neuron"]):
+        assert reopened[name] == state[name], f"{name}: link gives {reopened[name]!r}, page {state[name]!r}"
+    base = defaults(state["neuron"]) | {"neuron": PARAMS["neuron"].default}
+    for name in query:
+        assert values[name] != base[name], f"the link carries {name}'s default"
+
+
+@settings(APPTEST, max_examples=40)
+@given(valid_states(overrides={"present": False}, max_epochs=5000))
+def test_a_shared_link_opens_exactly_the_scenario_it_was_made_from(state):
+    at = open_page(share_query(state))
+    assert_page_shows(at, state)
+
+
+def test_the_default_page_shows_a_link_without_parameters():
+    at = open_page({})
+    assert_page_shows(at, defaults(PARAMS["neuron"].default))
+    assert urlsplit(share_link(at)).query == ""
+
+
+def test_presentation_mode_opens_from_a_link():
+    state = defaults("softmax") | {"present": True, "eta": 0.5, "classes": 4, "target": 3}
+    at = open_page({"neuron": "softmax", "present": "true", "eta": "0.5", "classes": "4", "target": "3"})
+    assert_page_shows(at, state)
+
+
+def set_through_widgets(state: dict[str, object]) -> AppTest:
+    """A session where a person set every control by hand, in an order the controls allow."""
+    at = open_page({})
+    first = ("neuron",)
+    last = ("target", "epoch", "preset")
+    for phase in (first, None, last):
+        found = widgets(at)
+        for name in relevant(state["neuron"]):
+            now = name in phase if phase else name not in first + last
+            if now and name in found and found[name].value != state[name]:
+                found[name].set_value(state[name])
+        at.run()
+    return at
+
+
+@settings(APPTEST, max_examples=6)
+@given(valid_states(presets=False, overrides={"present": False}, max_epochs=5000))
+def test_a_link_and_the_same_settings_made_by_hand_show_the_same_page(state):
+    by_hand = set_through_widgets(state)
+    assert_page_shows(by_hand, state)
+    by_link = open_page(share_query(state))
+    assert_page_shows(by_link, state)
+    hand, link = (parse_query(link_query(share_link(at)))[0] for at in (by_hand, by_link))
+    for name in relevant(state["neuron"]):
+        assert hand.get(name) == link.get(name), name
+    for a, b in zip(runs_datasets(by_hand), runs_datasets(by_link), strict=True):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fuzz: hostile query strings
+
+
+def acceptable(name: str, raw: str) -> bool:
+    """Does `raw` spell a value the control can hold, exactly? (Otherwise it is bad input.)"""
+    param = PARAMS[name]
+    if param.kind == "bool":
+        return raw.lower() in ("true", "false")
+    if textual(param):
+        return raw in param.options
+    try:
+        number = float(raw)
+    except ValueError:
+        return False
+    if not math.isfinite(number):
+        return False
+    value = number if param.kind == "float" else round(number)
+    value = type(param.options[0])(value) if param.options else value
+    return number == value and is_valid(name, value, "sigmoid")
+
+
+def bad_values(name: str) -> st.SearchStrategy[str]:
+    param = PARAMS[name]
+    common = [st.sampled_from(HOSTILE + TOO_LONG + ("", " ", "nan", "NaN", "inf", "-inf", "1e309"))]
+    common.append(st.text(max_size=20))
+    if param.kind == "bool":
+        common.append(st.sampled_from(("1", "0", "yes", "no", "on", "off", "tru", "true ")))
+    elif textual(param):
+        options = [o for p in PARAMS.values() if textual(p) for o in p.options]
+        common.append(st.sampled_from([*options, *(o.upper() for o in options)]))
+    else:
+        low = float(min(param.options)) if param.options else param.low
+        high = float(max(param.options)) if param.options else param.high
+        step = param.step or 1.0
+        common += [
+            st.floats(high + step, 1e300).map(repr),
+            st.floats(-1e300, low - step).map(repr),
+            st.floats(low, high).map(lambda f: f"{f:.5g}"),
+            st.integers(-(10**6), 10**6).map(lambda k: f"{k}.5"),
+        ]
+    return st.one_of(common).filter(lambda raw: not acceptable(name, raw))
+
+
+def good_values(name: str, neuron: str) -> st.SearchStrategy[tuple[object, str]]:
+    """(value, how the URL spells it): canonical, or another exact spelling of the same value."""
+    param = PARAMS[name]
+    values = grid(param)
+    if name == "target":
+        values = [0, 1]  # valid whatever the number of classes
+    elif name == "epoch":
+        values = list(range(11))  # valid whatever the number of epochs
+    elif name == "preset":
+        values = [key for key, preset in PRESETS.items() if preset.scenario.neuron == neuron]
+
+    def spellings(value):
+        texts = [canonical(value)]
+        if isinstance(value, bool):
+            texts.append(str(value).upper())
+        elif isinstance(value, float):
+            texts += [repr(value), f"{value:.4f}", f"{value:e}"]
+            if value >= 0:
+                texts.append(f"+{value!r}")
+        elif isinstance(value, int):
+            texts.append(f"{value}.0")
+        return st.sampled_from([t for t in texts if denotes(name, t, value)])
+
+    return st.sampled_from(values).flatmap(lambda v: spellings(v).map(lambda text: (v, text)))
+
+
+@st.composite
+def hostile_queries(draw):
+    """(query, expected control values, names that must be named in the warning, unknown keys)."""
+    query: dict[str, list[str]] = {}
+    bad: set[str] = set()
+    neuron = PARAMS["neuron"].default
+    status = {name: draw(st.sampled_from(("absent", "absent", "good", "bad"))) for name in PARAMS}
+    if status["neuron"] == "good":
+        neuron = draw(st.sampled_from(NEURONS))
+        query["neuron"] = [neuron]
+    elif status["neuron"] == "bad":
+        query["neuron"] = [draw(bad_values("neuron"))]
+        bad.add("neuron")
+    expected = defaults(neuron)
+    if status["preset"] == "good":
+        preset = draw(good_values("preset", neuron))[0]
+        query["preset"] = [preset]
+        expected |= preset_values(preset) | {
+            "preset": preset,
+            "losses": list(PRESETS[preset].scenario.losses),
+        }
+    elif status["preset"] == "bad":
+        other = [key for key, p in PRESETS.items() if p.scenario.neuron != neuron]
+        query["preset"] = [draw(st.one_of(st.sampled_from(other), bad_values("preset")))]
+        bad.add("preset")
+    if status["losses"] == "good":
+        keys = draw(st.lists(st.sampled_from(list(LOSSES[neuron])), min_size=1, unique=True))
+        query["losses"] = [draw(st.sampled_from((key, LOSSES[neuron][key].name))) for key in keys]
+        expected["losses"] = keys
+    elif status["losses"] == "bad":
+        others = [k for n in NEURONS if n != neuron for k in LOSSES[n] if k not in LOSSES[neuron]]
+        wrong = st.one_of(st.sampled_from(others + list(HOSTILE)), st.text(max_size=10))
+        raws = draw(st.lists(st.one_of(wrong, st.sampled_from(list(LOSSES[neuron]))), min_size=1, max_size=4))
+        raws.append(draw(wrong.filter(lambda raw: not loss_exists(raw, neuron))))
+        raws = draw(st.permutations(raws))
+        query["losses"] = raws
+        kept = list(dict.fromkeys(key for key in (loss_key(raw, neuron) for raw in raws) if key))
+        expected["losses"] = kept or list(LOSSES[neuron])
+        bad.add("losses")
+    for name in PARAMS:
+        if name in ("neuron", "preset", "losses") or status[name] == "absent":
+            continue
+        if status[name] == "good":
+            value, text = draw(good_values(name, neuron))
+            query[name] = [text]
+            expected[name] = value
+            continue
+        if draw(st.booleans()):
+            raws = [draw(bad_values(name))]
+        else:  # repeated: any mix of good and bad, the last one counts
+            pick = st.one_of(good_values(name, neuron).map(lambda pair: pair[1]), bad_values(name))
+            raws = draw(st.lists(pick, min_size=2, max_size=3))
+        query[name] = raws
+        expected[name] = parse_value(PARAMS[name], raws[-1])[0]
+        bad.add(name)
+    if expected["target"] > expected["classes"] - 1:
+        expected["target"] = expected["classes"] - 1
+        bad.add("target")
+    if expected["epoch"] > expected["epochs"]:
+        expected["epoch"] = expected["epochs"]
+        bad.add("epoch")
+    unknown = draw(
+        st.dictionaries(unknown_keys, st.lists(st.text(max_size=30), min_size=1, max_size=2), max_size=3)
+    )
+    query |= unknown
+    order = draw(st.permutations(list(query)))
+    return {key: query[key] for key in order}, expected, bad, set(unknown)
+
+
+@settings(APPTEST, max_examples=150)
+@given(hostile_queries())
+def test_a_hostile_link_never_breaks_the_page_and_every_bad_parameter_is_named_once(case):
+    query, expected, bad, unknown = case
+    at = open_page(query)
+    assert not at.exception, [e.value for e in at.exception]
+    assert_no_markup_from_the_url(at)
+    notes = warning_notes(at)
+    if bad or unknown:
+        assert len(at.warning) == 1, f"no warning for bad {sorted(bad)} / unknown {sorted(unknown)}"
+    else:
+        assert not at.warning, at.warning[0].value
+    for note in notes:
+        assert_safe_note(note)
+    for name in bad:
+        assert any(note.startswith(f"{name}:") for note in notes), f"{name} not named in {notes}"
+    about_known = [note for note in notes if any(note.startswith(f"{name}:") for name in PARAMS)]
+    assert len(notes) - len(about_known) == len(unknown), notes
+    shown = controls(at)
+    for name in relevant(expected["neuron"]):
+        if name in shown:
+            assert shown[name] == expected[name], f"{name}: page {shown[name]!r}, expected {expected[name]!r}"
+            if name != "preset":
+                assert is_valid(name, shown[name], expected["neuron"]), f"{name} = {shown[name]!r}"
+    assert_page_renders(at)
+    expected_data = engine_dataset(scenario_of(expected))
+    for dataset in runs_datasets(at):
+        pd.testing.assert_frame_equal(dataset, expected_data, check_exact=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Named cases: each bug class on its own
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"eta": "<script>alert(1)</script>"},
+        {"w": "<img src=x onerror=alert(1)>", "b": "[x](javascript:alert(1))", "x": "**bold**"},
+        {"<script>alert(1)</script>": "1", "neuron": "softmax"},
+        {"preset": "<svg onload=alert(1)>", "y": "$\\alert$", "margin": "`code`"},
+        {"losses": ["<script>alert(1)</script>", "quadratic"]},
+    ],
+    ids=["value", "markdown", "key", "preset", "losses"],
+)
+def test_markup_in_a_link_is_named_as_plain_text_and_never_rendered(query):
+    at = open_page(query)
+    assert not at.exception
+    assert_no_markup_from_the_url(at)
+    assert len(at.warning) == 1
+    for note in warning_notes(at):
+        assert_safe_note(note)
+    assert_page_renders(at)
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "value"),
+    [
+        ({"w": "nan"}, "w", 2.0),
+        ({"b": "inf"}, "b", 2.0),
+        ({"x": "-inf"}, "x", 1.0),
+        ({"eta": "1e309"}, "eta", 0.15),
+        ({"y": ""}, "y", 0.0),
+        ({"epochs": "9" * 10_000}, "epochs", 300),
+        ({"log": "yes"}, "log", False),
+        ({"neuron": "SOFTMAX"}, "neuron", "sigmoid"),
+        ({"w": "50"}, "w", 10.0),
+        ({"epochs": "1e9"}, "epochs", 100_000),
+        ({"eta": "0.12"}, "eta", 0.1),
+        ({"eta": ["0.2", "0.5"]}, "eta", 0.5),
+    ],
+    ids=lambda v: repr(v)[:16],
+)
+def test_a_bad_value_falls_back_or_is_clamped_and_the_others_are_kept(query, name, value):
+    others = {"epoch": "3"} | ({} if name == "log" else {"log": "true"})
+    at = open_page(others | query)
+    assert_page_renders(at)
+    shown = controls(at)
+    assert shown[name] == value
+    assert shown["epoch"] == 3
+    if name != "log":
+        assert shown["log"] is True
+    notes = warning_notes(at)
+    assert [note for note in notes if note.startswith(f"{name}:")], notes
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [({"w": "0.15"}, "w"), ({"b": "-0.05"}, "b"), ({"y": "0.33"}, "y"), ({"epoch": "7.5"}, "epoch")],
+)
+def test_an_off_grid_value_is_used_as_the_warning_says(query, name):
+    values, notes = parse_query({key: [raw] for key, raw in query.items()})
+    at = open_page(query)
+    assert_page_renders(at)
+    assert any(note.startswith(f"{name}:") for note in warning_notes(at))
+    assert controls(at)[name] == values[name], f"the warning says {notes}; the page uses {controls(at)[name]}"
+
+
+def test_an_off_grid_target_class_is_used_as_the_warning_says():
+    values, notes = parse_query({"neuron": ["softmax"], "target": ["1.5"]})
+    at = open_page({"neuron": "softmax", "target": "1.5"})
+    assert_page_renders(at)
+    assert controls(at)["target"] == values["target"], f"the warning says {notes}"
+
+
+@pytest.mark.parametrize("name", list(PARAMS))
+def test_an_empty_value_falls_back_to_the_default_and_is_named(name):
+    neuron = "softmax" if name in START["softmax"] else "sigmoid"
+    query = {"neuron": neuron, "eta": "0.5"} | {name: ""}
+    at = open_page(query)
+    assert_page_renders(at)
+    expected = defaults(neuron) | ({} if name == "eta" else {"eta": 0.5})
+    shown = controls(at)
+    for key in relevant(expected["neuron"]):
+        if key in shown:
+            assert shown[key] == expected[key], f"?{name}= gives {key} = {shown[key]!r}"
+    assert any(note.startswith(f"{name}:") for note in warning_notes(at)), warning_notes(at)
+
+
+def test_a_page_without_any_problem_shows_no_warning():
+    at = open_page({"neuron": "softmax", "classes": "5", "target": "4", "epochs": "1000", "epoch": "1000"})
+    assert_page_renders(at)
+    assert not at.warning
+
+
+# ---------------------------------------------------------------------------------------------
+# Jointly impossible combinations: the page renders, falls back sensibly and says so
+
+
+def test_a_target_class_beyond_the_classes_is_corrected_and_named():
+    at = open_page({"neuron": "softmax", "classes": "3", "target": "7"})
+    assert_page_renders(at)
+    shown = controls(at)
+    assert shown["classes"] == 3 and shown["neuron"] == "softmax"
+    assert shown["target"] in (PARAMS["target"].default, 2)
+    assert any(note.startswith("target:") for note in warning_notes(at)), "target=7 with 3 classes: no note"
+
+
+def test_an_epoch_beyond_the_run_is_corrected_and_named():
+    at = open_page({"epochs": "100", "epoch": "5000"})
+    assert_page_renders(at)
+    shown = controls(at)
+    assert shown["epochs"] == 100
+    assert shown["epoch"] in (PARAMS["epoch"].default, 100)
+    assert any(note.startswith("epoch:") for note in warning_notes(at)), "epoch=5000 of 100: no note"
+
+
+def test_a_loss_of_the_other_neuron_kind_falls_back_to_the_neurons_losses():
+    at = open_page({"neuron": "softmax", "losses": "cross_entropy"})
+    assert_page_renders(at)
+    assert controls(at)["neuron"] == "softmax"
+    assert controls(at)["losses"] == list(LOSSES["softmax"])
+    assert any(note.startswith("losses:") for note in warning_notes(at))
+
+
+def test_a_mix_of_losses_keeps_the_ones_that_exist():
+    at = open_page({"neuron": "sigmoid", "losses": ["log_likelihood", "quadratic"]})
+    assert_page_renders(at)
+    assert controls(at)["losses"] == ["quadratic"]
+    assert any(note.startswith("losses:") for note in warning_notes(at))
+
+
+@pytest.mark.parametrize("neuron", NEURONS)
+def test_a_preset_of_the_other_neuron_kind_is_dropped_and_named(neuron):
+    other = next(key for key, p in PRESETS.items() if p.scenario.neuron != neuron)
+    at = open_page({"neuron": neuron, "preset": other})
+    assert_page_renders(at)
+    assert controls(at)["neuron"] == neuron
+    assert controls(at)["preset"] is None
+    assert any(note.startswith("preset:") for note in warning_notes(at)), f"preset={other} for {neuron}"
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_a_preset_in_a_link_loads_its_scenario(preset):
+    scenario = PRESETS[preset].scenario
+    at = open_page({"preset": preset, "neuron": scenario.neuron})
+    assert_page_renders(at)
+    assert not at.warning
+    shown = controls(at)
+    assert shown["preset"] == preset
+    values = preset_values(preset)
+    for name in ("neuron", "eta", "epochs", "x", *START[scenario.neuron]):
+        assert shown[name] == values[name], name
+    assert shown["losses"] == list(scenario.losses)
+    expected = engine_dataset(scenario)
+    for dataset in runs_datasets(at):
+        pd.testing.assert_frame_equal(dataset, expected, check_exact=True)
+
+
+def test_an_unknown_parameter_is_left_out_of_the_link():
+    at = open_page({"bogus": "1", "eta": "0.5"})
+    assert_page_renders(at)
+    assert link_query(share_link(at)) == {"eta": ["0.5"]}
+    assert controls(at)["eta"] == 0.5
+
+
+def test_the_link_is_a_full_url_that_urlencode_would_write():
+    at = open_page({"neuron": "softmax", "losses": "Log-likelihood", "margin": "-2.5"})
+    link = share_link(at)
+    parts = urlsplit(link)
+    assert (parts.scheme, parts.netloc) == ("http", "localhost:8501")
+    query = link_query(link)
+    assert urlencode(query, doseq=True) == parts.query
+    values, notes = parse_query(query)
+    assert notes == [] and values["neuron"] == "softmax" and values["margin"] == -2.5
+    assert values["losses"] == ["log_likelihood"]
