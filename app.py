@@ -70,19 +70,21 @@ def cached_map(neuron: str, x: float, y: float, classes: int, target: int, goal:
 
 
 def read_url_once() -> None:
-    """On a session's first run, turn the URL into valid control values and keep the notes."""
+    """On a session's first run, turn the URL into valid control values and keep the notes. A link
+    that needed corrections is replaced by its corrected form before any widget reads it."""
     if "url_notes" in st.session_state:
         return
     query = {key: st.query_params.get_all(key) for key in st.query_params}
     values, notes = parse_query(query)
-    for key in query:
-        if key not in PARAMS:
-            del st.query_params[key]
+    st.session_state.url_notes = notes
     if "preset" in values:
-        preset = preset_values(values["preset"]) | {"losses": list(PRESETS[values["preset"]].scenario.losses)}
+        preset = preset_values(values["preset"])
         st.session_state.update({key: preset[key] for key in (*SCENARIO_KEYS, "losses") if key not in values})
     st.session_state.update(values)
-    st.session_state.url_notes = notes
+    clean = {key: value if isinstance(value, list) else [value] for key, value in share_query(values).items()}
+    if clean != query:
+        st.query_params.from_dict(clean)
+        st.rerun()
 
 
 def load_preset(name: str | None) -> None:
@@ -91,8 +93,7 @@ def load_preset(name: str | None) -> None:
         st.query_params["preset"] = name
         st.session_state.preset = name
         values = preset_values(name)
-        st.session_state.update({key: values[key] for key in SCENARIO_KEYS})
-        st.session_state.losses = list(values["losses"])
+        st.session_state.update({key: values[key] for key in (*SCENARIO_KEYS, "losses")})
         st.session_state.epoch = 0
         st.session_state.playing = False
     st.session_state.url_notes = []

@@ -242,33 +242,59 @@ def share_query(values: Mapping[str, object]) -> dict[str, str | list[str]]:
 
 
 def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[dict[str, object], list[str]]:
-    """Values for the parameters present in `query` (every key → all its values), plus notes."""
+    """Values for the parameters present in `query` (every key → all its values), plus notes on
+    what was ignored or corrected, including combinations that cannot go together."""
     values: dict[str, object] = {}
     notes: list[str] = []
-    neuron_raw = query.get("neuron", [])
-    neuron = neuron_raw[-1] if neuron_raw and neuron_raw[-1] in NEURONS else DEFAULT.neuron
     for key, raws in query.items():
         param = PARAMS.get(key)
         if param is None:
             notes.append(f"{_snippet(key)}: not a parameter of this page; ignored")
-            continue
-        if param.kind == "multi":
-            known = {key: key for key in LOSSES[neuron]} | {
-                loss.name.lower(): key for key, loss in LOSSES[neuron].items()
-            }
-            chosen = [known[raw.lower()] for raw in raws if raw.lower() in known]
-            if len(chosen) < len(raws):
-                notes.append(
-                    f"losses: only {', '.join(LOSSES[neuron])} exist for a {neuron} neuron; ignored the rest"
-                )
-            if chosen:
-                values[key] = list(dict.fromkeys(chosen))
-            continue
-        if len(raws) != 1:
-            notes.append(f"{key}: given {len(raws)} times; used the last")
-        value, note = parse_value(param, raws[-1] if raws else "")
-        if note:
-            notes.append(note)
-        if value is not None:
-            values[key] = value
+        elif param.kind != "multi":
+            if len(raws) != 1:
+                notes.append(f"{key}: given {len(raws)} times; used the last")
+            value, note = parse_value(param, raws[-1] if raws else "")
+            notes.extend([note] if note else [])
+            if value is not None:
+                values[key] = value
+    base = _preset_base(values, notes)
+    neuron = values.get("neuron", base.neuron)
+    if "losses" in query:
+        _parse_losses(query["losses"], neuron, values, notes)
+    classes = values.get("classes", base.classes)
+    if values.get("target", base.target) > classes - 1:
+        notes.append(
+            f"target: class {values['target']} does not exist with {classes} classes; using {classes - 1}"
+        )
+        values["target"] = classes - 1
+    epochs = values.get("epochs", base.epochs)
+    if values.get("epoch", 0) > epochs:
+        notes.append(f"epoch: {values['epoch']} is past the run's last epoch; using {epochs}")
+        values["epoch"] = epochs
     return values, notes
+
+
+def _preset_base(values: dict[str, object], notes: list[str]):
+    """The scenario the link starts from: its preset if that suits the link's neuron, else the default."""
+    preset = values.get("preset")
+    if preset is None:
+        return DEFAULT
+    scenario = PRESETS[preset].scenario
+    if values.get("neuron", scenario.neuron) != scenario.neuron:
+        notes.append(f"preset: {preset} is a {scenario.neuron} preset, not a {values['neuron']} one; ignored")
+        del values["preset"]
+        return DEFAULT
+    return scenario
+
+
+def _parse_losses(raws: Sequence[str], neuron: str, values: dict[str, object], notes: list[str]) -> None:
+    """The losses named in the link (by key or by name), for the link's neuron."""
+    known = {key: key for key in LOSSES[neuron]} | {
+        loss.name.lower(): key for key, loss in LOSSES[neuron].items()
+    }
+    chosen = [known[raw.lower()] for raw in raws if raw.lower() in known]
+    if len(chosen) < len(raws) or not chosen:
+        names = ", ".join(loss.name for loss in LOSSES[neuron].values())
+        notes.append(f"losses: a {neuron} neuron has {names}; ignored the rest")
+    if chosen:
+        values["losses"] = list(dict.fromkeys(chosen))

@@ -73,7 +73,8 @@ PRESETS: dict[str, Preset] = {
 def preset_values(name: str) -> dict[str, object]:
     """The control values a preset sets, keyed by URL parameter name."""
     scenario = PRESETS[name].scenario
-    return {f.name: getattr(scenario, f.name) for f in fields(scenario)}
+    values = {f.name: getattr(scenario, f.name) for f in fields(scenario)}
+    return values | {"losses": list(scenario.losses)}
 
 
 def simulate(scenario: Scenario, loss: str) -> pd.DataFrame:

@@ -332,8 +332,11 @@ def hostile_queries(draw):
             "losses": list(PRESETS[preset].scenario.losses),
         }
     elif status["preset"] == "bad":
-        other = [key for key, p in PRESETS.items() if p.scenario.neuron != neuron]
-        query["preset"] = [draw(st.one_of(st.sampled_from(other), bad_values("preset")))]
+        # A preset of the other neuron kind is bad only when the link names a neuron too; alone,
+        # it brings its own neuron along.
+        other = [key for key, p in PRESETS.items() if p.scenario.neuron != neuron and "neuron" in query]
+        wrong_kind = [st.sampled_from(other)] if other else []
+        query["preset"] = [draw(st.one_of(*wrong_kind, bad_values("preset")))]
         bad.add("preset")
     if status["losses"] == "good":
         keys = draw(st.lists(st.sampled_from(list(LOSSES[neuron])), min_size=1, unique=True))
