@@ -365,6 +365,7 @@ class Session:
                 proxy=None,
                 max_size=None,
                 open_timeout=self.timeout,
+                ping_interval=None,  # browsers never ping; they only answer the server's pings
                 local_addr=(self.source, 0) if self.source else None,
             )
         except (TimeoutError, OSError, WebSocketException) as error:
