@@ -30,6 +30,7 @@ from lossdemo.speedmap import bias_for, map_spec, speed_map
 
 URL = "query-params"
 SCENARIO_KEYS = ("neuron", "eta", "epochs", "w", "b", "x", "y", "classes", "target", "margin")
+PAGE_CSS = '<style>[data-testid="stMainBlockContainer"] { padding-top: 3rem; }</style>'
 PRESENTATION_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
@@ -163,11 +164,11 @@ def replay_controls(epochs: int, one_row: bool) -> int:
     """Play, step, reset, speed and the epoch slider (in the same row, or below); returns the epoch."""
     playing = st.session_state.get("playing", False)
     if one_row:
-        columns = st.columns([1.3, 1.2, 1.2, 1.6, 2.1, 3.4], vertical_alignment="bottom")
+        controls, slider = st.columns([1.25, 1], vertical_alignment="bottom")
     else:
-        columns = st.columns(4) + st.columns([1, 2.4], vertical_alignment="bottom")
-    play, back, forward, reset, speed, slider = columns
-    play.button(
+        controls = slider = st.container()
+    row = controls.container(horizontal=True, vertical_alignment="bottom")
+    row.button(
         "Pause" if playing else "Play",
         icon=":material/pause:" if playing else ":material/play_arrow:",
         key="play",
@@ -176,13 +177,13 @@ def replay_controls(epochs: int, one_row: bool) -> int:
         shortcut="Space",
         help="Replay the training run (keyboard: space)",
     )
-    back.button(
+    row.button(
         "Back", icon=":material/chevron_left:", key="back", on_click=step_by, args=(-1,), shortcut="Left"
     )
-    forward.button(
+    row.button(
         "Step", icon=":material/chevron_right:", key="forward", on_click=step_by, args=(1,), shortcut="Right"
     )
-    reset.button(
+    row.button(
         "Reset",
         icon=":material/skip_previous:",
         key="reset",
@@ -190,7 +191,7 @@ def replay_controls(epochs: int, one_row: bool) -> int:
         args=(-st.session_state.epochs,),
         shortcut="Home",
     )
-    with speed:
+    with row:
         control(
             st.segmented_control,
             "speed",
@@ -244,6 +245,7 @@ def one_epoch(path_data: dict, starts: dict, rows: dict, scenario: Scenario, epo
         st.markdown(f"**{ratio}**")
     st.vega_lite_chart(
         spec=sigma_path_spec(path_data, neuron, starts, rows),
+        theme=None,
         alt="The sigmoid curve with each loss's path over the epochs drawn on it; points coloured by "
         "epoch, the start and the inspected epoch marked.",
     )
@@ -293,6 +295,7 @@ def epoch_views(cached: tuple, scenario: Scenario, log_scale: bool, present: boo
             with column:
                 st.vega_lite_chart(
                     spec=epoch_chart_spec(*chart_args, panel=index),
+                    theme=None,
                     alt=f"{PANELS[scenario.neuron][index].title}, over the epochs, one line per loss.",
                 )
         return
@@ -300,6 +303,7 @@ def epoch_views(cached: tuple, scenario: Scenario, log_scale: bool, present: boo
     with curves:
         st.vega_lite_chart(
             spec=epoch_chart_spec(*chart_args),
+            theme=None,
             alt="Four charts over the epochs, one line per loss: cost, gradient size, the activation's "
             "slope, and the output against its target. " + " ".join(story),
         )
@@ -366,11 +370,13 @@ if present:
     with toggle:
         control(st.toggle, "present", on_change="rerun")
 else:
+    st.html(PAGE_CSS)
     st.header("Why the loss decides how fast a neuron learns", divider="blue")
+    slope, fast = ("σ′(z)", "cross-entropy") if neuron == "sigmoid" else ("a_y(1 − a_y)", "log-likelihood")
     st.markdown(
         "The same neuron, the same start, the same learning rate: only the **loss** differs. "
-        "Watch where **σ′(z)** is tiny: there the quadratic cost's gradient is tiny and its cost curve "
-        "stays flat, while cross-entropy (or log-likelihood) keeps learning fast."
+        f"Watch where **{slope}** is tiny: there the quadratic cost's gradient is tiny and its cost curve "
+        f"stays flat, while {fast} keeps learning fast."
     )
 if st.session_state.url_notes:
     st.warning(
@@ -385,15 +391,23 @@ cached = cached_runs(astuple(scenario))
 frame = cached[0]
 story = findings(frame, neuron, scenario)
 if not present:
-    for summary in summarize(frame, neuron):
-        name, cost, output, halved = st.columns([1.3, 1, 1, 1.3], vertical_alignment="center")
-        name.subheader(summary.name)
-        cost.metric("Final cost", f"{summary.final_cost:.3g}")
-        output.metric(f"Final output {output_column(neuron)}", f"{summary.final_output:.4g}")
+    for column, summary in zip(st.columns(len(losses), border=True), summarize(frame, neuron)):
+        colour, line = loss_style(neuron, summary.loss)
+        column.html(f'<b style="color:{colour};font-size:1.3rem">{summary.name}</b> ({line})')
+        cost, output, halved = column.columns(3)
+        cost.metric(
+            "Final cost",
+            f"{summary.final_cost:.3g}",
+            delta=f"{summary.final_cost / summary.start_cost - 1:+.0%}" if summary.start_cost else None,
+            delta_color="inverse",
+            help="The change is from the cost at the start. Costs of different losses are on different "
+            "scales: compare each loss with its own start.",
+        )
+        output.metric(f"Final output {output_column(neuron)}", f"{summary.final_output:.3g}")
         halved.metric(
-            "Error halved at epoch",
+            "Halved at epoch",
             "not within run" if summary.halved_at is None else f"{summary.halved_at:,}",
-            help="First epoch where |output − target| is at most half its starting value.",
+            help="First epoch where the output error |output − target| is at most half its starting value.",
         )
     st.markdown("\n\n".join(story))
     with st.expander("Lesson: why the loss decides the speed, in five steps", icon=":material/school:"):
@@ -427,6 +441,7 @@ shown = cached_map(neuron, scenario.x, scenario.y, scenario.classes, scenario.ta
 start = frame["a"].iloc[0] if neuron == "sigmoid" else scenario.margin
 st.vega_lite_chart(
     spec=map_spec(shown, float(start), eta),
+    theme=None,
     key="map_pick",
     on_select=load_cell,
     selection_mode="pick",
@@ -447,9 +462,8 @@ with st.sidebar:
     st.subheader("Share")
     values = {key: st.session_state.get(key) for key in PARAMS}
     st.caption("This link reproduces exactly what you see:")
-    st.code(
-        f"{st.context.url or ''}?{urlencode(share_query(values), doseq=True)}", language=None, wrap_lines=True
-    )
+    query = urlencode(share_query(values), doseq=True)
+    st.code(f"{st.context.url or ''}{'?' if query else ''}{query}", language=None, wrap_lines=True)
     st.download_button(
         "Download the runs (CSV)",
         data=lambda: to_csv(scenario, frame),

@@ -30,40 +30,43 @@ class Panel:
     title: str
     axis: str
     fields: tuple[tuple[str, str], ...]  # (column, series label); a second one is drawn thinner
-    subtitle: str = ""
+    subtitle: str
     log_able: bool = False
 
 
 PANELS = {
     "sigmoid": (
-        Panel("Cost C: flat means slow learning", "cost C", (("cost", "C"),), log_able=True),
+        Panel("Cost C", "cost C", (("cost", "C"),), "flat means slow learning", log_able=True),
         Panel(
-            "Gradient size: the step each epoch",
+            "Gradient size",
             "|gradient|",
             (("grad_w", "|∂C/∂w|"), ("grad_b", "|∂C/∂b|")),
-            subtitle="thick: |∂C/∂w|, thin: |∂C/∂b|",
+            "thick |∂C/∂w|, thin |∂C/∂b|: the step per epoch",
             log_able=True,
         ),
-        Panel("σ′(z): the factor quadratic cost multiplies in", "σ′(z)", (("sigma_prime", "σ′(z)"),)),
-        Panel("Output a and the target y", "output a", (("a", "a"),)),
+        Panel("σ′(z)", "σ′(z)", (("sigma_prime", "σ′(z)"),), "the factor quadratic cost multiplies in"),
+        Panel("Output a", "output a", (("a", "a"),), "green dashes: the target y"),
     ),
     "softmax": (
-        Panel("Cost C: flat means slow learning", "cost C", (("cost", "C"),), log_able=True),
+        Panel("Cost C", "cost C", (("cost", "C"),), "flat means slow learning", log_able=True),
         Panel(
-            "Gradient size: the step each epoch",
+            "Gradient size",
             "|gradient|",
             (("grad_b_y", "|∂C/∂b_y|"), ("grad_norm", "‖∇C‖")),
-            subtitle="thick: |∂C/∂b_y|, thin: the whole gradient's norm ‖∇C‖",
+            "thick |∂C/∂b_y|, thin the whole gradient ‖∇C‖",
             log_able=True,
         ),
         Panel(
-            "a_y(1 − a_y): the softmax slope quadratic cost multiplies in",
+            "a_y(1 − a_y)",
             "a_y(1 − a_y)",
             (("sigma_prime", "a_y(1 − a_y)"),),
+            "the slope quadratic cost carries",
         ),
-        Panel("Probability of the target class a_y", "a_y", (("a_y", "a_y"),)),
+        Panel("Target probability a_y", "a_y", (("a_y", "a_y"),), "green dashes: the target 1"),
     ),
 }
+FONTS = {"axis": (13, 14), "title": (16, 13), "legend": (14, 14)}  # (labels or title, titles or subtitle)
+FONT = '"Source Sans", "Source Sans Pro", sans-serif'  # the page's own font
 
 
 def loss_style(neuron: str, loss: str) -> tuple[str, str]:
@@ -122,7 +125,7 @@ def _panel(
     panel = PANELS[neuron][index]
     colour, dash = loss_scale(neuron)
     log = log_scale and panel.log_able
-    base = alt.Chart(title=alt.Title(panel.title, subtitle=panel.subtitle or alt.Undefined)).transform_filter(
+    base = alt.Chart(title=alt.Title(panel.title, subtitle=panel.subtitle, anchor="start")).transform_filter(
         alt.datum.panel == index
     )
     if log:
@@ -144,21 +147,34 @@ def _panel(
         detail="series:N",
         strokeWidth=width,
     )
-    points = base.mark_point(size=70, filled=True).encode(
-        x=x,
-        y=y,
-        color=alt.Color("loss:N", scale=colour, legend=None),
-        opacity=alt.condition(hover, alt.value(1), alt.value(0)),
-        tooltip=[
-            alt.Tooltip("loss:N"),
-            alt.Tooltip("epoch:Q"),
-            alt.Tooltip("series:N", title="quantity"),
-            alt.Tooltip("signed:Q", title="value", format=".4g"),
-        ],
+    # One invisible point per epoch is what the hover finds nearest; only the hovered epoch's
+    # points are drawn, so long runs do not put thousands of hidden marks in the page.
+    selectors = (
+        base.transform_window(rank="row_number()", groupby=["epoch"])
+        .transform_filter(alt.datum.rank == 1)
+        .mark_point(opacity=0, size=10)
+        .encode(x=x, y=alt.value(0))
+        .add_params(hover)
+    )
+    points = (
+        base.transform_filter(hover)
+        .mark_point(size=80, filled=True)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color("loss:N", scale=colour, legend=None),
+            tooltip=[
+                alt.Tooltip("loss:N"),
+                alt.Tooltip("epoch:Q"),
+                alt.Tooltip("series:N", title="quantity"),
+                alt.Tooltip("signed:Q", title="value", format=".4g"),
+            ],
+        )
     )
     hover_rule = base.mark_rule(color="#555555").encode(x=x).transform_filter(hover)
     layers = [
         lines,
+        selectors,
         points,
         hover_rule,
         _rule("x", "inspected", colour="#222222", dash=[2, 2], title="inspected epoch"),
@@ -175,22 +191,37 @@ def epoch_chart(neuron: str, log_scale: bool, panel: int | None = None) -> alt.T
     epoch and the target output."""
     hover = _hover()
     if panel is not None:
-        return (
-            _panel(neuron, panel, log_scale, hover, legend=False)
-            .add_params(hover)
-            .properties(width="container", height=PANEL_HEIGHT + 60, data=alt.Data(name=DATASET))
+        one = _panel(neuron, panel, log_scale, hover, legend=False).properties(
+            width="container", height=PANEL_HEIGHT + 60, data=alt.Data(name=DATASET)
         )
+        return readable(one)
     panels = [
         _panel(neuron, index, log_scale, hover).properties(width=PANEL_WIDTH, height=PANEL_HEIGHT)
         for index in range(len(PANELS[neuron]))
     ]
-    grid = alt.vconcat(
-        alt.hconcat(panels[0], panels[1]), alt.hconcat(panels[2], panels[3]), data=alt.Data(name=DATASET)
-    )
     with warnings.catch_warnings():
         # Sharing one hover parameter across the panels is the point; Altair warns that it merged them.
         warnings.filterwarnings("ignore", message="Automatically deduplicated selection parameter")
-        return grid.add_params(hover).resolve_scale(color="shared", strokeWidth="independent")
+        grid = alt.vconcat(
+            alt.hconcat(panels[0], panels[1]), alt.hconcat(panels[2], panels[3]), data=alt.Data(name=DATASET)
+        )
+    return readable(grid.resolve_scale(color="shared", strokeWidth="independent"))
+
+
+def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Fonts large enough for the back of a classroom."""
+    (axis_labels, axis_titles), (title, subtitle), (legend_labels, legend_title) = FONTS.values()
+    return (
+        chart.configure(font=FONT)
+        .configure_axis(
+            labelFontSize=axis_labels,
+            titleFontSize=axis_titles,
+            titleFontWeight="normal",
+            titleColor="#444444",
+        )
+        .configure_title(fontSize=title, subtitleFontSize=subtitle, subtitleColor="#555555")
+        .configure_legend(labelFontSize=legend_labels, titleFontSize=legend_title)
+    )
 
 
 def _rule(channel: str, dataset: str, *, colour: str, dash: list[int], title: str) -> alt.Chart:
@@ -281,7 +312,7 @@ def sigma_path_chart(neuron: str, losses: tuple[str, ...]) -> alt.HConcatChart:
             )
         )
         panels.append(alt.layer(curves, trail, marks).properties(width=PANEL_WIDTH, height=PANEL_HEIGHT + 40))
-    return alt.hconcat(*panels).resolve_scale(color="shared")
+    return readable(alt.hconcat(*panels).resolve_scale(color="shared"))
 
 
 @lru_cache(maxsize=16)

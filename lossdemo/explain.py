@@ -16,6 +16,7 @@ from lossdemo.sweep import first_epoch_within
 class LossSummary:
     loss: str
     name: str
+    start_cost: float
     final_cost: float
     final_output: float
     halved_at: int | None  # first epoch whose output error is at most half the initial error
@@ -35,6 +36,7 @@ def summarize(runs: pd.DataFrame, neuron: str) -> list[LossSummary]:
             LossSummary(
                 loss=loss,
                 name=LOSSES[neuron][loss].name,
+                start_cost=float(run["cost"].iloc[0]),
                 final_cost=float(run["cost"].iloc[-1]),
                 final_output=float(run[output_column(neuron)].iloc[-1]),
                 halved_at=first_epoch_within(errors, 0.5 * errors[0]),

@@ -51,20 +51,16 @@ class Preset:
 
 
 PRESETS: dict[str, Preset] = {
-    "badly_wrong": Preset("Badly wrong start (book: w = 2, b = 2)", DEFAULT),
-    "slightly_wrong": Preset("Slightly wrong start (book: w = 0.6, b = 0.9)", replace(DEFAULT, w=0.6, b=0.9)),
-    "saturated_low": Preset(
-        "Saturated the other way (output ≈ 0, target 1)", replace(DEFAULT, w=-2.0, b=-2.0, y=1.0)
-    ),
-    "textbook_eta": Preset(
-        "Textbook's tiny η = 0.005 (true gradient)", replace(DEFAULT, eta=0.005, epochs=1000)
-    ),
+    "badly_wrong": Preset("Badly wrong (book: w = 2, b = 2)", DEFAULT),
+    "slightly_wrong": Preset("Slightly wrong (book: w = 0.6, b = 0.9)", replace(DEFAULT, w=0.6, b=0.9)),
+    "saturated_low": Preset("Saturated at 0, target 1", replace(DEFAULT, w=-2.0, b=-2.0, y=1.0)),
+    "textbook_eta": Preset("Textbook η = 0.005, true gradient", replace(DEFAULT, eta=0.005, epochs=1000)),
     "confidently_wrong": Preset(
-        "Softmax, confidently wrong (margin 5)",
+        "Confidently wrong (margin 5)",
         replace(DEFAULT, neuron="softmax", losses=default_losses("softmax"), margin=5.0),
     ),
     "softmax_close": Preset(
-        "Softmax, nearly right (margin −1)",
+        "Nearly right (margin −1)",
         replace(DEFAULT, neuron="softmax", losses=default_losses("softmax"), margin=-1.0),
     ),
 }

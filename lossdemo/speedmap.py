@@ -12,14 +12,14 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lossdemo.charts import PANEL_HEIGHT, PANEL_WIDTH
+from lossdemo.charts import PANEL_HEIGHT, PANEL_WIDTH, readable
 from lossdemo.losses import LOSSES
 from lossdemo.sweep import LossComparison, compare_losses, sweep_sigmoid, sweep_softmax
 
 A0_AXIS = np.linspace(0.005, 0.995, 200)  # initial output a0 = σ(z0)
 MARGIN_AXIS = np.linspace(-5.0, 10.0, 200)  # softmax: lead of the strongest wrong class
 ETA_AXIS = np.geomspace(0.001, 10.0, 120)
-SHOWN_EVERY = 2  # the browser gets every other row and column: ≤ 6,000 cells per map
+SHOWN_EVERY = 3  # the browser gets every third row and column: 2,680 cells per map
 GOALS = ("half", "0.1", "0.05", "0.01")
 CAPS = (500, 1000, 2000, 5000)
 
@@ -72,10 +72,10 @@ def display_cells(frame: pd.DataFrame, neuron: str) -> pd.DataFrame:
         edges = _edges(values, log)
         index = np.searchsorted(values, cells[column])
         low, high = edges[index], edges[index + 1]
-        # Each rectangle reaches 5 % into its neighbour so that no hairline seams show between cells.
-        overlap = (high / low) ** 0.05 if log else 1.0
+        # Each rectangle reaches 30 % into its neighbour so that no hairline seams show between cells.
+        overlap = (high / low) ** 0.3 if log else 1.0
         cells[f"{column}_lo"] = low
-        cells[f"{column}_hi"] = high * overlap if log else high + 0.05 * (high - low)
+        cells[f"{column}_hi"] = high * overlap if log else high + 0.3 * (high - low)
     cells["loss"] = cells["loss"].map({k: v.name for k, v in LOSSES[neuron].items()})
     return cells[["loss", axis, "eta", "epochs", "learned", f"{axis}_lo", f"{axis}_hi", "eta_lo", "eta_hi"]]
 
@@ -86,7 +86,10 @@ def map_chart(neuron: str, cap: int) -> alt.HConcatChart:
     axis = "a0" if neuron == "sigmoid" else "margin"
     x_title = "initial output a₀ = σ(w·x + b)" if neuron == "sigmoid" else "start margin (wrong class's lead)"
     pick = alt.selection_point(name="pick", fields=[axis, "eta"], on="click", clear=False)
-    x = alt.X(f"{axis}_lo:Q", title=x_title, scale=alt.Scale(nice=False, zero=False))
+    starts = A0_AXIS if neuron == "sigmoid" else MARGIN_AXIS
+    edges = _edges(starts[::SHOWN_EVERY], log=False)
+    domain = [0.0, 1.0] if neuron == "sigmoid" else [float(edges[0]), float(edges[-1])]
+    x = alt.X(f"{axis}_lo:Q", title=x_title, scale=alt.Scale(domain=domain, nice=False, zero=False))
     y = alt.Y("eta_lo:Q", title="learning rate η", scale=alt.Scale(type="log", nice=False))
     tooltip = [
         alt.Tooltip(f"{axis}:Q", title="a₀" if neuron == "sigmoid" else "margin", format=".3f"),
@@ -98,7 +101,7 @@ def map_chart(neuron: str, cap: int) -> alt.HConcatChart:
         cells = alt.Chart(alt.Data(name="cells"), title=name).transform_filter(alt.datum.loss == name)
         learned = (
             cells.transform_filter(alt.datum.learned)
-            .mark_rect()
+            .mark_rect(clip=True)
             .encode(
                 x=x,
                 x2=f"{axis}_hi:Q",
@@ -106,7 +109,7 @@ def map_chart(neuron: str, cap: int) -> alt.HConcatChart:
                 y2="eta_hi:Q",
                 color=alt.Color(
                     "epochs:Q",
-                    title="epochs to the goal (grey: never)",
+                    title="epochs to the goal",
                     scale=alt.Scale(type="log", scheme="viridis", domain=[1, cap], reverse=True),
                     legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=320),
                 ),
@@ -115,12 +118,12 @@ def map_chart(neuron: str, cap: int) -> alt.HConcatChart:
         )
         stuck = (
             cells.transform_filter(~alt.datum.learned)
-            .mark_rect(color="#BBBBBB")
+            .mark_rect(color="#BBBBBB", clip=True)
             .encode(x=x, x2=f"{axis}_hi:Q", y=y, y2="eta_hi:Q", tooltip=tooltip)
         )
         here = (
             alt.Chart(alt.Data(name="here"))
-            .mark_point(shape="circle", size=220, strokeWidth=3, color="#D00000", filled=False)
+            .mark_point(shape="circle", size=220, strokeWidth=3, color="#D00000", filled=False, clip=True)
             .encode(x=f"{axis}:Q", y="eta:Q", tooltip=[alt.Tooltip("label:N", title="")])
         )
         panels.append(
@@ -128,7 +131,7 @@ def map_chart(neuron: str, cap: int) -> alt.HConcatChart:
                 width=PANEL_WIDTH, height=PANEL_HEIGHT + 40
             )
         )
-    return alt.hconcat(*panels).resolve_scale(color="shared")
+    return readable(alt.hconcat(*panels).resolve_scale(color="shared"))
 
 
 @lru_cache(maxsize=16)

@@ -82,7 +82,7 @@ def expected_metrics(scenario: Scenario) -> list[dict[str, str]]:
         rows.append(
             {
                 "cost": f"{run['cost'].iloc[-1]:.3g}",
-                "output": f"{run[out].iloc[-1]:.4g}",
+                "output": f"{run[out].iloc[-1]:.3g}",
                 "output_label": f"Final output {out}",
                 "halved": f"{int(hits[0]):,}" if hits.size else "not within run",
             }

@@ -97,7 +97,7 @@ def relevant(neuron: str) -> list[str]:
 
 
 def share_link(at: AppTest) -> str:
-    links = [c.value for c in at.code if "?" in c.value]
+    links = [c.value for c in at.code if c.value.startswith("http")]
     assert len(links) == 1, f"expected one share link, found {links}"
     return links[0]
 
@@ -257,7 +257,8 @@ def acceptable(name: str, raw: str) -> bool:
         return False
     if not math.isfinite(number):
         return False
-    value = number if param.kind == "float" else round(number)
+    whole = param.kind == "int" or (param.options and isinstance(param.options[0], int))
+    value = round(number) if whole else number
     value = type(param.options[0])(value) if param.options else value
     return number == value and is_valid(name, value, "sigmoid")
 
