@@ -50,7 +50,9 @@ def arrow(frame: pd.DataFrame) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+# st.cache_resource, not st.cache_data: the frames are only read, never changed, so every session
+# can share one copy instead of receiving its own on every run (25 MB each for 100,000 epochs).
+@st.cache_resource(max_entries=64, show_spinner=False)
 def cached_runs(key: tuple):
     """The runs of `Scenario(*key)` (a plain tuple hashes fast), their first rows, and what the
     epoch chart and the σ chart draw of them, ready to send."""
@@ -61,7 +63,7 @@ def cached_runs(key: tuple):
     return frame, starts, arrow(epoch_chart_data(frame, scenario.neuron)), path
 
 
-@st.cache_data(max_entries=16, show_spinner="Running every start and learning rate…")
+@st.cache_resource(max_entries=16, show_spinner="Running every start and learning rate…")
 def cached_map(neuron: str, x: float, y: float, classes: int, target: int, goal: str, cap: int):
     shown = speed_map(neuron, x, y, classes, target, goal, cap)
     return replace(shown, cells=arrow(shown.cells))
@@ -124,6 +126,7 @@ def load_cell() -> None:
     else:
         st.session_state.margin = parse_value(PARAMS["margin"], str(cell["margin"]))[0]
     st.session_state.eta = parse_value(PARAMS["eta"], str(cell["eta"]))[0]
+    st.session_state.reload = True  # the click reran only the fragment; the sidebar must follow
     changed()
 
 
@@ -157,7 +160,9 @@ def control(widget, name: str, **kwargs):
         kwargs = {"options": p.options, "value": p.default} | kwargs
     elif widget is st.toggle:
         kwargs = {"value": p.default} | kwargs
-    return widget(p.label, key=name, help=p.help, bind=URL, **kwargs)
+    # persist_state keeps a control's value (and its URL parameter) while it is not on screen:
+    # the other neuron's start, the map's settings on another tab, everything in presentation mode.
+    return widget(p.label, key=name, help=p.help, bind=URL, persist_state="page", **kwargs)
 
 
 def replay_controls(epochs: int, one_row: bool) -> int:
@@ -273,9 +278,12 @@ timer_on = bool(st.session_state.get("playing"))
 
 
 @st.fragment(run_every=FRAME_SECONDS if timer_on else None)
-def epoch_views(cached: tuple, scenario: Scenario, log_scale: bool, present: bool, story: list[str]) -> None:
-    """Everything tied to the inspected epoch; a replay frame reruns only this fragment."""
-    frame, starts, chart_data, path_data = cached
+def epoch_views(scenario: Scenario, log_scale: bool, present: bool, story: list[str]) -> None:
+    """Everything tied to the inspected epoch, and the map; a replay frame reruns only this
+    fragment, and only the open tab's content runs."""
+    if st.session_state.pop("reload", False):
+        st.rerun()
+    frame, starts, chart_data, path_data = cached_runs(astuple(scenario))
     was_playing = st.session_state.get("playing", False)
     if was_playing:
         st.session_state.epoch, st.session_state.playing = advance(
@@ -299,16 +307,56 @@ def epoch_views(cached: tuple, scenario: Scenario, log_scale: bool, present: boo
                     alt=f"{PANELS[scenario.neuron][index].title}, over the epochs, one line per loss.",
                 )
         return
-    curves, closeup = st.tabs(["Over the epochs", "One epoch up close"])
-    with curves:
-        st.vega_lite_chart(
-            spec=epoch_chart_spec(*chart_args),
-            theme=None,
-            alt="Four charts over the epochs, one line per loss: cost, gradient size, the activation's "
-            "slope, and the output against its target. " + " ".join(story),
-        )
-    with closeup:
-        one_epoch(path_data, starts, rows, scenario, epoch)
+    curves, closeup, speed = st.tabs(PARAMS["view"].options, key="view", on_change="rerun", bind=URL)
+    if curves.open:
+        with curves:
+            st.vega_lite_chart(
+                spec=epoch_chart_spec(*chart_args),
+                theme=None,
+                alt="Four charts over the epochs, one line per loss: cost, gradient size, the activation's "
+                "slope, and the output against its target. " + " ".join(story),
+            )
+    if closeup.open:
+        with closeup:
+            one_epoch(path_data, starts, rows, scenario, epoch)
+    if speed.open:
+        with speed:
+            speed_map_view(scenario, starts)
+
+
+def speed_map_view(scenario: Scenario, starts: dict) -> None:
+    """The learning-speed map with its controls and its one-sentence summary."""
+    neuron = scenario.neuron
+    st.markdown(
+        "Every update moves (w, b) along (x, 1), so z changes by −η(1 + x²)·∂C/∂z: a run depends on w and "
+        "b only through **z₀ = w·x + b**. So one map over the start and η covers every start you could "
+        "pick " + ("for this x and y." if neuron == "sigmoid" else "for this K, target class and x.")
+    )
+    left, right = st.columns(2)
+    with left:
+        goal = control(st.select_slider, "goal")
+    with right:
+        cap = control(st.select_slider, "cap")
+    shown = cached_map(neuron, scenario.x, scenario.y, scenario.classes, scenario.target, goal, cap)
+    start = next(iter(starts.values()))["a"] if neuron == "sigmoid" else scenario.margin
+    st.vega_lite_chart(
+        spec=map_spec(shown, float(start), scenario.eta),
+        theme=None,
+        key="map_pick",
+        on_select=load_cell,
+        selection_mode="pick",
+        alt="Two heatmaps, one per loss: epochs until the output error reaches the goal for every start "
+        "(horizontal) and learning rate (vertical, log scale); grey cells did not learn.",
+    )
+    slow, fast = list(LOSSES[neuron])
+    compared = shown.comparison
+    st.markdown(
+        f"{LOSSES[neuron][slow].name} cost needs more than {compared.factor:g}× as many epochs as "
+        f"{LOSSES[neuron][fast].name.lower()} on **{compared.share_slower:.0%}** of this map; it never "
+        f"reaches the goal within {cap:,} epochs on {compared.slow_capped / compared.cells:.0%} of it "
+        f"({LOSSES[neuron][fast].name.lower()}: {compared.fast_capped / compared.cells:.0%}). "
+        "Click a cell to load that start and η."
+    )
 
 
 # The page.
@@ -387,8 +435,7 @@ if not losses:
     st.info("Select at least one loss in the sidebar to compare.")
     st.stop()
 
-cached = cached_runs(astuple(scenario))
-frame = cached[0]
+frame = cached_runs(astuple(scenario))[0]
 story = findings(frame, neuron, scenario)
 if not present:
     for column, summary in zip(st.columns(len(losses), border=True), summarize(frame, neuron)):
@@ -422,41 +469,9 @@ if not present:
                 args=(step.preset,),
             )
 
-epoch_views(cached, scenario, log_scale, present, story)
+epoch_views(scenario, log_scale, present, story)
 if present:
     st.stop()
-
-st.subheader("Learning-speed map: every start, every learning rate", divider="gray")
-st.markdown(
-    "Every update moves (w, b) along (x, 1), so z changes by −η(1 + x²)·∂C/∂z: a run depends on w and b "
-    "only through **z₀ = w·x + b**. So one map over the start and η covers every start you could pick "
-    + ("for this x and y." if neuron == "sigmoid" else "for this K, target class and x.")
-)
-left, right = st.columns(2)
-with left:
-    goal = control(st.select_slider, "goal")
-with right:
-    cap = control(st.select_slider, "cap")
-shown = cached_map(neuron, scenario.x, scenario.y, scenario.classes, scenario.target, goal, cap)
-start = frame["a"].iloc[0] if neuron == "sigmoid" else scenario.margin
-st.vega_lite_chart(
-    spec=map_spec(shown, float(start), eta),
-    theme=None,
-    key="map_pick",
-    on_select=load_cell,
-    selection_mode="pick",
-    alt="Two heatmaps, one per loss: epochs until the output error reaches the goal for every start "
-    "(horizontal) and learning rate (vertical, log scale); grey cells did not learn.",
-)
-slow, fast = list(LOSSES[neuron])
-compared = shown.comparison
-st.markdown(
-    f"{LOSSES[neuron][slow].name} cost needs more than {compared.factor:g}× as many epochs as "
-    f"{LOSSES[neuron][fast].name.lower()} on **{compared.share_slower:.0%}** of this map; "
-    f"it never reaches the goal within {cap:,} epochs on {compared.slow_capped / compared.cells:.0%} of it "
-    f"({LOSSES[neuron][fast].name.lower()}: {compared.fast_capped / compared.cells:.0%}). "
-    "Click a cell to load that start and η."
-)
 
 with st.sidebar:
     st.subheader("Share")

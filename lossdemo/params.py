@@ -16,6 +16,7 @@ from lossdemo.scenario import DEFAULT, EPOCH_CHOICES, ETA_CHOICES, PRESETS
 from lossdemo.speedmap import CAPS, GOALS
 
 MAX_VALUE_LENGTH = 40
+VIEWS = ("Curves", "Up close", "Speed map")
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,15 @@ PARAMS: dict[str, Param] = {
             0.5,
         ),
         Param("log", "Log scale", "Show cost and gradient on a logarithmic axis.", False, "bool"),
+        Param(
+            "view",
+            "View",
+            "Which part of the page is open: the curves over the epochs, one epoch up close, or the "
+            "learning-speed map.",
+            VIEWS[0],
+            "choice",
+            options=VIEWS,
+        ),
         Param(
             "present",
             "Presentation mode",

@@ -23,12 +23,14 @@ SIGMOID_KEYS = ("neuron", "losses", "eta", "epochs", "w", "b", "x", "y")
 SOFTMAX_KEYS = ("neuron", "losses", "eta", "epochs", "x", "classes", "target", "margin")
 
 
-def run_app(query: Mapping[str, str | list[str]] | None = None) -> AppTest:
-    """A fresh session of the page, run once, optionally opened with URL query parameters."""
+def run_app(query: Mapping[str, str | list[str]] | None = None, view: str | None = None) -> AppTest:
+    """A fresh session of the page, run once, optionally opened with URL query parameters and
+    then switched to one of its views (tabs render only when open)."""
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     for key, value in (query or {}).items():
         at.query_params[key] = value
-    return at.run()
+    at.run()
+    return open_view(at, view) if view else at
 
 
 def chart_datasets(el) -> dict[str, pd.DataFrame]:
@@ -47,15 +49,29 @@ def charts(at: AppTest) -> list:
     return list(at.get("vega_lite_chart"))
 
 
+def open_view(at: AppTest, view: str) -> AppTest:
+    """Switch the page's tabs to `view` (only the open tab's content is rendered)."""
+    if at.session_state["view"] != view:
+        at.session_state["view"] = view
+        if "view" in at.query_params:  # AppTest resends its URL on every run, where the URL wins
+            at.query_params["view"] = view
+        at.run()
+    return at
+
+
 def epoch_chart(at: AppTest):
-    """The 2×2 chart over the epochs: the only one with a top-level `vconcat`."""
+    """The 2×2 chart over the epochs (on the Curves tab, opened if need be): the only chart with
+    a top-level `vconcat`."""
+    open_view(at, "Curves")
     found = [el for el in charts(at) if "vconcat" in spec_of(el)]
     assert len(found) == 1, f"expected one epoch chart, found {len(found)}"
     return found[0]
 
 
 def sigma_chart(at: AppTest):
-    """The σ-path chart: top-level `hconcat` and a `curve` dataset."""
+    """The σ-path chart (on the Up close tab, opened if need be): top-level `hconcat` and a
+    `curve` dataset."""
+    open_view(at, "Up close")
     found = [el for el in charts(at) if "hconcat" in spec_of(el) and "curve" in chart_datasets(el)]
     assert len(found) == 1, f"expected one σ-path chart, found {len(found)}"
     return found[0]

@@ -24,7 +24,7 @@ def map_chart(at):
 
 
 def test_the_map_shows_every_other_grid_cell_of_the_engines_sweep_for_both_losses():
-    at = run_app()
+    at = run_app(view="Speed map")
     data = chart_datasets(map_chart(at))
     cells = data["cells"]
     expected_cells = len(A0_AXIS[::SHOWN_EVERY]) * len(ETA_AXIS[::SHOWN_EVERY])
@@ -42,7 +42,7 @@ def test_the_map_shows_every_other_grid_cell_of_the_engines_sweep_for_both_losse
 
 
 def test_the_map_marks_the_current_scenario_and_its_sentence_matches_the_engine():
-    at = run_app({"w": "1.5", "b": "-0.5", "eta": "0.5"})
+    at = run_app({"w": "1.5", "b": "-0.5", "eta": "0.5"}, view="Speed map")
     here = chart_datasets(map_chart(at))["here"]
     assert here["a0"].tolist() == [sigmoid_scalar(1.5 * 1.0 + -0.5)[0]]
     assert here["eta"].tolist() == [0.5]
@@ -53,7 +53,7 @@ def test_the_map_marks_the_current_scenario_and_its_sentence_matches_the_engine(
 
 
 def test_goal_and_cap_change_the_map():
-    at = run_app()
+    at = run_app(view="Speed map")
     at.select_slider(key="cap").set_value(500).run()
     at.select_slider(key="goal").set_value("0.1").run()
     assert not at.exception
@@ -66,7 +66,7 @@ def test_goal_and_cap_change_the_map():
 
 
 def test_the_softmax_map_runs_over_the_start_margin():
-    at = run_app({"neuron": "softmax", "margin": "6"})
+    at = run_app({"neuron": "softmax", "margin": "6"}, view="Speed map")
     assert not at.exception
     data = chart_datasets(map_chart(at))
     assert set(data["cells"]["margin"]) == set(MARGIN_AXIS[::SHOWN_EVERY])

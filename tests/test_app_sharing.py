@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow.ipc
 import pytest
 import streamlit
+from apptest_helpers import open_view
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
@@ -156,7 +157,11 @@ def warning_notes(at: AppTest) -> list[str]:
 
 
 def assert_page_renders(at: AppTest) -> None:
+    """No exception; the open view draws its chart, and the curves (opened if need be) draw runs."""
     assert not at.exception, [e.value for e in at.exception]
+    if not at.session_state["present"] and at.session_state["view"] != "Curves":  # tabs are shown
+        assert at.get("vega_lite_chart"), f"the {at.session_state['view']} view draws no chart"
+        open_view(at, "Curves")
     assert runs_datasets(at), "no chart over the epochs"
 
 
@@ -166,7 +171,12 @@ def assert_page_renders(at: AppTest) -> None:
 
 def assert_page_shows(at: AppTest, state: dict[str, object]) -> None:
     """The controls hold the state, the charts show its runs, the link names it (and no defaults)."""
-    assert_page_renders(at)
+    present = state.get("present", False)
+    if not present:
+        assert at.session_state["view"] == state.get("view", "Curves")
+    assert_page_renders(at)  # this may open the Curves view to read the runs
+    if not present:
+        state = state | {"view": at.session_state["view"]}
     assert not at.warning, at.warning[0].value
     shown = controls(at)
     for name in relevant(state["neuron"]):
@@ -223,7 +233,11 @@ def set_through_widgets(state: dict[str, object]) -> AppTest:
             if now and name in found and found[name].value != state[name]:
                 found[name].set_value(state[name])
         at.run()
-    return at
+    open_view(at, "Speed map")  # the map's settings are on its own tab
+    for name in ("goal", "cap"):
+        widgets(at)[name].set_value(state[name])
+    at.run()
+    return open_view(at, state.get("view", "Curves"))
 
 
 @settings(APPTEST, max_examples=6)

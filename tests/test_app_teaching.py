@@ -165,7 +165,7 @@ BREAKDOWN_CASES = [
 
 @pytest.mark.parametrize(("scenario", "epoch"), BREAKDOWN_CASES)
 def test_breakdown_numbers_and_ratio_equal_the_engine_and_follow_the_epoch_slider(scenario, epoch):
-    at = set_scenario(run_app(), scenario)
+    at = set_scenario(run_app(view="Up close"), scenario)
     assert_breakdowns_match_engine(at, scenario, 0)
     assert ratio_sentences(at) == [expected_ratio(scenario, 0)]
 
@@ -180,7 +180,7 @@ def test_ratio_sentence_with_zero_input_compares_the_bias_steps():
     # With x = 0 every ∂C/∂w is 0, but ∂C/∂b is not: the neuron still learns through b, and the
     # losses' steps differ exactly as much as at any other x.
     scenario = Scenario(x=0.0)
-    at = set_scenario(run_app(), scenario)
+    at = set_scenario(run_app(view="Up close"), scenario)
     for loss in scenario.losses:
         assert engine_row(scenario, loss, 0)["grad_b"] != 0
     assert ratio_sentences(at) == [expected_ratio(scenario, 0)]
@@ -217,7 +217,7 @@ def assert_path_markers(at, scenario: Scenario, epoch: int) -> None:
     ids=["sigmoid-1000-epochs", "softmax"],
 )
 def test_sigma_path_points_are_the_runs_z_and_output(scenario):
-    at = set_scenario(run_app(), scenario)
+    at = set_scenario(run_app(view="Up close"), scenario)
     data = chart_datasets(sigma_chart(at))
     path = data["path"]
     z_col, a_col = path_columns(scenario.neuron)
@@ -507,7 +507,7 @@ def assert_gradient_check_agrees(at, scenario: Scenario, epoch: int) -> None:
 @pytest.mark.parametrize("name", list(PRESETS))
 def test_every_preset_has_true_findings_and_an_agreeing_gradient_check_at_first_and_last_epoch(name):
     scenario = PRESETS[name].scenario
-    at = load_preset(run_app(), name)
+    at = load_preset(run_app(view="Up close"), name)
     check_findings(findings_on_page(at), stacked_runs(scenario), scenario)
     assert_gradient_check_agrees(at, scenario, 0)
     at = inspect_epoch(at, scenario.epochs)
@@ -523,7 +523,7 @@ def test_every_preset_has_true_findings_and_an_agreeing_gradient_check_at_first_
 def test_every_lesson_button_loads_the_preset_its_step_names(number):
     scenario = PRESETS[STEPS[number].preset].scenario
     # Start from the other neuron, on a later epoch, so the button has everything to change.
-    at = run_app()
+    at = run_app(view="Up close")
     if scenario.neuron == "sigmoid":
         at.segmented_control(key="neuron").set_value("softmax").run()
     at = inspect_epoch(at, 5)
@@ -545,7 +545,7 @@ def test_every_lesson_button_loads_the_preset_its_step_names(number):
 
 def test_lesson_button_leaves_the_preset_selectbox_naming_what_it_loaded():
     # A preset chosen earlier must not stay on show once a lesson button loads a different one.
-    at = load_preset(run_app(), "slightly_wrong")
+    at = load_preset(run_app(view="Up close"), "slightly_wrong")
     number = next(i for i, step in enumerate(STEPS) if step.preset == "badly_wrong")
     at.button(key=f"lesson_{number}").click().run()
     assert not at.exception
