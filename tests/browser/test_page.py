@@ -157,7 +157,7 @@ def test_softmax_segmented_control_switches_the_neuron(page, page_log, timings):
     assert not neuron_checked(page, "sigmoid")
     assert sidebar(page).get_by_role("slider", name="Start margin").count() == 1
     titles = [p["title"] for p in page.evaluate(PANELS_JS)]
-    assert any("target class" in t for t in titles), titles
+    assert any("Target probability" in t for t in titles), titles
     page.wait_for_url(re.compile(r"[?&]neuron=softmax(&|$)", re.IGNORECASE))
     assert_clean(page, page_log)
 
@@ -167,7 +167,7 @@ def test_choosing_a_preset_sets_the_controls(page, page_log, timings):
     before = chart_state(page)
 
     sidebar(page).get_by_role("combobox", name="Preset scenario").click()
-    page.get_by_role("option", name=re.compile(r"^Slightly wrong start")).click()
+    page.get_by_role("option", name=re.compile(r"^Slightly wrong")).click()
     wait_for_new_chart(page, before)
 
     assert slider_value(page, "Initial weight w") == "0.60"

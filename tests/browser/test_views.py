@@ -1,0 +1,94 @@
+"""What only a browser shows of the other views: KaTeX and the σ path (#4), the heatmaps and a
+click on a cell (#6), the replay moving the drawn cursor, and presentation mode (#7)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from live import open_app, wait_for_chart, wait_for_idle
+from test_page import assert_clean
+
+pytestmark = pytest.mark.browser
+
+CHARTS = "[data-testid='stVegaLiteChart']"
+RECT_COUNT_JS = "(el) => el.querySelectorAll('g.mark-rect path').length"
+# The inspected-epoch rules of the epoch chart, as drawn: their labels and positions.
+CURSOR_JS = """() => [...document.querySelectorAll("line[aria-label*='inspected epoch']")]
+  .map((line) => line.getAttribute('aria-label') + ' @ ' + line.getAttribute('transform')).join('|')"""
+TITLES_JS = "(el) => [...el.querySelectorAll('g.role-title-text text')].map((t) => t.textContent)"
+
+
+def open_view(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+    wait_for_idle(page)
+
+
+def test_up_close_renders_the_chain_rule_with_katex_and_draws_the_sigma_path(page, page_log):
+    open_app(page, "epoch=40")
+    open_view(page, "Up close")
+    katex = page.locator(".katex:visible")  # the lesson's formulas wait in a closed expander
+    katex.first.wait_for()
+    assert katex.count() >= 2
+    assert "0.0" in page.get_by_test_id("stMain").inner_text()
+    sigma = page.locator(CHARTS).filter(has=page.locator("g.mark-symbol"))
+    sigma.first.wait_for()
+    assert sigma.first.locator("g.mark-line path").count() >= 2, "σ and σ′ curves drawn"
+    assert "✓ yes" in page.get_by_test_id("stMain").inner_text()
+    assert_clean(page, page_log)
+
+
+def test_the_speed_map_draws_both_heatmaps_and_a_click_loads_that_cell(page, page_log):
+    open_app(page, "w=2&b=2")
+    open_view(page, "Speed map")
+    heatmap = page.locator(CHARTS).filter(has=page.locator("g.mark-rect"))
+    heatmap.first.wait_for()
+    page.wait_for_function(f'() => document.querySelector("{CHARTS} g.mark-rect path") !== null')
+    assert heatmap.first.evaluate(RECT_COUNT_JS) > 1000, "two maps of cells"
+    titles = heatmap.first.evaluate(TITLES_JS)
+    assert "Quadratic" in titles and "Cross-entropy" in titles
+    cell = heatmap.first.locator("g.mark-rect path").nth(300)  # a cell of the first map
+    cell.scroll_into_view_if_needed()
+    cell.click(force=True)
+    page.wait_for_url(re.compile(r"[?&]b=-?\d"))
+    wait_for_idle(page)
+    assert "b=2&" not in page.url + "&"
+    assert_clean(page, page_log)
+
+
+def test_replay_moves_the_cursor_on_the_charts_and_pause_keeps_the_epoch_in_the_url(page, page_log):
+    open_app(page, "speed=16")
+    wait_for_chart(page)
+    before = page.evaluate(CURSOR_JS)
+    page.locator(".st-key-play button").first.click()
+    page.wait_for_function(f"(old) => ({CURSOR_JS})() !== old", arg=before, timeout=20_000)
+    moved = page.evaluate(CURSOR_JS)
+    assert moved != before
+    page.locator(".st-key-play button").first.click()  # pause
+    wait_for_idle(page)
+    page.wait_for_url(re.compile(r"[?&]epoch=\d+"))
+    epoch = re.search(r"[?&]epoch=(\d+)", page.url).group(1)
+    assert 0 < int(epoch) <= 300
+    assert_clean(page, page_log)
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=["1280x720", "1920x1080"])
+def test_presentation_mode_hides_the_sidebar_and_shows_large_live_numbers(browser, app_url, size):
+    context = browser.new_context(base_url=app_url, viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    try:
+        open_app(page, "present=true&epoch=60")
+        page.locator(CHARTS).first.wait_for()
+        assert not page.get_by_test_id("stSidebar").is_visible()
+        values = page.get_by_test_id("stMetricValue")
+        assert values.count() == 8  # output, cost, gradient and slope for each of the two losses
+        font = values.first.evaluate("(el) => parseFloat(getComputedStyle(el).fontSize)")
+        assert font >= 40, f"live numbers are {font}px"
+        assert page.locator(".st-key-play button").first.is_visible()
+        charts = page.locator(CHARTS)
+        assert charts.count() == 4
+        for index in range(4):
+            box = charts.nth(index).bounding_box()
+            assert box["x"] + box["width"] <= size[0], "every panel fits the screen's width"
+    finally:
+        context.close()
