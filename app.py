@@ -85,8 +85,8 @@ def read_url_once() -> None:
         st.session_state.update({key: preset[key] for key in (*SCENARIO_KEYS, "losses") if key not in values})
     st.session_state.update(values)
     clean = {key: value if isinstance(value, list) else [value] for key, value in share_query(values).items()}
-    if clean != query:
-        st.query_params.from_dict(clean)
+    if notes or any(query.get(key) != value for key, value in clean.items()):
+        st.query_params.from_dict(clean)  # a link spelled as the widgets write it, then read afresh
         st.rerun()
 
 

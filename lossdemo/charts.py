@@ -94,19 +94,30 @@ def downsample(frame: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFram
 
 
 def long_form(runs: pd.DataFrame, neuron: str) -> pd.DataFrame:
-    """One row per loss, epoch and plotted quantity, with magnitudes for the gradients."""
-    names = {key: loss.name for key, loss in LOSSES[neuron].items()}
-    parts = []
+    """One row per loss, epoch and plotted quantity, with magnitudes for the gradients. Built from
+    numpy arrays and categoricals: it is recomputed for every new scenario, so it must be cheap."""
+    names = [LOSSES[neuron][key].name for key in runs["loss"].unique()]
+    loss = pd.Categorical(runs["loss"].map({k: v.name for k, v in LOSSES[neuron].items()}), categories=names)
+    labels = [label for panel in PANELS[neuron] for _, label in panel.fields]
+    panels, series, values, signed = [], [], [], []
     for index, panel in enumerate(PANELS[neuron]):
         for column, label in panel.fields:
-            part = runs[["loss", "epoch"]].copy()
-            part["loss"] = part["loss"].map(names)
-            part["panel"] = index
-            part["series"] = label
-            part["value"] = runs[column].abs() if panel.log_able and column != "cost" else runs[column]
-            part["signed"] = runs[column]
-            parts.append(part)
-    return pd.concat(parts, ignore_index=True)
+            data = runs[column].to_numpy()
+            panels.append(np.full(len(data), index))
+            series.append(np.full(len(data), labels.index(label)))
+            values.append(np.abs(data) if panel.log_able and column != "cost" else data)
+            signed.append(data)
+    repeats = len(panels)
+    return pd.DataFrame(
+        {
+            "loss": pd.Categorical.from_codes(np.tile(loss.codes, repeats), categories=names),
+            "epoch": np.tile(runs["epoch"].to_numpy(), repeats),
+            "panel": np.concatenate(panels),
+            "series": pd.Categorical.from_codes(np.concatenate(series), categories=labels),
+            "value": np.concatenate(values),
+            "signed": np.concatenate(signed),
+        }
+    )
 
 
 DATASET = "runs"
