@@ -52,7 +52,7 @@ def arrow(frame: pd.DataFrame) -> bytes:
 
 # st.cache_resource, not st.cache_data: the frames are only read, never changed, so every session
 # can share one copy instead of receiving its own on every run (25 MB each for 100,000 epochs).
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=32, ttl=1800, show_spinner=False)
 def cached_runs(key: tuple):
     """The runs of `Scenario(*key)` (a plain tuple hashes fast), their first rows, and what the
     epoch chart and the σ chart draw of them, ready to send."""
@@ -63,7 +63,7 @@ def cached_runs(key: tuple):
     return frame, starts, arrow(epoch_chart_data(frame, scenario.neuron)), path
 
 
-@st.cache_resource(max_entries=16, show_spinner="Running every start and learning rate…")
+@st.cache_resource(max_entries=16, ttl=1800, show_spinner="Running every start and learning rate…")
 def cached_map(neuron: str, x: float, y: float, classes: int, target: int, goal: str, cap: int):
     shown = speed_map(neuron, x, y, classes, target, goal, cap)
     return replace(shown, cells=arrow(shown.cells))
