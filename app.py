@@ -12,20 +12,14 @@ import pyarrow as pa
 import streamlit as st
 
 from lossdemo import LOSSES, NEURONS
-from lossdemo.charts import (
-    PANELS,
-    epoch_chart_data,
-    epoch_chart_spec,
-    loss_style,
-    sigma_path_data,
-    sigma_path_spec,
-)
+from lossdemo.charts import PANELS, epoch_chart_data, epoch_chart_spec, loss_style
 from lossdemo.explain import chain_rule, findings, output_column, step_ratio, summarize
 from lossdemo.gradcheck import AGREE, check_sigmoid, check_softmax
 from lossdemo.lesson import STEPS
 from lossdemo.params import PARAMS, parse_query, parse_value, share_query
 from lossdemo.replay import FRAME_SECONDS, advance
 from lossdemo.scenario import PRESETS, Scenario, default_losses, preset_values, runs, to_csv
+from lossdemo.sigmachart import sigma_path_data, sigma_path_spec
 from lossdemo.speedmap import bias_for, map_spec, speed_map
 
 URL = "query-params"

@@ -65,8 +65,7 @@ def _slope(value: float) -> str:
 class Breakdown:
     loss: str
     name: str
-    latex: str  # symbolic form = factors with live values = result
-    gradient: float  # the gradient the line ends with (∂C/∂w, or ∂C/∂z_y for softmax)
+    latex: str  # symbolic form = factors with live values = result (∂C/∂w, or ∂C/∂z_y for softmax)
     step: float  # ∂C/∂z (sigmoid) or ∂C/∂z_y (softmax): what every parameter's step is made of
 
 
@@ -95,9 +94,7 @@ def chain_rule(row: pd.Series, neuron: str, loss: str, x: float, y: float) -> Br
             symbols = r"a_y - 1"
             values = rf"{_num(a_y)} - 1"
     latex = rf"{head} = {symbols} = {values} = \mathbf{{{_num(grad)}}}"
-    return Breakdown(
-        loss=loss, name=LOSSES[neuron][loss].name, latex=latex, gradient=float(grad), step=float(step)
-    )
+    return Breakdown(loss=loss, name=LOSSES[neuron][loss].name, latex=latex, step=float(step))
 
 
 def _classes(row: pd.Series) -> list[int]:

@@ -1,0 +1,122 @@
+"""The σ chart of the close-up: σ(z) and σ′(z) with each loss's path over the epochs drawn on the
+curve (for softmax, a_y against the target's lead on the two-class curve). Like `charts`, pure
+Altair: the chart is built once per neuron and losses, the data attached per scenario and epoch."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from lossdemo.activations import sigmoid
+from lossdemo.charts import PANEL_HEIGHT, PANEL_WIDTH, downsample, readable
+from lossdemo.losses import LOSSES
+
+PATH_POINTS = 400
+CURVES = {"sigmoid": ("σ(z)", "σ′(z)"), "softmax": ("two-class σ(lead)", "its slope σ′(lead)")}
+
+
+def sigma_path_chart(neuron: str, losses: tuple[str, ...]) -> alt.HConcatChart:
+    """σ(z) and σ′(z) with each loss's path of (z, a) over the epochs drawn on the curve, one panel
+    per loss; for softmax, a_y against its lead z_y − max_{j≠y} z_j on the two-class curve σ.
+    Data: named datasets `curve` (z, value, curve), `path` (loss, epoch, z, a) and `marks` (the
+    same columns and `marker`: the start and the inspected epoch)."""
+    names = [LOSSES[neuron][key].name for key in losses]
+    x_title = "z = w·x + b" if neuron == "sigmoid" else "target's lead z_y − max_{j≠y} z_j"
+    y_title = "output a" if neuron == "sigmoid" else "a_y"
+    x = alt.X("z:Q", title=x_title)
+    curves = (
+        alt.Chart(alt.Data(name="curve"))
+        .mark_line(color="#888888")
+        .encode(
+            x=x,
+            y=alt.Y("value:Q", title=y_title),
+            strokeDash=alt.StrokeDash(
+                "curve:N",
+                scale=alt.Scale(domain=list(CURVES[neuron]), range=[[1, 0], [4, 3]]),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+        )
+    )
+    panels = []
+    for name in names:
+        path = alt.Chart(alt.Data(name="path"), title=name).transform_filter(alt.datum.loss == name)
+        trail = path.mark_circle(size=36, opacity=0.85).encode(
+            x=x,
+            y="a:Q",
+            color=alt.Color("epoch:Q", scale=alt.Scale(scheme="viridis"), legend=alt.Legend(title="epoch")),
+            tooltip=[
+                alt.Tooltip("epoch:Q"),
+                alt.Tooltip("z:Q", format=".4g"),
+                alt.Tooltip("a:Q", title=y_title, format=".4g"),
+            ],
+        )
+        marks = (
+            alt.Chart(alt.Data(name="marks"))
+            .transform_filter(alt.datum.loss == name)
+            .mark_point(size=260, strokeWidth=3, filled=False)
+            .encode(
+                x=x,
+                y="a:Q",
+                shape=alt.Shape(
+                    "marker:N",
+                    scale=alt.Scale(domain=["start", "inspected epoch"], range=["circle", "diamond"]),
+                    legend=alt.Legend(title=None, orient="top"),
+                ),
+                color=alt.value("#222222"),
+            )
+        )
+        panels.append(alt.layer(curves, trail, marks).properties(width=PANEL_WIDTH, height=PANEL_HEIGHT + 40))
+    return readable(alt.hconcat(*panels).resolve_scale(color="shared"))
+
+
+@lru_cache(maxsize=16)
+def _cached_path_spec(neuron: str, losses: tuple[str, ...]) -> str:
+    return json.dumps(sigma_path_chart(neuron, losses).to_dict())
+
+
+def sigma_path_data(runs: pd.DataFrame, neuron: str) -> dict[str, pd.DataFrame]:
+    """The σ chart's curves over a z range covering the run, and each loss's downsampled path.
+    Computed once per scenario; `sigma_path_spec` adds the start and the inspected epoch."""
+    z_col, a_col = ("z", "a") if neuron == "sigmoid" else ("z_gap", "a_y")
+    low = min(-8.0, float(runs[z_col].min()) - 0.5)
+    high = max(8.0, float(runs[z_col].max()) + 0.5)
+    z = np.linspace(low, high, 400)
+    a, slope = sigmoid(z)
+    curve = pd.DataFrame({"z": np.concatenate([z, z]), "value": np.concatenate([a, slope])})
+    curve["curve"] = np.repeat(CURVES[neuron], len(z))
+    shown = downsample(runs, PATH_POINTS)
+    path = pd.DataFrame(
+        {
+            "loss": shown["loss"].map({k: v.name for k, v in LOSSES[neuron].items()}),
+            "epoch": shown["epoch"],
+            "z": shown[z_col],
+            "a": shown[a_col],
+        }
+    )
+    return {"curve": curve, "path": path}
+
+
+def sigma_path_spec(
+    data: dict, neuron: str, start: dict[str, pd.Series], inspected: dict[str, pd.Series]
+) -> dict:
+    """The spec of `sigma_path_chart` with its data (`sigma_path_data`, as frames or Arrow bytes)
+    and marks at each loss's first row (`start`) and its row at the inspected epoch."""
+    z_col, a_col = ("z", "a") if neuron == "sigmoid" else ("z_gap", "a_y")
+    marked = [(loss, row, "start") for loss, row in start.items()]
+    marked += [(loss, row, "inspected epoch") for loss, row in inspected.items()]
+    marks = pd.DataFrame(
+        {
+            "loss": [LOSSES[neuron][loss].name for loss, _, _ in marked],
+            "epoch": [int(row["epoch"]) for _, row, _ in marked],
+            "z": [float(row[z_col]) for _, row, _ in marked],
+            "a": [float(row[a_col]) for _, row, _ in marked],
+            "marker": [marker for _, _, marker in marked],
+        }
+    )
+    spec = json.loads(_cached_path_spec(neuron, tuple(inspected)))
+    spec["datasets"] = {**data, "marks": marks}
+    return spec
