@@ -1,8 +1,9 @@
 """lossdemo: watch the choice of loss decide how fast a neuron learns.
 
 The page only: callbacks and small view helpers first, then the page in screen order (sidebar,
-header, summary, the epoch views that a replay reruns, the learning-speed map). Every number comes
-from the `lossdemo` package; runs, sweeps and chart specs are cached at this boundary."""
+header, summary and lesson, then the fragment a replay reruns: the epoch controls and the tabs
+Curves, Up close and Speed map). Every number comes from the `lossdemo` package; runs, maps and
+chart specs are cached at this boundary."""
 
 from dataclasses import astuple, replace
 from urllib.parse import urlencode
@@ -23,7 +24,7 @@ from lossdemo.sigmachart import sigma_path_data, sigma_path_spec
 from lossdemo.speedmap import bias_for, map_spec, speed_map
 
 URL = "query-params"
-SCENARIO_KEYS = ("neuron", "eta", "epochs", "w", "b", "x", "y", "classes", "target", "margin")
+SCENARIO_KEYS = ("neuron", "losses", "eta", "epochs", "w", "b", "x", "y", "classes", "target", "margin")
 PAGE_CSS = '<style>[data-testid="stMainBlockContainer"] { padding-top: 3rem; }</style>'
 PRESENTATION_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
@@ -76,7 +77,7 @@ def read_url_once() -> None:
     st.session_state.url_notes = notes
     if "preset" in values:
         preset = preset_values(values["preset"])
-        st.session_state.update({key: preset[key] for key in (*SCENARIO_KEYS, "losses") if key not in values})
+        st.session_state.update({key: preset[key] for key in SCENARIO_KEYS if key not in values})
     st.session_state.update(values)
     clean = {key: value if isinstance(value, list) else [value] for key, value in share_query(values).items()}
     if notes or any(query.get(key) != value for key, value in clean.items()):
@@ -90,7 +91,7 @@ def load_preset(name: str | None) -> None:
         st.query_params["preset"] = name
         st.session_state.preset = name
         values = preset_values(name)
-        st.session_state.update({key: values[key] for key in (*SCENARIO_KEYS, "losses")})
+        st.session_state.update({key: values[key] for key in SCENARIO_KEYS})
         st.session_state.epoch = 0
         st.session_state.playing = False
     st.session_state.url_notes = []
