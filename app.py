@@ -253,7 +253,7 @@ def one_epoch(path_data: dict, starts: dict, rows: dict, scenario: Scenario, epo
         f"**Gradient check at epoch {epoch:,}**: each analytic gradient against a central finite "
         f"difference of the cost. They agree when the relative error is below {AGREE:g}."
     )
-    table = ["| loss | gradient | analytic | finite difference | relative error | agree? |", "|---|" * 6]
+    table = ["| loss | gradient | analytic | finite difference | relative error | agree? |", "|" + "---|" * 6]
     for loss, row in rows.items():
         checks = (
             check_sigmoid(row, loss, scenario.x, target)

@@ -578,3 +578,15 @@ def test_why_sentence_blames_the_loss_that_made_the_least_progress_when_none_hal
     sentences = findings(frame, "sigmoid", scenario)
     assert not [s for s in sentences if "quadratic cost's gradient is multiplied" in s], sentences
     check_findings(sentences, frame, scenario)
+
+
+def test_the_pages_tables_are_well_formed_markdown_tables():
+    # A malformed separator row makes Markdown show the table as one line of pipes.
+    at = run_app(view="Up close")
+    tables = [m.value for m in at.markdown if m.value.startswith("| loss |")]
+    assert len(tables) == 2, "the live numbers and the gradient check"
+    for table in tables:
+        header, separator, *rows = table.split("\n")
+        columns = header.count("|") - 1
+        assert re.fullmatch(r"\|(---\|)+", separator) and separator.count("---") == columns, table
+        assert rows and all(row.count("|") - 1 == columns for row in rows), table
