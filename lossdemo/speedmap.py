@@ -123,7 +123,7 @@ def map_chart(neuron: str, cap: int) -> alt.HConcatChart:
         )
         here = (
             alt.Chart(alt.Data(name="here"))
-            .mark_point(shape="circle", size=220, strokeWidth=3, color="#D00000", filled=False, clip=True)
+            .mark_point(shape="circle", size=220, strokeWidth=3, color="#D00000", filled=False)
             .encode(x=f"{axis}:Q", y="eta:Q", tooltip=[alt.Tooltip("label:N", title="")])
         )
         panels.append(
