@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from lossdemo.losses import LOSSES
-from lossdemo.sweep import first_epoch_within
+from lossdemo.sweep import first_epoch_within, goal_for
 
 
 @dataclass(frozen=True)
@@ -29,20 +29,18 @@ def output_column(neuron: str) -> str:
 
 def summarize(runs: pd.DataFrame, neuron: str) -> list[LossSummary]:
     """One summary per loss in `runs`, in the order the losses appear."""
-    summaries = []
-    for loss, run in runs.groupby("loss", sort=False):
-        errors = run["error"].to_numpy()
-        summaries.append(
-            LossSummary(
-                loss=loss,
-                name=LOSSES[neuron][loss].name,
-                start_cost=float(run["cost"].iloc[0]),
-                final_cost=float(run["cost"].iloc[-1]),
-                final_output=float(run[output_column(neuron)].iloc[-1]),
-                halved_at=first_epoch_within(errors, 0.5 * errors[0]),
-            )
+    halved = {m.loss: m.halved for m in milestones(runs, neuron)}
+    return [
+        LossSummary(
+            loss=loss,
+            name=LOSSES[neuron][loss].name,
+            start_cost=float(run["cost"].iloc[0]),
+            final_cost=float(run["cost"].iloc[-1]),
+            final_output=float(run[output_column(neuron)].iloc[-1]),
+            halved_at=halved[loss],
         )
-    return summaries
+        for loss, run in runs.groupby("loss", sort=False)
+    ]
 
 
 def _num(value: float) -> str:
@@ -154,7 +152,7 @@ def milestones(runs: pd.DataFrame, neuron: str) -> list[Milestones]:
                 start_error=float(errors[0]),
                 final_error=float(errors[-1]),
                 left_plateau=first_epoch_within(errors, PLATEAU * errors[0]),
-                halved=first_epoch_within(errors, 0.5 * errors[0]),
+                halved=first_epoch_within(errors, goal_for(errors[0], None)),
                 overshot=bool(np.any(np.diff(errors) > 0)),
             )
         )
