@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from lossdemo import checks
-from lossdemo.activations import softmax, softmax_scalar
+from lossdemo.activations import softmax
 from lossdemo.losses import Loss, get_loss
 from lossdemo.neuron import INPUT_BOUND, MAX_EPOCHS, MAX_ETA, PARAM_BOUND
 
@@ -35,13 +35,21 @@ def one_hot(classes: int, y: int) -> list[float]:
 
 
 def z_trajectory(loss: Loss, z0: list[float], step: float, y: int, epochs: int) -> np.ndarray:
-    """Logits after 0 … epochs updates, shape (epochs + 1, K), with step = η(‖x‖² + 1)."""
+    """Logits after 0 … epochs updates, shape (epochs + 1, K), with step = η(‖x‖² + 1).
+
+    The loop spells out `activations.softmax` on floats, operation for operation (max first,
+    exps summed left to right), so every z is the bits the map's array code computes.
+    """
     t = one_hot(len(z0), y)
     zs = [z0]
-    append, delta, z = zs.append, loss.delta, z0
+    append, delta, exp, z = zs.append, loss.delta, np.exp, z0
     for _ in range(epochs):
-        d = delta(softmax_scalar(z), t)
-        z = [zj - step * dj for zj, dj in zip(z, d)]
+        m = max(z)
+        e = [float(exp(v - m)) for v in z]
+        total = e[0]
+        for v in e[1:]:
+            total = total + v
+        z = [zj - step * dj for zj, dj in zip(z, delta([v / total for v in e], t))]
         append(z)
     return np.array(zs)
 

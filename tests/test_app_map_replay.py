@@ -10,7 +10,7 @@ import pytest
 from apptest_helpers import chart_datasets, charts, run_app, spec_of
 
 from lossdemo import simulate_sigmoid
-from lossdemo.activations import sigmoid_scalar
+from lossdemo.activations import sigmoid
 from lossdemo.charts import PANELS
 from lossdemo.replay import advance
 from lossdemo.speedmap import A0_AXIS, ETA_AXIS, MARGIN_AXIS, SHOWN_EVERY, bias_for, sweep
@@ -44,7 +44,7 @@ def test_the_map_shows_every_other_grid_cell_of_the_engines_sweep_for_both_losse
 def test_the_map_marks_the_current_scenario_and_its_sentence_matches_the_engine():
     at = run_app({"w": "1.5", "b": "-0.5", "eta": "0.5"}, view="Speed map")
     here = chart_datasets(map_chart(at))["here"]
-    assert here["a0"].tolist() == [sigmoid_scalar(1.5 * 1.0 + -0.5)[0]]
+    assert here["a0"].tolist() == [float(sigmoid(np.array([1.5 * 1.0 + -0.5]))[0][0])]
     assert here["eta"].tolist() == [0.5]
     compared = compare_losses(sweep("sigmoid", 1.0, 0.0, 3, 0, "half", 2000), "quadratic", "cross_entropy")
     sentence = next(m.value for m in at.markdown if "of this map" in m.value)
