@@ -12,14 +12,14 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from lossdemo import LOSSES, NEURONS
+from lossdemo import LOSSES, NEURONS, replay
 from lossdemo.charts import PANELS, epoch_chart_data, epoch_chart_spec, loss_style
 from lossdemo.explain import chain_rule, findings, output_column, step_ratio, summarize
 from lossdemo.gradcheck import AGREE, check_sigmoid, check_softmax
 from lossdemo.lesson import STEPS
 from lossdemo.params import PARAMS, parse_query, parse_value, share_query
-from lossdemo.replay import FRAME_SECONDS, advance
-from lossdemo.scenario import PRESETS, Scenario, default_losses, preset_values, runs, to_csv
+from lossdemo.replay import NUMBERS_SECONDS, cursor_params, position
+from lossdemo.scenario import PRESETS, Scenario, default_losses, preset_values, row_at, runs, to_csv
 from lossdemo.sigmachart import sigma_path_data, sigma_path_spec
 from lossdemo.speedmap import bias_for, map_spec, speed_map
 
@@ -38,7 +38,8 @@ st.set_page_config(page_title="lossdemo: why the loss decides how fast a neuron 
 
 def arrow(frame: pd.DataFrame) -> bytes:
     """A chart dataset as Arrow IPC bytes, which st.vega_lite_chart sends without converting again."""
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    # One thread: pyarrow's default pool fights every session's script thread for the GIL.
+    table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
@@ -53,7 +54,7 @@ def cached_runs(key: tuple):
     epoch chart and the σ chart draw of them, ready to send."""
     scenario = Scenario(*key)
     frame = runs(scenario)
-    starts = {loss: run.iloc[0] for loss, run in frame.groupby("loss", sort=False)}
+    starts = {loss: row_at(frame, scenario, loss, 0) for loss in scenario.losses}
     path = {name: arrow(data) for name, data in sigma_path_data(frame, scenario.neuron).items()}
     return frame, starts, arrow(epoch_chart_data(frame, scenario.neuron)), path
 
@@ -121,18 +122,47 @@ def load_cell() -> None:
     else:
         st.session_state.margin = parse_value(PARAMS["margin"], str(cell["margin"]))[0]
     st.session_state.eta = parse_value(PARAMS["eta"], str(cell["eta"]))[0]
-    st.session_state.reload = True  # the click reran only the fragment; the sidebar must follow
     changed()
 
 
+def replay_at(last: int) -> int:
+    """The inspected epoch: the stored one, or, while playing, where the replay has got to."""
+    state = st.session_state
+    epoch = min(state.get("epoch", 0), last)
+    if not state.get("playing"):
+        return epoch
+    return position(epoch, state.play_speed, replay.clock() - state.play_started, last)
+
+
+def hold() -> None:
+    """Stop a replay where it has got to: that epoch goes to the slider and the URL."""
+    if st.session_state.get("playing"):
+        st.session_state.epoch = replay_at(st.session_state.epochs)
+        st.session_state.playing = False
+
+
+def start(at: int) -> None:
+    state = st.session_state
+    state.epoch, state.playing = at, True
+    state.play_started, state.play_speed = replay.clock(), state.get("speed", PARAMS["speed"].default)
+
+
 def toggle_play() -> None:
-    st.session_state.playing = not st.session_state.get("playing", False)
-    if st.session_state.playing and st.session_state.get("epoch", 0) >= st.session_state.epochs:
-        st.session_state.epoch = 0
+    if st.session_state.get("playing"):
+        hold()
+    else:
+        epoch = st.session_state.get("epoch", 0)
+        start(0 if epoch >= st.session_state.epochs else epoch)
+
+
+def speed_changed() -> None:
+    """A new speed during a replay goes on from where the replay has got to."""
+    if st.session_state.get("playing"):
+        start(replay_at(st.session_state.epochs))
 
 
 def step_by(delta: int) -> None:
-    st.session_state.playing = False
+    hold()
     st.session_state.epoch = min(max(st.session_state.get("epoch", 0) + delta, 0), st.session_state.epochs)
 
 
@@ -160,8 +190,12 @@ def control(widget, name: str, **kwargs):
     return widget(p.label, key=name, help=p.help, bind=URL, persist_state="page", **kwargs)
 
 
-def replay_controls(epochs: int, one_row: bool) -> int:
-    """Play, step, reset, speed and the epoch slider (in the same row, or below); returns the epoch."""
+def replay_controls(epochs: int, one_row: bool) -> None:
+    """Play, step, reset, speed and the epoch slider (in the same row, or below). A replay that has
+    reached the last epoch stops here, before the slider is drawn."""
+    if st.session_state.get("playing") and replay_at(epochs) >= epochs:
+        st.session_state.epoch, st.session_state.playing = epochs, False
+    clamp("epoch", epochs)
     playing = st.session_state.get("playing", False)
     if one_row:
         controls, slider = st.columns([1.25, 1], vertical_alignment="bottom")
@@ -198,10 +232,11 @@ def replay_controls(epochs: int, one_row: bool) -> int:
             options=PARAMS["speed"].options,
             default=PARAMS["speed"].default,
             required=True,
-            on_change="rerun",
+            on_change=speed_changed,
         )
-    with slider:
-        return control(st.slider, "epoch", max_value=epochs, on_change="rerun")
+    if not playing:  # while playing, a progress bar stands here (`epoch_numbers`)
+        with slider:
+            control(st.slider, "epoch", max_value=epochs, on_change="rerun")
 
 
 def live_numbers(rows: dict, neuron: str, big: bool) -> None:
@@ -270,29 +305,47 @@ def one_epoch(path_data: dict, starts: dict, rows: dict, scenario: Scenario, epo
 
 
 timer_on = bool(st.session_state.get("playing"))
+every = NUMBERS_SECONDS if timer_on else None
 
 
-@st.fragment(run_every=FRAME_SECONDS if timer_on else None)
-def epoch_views(scenario: Scenario, log_scale: bool, present: bool, story: list[str]) -> None:
-    """Everything tied to the inspected epoch, and the map; a replay frame reruns only this
-    fragment, and only the open tab's content runs."""
-    if st.session_state.pop("reload", False):
-        st.rerun()
-    frame, starts, chart_data, path_data = cached_runs(astuple(scenario))
-    was_playing = st.session_state.get("playing", False)
-    if was_playing:
-        st.session_state.epoch, st.session_state.playing = advance(
-            st.session_state.get("epoch", 0), st.session_state.get("speed", 1), scenario.epochs
-        )
-    clamp("epoch", scenario.epochs)
-    epoch = replay_controls(scenario.epochs, one_row=present)
-    if st.session_state.get("playing", False) != timer_on:
-        st.rerun()  # starting or stopping the frame timer takes a full run
-    rows = {
-        loss: frame[(frame["loss"] == loss) & (frame["epoch"] == epoch)].iloc[0] for loss in scenario.losses
-    }
+@st.fragment(run_every=every)
+def epoch_numbers(scenario: Scenario, present: bool) -> None:
+    """The live numbers at the inspected epoch. While a replay plays, only this fragment (and the
+    open close-up) reruns, a few times a second; the charts' cursor moves in the browser."""
+    frame = cached_runs(astuple(scenario))[0]
+    epoch = replay_at(scenario.epochs)
+    if timer_on and epoch >= scenario.epochs:
+        st.rerun()  # the end: a full run stops the replay and its timers
+    rows = {loss: row_at(frame, scenario, loss, epoch) for loss in scenario.losses}
+    where = f"At epoch {epoch:,} of {scenario.epochs:,}"
+    if timer_on:
+        # In place of the epoch slider: a slider the browser still held would send its old value
+        # with every frame's request and undo the epoch a pause stores.
+        st.progress(epoch / max(scenario.epochs, 1), text=where)
+    elif not present:
+        st.caption(where)
     live_numbers(rows, scenario.neuron, big=present)
-    chart_args = (chart_data, scenario.neuron, log_scale, epoch, scenario.target_output())
+
+
+@st.fragment(run_every=every)
+def closeup(scenario: Scenario) -> None:
+    """The chain rule, the σ path and the gradient check, following a replay like the numbers."""
+    frame, starts, _, path_data = cached_runs(astuple(scenario))
+    epoch = replay_at(scenario.epochs)
+    rows = {loss: row_at(frame, scenario, loss, epoch) for loss in scenario.losses}
+    one_epoch(path_data, starts, rows, scenario, epoch)
+
+
+def epoch_views(scenario: Scenario, log_scale: bool, present: bool, story: list[str]) -> None:
+    """Everything tied to the inspected epoch, and the map; only the open tab's content runs."""
+    replay_controls(scenario.epochs, one_row=present)
+    if st.session_state.get("playing", False) != timer_on:
+        st.rerun()  # starting or stopping the replay's timers takes a full run
+    epoch_numbers(scenario, present)
+    _, starts, chart_data, _ = cached_runs(astuple(scenario))
+    state = st.session_state
+    cursor = cursor_params(state.epoch, state.get("play_speed", 1), scenario.epochs, timer_on)
+    chart_args = (chart_data, scenario.neuron, log_scale, cursor, scenario.target_output())
     if present:
         for index, column in enumerate(st.columns(len(PANELS[scenario.neuron]))):
             with column:
@@ -302,7 +355,7 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool, story: list[
                     alt=f"{PANELS[scenario.neuron][index].title}, over the epochs, one line per loss.",
                 )
         return
-    curves, closeup, speed = st.tabs(PARAMS["view"].options, key="view", on_change="rerun", bind=URL)
+    curves, closeup_tab, speed = st.tabs(PARAMS["view"].options, key="view", on_change="rerun", bind=URL)
     if curves.open:
         with curves:
             st.vega_lite_chart(
@@ -311,9 +364,9 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool, story: list[
                 alt="Four charts over the epochs, one line per loss: cost, gradient size, the activation's "
                 "slope, and the output against its target. " + " ".join(story),
             )
-    if closeup.open:
-        with closeup:
-            one_epoch(path_data, starts, rows, scenario, epoch)
+    if closeup_tab.open:
+        with closeup_tab:
+            closeup(scenario)
     if speed.open:
         with speed:
             speed_map_view(scenario, starts)

@@ -187,18 +187,18 @@ def _panel(
         selectors,
         points,
         hover_rule,
-        _rule("x", "inspected", colour="#222222", dash=[2, 2], title="inspected epoch"),
+        _cursor(),
     ]
     if panel.fields[0][0] in ("a", "a_y"):
-        layers.append(_rule("y", "target", colour="#009E73", dash=[6, 3], title="target"))
+        layers.append(_target())
     return alt.layer(*layers)
 
 
 def epoch_chart(neuron: str, log_scale: bool, panel: int | None = None) -> alt.TopLevelMixin:
     """Cost, gradient, slope and output over epochs in a 2×2 grid with one hover rule shared by
     all four panels, or one of them (`panel`) alone at the width of its container. Data comes as
-    named datasets (see `epoch_chart_spec`): the runs in the shape of `long_form`, the inspected
-    epoch and the target output."""
+    named datasets (see `epoch_chart_spec`): the runs in the shape of `long_form` and the target
+    output; the inspected epoch is the `cursor` parameter."""
     hover = _hover()
     if panel is not None:
         one = _panel(neuron, panel, log_scale, hover, legend=False).properties(
@@ -234,12 +234,23 @@ def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     )
 
 
-def _rule(channel: str, dataset: str, *, colour: str, dash: list[int], title: str) -> alt.Chart:
-    """A reference rule at the value `at` of a one-row named dataset, vertical or horizontal."""
+def _target() -> alt.Chart:
+    """The target output: a horizontal rule at `at` of the one-row dataset `target`."""
     return (
-        alt.Chart(alt.Data(name=dataset))
-        .mark_rule(color=colour, strokeDash=dash, strokeWidth=2)
-        .encode(**{channel: "at:Q"}, tooltip=[alt.Tooltip("at:Q", title=title)])
+        alt.Chart(alt.Data(name="target"))
+        .mark_rule(color="#009E73", strokeDash=[6, 3], strokeWidth=2)
+        .encode(y="at:Q", tooltip=[alt.Tooltip("at:Q", title="target")])
+    )
+
+
+def _cursor() -> alt.Chart:
+    """The inspected epoch: a vertical rule at the `cursor` parameter (`replay.cursor_params`),
+    which a replay moves in the browser."""
+    return (
+        alt.Chart(alt.Data(values=[{}]))
+        .transform_calculate(at="cursor")
+        .mark_rule(color="#222222", strokeDash=[2, 2], strokeWidth=2)
+        .encode(x="at:Q", tooltip=[alt.Tooltip("at:Q", title="inspected epoch")])
     )
 
 
@@ -254,14 +265,17 @@ def epoch_chart_data(runs: pd.DataFrame, neuron: str) -> pd.DataFrame:
 
 
 def epoch_chart_spec(
-    data: pd.DataFrame, neuron: str, log_scale: bool, epoch: int, target: float, panel: int | None = None
+    data: pd.DataFrame,
+    neuron: str,
+    log_scale: bool,
+    cursor: list[dict],
+    target: float,
+    panel: int | None = None,
 ) -> dict:
-    """The Vega-Lite spec of `epoch_chart` with its data (`epoch_chart_data`) attached. The chart is
-    built once per (neuron, scale, panel): building it costs far more than the simulation."""
+    """The Vega-Lite spec of `epoch_chart` with its data (`epoch_chart_data`) and its epoch cursor
+    (`replay.cursor_params`) attached. The chart is built once per (neuron, scale, panel): building
+    it costs far more than the simulation."""
     spec = json.loads(_cached_spec(neuron, log_scale, panel))
-    spec["datasets"] = {
-        DATASET: data,
-        "inspected": pd.DataFrame({"at": [epoch]}),
-        "target": pd.DataFrame({"at": [target]}),
-    }
+    spec["params"] = spec.get("params", []) + cursor
+    spec["datasets"] = {DATASET: data, "target": pd.DataFrame({"at": [target]})}
     return spec

@@ -45,6 +45,12 @@ def spec_of(el) -> dict:
     return json.loads(el.proto.spec)
 
 
+def cursor_of(el) -> dict:
+    """The `cursor` parameter of an epoch chart: where its inspected-epoch rule stands (and, while a
+    replay plays, the browser timer that moves it)."""
+    return next(p for p in spec_of(el)["params"] if p["name"] == "cursor")
+
+
 def charts(at: AppTest) -> list:
     return list(at.get("vega_lite_chart"))
 

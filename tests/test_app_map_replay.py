@@ -7,12 +7,12 @@ import math
 
 import numpy as np
 import pytest
-from apptest_helpers import chart_datasets, charts, run_app, spec_of
+from apptest_helpers import chart_datasets, charts, cursor_of, epoch_chart, run_app, spec_of
 
-from lossdemo import simulate_sigmoid
+from lossdemo import replay, simulate_sigmoid
 from lossdemo.activations import sigmoid
 from lossdemo.charts import PANELS
-from lossdemo.replay import advance
+from lossdemo.replay import FRAME_SECONDS, cursor_params, position
 from lossdemo.speedmap import A0_AXIS, ETA_AXIS, MARGIN_AXIS, SHOWN_EVERY, bias_for, sweep
 from lossdemo.sweep import compare_losses
 
@@ -81,44 +81,95 @@ def test_a_chosen_cell_moves_b_so_that_the_start_output_is_the_cells(a0, w, x):
     assert math.isclose(start, a0, rel_tol=1e-12)
 
 
-def test_advance_moves_by_the_speed_and_stops_at_the_last_epoch():
-    assert advance(0, 4, 10) == (4, True)
-    assert advance(8, 4, 10) == (10, False)
-    assert advance(10, 1, 10) == (10, False)
+def test_position_moves_by_the_speed_each_whole_frame_and_stops_at_the_last_epoch():
+    assert position(0, 4, 0.0, 10) == 0
+    assert position(0, 4, 0.099, 10) == 0
+    assert position(0, 4, FRAME_SECONDS, 10) == 4
+    assert position(0, 1, 0.3, 100) == 3  # 0.3 / 0.1 is 2.999… in floating point: still 3 frames
+    assert position(8, 4, 0.1, 10) == 10
+    assert position(10, 1, 5.0, 10) == 10
+    assert position(5, 16, -1.0, 10) == 5
 
 
-def test_play_advances_the_epoch_every_frame_and_stops_at_the_end():
+def test_the_cursor_is_fixed_or_moved_by_a_browser_timer_that_counts_frames_like_position():
+    assert cursor_params(7, 4, 300, playing=False) == [{"name": "cursor", "value": 7}]
+    start, cursor = cursor_params(7, 4, 300, playing=True)
+    assert start == {"name": "cursor_start", "expr": "now()"}
+    assert cursor["value"] == 7
+    (timer,) = cursor["on"]
+    assert timer["events"] == {"type": "timer", "throttle": round(FRAME_SECONDS * 1000)}
+    assert timer["update"] == "min(7 + 4 * floor((now() - cursor_start) / 100), 300)"
+
+
+@pytest.fixture
+def clock(monkeypatch) -> list[float]:
+    """The replay clock, stopped: tests move it by hand (now[0] += seconds)."""
+    now = [1000.0]
+    monkeypatch.setattr(replay, "clock", lambda: now[0])
+    return now
+
+
+def shown_epoch(at) -> int:
+    """The epoch the live numbers are at: from their caption, or while playing from the progress
+    bar that stands in for the epoch slider."""
+    texts = [c.value for c in at.caption] + [p.proto.text for p in at.get("progress")]
+    (where,) = [text for text in texts if text.startswith("At epoch")]
+    return int(where.split()[2].replace(",", ""))
+
+
+def test_play_moves_with_the_clock_and_stops_at_the_end(clock):
     at = run_app({"epochs": "10", "speed": "4"})
     at.button(key="play").click().run()
-    seen = [at.session_state["epoch"]]
+    assert at.session_state["playing"] is True
+    cursor = cursor_of(epoch_chart(at))
+    assert cursor["value"] == 0 and "4 * floor" in cursor["on"][0]["update"], "the browser moves the cursor"
+    assert "epoch" not in [slider.key for slider in at.slider], "a progress bar stands in for the slider"
+    seen = []
     for _ in range(4):
+        clock[0] += FRAME_SECONDS
         at.run()
-        seen.append(at.session_state["epoch"])
-    assert seen == [4, 8, 10, 10, 10]
-    assert at.session_state["playing"] is False
+        seen.append(shown_epoch(at))
+    assert seen == [4, 8, 10, 10]
+    assert at.session_state["playing"] is False and at.session_state["epoch"] == 10
+    assert cursor_of(epoch_chart(at)) == {"name": "cursor", "value": 10}
+    assert at.query_params["epoch"] == "10"
     assert not at.exception
 
 
-def test_pause_holds_the_epoch_and_step_back_and_reset_move_it():
-    at = run_app({"epochs": "100"})
+def test_pause_holds_the_epoch_in_the_url_and_step_back_and_reset_move_it(clock):
+    at = run_app({"epochs": "100", "speed": "16"})
     at.button(key="play").click().run()
+    clock[0] += 3.5 * FRAME_SECONDS
     at.button(key="play").click().run()  # pause
-    held = at.session_state["epoch"]
+    assert at.session_state["epoch"] == 48 and not at.session_state["playing"]
+    assert at.query_params["epoch"] == "48"
+    assert cursor_of(epoch_chart(at)) == {"name": "cursor", "value": 48}
+    clock[0] += 10.0
     at.run()
-    assert at.session_state["epoch"] == held and not at.session_state["playing"]
+    assert shown_epoch(at) == 48
     at.button(key="forward").click().run()
-    assert at.session_state["epoch"] == held + 1
+    assert at.session_state["epoch"] == 49
     at.button(key="back").click().run()
-    assert at.session_state["epoch"] == held
+    assert at.session_state["epoch"] == 48
     at.button(key="reset").click().run()
     assert at.session_state["epoch"] == 0
+
+
+def test_a_new_speed_goes_on_from_where_the_replay_has_got_to(clock):
+    at = run_app({"epochs": "300", "speed": "4"})
+    at.button(key="play").click().run()
+    clock[0] += 5 * FRAME_SECONDS
+    at.segmented_control(key="speed").set_value(16).run()
+    assert at.session_state["playing"] is True and at.session_state["epoch"] == 20
+    clock[0] += 2 * FRAME_SECONDS
+    at.run()
+    assert shown_epoch(at) == 52
 
 
 def test_a_link_opens_at_its_epoch_and_the_charts_mark_it():
     at = run_app({"epoch": "123"})
     assert at.slider(key="epoch").value == 123
-    epoch_chart = next(el for el in charts(at) if "vconcat" in spec_of(el))
-    assert chart_datasets(epoch_chart)["inspected"]["at"].tolist() == [123]
+    assert cursor_of(epoch_chart(at)) == {"name": "cursor", "value": 123}
 
 
 def test_presentation_mode_shows_four_container_wide_panels_and_large_live_numbers():

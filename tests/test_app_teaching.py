@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from apptest_helpers import (
     chart_datasets,
+    cursor_of,
     engine_run,
     epoch_chart,
     markdown_texts,
@@ -172,7 +173,7 @@ def test_breakdown_numbers_and_ratio_equal_the_engine_and_follow_the_epoch_slide
     at = inspect_epoch(at, epoch)
     assert_breakdowns_match_engine(at, scenario, epoch)
     assert ratio_sentences(at) == [expected_ratio(scenario, epoch)]
-    assert chart_datasets(epoch_chart(at))["inspected"]["at"].tolist() == [epoch]
+    assert cursor_of(epoch_chart(at))["value"] == epoch
     assert_path_markers(at, scenario, epoch)
 
 
