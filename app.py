@@ -1,9 +1,10 @@
 """lossdemo: watch the choice of loss decide how fast a neuron learns.
 
 The page only: callbacks and small view helpers first, then the page in screen order (sidebar,
-header, summary and lesson, then the fragment a replay reruns: the epoch controls and the tabs
-Curves, Up close and Speed map). Every number comes from the `lossdemo` package; runs, maps and
-chart specs are cached at this boundary."""
+header, summary and lesson, the replay controls, the live numbers, then the tabs Curves, Up close
+and Speed map). A replay moves the charts' cursor in the browser and reruns only the fragments
+with numbers in them. Every number comes from the `lossdemo` package; runs, maps and chart specs
+are cached at this boundary."""
 
 from dataclasses import astuple, replace
 from urllib.parse import urlencode

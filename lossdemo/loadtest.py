@@ -49,7 +49,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +85,8 @@ FRAGMENT_SUCCESS = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_FRAGMENT_RUN_
 STATUS_NAMES = {value: name for name, value in ForwardMsg.ScriptFinishedStatus.items()}
 
 TARGET_SESSIONS = 100
+TARGET_REPLAY_SESSIONS = 30  # presenters replaying at once
+TARGET_FRAME_P95_S = 0.25
 TARGET_THINK_P95_S = 1.0
 TARGET_BURST_MAX_S = 10.0
 TARGET_PEAK_RSS_MB = 600.0
@@ -231,6 +233,7 @@ class SessionResult:
     early_for_rerun: int = 0  # runs that ended early because another run followed (st.rerun)
     frames_requested: int = 0  # fragment auto-reruns sent (a run_every timer, e.g. replay)
     frames_finished: int = 0
+    frame_latencies: list[float] = field(default_factory=list)  # frame request → fragment run finished
     watch_s: float = 0.0  # replay mode: seconds spent watching the replay
     frame_interval: float = 0.0  # the fragment timer's interval the server asked for
     bytes_received: int = 0
@@ -339,6 +342,7 @@ class Session:
         self._closing = False
         self.lost: tuple[str, str] | None = None
         self._timers: dict[str, tuple[float, asyncio.Task]] = {}  # fragment id → (interval, task)
+        self._frames_sent: deque[float] = deque()  # when each unanswered frame request was sent
 
     async def open(self) -> None:
         cookies: dict[str, str] = {}  # the browser's cookie jar for this site
@@ -440,6 +444,7 @@ class Session:
             if not msg.metadata.run.fragment_ids:
                 # A full run starts: the browser drops its auto-rerun timers and redraws everything.
                 self._stop_timers(list(self._timers))
+                self._frames_sent.clear()
                 self._seen_ids = set()
         elif kind == "auto_rerun":
             self.result.frame_interval = msg.auto_rerun.interval
@@ -480,6 +485,8 @@ class Session:
             self._age_cache(fragment_ids)
         if fragment_ids or status == FRAGMENT_SUCCESS:
             self.result.frames_finished += 1
+            if self._frames_sent:
+                self.result.frame_latencies.append(time.perf_counter() - self._frames_sent.popleft())
             return
         if status == EARLY_FOR_RERUN:
             # The script asked for another run (st.rerun): the change is done when that one is.
@@ -528,6 +535,7 @@ class Session:
             except WebSocketException:
                 return  # the reader reports the lost connection
             self.result.frames_requested += 1
+            self._frames_sent.append(time.perf_counter())
 
     def _rerun_message(self, fragment_id: str = "", extra: Sequence[WidgetState] = ()) -> BackMsg:
         back = BackMsg()
@@ -1016,8 +1024,10 @@ def _ms(seconds: float) -> str:
     return "n/a" if math.isnan(seconds) else f"{seconds * 1000:,.0f} ms"
 
 
-def table(report: Report, target_sessions: int = TARGET_SESSIONS) -> str:
+def table(report: Report, target_sessions: int | None = None) -> str:
     o = report.options
+    if target_sessions is None:
+        target_sessions = TARGET_REPLAY_SESSIONS if o.mode == "replay" else TARGET_SESSIONS
     lat = report.latencies
     p50, p95, p99 = (percentile(lat, q) for q in (50, 95, 99))
     rows: list[tuple[str, str, str, str]] = []
@@ -1060,6 +1070,14 @@ def table(report: Report, target_sessions: int = TARGET_SESSIONS) -> str:
             "replay frames per student per s: mean / min",
             f"{sum(rates) / len(rates):.1f} / {rates[0]:.1f}",
             f"{1 / min(intervals):g} (the page's timer)" if intervals else "no timer started",
+        )
+        frames = sorted(t for r in watching for t in r.frame_latencies)
+        frame_p95 = percentile(frames, 95)
+        row(
+            "replay frame → finished p50 / p95",
+            f"{_ms(percentile(frames, 50))} / {_ms(frame_p95)}",
+            f"p95 < {TARGET_FRAME_P95_S * 1000:g} ms",
+            frame_p95 < TARGET_FRAME_P95_S,
         )
     early = sum(r.early_for_rerun for r in report.results)
     if early:

@@ -32,9 +32,9 @@ def page_times(repeats: int) -> list[tuple[str, float, float | None]]:
             lambda i: lambda at: at.select_slider(key="eta").set_value(etas[i % len(etas)]),
             150.0,
         ),
-        "rerun after moving the epoch slider (upper bound of a replay frame)": (
+        "rerun after moving the epoch slider": (
             lambda i: lambda at: at.slider(key="epoch").set_value(10 + i),
-            50.0,
+            150.0,
         ),
         "rerun of a 100,000-epoch run after changing η": (
             lambda i: (
