@@ -7,6 +7,8 @@ afterwards over the whole run with numpy.
 
 from __future__ import annotations
 
+from array import array
+
 import numpy as np
 import pandas as pd
 
@@ -26,14 +28,14 @@ def z_trajectory(loss: Loss, z0: float, step: float, y: float, epochs: int) -> n
     The loop spells out `activations.sigmoid` on floats, operation for operation (a call per
     epoch would cost a fifth of the run), so every z is the bits the map's array code computes.
     """
-    zs = [z0]
+    zs = array("d", [z0])  # 8 bytes per epoch, not a Python float
     append, delta, exp, z = zs.append, loss.delta, np.exp, z0
     for _ in range(epochs):
         e = float(exp(-abs(z)))
         one_plus_e = 1.0 + e
         z = z - step * delta((1.0 if z >= 0 else e) / one_plus_e, e / (one_plus_e * one_plus_e), y)
         append(z)
-    return np.array(zs)
+    return np.frombuffer(zs)
 
 
 def sigmoid_cost(loss: str, w: float, b: float, x: float, y: float) -> float:

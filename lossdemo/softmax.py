@@ -6,6 +6,8 @@ follows the K logits only and every column is computed afterwards with numpy.
 
 from __future__ import annotations
 
+from array import array
+
 import numpy as np
 import pandas as pd
 
@@ -41,8 +43,8 @@ def z_trajectory(loss: Loss, z0: list[float], step: float, y: int, epochs: int) 
     exps summed left to right), so every z is the bits the map's array code computes.
     """
     t = one_hot(len(z0), y)
-    zs = [z0]
-    append, delta, exp, z = zs.append, loss.delta, np.exp, z0
+    zs = array("d", z0)  # the logits of every epoch in a row, 8 bytes each
+    extend, delta, exp, z = zs.extend, loss.delta, np.exp, z0
     for _ in range(epochs):
         m = max(z)
         e = [float(exp(v - m)) for v in z]
@@ -50,8 +52,8 @@ def z_trajectory(loss: Loss, z0: list[float], step: float, y: int, epochs: int) 
         for v in e[1:]:
             total = total + v
         z = [zj - step * dj for zj, dj in zip(z, delta([v / total for v in e], t))]
-        append(z)
-    return np.array(zs)
+        extend(z)
+    return np.frombuffer(zs).reshape(epochs + 1, len(z0))
 
 
 def softmax_cost(loss: str, z, y: int) -> float:
