@@ -6,7 +6,8 @@ and Speed map). A replay moves the charts' cursor in the browser and reruns only
 with numbers in them. Every number comes from the `lossdemo` package; runs, maps and chart specs
 are cached at this boundary."""
 
-from dataclasses import astuple, replace
+import threading
+from dataclasses import astuple, dataclass, replace
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -25,6 +26,7 @@ from lossdemo.sigmachart import sigma_path_data, sigma_path_spec
 from lossdemo.speedmap import bias_for, map_spec, speed_map
 
 URL = "query-params"
+LONG_RUN_WORK = 20_000  # neuron-updates (a 1.8 MB frame, about 10 ms) from which a run counts as long
 SCENARIO_KEYS = ("neuron", "losses", "eta", "epochs", "w", "b", "x", "y", "classes", "target", "margin")
 PAGE_CSS = '<style>[data-testid="stMainBlockContainer"] { padding-top: 3rem; }</style>'
 PRESENTATION_CSS = """<style>
@@ -47,17 +49,52 @@ def arrow(frame: pd.DataFrame) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-# st.cache_resource, not st.cache_data: the frames are only read, never changed, so every session
-# can share one copy instead of receiving its own on every run (25 MB each for 100,000 epochs).
-@st.cache_resource(max_entries=32, ttl=1800, show_spinner=False)
-def cached_runs(key: tuple):
-    """The runs of `Scenario(*key)` (a plain tuple hashes fast), their first rows, and what the
-    epoch chart and the σ chart draw of them, ready to send."""
-    scenario = Scenario(*key)
+@dataclass(frozen=True)
+class Prepared:
+    """A scenario's runs and everything the page shows of them that does not depend on the epoch."""
+
+    frame: pd.DataFrame
+    starts: dict[str, pd.Series]  # each loss's first row
+    chart: bytes  # the epoch chart's data, as Arrow
+    path: dict[str, bytes]  # the σ chart's data, as Arrow
+    story: list[str]  # the findings
+    summaries: list
+
+
+def prepare(scenario: Scenario) -> Prepared:
     frame = runs(scenario)
     starts = {loss: row_at(frame, scenario, loss, 0) for loss in scenario.losses}
     path = {name: arrow(data) for name, data in sigma_path_data(frame, scenario.neuron).items()}
-    return frame, starts, arrow(epoch_chart_data(frame, scenario.neuron)), path
+    chart = arrow(epoch_chart_data(frame, scenario.neuron))
+    story, summaries = findings(frame, scenario.neuron, scenario), summarize(frame, scenario.neuron)
+    return Prepared(frame, starts, chart, path, story, summaries)
+
+
+# st.cache_resource, not st.cache_data: the frames are only read, never changed, so every session
+# shares one copy instead of receiving its own on every run. Keys are plain tuples (they hash fast).
+@st.cache_resource(max_entries=32, ttl=1800, show_spinner=False)
+def prepared_short(key: tuple) -> Prepared:
+    return prepare(Scenario(*key))
+
+
+@st.cache_resource
+def long_runs_lock() -> threading.Lock:
+    return threading.Lock()
+
+
+# A 100,000-epoch softmax run is 29 MB: few of them are kept, and they are computed one at a time,
+# so a handful of students asking for them at once neither crowd out everyone else's page updates
+# (the sessions' threads share one interpreter lock) nor hold all that memory together.
+@st.cache_resource(max_entries=4, ttl=1800, show_spinner=False)
+def prepared_long(key: tuple) -> Prepared:
+    with long_runs_lock():
+        return prepare(Scenario(*key))
+
+
+def prepared_for(scenario: Scenario) -> Prepared:
+    """The scenario's runs and what the page shows of them, from the cache for its size."""
+    cached = prepared_long if scenario.work() >= LONG_RUN_WORK else prepared_short
+    return cached(astuple(scenario))
 
 
 @st.cache_resource(max_entries=16, ttl=1800, show_spinner="Running every start and learning rate…")
@@ -313,7 +350,7 @@ every = NUMBERS_SECONDS if timer_on else None
 def epoch_numbers(scenario: Scenario, present: bool) -> None:
     """The live numbers at the inspected epoch. While a replay plays, only this fragment (and the
     open close-up) reruns, a few times a second; the charts' cursor moves in the browser."""
-    frame = cached_runs(astuple(scenario))[0]
+    frame = prepared_for(scenario).frame
     epoch = replay_at(scenario.epochs)
     if timer_on and epoch >= scenario.epochs:
         st.rerun()  # the end: a full run stops the replay and its timers
@@ -331,10 +368,10 @@ def epoch_numbers(scenario: Scenario, present: bool) -> None:
 @st.fragment(run_every=every)
 def closeup(scenario: Scenario) -> None:
     """The chain rule, the σ path and the gradient check, following a replay like the numbers."""
-    frame, starts, _, path_data = cached_runs(astuple(scenario))
+    prepared = prepared_for(scenario)
     epoch = replay_at(scenario.epochs)
-    rows = {loss: row_at(frame, scenario, loss, epoch) for loss in scenario.losses}
-    one_epoch(path_data, starts, rows, scenario, epoch)
+    rows = {loss: row_at(prepared.frame, scenario, loss, epoch) for loss in scenario.losses}
+    one_epoch(prepared.path, prepared.starts, rows, scenario, epoch)
 
 
 def epoch_views(scenario: Scenario, log_scale: bool, present: bool, story: list[str]) -> None:
@@ -343,10 +380,10 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool, story: list[
     if st.session_state.get("playing", False) != timer_on:
         st.rerun()  # starting or stopping the replay's timers takes a full run
     epoch_numbers(scenario, present)
-    _, starts, chart_data, _ = cached_runs(astuple(scenario))
+    prepared = prepared_for(scenario)
     state = st.session_state
     cursor = cursor_params(state.epoch, state.get("play_speed", 1), scenario.epochs, timer_on)
-    chart_args = (chart_data, scenario.neuron, log_scale, cursor, scenario.target_output())
+    chart_args = (prepared.chart, scenario.neuron, log_scale, cursor, scenario.target_output())
     if present:
         for index, column in enumerate(st.columns(len(PANELS[scenario.neuron]))):
             with column:
@@ -370,7 +407,7 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool, story: list[
             closeup(scenario)
     if speed.open:
         with speed:
-            speed_map_view(scenario, starts)
+            speed_map_view(scenario, prepared.starts)
 
 
 def speed_map_view(scenario: Scenario, starts: dict) -> None:
@@ -484,10 +521,10 @@ if not losses:
     st.info("Select at least one loss in the sidebar to compare.")
     st.stop()
 
-frame = cached_runs(astuple(scenario))[0]
-story = findings(frame, neuron, scenario)
+prepared = prepared_for(scenario)
+frame, story = prepared.frame, prepared.story
 if not present:
-    for column, summary in zip(st.columns(len(losses), border=True), summarize(frame, neuron)):
+    for column, summary in zip(st.columns(len(losses), border=True), prepared.summaries):
         colour, line = loss_style(neuron, summary.loss)
         column.html(f'<b style="color:{colour};font-size:1.3rem">{summary.name}</b> ({line})')
         cost, output, halved = column.columns(3)

@@ -7,9 +7,11 @@ assigned by its position in the loss registry, so adding a loss needs no change 
 from __future__ import annotations
 
 import json
+import threading
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 import altair as alt
 import numpy as np
@@ -254,9 +256,25 @@ def _cursor() -> alt.Chart:
     )
 
 
-@lru_cache(maxsize=32)
-def _cached_spec(neuron: str, log_scale: bool, panel: int | None) -> str:
-    return json.dumps(epoch_chart(neuron, log_scale, panel).to_dict())
+def spec_cache(chart: Callable[..., alt.TopLevelMixin]) -> Callable[..., str]:
+    """`chart`'s Vega-Lite spec as JSON, built once per process and arguments. Building one costs
+    about a second (Altair), so sessions that ask for the same spec at once wait for one build
+    instead of each building it."""
+    lock = threading.Lock()
+
+    @lru_cache(maxsize=32)
+    def built(*args) -> str:
+        return json.dumps(chart(*args).to_dict())
+
+    @wraps(chart)
+    def spec(*args) -> str:
+        with lock:
+            return built(*args)
+
+    return spec
+
+
+_cached_spec = spec_cache(epoch_chart)
 
 
 def epoch_chart_data(runs: pd.DataFrame, neuron: str) -> pd.DataFrame:

@@ -36,6 +36,10 @@ class Scenario:
         """The output the neuron should reach: y, or 1 for the softmax target class."""
         return self.y if self.neuron == "sigmoid" else 1.0
 
+    def work(self) -> int:
+        """How much computing the runs take, in neuron-updates: epochs × losses (× classes)."""
+        return self.epochs * len(self.losses) * (self.classes if self.neuron == "softmax" else 1)
+
 
 DEFAULT = Scenario()
 

@@ -5,14 +5,13 @@ Altair: the chart is built once per neuron and losses, the data attached per sce
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
 from lossdemo.activations import sigmoid
-from lossdemo.charts import PANEL_HEIGHT, PANEL_WIDTH, downsample, readable
+from lossdemo.charts import PANEL_HEIGHT, PANEL_WIDTH, downsample, readable, spec_cache
 from lossdemo.losses import LOSSES
 
 PATH_POINTS = 400
@@ -73,9 +72,7 @@ def sigma_path_chart(neuron: str, losses: tuple[str, ...]) -> alt.HConcatChart:
     return readable(alt.hconcat(*panels).resolve_scale(color="shared"))
 
 
-@lru_cache(maxsize=16)
-def _cached_path_spec(neuron: str, losses: tuple[str, ...]) -> str:
-    return json.dumps(sigma_path_chart(neuron, losses).to_dict())
+_cached_path_spec = spec_cache(sigma_path_chart)
 
 
 def sigma_path_data(runs: pd.DataFrame, neuron: str) -> dict[str, pd.DataFrame]:

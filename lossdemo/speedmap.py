@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from lossdemo.charts import PANEL_HEIGHT, PANEL_WIDTH, readable
+from lossdemo.charts import PANEL_HEIGHT, PANEL_WIDTH, readable, spec_cache
 from lossdemo.losses import LOSSES
 from lossdemo.sweep import LossComparison, compare_losses, sweep_sigmoid, sweep_softmax
 
@@ -134,9 +133,7 @@ def map_chart(neuron: str, cap: int) -> alt.HConcatChart:
     return readable(alt.hconcat(*panels).resolve_scale(color="shared"))
 
 
-@lru_cache(maxsize=16)
-def _cached_spec(neuron: str, cap: int) -> str:
-    return json.dumps(map_chart(neuron, cap).to_dict())
+_cached_spec = spec_cache(map_chart)
 
 
 def map_spec(shown: SpeedMap, start: float, eta: float) -> dict:

@@ -1,14 +1,20 @@
-"""A page's runs: every selected loss's engine run, stacked in the scenario's order, and the row
-of any loss at any epoch found by position."""
+"""A page's runs: every selected loss's engine run, stacked in the scenario's order, the row of any
+loss at any epoch found by position, and what the page caches once for every session."""
 
 from __future__ import annotations
 
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import altair as alt
 import pandas as pd
 from hypothesis import given, settings
 from test_app_sharing import scenario_of
 from test_params import valid_states
 
-from lossdemo.scenario import row_at, runs, simulate
+from lossdemo.charts import spec_cache
+from lossdemo.scenario import Scenario, row_at, runs, simulate
 
 
 @settings(max_examples=60, deadline=None)
@@ -35,3 +41,23 @@ def test_row_at_is_the_row_of_that_loss_and_epoch(state):
         scanned = frame[(frame["loss"] == loss) & (frame["epoch"] == epoch)]
         assert len(scanned) == 1
         pd.testing.assert_series_equal(row, scanned.iloc[0])
+
+
+def test_scenario_work_counts_neuron_updates():
+    assert Scenario("sigmoid", ("quadratic", "cross_entropy"), 0.15, 300).work() == 600
+    assert Scenario("softmax", ("log_likelihood",), 0.15, 1000, classes=4).work() == 4000
+
+
+def test_a_chart_spec_asked_for_by_many_sessions_at_once_is_built_once():
+    builds = []
+
+    def chart(neuron):
+        builds.append(neuron)
+        time.sleep(0.05)
+        return alt.Chart(alt.Data(values=[{"a": 1}])).mark_point().encode(x="a:Q")
+
+    spec = spec_cache(chart)
+    with ThreadPoolExecutor(8) as pool:
+        specs = list(pool.map(spec, ["sigmoid"] * 8))
+    assert builds == ["sigmoid"] and len(set(specs)) == 1
+    assert json.loads(specs[0])["mark"] == {"type": "point"}
