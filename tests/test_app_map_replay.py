@@ -166,6 +166,18 @@ def test_a_new_speed_goes_on_from_where_the_replay_has_got_to(clock):
     assert shown_epoch(at) == 52
 
 
+def test_the_close_up_follows_a_replay_and_its_sigma_chart_marks_that_epoch(clock):
+    at = run_app({"epochs": "300", "speed": "16", "view": "Up close"})
+    at.button(key="play").click().run()
+    clock[0] += 3 * FRAME_SECONDS
+    at.run()
+    assert shown_epoch(at) == 48
+    assert any(m.value.startswith("**The gradient at epoch 48,") for m in at.markdown)
+    sigma = next(el for el in charts(at) if "hconcat" in spec_of(el) and "vconcat" not in spec_of(el))
+    marks = chart_datasets(sigma)["marks"]
+    assert marks.loc[marks["marker"] == "inspected epoch", "epoch"].tolist() == [48, 48]
+
+
 def test_a_link_opens_at_its_epoch_and_the_charts_mark_it():
     at = run_app({"epoch": "123"})
     assert at.slider(key="epoch").value == 123
