@@ -543,17 +543,24 @@ if not present:
             help="First epoch where the output error |output − target| is at most half its starting value.",
         )
     st.markdown("\n\n".join(story))
-    with st.expander("Lesson: why the loss decides the speed, in five steps", icon=":material/school:"):
-        for number, step in enumerate(STEPS):
-            st.subheader(step.title)
-            st.markdown(step.text)
-            st.markdown(f"**Look at:** {step.look}")
-            st.button(
-                f"Load: {PRESETS[step.preset].label}",
-                key=f"lesson_{number}",
-                on_click=load_preset,
-                args=(step.preset,),
-            )
+    lesson = st.expander(
+        "Lesson: why the loss decides the speed, in five steps",
+        icon=":material/school:",
+        key="lesson",
+        on_change="rerun",
+    )
+    if lesson.open:  # its twenty elements are built and sent only while it is open
+        with lesson:
+            for number, step in enumerate(STEPS):
+                st.subheader(step.title)
+                st.markdown(step.text)
+                st.markdown(f"**Look at:** {step.look}")
+                st.button(
+                    f"Load: {PRESETS[step.preset].label}",
+                    key=f"lesson_{number}",
+                    on_click=load_preset,
+                    args=(step.preset,),
+                )
 
 epoch_views(scenario, log_scale, present, story)
 if present:

@@ -520,6 +520,22 @@ def test_every_preset_has_true_findings_and_an_agreeing_gradient_check_at_first_
 # The lesson
 
 
+def open_lesson(at):
+    """Open the lesson's expander (its content is built only while it is open)."""
+    at.session_state["lesson"] = True
+    return at.run()
+
+
+def test_the_closed_lesson_sends_nothing_but_its_title():
+    at = run_app()
+    assert not [b for b in at.button if (b.key or "").startswith("lesson_")]
+    at = open_lesson(at)
+    assert [b.key for b in at.button if (b.key or "").startswith("lesson_")] == [
+        f"lesson_{n}" for n in range(len(STEPS))
+    ]
+    assert [h.value for h in at.subheader if h.value in {s.title for s in STEPS}] == [s.title for s in STEPS]
+
+
 @pytest.mark.parametrize("number", range(len(STEPS)), ids=[step.preset for step in STEPS])
 def test_every_lesson_button_loads_the_preset_its_step_names(number):
     scenario = PRESETS[STEPS[number].preset].scenario
@@ -527,7 +543,7 @@ def test_every_lesson_button_loads_the_preset_its_step_names(number):
     at = run_app(view="Up close")
     if scenario.neuron == "sigmoid":
         at.segmented_control(key="neuron").set_value("softmax").run()
-    at = inspect_epoch(at, 5)
+    at = open_lesson(inspect_epoch(at, 5))
     at.button(key=f"lesson_{number}").click().run()
     assert not at.exception
     assert page_scenario(at) == scenario
@@ -546,7 +562,7 @@ def test_every_lesson_button_loads_the_preset_its_step_names(number):
 
 def test_lesson_button_leaves_the_preset_selectbox_naming_what_it_loaded():
     # A preset chosen earlier must not stay on show once a lesson button loads a different one.
-    at = load_preset(run_app(view="Up close"), "slightly_wrong")
+    at = open_lesson(load_preset(run_app(view="Up close"), "slightly_wrong"))
     number = next(i for i, step in enumerate(STEPS) if step.preset == "badly_wrong")
     at.button(key=f"lesson_{number}").click().run()
     assert not at.exception

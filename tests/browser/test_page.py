@@ -184,6 +184,18 @@ def test_choosing_a_preset_sets_the_controls(page, page_log, timings):
         )
 
 
+def test_the_lesson_opens_and_its_buttons_load_their_scenario(page, page_log, timings):
+    load(page, timings)
+    page.get_by_text("Lesson: why the loss decides the speed").click()
+    button = page.get_by_role("button", name=re.compile(r"^Load: Slightly wrong"))
+    button.wait_for()  # built by the rerun that opening the expander asks for
+    button.click()
+    page.wait_for_url(re.compile(r"[?&]preset=slightly_wrong(&|$)"))
+    wait_for_idle(page)
+    assert slider_value(page, "Initial weight w") == "0.60"
+    assert_clean(page, page_log)
+
+
 def test_shared_link_opens_with_its_values(page, page_log, timings):
     load(page, timings, "neuron=softmax&margin=6&eta=0.5")
     assert neuron_checked(page, "softmax")

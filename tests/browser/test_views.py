@@ -31,7 +31,7 @@ def open_view(page, name: str) -> None:
 def test_up_close_renders_the_chain_rule_with_katex_and_draws_the_sigma_path(page, page_log):
     open_app(page, "epoch=40")
     open_view(page, "Up close")
-    katex = page.locator(".katex:visible")  # the lesson's formulas wait in a closed expander
+    katex = page.locator(".katex:visible")
     katex.first.wait_for()
     assert katex.count() >= 2
     assert "0.0" in page.get_by_test_id("stMain").inner_text()
