@@ -180,6 +180,7 @@ def hold() -> None:
 
 
 def start(at: int) -> None:
+    """Play from epoch `at`, timed from now, at the chosen speed."""
     state = st.session_state
     state.epoch, state.playing = at, True
     state.play_started, state.play_speed = replay.clock(), state.get("speed", PARAMS["speed"].default)
