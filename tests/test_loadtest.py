@@ -5,6 +5,7 @@ a student makes ends in a finished run (the full-size run is `python -m lossdemo
 import pytest
 
 from lossdemo import loadtest
+from lossdemo.replay import NUMBERS_SECONDS
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +46,20 @@ def test_ten_students_follow_the_teacher_at_the_same_instant(server):
     _assert_clean(report, 10)
     assert [len(latencies) for latencies in report.bursts] == [10]
     assert {result.changes[0][:2] for result in report.results} == {("eta", "1.0")}
+
+
+def test_five_presenters_replay_and_only_the_numbers_rerun_on_the_server(server):
+    url, pid = server
+    options = loadtest.Options(
+        sessions=5, mode="replay", duration=2, ramp=0.5, timeout=20, settle=0, warm_up=False
+    )
+    report = loadtest.run(url, options, [pid])
+    _assert_clean(report, 5)
+    for result in report.results:
+        assert result.frame_interval == pytest.approx(NUMBERS_SECONDS), "the numbers' fragment timer"
+        assert result.frames_finished >= 3, f"session {result.index} saw too few frames"
+        assert len(result.frame_latencies) >= 3
+        assert result.bytes_received > 0
 
 
 @pytest.mark.parametrize(
