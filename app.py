@@ -70,24 +70,26 @@ def prepare(scenario: Scenario) -> Prepared:
     return Prepared(frame, starts, chart, path, story, summaries)
 
 
-# st.cache_resource, not st.cache_data: the frames are only read, never changed, so every session
-# shares one copy instead of receiving its own on every run. Keys are plain tuples (they hash fast).
-@st.cache_resource(max_entries=32, ttl=1800, show_spinner=False)
-def prepared_short(key: tuple) -> Prepared:
-    return prepare(Scenario(*key))
-
-
 @st.cache_resource
-def long_runs_lock() -> threading.Lock:
+def turns(kind: str) -> threading.Lock:
+    """One lock per kind of run ("short", "long"): runs of a kind are prepared one at a time. The
+    sessions' threads share one interpreter lock, so preparing several at once finishes none of
+    them sooner; one at a time, each finishes early, and the short ones never wait for a long one."""
     return threading.Lock()
 
 
-# A 100,000-epoch softmax run is 29 MB: few of them are kept, and they are computed one at a time,
-# so a handful of students asking for them at once neither crowd out everyone else's page updates
-# (the sessions' threads share one interpreter lock) nor hold all that memory together.
-@st.cache_resource(max_entries=4, ttl=1800, show_spinner=False)
+# st.cache_resource, not st.cache_data: the frames are only read, never changed, so every session
+# shares one copy instead of receiving its own on every run. Keys are plain tuples (they hash fast).
+@st.cache_resource(max_entries=16, ttl=1800, show_spinner=False)
+def prepared_short(key: tuple) -> Prepared:
+    with turns("short"):
+        return prepare(Scenario(*key))
+
+
+# A 100,000-epoch softmax run is 29 MB: only two long runs are kept.
+@st.cache_resource(max_entries=2, ttl=1800, show_spinner=False)
 def prepared_long(key: tuple) -> Prepared:
-    with long_runs_lock():
+    with turns("long"):
         return prepare(Scenario(*key))
 
 
