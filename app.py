@@ -21,7 +21,7 @@ from lossdemo.gradcheck import AGREE, check_sigmoid, check_softmax
 from lossdemo.lesson import STEPS
 from lossdemo.params import PARAMS, parse_query, parse_value, share_query
 from lossdemo.replay import NUMBERS_SECONDS, cursor_params, position
-from lossdemo.scenario import PRESETS, Scenario, default_losses, preset_values, row_at, runs, to_csv
+from lossdemo.scenario import PRESETS, Scenario, default_losses, preset_values, rows_at, runs, to_csv
 from lossdemo.sigmachart import sigma_path_data, sigma_path_spec
 from lossdemo.speedmap import bias_for, map_spec, speed_map
 
@@ -63,7 +63,7 @@ class Prepared:
 
 def prepare(scenario: Scenario) -> Prepared:
     frame = runs(scenario)
-    starts = {loss: row_at(frame, scenario, loss, 0) for loss in scenario.losses}
+    starts = rows_at(frame, scenario, 0)
     path = {name: arrow(data) for name, data in sigma_path_data(frame, scenario.neuron).items()}
     chart = arrow(epoch_chart_data(frame, scenario.neuron))
     story, summaries = findings(frame, scenario.neuron, scenario), summarize(frame, scenario.neuron)
@@ -357,7 +357,7 @@ def epoch_numbers(scenario: Scenario, present: bool) -> None:
     epoch = replay_at(scenario.epochs)
     if timer_on and epoch >= scenario.epochs:
         st.rerun()  # the end: a full run stops the replay and its timers
-    rows = {loss: row_at(frame, scenario, loss, epoch) for loss in scenario.losses}
+    rows = rows_at(frame, scenario, epoch)
     where = f"At epoch {epoch:,} of {scenario.epochs:,}"
     if timer_on:
         # In place of the epoch slider: a slider the browser still held would send its old value
@@ -373,7 +373,7 @@ def closeup(scenario: Scenario) -> None:
     """The chain rule, the σ path and the gradient check, following a replay like the numbers."""
     prepared = prepared_for(scenario)
     epoch = replay_at(scenario.epochs)
-    rows = {loss: row_at(prepared.frame, scenario, loss, epoch) for loss in scenario.losses}
+    rows = rows_at(prepared.frame, scenario, epoch)
     one_epoch(prepared.path, prepared.starts, rows, scenario, epoch)
 
 

@@ -95,9 +95,11 @@ def runs(scenario: Scenario) -> pd.DataFrame:
     return frame
 
 
-def row_at(frame: pd.DataFrame, scenario: Scenario, loss: str, epoch: int) -> pd.Series:
-    """The row of `runs(scenario)` for one loss at one epoch, found by position, not by a scan."""
-    return frame.iloc[scenario.losses.index(loss) * (scenario.epochs + 1) + epoch]
+def rows_at(frame: pd.DataFrame, scenario: Scenario, epoch: int) -> dict[str, pd.Series]:
+    """Each loss's row of `runs(scenario)` at one epoch, found by position, not by a scan."""
+    return {
+        loss: frame.iloc[index * (scenario.epochs + 1) + epoch] for index, loss in enumerate(scenario.losses)
+    }
 
 
 def to_csv(scenario: Scenario, frame: pd.DataFrame) -> str:

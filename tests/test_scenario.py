@@ -14,7 +14,7 @@ from test_app_sharing import scenario_of
 from test_params import valid_states
 
 from lossdemo.charts import spec_cache
-from lossdemo.scenario import Scenario, row_at, runs, simulate
+from lossdemo.scenario import Scenario, rows_at, runs, simulate
 
 
 @settings(max_examples=60, deadline=None)
@@ -33,11 +33,12 @@ def test_runs_stack_each_losss_engine_run_in_the_scenarios_order(state):
 
 @settings(max_examples=60, deadline=None)
 @given(valid_states(max_epochs=3000))
-def test_row_at_is_the_row_of_that_loss_and_epoch(state):
+def test_rows_at_are_the_rows_of_each_loss_at_that_epoch(state):
     scenario, epoch = scenario_of(state), state["epoch"]
     frame = runs(scenario)
-    for loss in scenario.losses:
-        row = row_at(frame, scenario, loss, epoch)
+    rows = rows_at(frame, scenario, epoch)
+    assert list(rows) == list(scenario.losses)
+    for loss, row in rows.items():
         scanned = frame[(frame["loss"] == loss) & (frame["epoch"] == epoch)]
         assert len(scanned) == 1
         pd.testing.assert_series_equal(row, scanned.iloc[0])
