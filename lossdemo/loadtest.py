@@ -1024,10 +1024,9 @@ def _ms(seconds: float) -> str:
     return "n/a" if math.isnan(seconds) else f"{seconds * 1000:,.0f} ms"
 
 
-def table(report: Report, target_sessions: int | None = None) -> str:
+def table(report: Report) -> str:
     o = report.options
-    if target_sessions is None:
-        target_sessions = TARGET_REPLAY_SESSIONS if o.mode == "replay" else TARGET_SESSIONS
+    target_sessions = TARGET_REPLAY_SESSIONS if o.mode == "replay" else TARGET_SESSIONS
     lat = report.latencies
     p50, p95, p99 = (percentile(lat, q) for q in (50, 95, 99))
     rows: list[tuple[str, str, str, str]] = []

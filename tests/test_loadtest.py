@@ -15,6 +15,17 @@ def server():
         yield url, pid
 
 
+def _students(server, **options) -> loadtest.Report:
+    """A small run against the module's server: no warm-up, no settling, short timeouts. Every
+    session loads, changes something, and sees every change finish, without errors."""
+    url, pid = server
+    report = loadtest.run(
+        url, loadtest.Options(ramp=0.5, timeout=20, settle=0, warm_up=False, **options), [pid]
+    )
+    _assert_clean(report, options["sessions"])
+    return report
+
+
 def _assert_clean(report: loadtest.Report, sessions: int) -> None:
     assert report.error_count == 0, loadtest.table(report)
     assert report.completed == sessions, loadtest.table(report)
@@ -26,35 +37,20 @@ def _assert_clean(report: loadtest.Report, sessions: int) -> None:
 
 
 def test_ten_students_change_controls_and_every_change_finishes(server):
-    url, pid = server
-    options = loadtest.Options(
-        sessions=10, duration=4, think=(0.3, 1.0), ramp=0.5, timeout=20, settle=0, warm_up=False
-    )
-    report = loadtest.run(url, options, [pid])
-    _assert_clean(report, 10)
+    report = _students(server, sessions=10, duration=4, think=(0.3, 1.0))
     changed = {key for result in report.results for key, _, _ in result.changes}
     assert len(changed) > 1, "the students should touch more than one kind of control"
-    assert report.sampler is not None and report.sampler.peak_rss_mb[pid] > 0
+    assert report.sampler is not None and report.sampler.peak_rss_mb[server[1]] > 0
 
 
 def test_ten_students_follow_the_teacher_at_the_same_instant(server):
-    url, pid = server
-    options = loadtest.Options(
-        sessions=10, mode="burst", duration=1, ramp=0.5, timeout=20, settle=0, warm_up=False
-    )
-    report = loadtest.run(url, options, [pid])
-    _assert_clean(report, 10)
+    report = _students(server, sessions=10, mode="burst", duration=1)
     assert [len(latencies) for latencies in report.bursts] == [10]
     assert {result.changes[0][:2] for result in report.results} == {("eta", "1.0")}
 
 
 def test_five_presenters_replay_and_only_the_numbers_rerun_on_the_server(server):
-    url, pid = server
-    options = loadtest.Options(
-        sessions=5, mode="replay", duration=2, ramp=0.5, timeout=20, settle=0, warm_up=False
-    )
-    report = loadtest.run(url, options, [pid])
-    _assert_clean(report, 5)
+    report = _students(server, sessions=5, mode="replay", duration=2)
     for result in report.results:
         assert result.frame_interval == pytest.approx(NUMBERS_SECONDS), "the numbers' fragment timer"
         assert result.frames_finished >= 3, f"session {result.index} saw too few frames"
