@@ -1,6 +1,6 @@
 """Sigmoid and softmax over numpy arrays, stable for any finite input.
 
-The single-run loops (`neuron.z_trajectory`, `softmax.z_trajectory`) repeat this arithmetic on
+The single-run loops (`neuron.z_trajectory`, `unrolled.softmax_logits`) repeat this arithmetic on
 floats, in the same order and with numpy's exp, so a map cell equals its single run exactly.
 """
 

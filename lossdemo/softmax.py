@@ -1,20 +1,20 @@
 """A training run of one softmax layer (K classes) on one example (x, target class y).
 
 As for the sigmoid neuron, each update moves z = W x + b by −η(‖x‖² + 1)·∂C/∂z, so the loop
-follows the K logits only and every column is computed afterwards with numpy.
+(`unrolled.softmax_logits`) follows the K logits only and every column is computed afterwards
+with numpy.
 """
 
 from __future__ import annotations
-
-from array import array
 
 import numpy as np
 import pandas as pd
 
 from lossdemo import checks
 from lossdemo.activations import softmax
-from lossdemo.losses import Loss, get_loss
+from lossdemo.losses import get_loss
 from lossdemo.neuron import INPUT_BOUND, MAX_EPOCHS, MAX_ETA, PARAM_BOUND
+from lossdemo.unrolled import softmax_logits
 
 MAX_CLASSES = 20
 MAX_INPUTS = 100
@@ -34,26 +34,6 @@ def start_logits(classes: int, target: int, margin: float) -> list[float]:
 
 def one_hot(classes: int, y: int) -> list[float]:
     return [1.0 if j == y else 0.0 for j in range(classes)]
-
-
-def z_trajectory(loss: Loss, z0: list[float], step: float, y: int, epochs: int) -> np.ndarray:
-    """Logits after 0 … epochs updates, shape (epochs + 1, K), with step = η(‖x‖² + 1).
-
-    The loop spells out `activations.softmax` on floats, operation for operation (max first,
-    exps summed left to right), so every z is the bits the map's array code computes.
-    """
-    t = one_hot(len(z0), y)
-    zs = array("d", z0)  # the logits of every epoch in a row, 8 bytes each
-    extend, delta, exp, z = zs.extend, loss.delta, np.exp, z0
-    for _ in range(epochs):
-        m = max(z)
-        e = [float(exp(v - m)) for v in z]
-        total = e[0]
-        for v in e[1:]:
-            total = total + v
-        z = [zj - step * dj for zj, dj in zip(z, delta([v / total for v in e], t))]
-        extend(z)
-    return np.frombuffer(zs).reshape(epochs + 1, len(z0))
 
 
 def softmax_cost(loss: str, z, y: int) -> float:
@@ -80,7 +60,7 @@ def simulate_softmax(loss: str, W, b, x, y: int, eta: float, epochs: int) -> pd.
     epochs = checks.integer("epochs", epochs, 0, MAX_EPOCHS)
 
     stretch = float(x @ x) + 1.0
-    z = z_trajectory(entry, (W @ x + b).tolist(), eta * stretch, y, epochs)
+    z = softmax_logits(entry, (W @ x + b).tolist(), one_hot(classes, y), eta * stretch, epochs)
     a_cols = softmax(list(z.T))
     grad = entry.delta(a_cols, one_hot(classes, y))
     a = np.column_stack(a_cols)

@@ -1,7 +1,7 @@
 """The learning-speed map: for a grid of starts × learning rates, the epochs each loss needs
 until the output error reaches a goal.
 
-Every cell is one single-example run, and as in `neuron.z_trajectory` and `softmax.z_trajectory`
+Every cell is one single-example run, and as in `neuron.z_trajectory` and `unrolled.softmax_logits`
 only z moves. All cells of a loss step together as numpy arrays through the same registry `delta`
 and the array twins of the activations, so each cell does the single run's arithmetic in the same
 order and its epoch count equals the single run's exactly. Cells retire once they reach the goal.
