@@ -8,6 +8,7 @@ are cached at this boundary."""
 
 import threading
 from dataclasses import astuple, dataclass, replace
+from functools import partial
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -524,10 +525,11 @@ if not losses:
     st.info("Select at least one loss in the sidebar to compare.")
     st.stop()
 
-prepared = prepared_for(scenario)
-frame, story = prepared.frame, prepared.story
+# Only small things at the script's top level: the widgets' callbacks keep this run's globals
+# alive until the session's next run, so a run's frame held here would outlive its cache entry.
+story = prepared_for(scenario).story
 if not present:
-    for column, summary in zip(st.columns(len(losses), border=True), prepared.summaries):
+    for column, summary in zip(st.columns(len(losses), border=True), prepared_for(scenario).summaries):
         colour, line = loss_style(neuron, summary.loss)
         column.html(f'<b style="color:{colour};font-size:1.3rem">{summary.name}</b> ({line})')
         cost, output, halved = column.columns(3)
@@ -577,7 +579,7 @@ with st.sidebar:
     st.code(f"{st.context.url or ''}{'?' if query else ''}{query}", language=None, wrap_lines=True)
     st.download_button(
         "Download the runs (CSV)",
-        data=lambda: to_csv(scenario, frame),
+        data=partial(to_csv, scenario),
         file_name="lossdemo-runs.csv",
         mime="text/csv",
         on_click="ignore",

@@ -102,7 +102,10 @@ def rows_at(frame: pd.DataFrame, scenario: Scenario, epoch: int) -> dict[str, pd
     }
 
 
-def to_csv(scenario: Scenario, frame: pd.DataFrame) -> str:
-    """The runs as CSV, every engine column, with the scenario in `#` comment lines on top."""
+def to_csv(scenario: Scenario) -> str:
+    """The runs as CSV, every engine column, with the scenario in `#` comment lines on top.
+
+    The runs are computed afresh (a run is deterministic, so these are the bits the page shows):
+    a download registered with only the scenario keeps no run alive while it waits for a click."""
     header = "".join(f"# {f.name} = {getattr(scenario, f.name)}\n" for f in fields(scenario))
-    return f"# lossdemo runs: one row per loss and epoch\n{header}{frame.to_csv(index=False)}"
+    return f"# lossdemo runs: one row per loss and epoch\n{header}{runs(scenario).to_csv(index=False)}"

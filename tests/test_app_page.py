@@ -6,9 +6,12 @@ survive new sections on the page. Expected numbers come from the engine called d
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 import pandas as pd
 import pytest
+import streamlit as st
 from apptest_helpers import (
     chart_datasets,
     charts,
@@ -362,3 +365,17 @@ def test_a_link_naming_a_preset_opens_that_presets_scenario(name):
     assert at.selectbox(key="preset").value == name
     assert controls(at, scenario.neuron) == scenario_controls(scenario)
     assert loss_metrics(at) == expected_metrics(scenario)
+
+
+@pytest.mark.parametrize("view", ["Curves", "Up close"])
+def test_a_run_dropped_from_the_cache_is_freed_while_its_session_stays_open(view):
+    """Nothing a session keeps between its runs (widget callbacks and the run's globals they
+    reach, fragments, the CSV download) may hold a run: with a lecture hall of sessions, each
+    would pin its own frame after the cache let go of it."""
+    at = run_app({"epochs": "1000"}, view=view)
+    st.cache_resource.clear()
+    gc.collect()
+    rows = 2 * (1000 + 1)
+    alive = [o for o in gc.get_objects() if isinstance(o, pd.DataFrame) and len(o) == rows]
+    assert not alive, f"{len(alive)} frames of the page's runs outlived the cache"
+    assert not at.exception
