@@ -18,6 +18,18 @@ import numpy as np
 from lossdemo.losses import Loss
 
 
+def _operator(symbol: str):
+    """A binary operator for `_Traced` and its reflected twin, each recording its operands in order."""
+
+    def forward(self, other):
+        return self._record(f"{_term(self)} {symbol} {_term(other)}")
+
+    def reflected(self, other):
+        return self._record(f"{_term(other)} {symbol} {_term(self)}")
+
+    return forward, reflected
+
+
 class _Traced:
     """A float inside the loop being written: arithmetic on it records one line and names the result."""
 
@@ -26,37 +38,18 @@ class _Traced:
     def __init__(self, name: str, lines: list[str]):
         self.name, self.lines = name, lines
 
-    def _record(self, left, op: str, right) -> _Traced:
+    def _record(self, expression: str) -> _Traced:
         name = f"v{len(self.lines)}"
-        self.lines.append(f"{name} = {_term(left)} {op} {_term(right)}")
+        self.lines.append(f"{name} = {expression}")
         return _Traced(name, self.lines)
 
-    def __add__(self, other):
-        return self._record(self, "+", other)
-
-    def __radd__(self, other):
-        return self._record(other, "+", self)
-
-    def __sub__(self, other):
-        return self._record(self, "-", other)
-
-    def __rsub__(self, other):
-        return self._record(other, "-", self)
-
-    def __mul__(self, other):
-        return self._record(self, "*", other)
-
-    def __rmul__(self, other):
-        return self._record(other, "*", self)
-
-    def __truediv__(self, other):
-        return self._record(self, "/", other)
-
-    def __rtruediv__(self, other):
-        return self._record(other, "/", self)
+    __add__, __radd__ = _operator("+")
+    __sub__, __rsub__ = _operator("-")
+    __mul__, __rmul__ = _operator("*")
+    __truediv__, __rtruediv__ = _operator("/")
 
     def __neg__(self):
-        return self._record(0.0, "-", self)
+        return self._record(f"-{self.name}")
 
 
 def _term(value) -> str:
