@@ -33,7 +33,7 @@ def z_trajectory(loss: Loss, z0: float, step: float, y: float, epochs: int) -> n
     for _ in range(epochs):
         e = float(exp(-abs(z)))
         one_plus_e = 1.0 + e
-        z = z - step * delta((1.0 if z >= 0 else e) / one_plus_e, e / (one_plus_e * one_plus_e), y)
+        z = z - step * delta((1.0 if z >= 0 else e) / one_plus_e, min(e / (one_plus_e * one_plus_e), 0.25), y)
         append(z)
     return np.frombuffer(zs)
 

@@ -259,7 +259,8 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[dict[str, object], 
     for key, raws in query.items():
         param = PARAMS.get(key)
         if param is None:
-            notes.append(f"{_snippet(key)}: not a parameter of this page; ignored")
+            named = f"unknown parameter {_snippet(key)}" if _snippet(key) != "that value" else "a parameter"
+            notes.append(f"{named} is not a parameter of this page; ignored")
         elif param.kind != "multi":
             if len(raws) != 1:
                 notes.append(f"{key}: given {len(raws)} times; used the last")

@@ -296,11 +296,13 @@ def check_notes_name_what_changed(query, values, notes) -> None:
         if not taken:
             assert notes_about(notes, name), f"{name}={raws} → {values.get(name)!r} silently; {notes}"
     unknown = [key for key in query if key not in PARAMS]
-    about_known = [note for note in notes if any(note.startswith(f"{name}:") for name in query)]
+    about_known = [note for note in notes if any(note.startswith(f"{name}:") for name in query if name in PARAMS)]
     assert len(notes) - len(about_known) >= len(unknown), f"unknown keys {unknown} not all noted: {notes}"
     for key in unknown:
         if key.isascii() and key.isalnum() and len(key) <= 12:
             assert any(key in note for note in notes), f"unknown parameter {key!r} not named: {notes}"
+    for note in set(notes) - set(about_known):
+        assert note.startswith(("unknown parameter", "a parameter", "target:", "epoch:", "preset:")), note
 
 
 @FUZZ
@@ -316,6 +318,7 @@ def check_notes_name_what_changed(query, values, notes) -> None:
 @example({"eta": ["0.2", "0.5"], "w": ["0.15"], "classes": ["2.5"], "log": ["1"]})
 @example({"neuron": ["sigmoid", "softmax"], "losses": ["cross_entropy", "log_likelihood"]})
 @example({"etta": ["0.5"], "W": ["1"], "eta": ["0.5"]})
+@example({"": [], "that value": []})  # once read as a note about a key named "that value"
 def test_any_query_gives_valid_values_and_plain_text_notes_naming_every_change(query):
     values, notes = parse_query(query)
     check_values(query, values)

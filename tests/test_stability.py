@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from lossdemo import MAX_CLASSES, MAX_EPOCHS, simulate_sigmoid, simulate_softmax
+from lossdemo.activations import sigmoid
 from lossdemo.neuron import INPUT_BOUND, MAX_ETA, PARAM_BOUND
 from lossdemo.softmax import MAX_INPUTS
 
@@ -32,6 +33,12 @@ def assert_sane(run) -> None:
     assert ((outputs >= 0) & (outputs <= 1)).all()
 
 
+def test_sigma_prime_never_exceeds_a_quarter_next_to_zero():
+    z = np.concatenate([np.linspace(-1e-15, 1e-15, 20_001), [-2.8e-16, 0.0, 5e-324, -5e-324]])
+    run_factor = sigmoid(z)[1]
+    assert run_factor.max() == 0.25 and (run_factor <= 0.25).all()
+
+
 def test_warnings_are_errors_in_this_test_suite(pytestconfig):
     assert "error" in pytestconfig.getini("filterwarnings")
     with pytest.raises(RuntimeWarning):
@@ -47,6 +54,9 @@ def test_warnings_are_errors_in_this_test_suite(pytestconfig):
     floats(0, 1),
     floats(0, 100, exclude_min=True),
 )
+# z drifts to about −2.8e-16, where e/(1 + e)² rounds one ulp above ¼ unless capped.
+@example("quadratic", 0.0, 0.0, 0.0, 0.0, 2.220446049250313e-16)
+@example("cross_entropy", 0.0, 0.0, 0.0, 0.0, 2.220446049250313e-16)
 def test_sigmoid_runs_of_5000_epochs_stay_finite(loss, w, b, x, y, eta):
     run = simulate_sigmoid(loss, w, b, x, y, eta, 5000)
     assert len(run) == 5001
