@@ -296,7 +296,9 @@ def check_notes_name_what_changed(query, values, notes) -> None:
         if not taken:
             assert notes_about(notes, name), f"{name}={raws} → {values.get(name)!r} silently; {notes}"
     unknown = [key for key in query if key not in PARAMS]
-    about_known = [note for note in notes if any(note.startswith(f"{name}:") for name in query if name in PARAMS)]
+    about_known = [
+        note for note in notes if any(note.startswith(f"{name}:") for name in query if name in PARAMS)
+    ]
     assert len(notes) - len(about_known) >= len(unknown), f"unknown keys {unknown} not all noted: {notes}"
     for key in unknown:
         if key.isascii() and key.isalnum() and len(key) <= 12:
