@@ -15,16 +15,17 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from lossdemo import LOSSES, NEURONS, replay
-from lossdemo.charts import PANELS, epoch_chart_data, epoch_chart_spec, loss_style
-from lossdemo.explain import chain_rule, findings, output_column, step_ratio, summarize
-from lossdemo.gradcheck import AGREE, check_sigmoid, check_softmax
-from lossdemo.lesson import STEPS
-from lossdemo.params import PARAMS, parse_query, parse_value, share_query
-from lossdemo.replay import NUMBERS_SECONDS, cursor_params, position
-from lossdemo.scenario import PRESETS, Scenario, default_losses, preset_values, rows_at, runs, to_csv
-from lossdemo.sigmachart import sigma_path_data, sigma_path_spec
-from lossdemo.speedmap import bias_for, map_spec, speed_map
+from lossdemo import LOSSES, NEURONS
+from lossdemo.controls import replay
+from lossdemo.charts.epochs import PANELS, epoch_chart_data, epoch_chart_spec, loss_style
+from lossdemo.teaching.explain import chain_rule, findings, output_column, step_ratio, summarize
+from lossdemo.teaching.gradient_check import AGREE, check_sigmoid, check_softmax
+from lossdemo.teaching.lesson import STEPS
+from lossdemo.controls.url import PARAMS, parse_query, parse_value, share_query
+from lossdemo.controls.replay import NUMBERS_SECONDS, cursor_params, position
+from lossdemo.controls.scenario import PRESETS, Scenario, default_losses, preset_values, rows_at, runs, to_csv
+from lossdemo.charts.sigma_path import sigma_path_data, sigma_path_spec
+from lossdemo.charts.speed_map import bias_for, map_spec, speed_map
 
 URL = "query-params"
 LONG_RUN_WORK = 20_000  # neuron-updates (a 1.8 MB frame, about 10 ms) from which a run counts as long

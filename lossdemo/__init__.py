@@ -4,9 +4,9 @@ Importable without Streamlit: the engine (training runs, the learning-speed map)
 registry, and the chart builders used by the dashboard.
 """
 
-from lossdemo.losses import LOSSES, NEURONS, Loss, get_loss
-from lossdemo.neuron import MAX_EPOCHS, simulate_sigmoid
-from lossdemo.softmax import MAX_CLASSES, simulate_softmax, start_logits
+from lossdemo.engine.losses import LOSSES, NEURONS, Loss, get_loss
+from lossdemo.engine.sigmoid import MAX_EPOCHS, simulate_sigmoid
+from lossdemo.engine.softmax import MAX_CLASSES, simulate_softmax, start_logits
 
 __all__ = [
     "LOSSES",

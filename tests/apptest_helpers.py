@@ -14,7 +14,7 @@ import pyarrow.ipc
 from streamlit.testing.v1 import AppTest
 
 from lossdemo import simulate_sigmoid, simulate_softmax, start_logits
-from lossdemo.scenario import Scenario
+from lossdemo.controls.scenario import Scenario
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 TIMEOUT = 30  # seconds per script run: generous, the machine is shared with benchmarks

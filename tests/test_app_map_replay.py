@@ -9,12 +9,13 @@ import numpy as np
 import pytest
 from apptest_helpers import chart_datasets, charts, cursor_of, epoch_chart, run_app, spec_of
 
-from lossdemo import replay, simulate_sigmoid
-from lossdemo.activations import sigmoid
-from lossdemo.charts import PANELS
-from lossdemo.replay import FRAME_SECONDS, cursor_params, position
-from lossdemo.speedmap import A0_AXIS, ETA_AXIS, MARGIN_AXIS, SHOWN_EVERY, bias_for, sweep
-from lossdemo.sweep import compare_losses
+from lossdemo import simulate_sigmoid
+from lossdemo.controls import replay
+from lossdemo.engine.activations import sigmoid
+from lossdemo.charts.epochs import PANELS
+from lossdemo.controls.replay import FRAME_SECONDS, cursor_params, position
+from lossdemo.charts.speed_map import A0_AXIS, ETA_AXIS, MARGIN_AXIS, SHOWN_EVERY, bias_for, sweep
+from lossdemo.engine.sweep import compare_losses
 
 
 def map_chart(at):

@@ -28,9 +28,9 @@ from apptest_helpers import (
 )
 
 from lossdemo import LOSSES
-from lossdemo.charts import PANELS
-from lossdemo.explain import findings
-from lossdemo.scenario import DEFAULT, PRESETS, Scenario
+from lossdemo.charts.epochs import PANELS
+from lossdemo.teaching.explain import findings
+from lossdemo.controls.scenario import DEFAULT, PRESETS, Scenario
 
 # The quantities each panel of the 2×2 chart must plot (issue #3), in panel order.
 PANEL_COLUMNS = {

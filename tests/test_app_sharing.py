@@ -36,11 +36,11 @@ from test_params import (
     valid_states,
 )
 
-from lossdemo import speedmap
-from lossdemo.charts import DATASET, downsample, long_form
-from lossdemo.losses import LOSSES, NEURONS
-from lossdemo.params import PARAMS, parse_query, parse_value, share_query
-from lossdemo.scenario import PRESETS, Scenario, preset_values, runs
+from lossdemo.charts import speed_map as speedmap
+from lossdemo.charts.epochs import DATASET, downsample, long_form
+from lossdemo.engine.losses import LOSSES, NEURONS
+from lossdemo.controls.url import PARAMS, parse_query, parse_value, share_query
+from lossdemo.controls.scenario import PRESETS, Scenario, preset_values, runs
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 BASE_URL = "http://localhost:8501/"

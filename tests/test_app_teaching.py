@@ -2,7 +2,7 @@
 epoch inspector, the findings, the σ path, the lesson buttons and the gradient check.
 
 Numbers are parsed out of what the page renders and compared with the engine's own columns,
-rounded the way the page rounds them (lossdemo.explain._num: 3 significant digits, scientific
+rounded the way the page rounds them (lossdemo.teaching.explain._num: 3 significant digits, scientific
 below 1e-3). The findings are checked claim by claim against the runs' `error` column, on every
 preset through the page and on random scenarios directly (hypothesis)."""
 
@@ -28,9 +28,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lossdemo import LOSSES
-from lossdemo.explain import PLATEAU, SAME_SPEED, SMALL_SLOPE, findings, milestones
-from lossdemo.lesson import STEPS
-from lossdemo.scenario import ETA_CHOICES, PRESETS, Scenario
+from lossdemo.teaching.explain import PLATEAU, SAME_SPEED, SMALL_SLOPE, findings, milestones
+from lossdemo.teaching.lesson import STEPS
+from lossdemo.controls.scenario import ETA_CHOICES, PRESETS, Scenario
 
 SOFTMAX = ("quadratic", "log_likelihood")
 

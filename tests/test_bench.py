@@ -1,6 +1,6 @@
 """The benchmark stays runnable: its smallest section, once, without any claim about time."""
 
-from lossdemo import bench
+from tools import bench
 
 
 def test_short_section_prints_an_aligned_row_per_loss_and_neuron(capsys):

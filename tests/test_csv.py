@@ -18,10 +18,10 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from test_app_sharing import coarse_speed_map, open_page, runs_datasets, scenario_of  # noqa: F401
 from test_params import defaults, valid_states
 
-import lossdemo.scenario
-from lossdemo.charts import MAX_POINTS
-from lossdemo.params import share_query
-from lossdemo.scenario import PRESETS, Scenario, runs, to_csv
+import lossdemo.controls.scenario
+from lossdemo.charts.epochs import MAX_POINTS
+from lossdemo.controls.url import share_query
+from lossdemo.controls.scenario import PRESETS, Scenario, runs, to_csv
 
 FILE_NAME = "lossdemo-runs.csv"
 
@@ -51,13 +51,13 @@ def downloads(monkeypatch) -> list[Download]:
 def csv_builds(monkeypatch) -> list[Scenario]:
     """The scenarios `to_csv` was called for (the page imports it on every run, so it sees this)."""
     calls: list[Scenario] = []
-    original = lossdemo.scenario.to_csv
+    original = lossdemo.controls.scenario.to_csv
 
     def counting(scenario):
         calls.append(scenario)
         return original(scenario)
 
-    monkeypatch.setattr(lossdemo.scenario, "to_csv", counting)
+    monkeypatch.setattr(lossdemo.controls.scenario, "to_csv", counting)
     return calls
 
 

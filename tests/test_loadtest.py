@@ -1,11 +1,11 @@
 """The lecture-hall load test, small and fast: ten students through the protocol client against a
 live `streamlit run app.py`. No timing claims here, only that nothing fails and that every change
-a student makes ends in a finished run (the full-size run is `python -m lossdemo.loadtest`)."""
+a student makes ends in a finished run (the full-size run is `python -m tools.loadtest`)."""
 
 import pytest
 
-from lossdemo import loadtest
-from lossdemo.replay import NUMBERS_SECONDS
+from tools import loadtest
+from lossdemo.controls.replay import NUMBERS_SECONDS
 
 
 @pytest.fixture(scope="module")

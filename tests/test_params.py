@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from lossdemo.losses import LOSSES, NEURONS
-from lossdemo.params import PARAMS, parse_query, parse_value, share_query
-from lossdemo.scenario import PRESETS, preset_values
+from lossdemo.engine.losses import LOSSES, NEURONS
+from lossdemo.controls.url import PARAMS, parse_query, parse_value, share_query
+from lossdemo.controls.scenario import PRESETS, preset_values
 
 # ---------------------------------------------------------------------------------------------
 # Vocabulary and hostile input

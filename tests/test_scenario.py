@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from test_app_sharing import scenario_of
 from test_params import valid_states
 
-from lossdemo.charts import spec_cache
-from lossdemo.scenario import Scenario, rows_at, runs, simulate
+from lossdemo.charts.epochs import spec_cache
+from lossdemo.controls.scenario import Scenario, rows_at, runs, simulate
 
 
 @settings(max_examples=60, deadline=None)

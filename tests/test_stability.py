@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from lossdemo import MAX_CLASSES, MAX_EPOCHS, simulate_sigmoid, simulate_softmax
-from lossdemo.activations import sigmoid
-from lossdemo.neuron import INPUT_BOUND, MAX_ETA, PARAM_BOUND
-from lossdemo.softmax import MAX_INPUTS
+from lossdemo.engine.activations import sigmoid
+from lossdemo.engine.sigmoid import INPUT_BOUND, MAX_ETA, PARAM_BOUND
+from lossdemo.engine.softmax import MAX_INPUTS
 
 SIGMOID_LOSSES = ["quadratic", "cross_entropy"]
 SOFTMAX_LOSSES = ["log_likelihood", "quadratic"]

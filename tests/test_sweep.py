@@ -9,7 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from lossdemo import LOSSES, simulate_sigmoid, simulate_softmax, start_logits
-from lossdemo.sweep import (
+from lossdemo.engine.sweep import (
     LossComparison,
     compare_losses,
     first_epoch_within,

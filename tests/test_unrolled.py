@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lossdemo.losses import LOSSES
-from lossdemo.softmax import MAX_CLASSES, one_hot
-from lossdemo.unrolled import softmax_logits
+from lossdemo.engine.losses import LOSSES
+from lossdemo.engine.softmax import MAX_CLASSES, one_hot
+from lossdemo.engine.softmax_loop import softmax_logits
 
 
 def list_loop(delta, z0: list[float], t: list[float], step: float, epochs: int) -> np.ndarray:

@@ -17,11 +17,11 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
-from lossdemo import checks
-from lossdemo.activations import sigmoid, softmax
-from lossdemo.losses import get_loss
-from lossdemo.neuron import INPUT_BOUND, MAX_ETA
-from lossdemo.softmax import MAX_CLASSES, one_hot, start_logits
+from lossdemo.engine import validation
+from lossdemo.engine.activations import sigmoid, softmax
+from lossdemo.engine.losses import get_loss
+from lossdemo.engine.sigmoid import INPUT_BOUND, MAX_ETA
+from lossdemo.engine.softmax import MAX_CLASSES, one_hot, start_logits
 
 GRID_SIZES = (2, 400)  # values per axis
 MAX_CAP = 20_000
@@ -40,8 +40,8 @@ def goal_for(initial_error: float | np.ndarray, tolerance: float | None) -> floa
 
 def first_epoch_within(errors: np.ndarray, goal: float) -> int | None:
     """The first epoch whose output error is at most `goal`, or None if no row gets there."""
-    errors = checks.array("errors", errors, (None,), 1.0)
-    goal = checks.number("goal", goal, 0.0, 1.0)
+    errors = validation.array("errors", errors, (None,), 1.0)
+    goal = validation.number("goal", goal, 0.0, 1.0)
     hits = np.flatnonzero(errors <= goal)
     return int(hits[0]) if hits.size else None
 
@@ -62,11 +62,11 @@ def sweep_sigmoid(
     epochs has learned = False and epochs = cap + 1.
     """
     entries = _losses("sigmoid", losses)
-    x = checks.number("x", x, -INPUT_BOUND, INPUT_BOUND)
-    y = checks.number("y", y, 0.0, 1.0)
+    x = validation.number("x", x, -INPUT_BOUND, INPUT_BOUND)
+    y = validation.number("y", y, 0.0, 1.0)
     a0 = _axis("a0", a0, lambda v: (v > 0.0) & (v < 1.0), "strictly between 0 and 1")
     etas = _axis("etas", etas, _eta_ok, f"in (0, {MAX_ETA:g}]")
-    tolerance, cap = _tolerance(tolerance), checks.integer("cap", cap, 1, MAX_CAP)
+    tolerance, cap = _tolerance(tolerance), validation.integer("cap", cap, 1, MAX_CAP)
 
     start, eta = (g.ravel() for g in np.meshgrid(a0, etas, indexing="ij"))
     z0 = np.log(start) - np.log1p(-start)
@@ -104,14 +104,14 @@ def sweep_softmax(
     and learned = False when the goal is not reached within `cap` epochs).
     """
     entries = _losses("softmax", losses)
-    classes = checks.integer("classes", classes, 2, MAX_CLASSES)
-    target = checks.integer("target", target, 0, classes - 1)
-    x = checks.number("x", x, -INPUT_BOUND, INPUT_BOUND)
+    classes = validation.integer("classes", classes, 2, MAX_CLASSES)
+    target = validation.integer("target", target, 0, classes - 1)
+    x = validation.number("x", x, -INPUT_BOUND, INPUT_BOUND)
     margins = _axis(
         "margins", margins, lambda v: np.abs(v) <= MARGIN_BOUND, f"in [{-MARGIN_BOUND:g}, {MARGIN_BOUND:g}]"
     )
     etas = _axis("etas", etas, _eta_ok, f"in (0, {MAX_ETA:g}]")
-    tolerance, cap = _tolerance(tolerance), checks.integer("cap", cap, 1, MAX_CAP)
+    tolerance, cap = _tolerance(tolerance), validation.integer("cap", cap, 1, MAX_CAP)
 
     inputs = np.array([x])  # as simulate_softmax: z0 = W x + b with W = 0, step = η(‖x‖² + 1)
     logits = np.array([start_logits(classes, target, m) for m in margins]) + np.zeros((classes, 1)) @ inputs
@@ -159,7 +159,7 @@ class LossComparison:
 
 def compare_losses(frame: pd.DataFrame, slow: str, fast: str, factor: float = 10.0) -> LossComparison:
     """Numbers for one summary sentence: where does `slow` need over `factor`× the epochs of `fast`?"""
-    factor = checks.positive("factor", factor, 1e6)
+    factor = validation.positive("factor", factor, 1e6)
     present = frame["loss"].unique().tolist()
     for name, key in (("slow", slow), ("fast", fast)):
         if key not in present:
@@ -245,7 +245,7 @@ def _losses(neuron: str, losses: Sequence[str]) -> list:
 
 def _axis(name: str, values, inside: Callable[[np.ndarray], np.ndarray], accepted: str) -> np.ndarray:
     """A strictly increasing grid axis of GRID_SIZES finite values, each `inside` the range."""
-    arr = checks.array(name, values, (None,), math.inf)
+    arr = validation.array(name, values, (None,), math.inf)
     n_low, n_high = GRID_SIZES
     if not n_low <= arr.size <= n_high:
         raise ValueError(f"{name} must hold {n_low} to {n_high} values; got {arr.size}")

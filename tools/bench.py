@@ -1,4 +1,4 @@
-"""Timings of the engine: `python -m lossdemo.bench [--only SECTION] [--repeats N]`.
+"""Timings of the engine: `python -m tools.bench [--only SECTION] [--repeats N]`.
 
 Each section is a function that takes the repeat count and returns rows; `SECTIONS` lists them in
 the order they run. Add a section by writing one more such function and listing it. Where a naive
@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from lossdemo import LOSSES, MAX_EPOCHS, simulate_sigmoid, simulate_softmax, start_logits
-from lossdemo.speedmap import A0_AXIS, ETA_AXIS, MARGIN_AXIS
-from lossdemo.sweep import first_epoch_within, goal_for, sweep_sigmoid, sweep_softmax
+from lossdemo.charts.speed_map import A0_AXIS, ETA_AXIS, MARGIN_AXIS
+from lossdemo.engine.sweep import first_epoch_within, goal_for, sweep_sigmoid, sweep_softmax
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,7 @@ def speed_map(repeats: int) -> list[Row]:
 
 def page(repeats: int) -> list[Row]:
     """Script time of the whole page after a change (AppTest; needs streamlit installed)."""
-    from lossdemo.pagebench import page_times
+    from tools.page_bench import page_times
 
     return [Row(case, ms, None, target) for case, ms, target in page_times(repeats)]
 
@@ -209,7 +209,7 @@ def table(rows: list[tuple[str, Row]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lossdemo.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=SECTIONS, help="run one section")
     parser.add_argument("--repeats", type=int, default=5, help="timed runs per case (median shown)")
     args = parser.parse_args(argv)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lossdemo.activations import softplus
+from lossdemo.engine.activations import softplus
 
 NEURONS = ("sigmoid", "softmax")
 

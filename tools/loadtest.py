@@ -1,6 +1,6 @@
 """Load test for a lecture hall: many students on the same dashboard at once.
 
-    python -m lossdemo.loadtest [--url URL | --app APP] [--sessions 100] [--duration 60]
+    python -m tools.loadtest [--url URL | --app APP] [--sessions 100] [--duration 60]
                                 [--mode think|burst|replay] [--seed N] [--pid PID ...]
 
 Without --url it starts its own `streamlit run app.py` on a free loopback port and samples it.
@@ -1164,7 +1164,7 @@ def _positive(text: str) -> float:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m lossdemo.loadtest", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.loadtest", description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="a running app (loopback only); default: start our own server")
     parser.add_argument(
         "--app", type=Path, default=APP, help="the app our own server runs (default: this repo's app.py)"

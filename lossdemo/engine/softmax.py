@@ -10,11 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lossdemo import checks
-from lossdemo.activations import softmax
-from lossdemo.losses import get_loss
-from lossdemo.neuron import INPUT_BOUND, MAX_EPOCHS, MAX_ETA, PARAM_BOUND
-from lossdemo.unrolled import softmax_logits
+from lossdemo.engine import validation
+from lossdemo.engine.activations import softmax
+from lossdemo.engine.losses import get_loss
+from lossdemo.engine.sigmoid import INPUT_BOUND, MAX_EPOCHS, MAX_ETA, PARAM_BOUND
+from lossdemo.engine.softmax_loop import softmax_logits
 
 MAX_CLASSES = 20
 MAX_INPUTS = 100
@@ -25,9 +25,9 @@ def start_logits(classes: int, target: int, margin: float) -> list[float]:
 
     One wrong class (the one after the target) sits at `margin`, the others at min(margin, 0).
     """
-    classes = checks.integer("classes", classes, 2, MAX_CLASSES)
-    target = checks.integer("target", target, 0, classes - 1)
-    margin = checks.number("margin", margin, -PARAM_BOUND, PARAM_BOUND)
+    classes = validation.integer("classes", classes, 2, MAX_CLASSES)
+    target = validation.integer("target", target, 0, classes - 1)
+    margin = validation.number("margin", margin, -PARAM_BOUND, PARAM_BOUND)
     rival = (target + 1) % classes
     return [0.0 if j == target else margin if j == rival else min(margin, 0.0) for j in range(classes)]
 
@@ -39,9 +39,9 @@ def one_hot(classes: int, y: int) -> list[float]:
 def softmax_cost(loss: str, z, y: int) -> float:
     """The cost of a softmax layer whose logits are z, for target class y, as a run's cost column."""
     entry = get_loss("softmax", loss)
-    z = checks.array("z", z, (None,), PARAM_BOUND)
-    checks.integer("number of classes (entries of z)", z.size, 2, MAX_CLASSES)
-    y = checks.integer("y", y, 0, z.size - 1)
+    z = validation.array("z", z, (None,), PARAM_BOUND)
+    validation.integer("number of classes (entries of z)", z.size, 2, MAX_CLASSES)
+    y = validation.integer("y", y, 0, z.size - 1)
     a = np.column_stack(softmax(list(z[None, :].T)))
     return float(entry.cost(z[None, :], a, y)[0])
 
@@ -49,15 +49,15 @@ def softmax_cost(loss: str, z, y: int) -> float:
 def simulate_softmax(loss: str, W, b, x, y: int, eta: float, epochs: int) -> pd.DataFrame:
     """Full-batch gradient descent on a softmax layer; epochs + 1 rows, one per state."""
     entry = get_loss("softmax", loss)
-    W = checks.array("W", W, (None, None), PARAM_BOUND)
+    W = validation.array("W", W, (None, None), PARAM_BOUND)
     classes, inputs = W.shape
-    checks.integer("number of classes (rows of W)", classes, 2, MAX_CLASSES)
-    checks.integer("number of inputs (columns of W)", inputs, 1, MAX_INPUTS)
-    b = checks.array("b", b, (classes,), PARAM_BOUND)
-    x = checks.array("x", x, (inputs,), INPUT_BOUND)
-    y = checks.integer("y", y, 0, classes - 1)
-    eta = checks.positive("eta", eta, MAX_ETA)
-    epochs = checks.integer("epochs", epochs, 0, MAX_EPOCHS)
+    validation.integer("number of classes (rows of W)", classes, 2, MAX_CLASSES)
+    validation.integer("number of inputs (columns of W)", inputs, 1, MAX_INPUTS)
+    b = validation.array("b", b, (classes,), PARAM_BOUND)
+    x = validation.array("x", x, (inputs,), INPUT_BOUND)
+    y = validation.integer("y", y, 0, classes - 1)
+    eta = validation.positive("eta", eta, MAX_ETA)
+    epochs = validation.integer("epochs", epochs, 0, MAX_EPOCHS)
 
     stretch = float(x @ x) + 1.0
     z = softmax_logits(entry, (W @ x + b).tolist(), one_hot(classes, y), eta * stretch, epochs)

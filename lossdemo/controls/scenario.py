@@ -8,9 +8,9 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 import pandas as pd
 
-from lossdemo.losses import LOSSES
-from lossdemo.neuron import simulate_sigmoid
-from lossdemo.softmax import simulate_softmax, start_logits
+from lossdemo.engine.losses import LOSSES
+from lossdemo.engine.sigmoid import simulate_sigmoid
+from lossdemo.engine.softmax import simulate_softmax, start_logits
 
 ETA_CHOICES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
 EPOCH_CHOICES = (10, 20, 50, 100, 150, 200, 300, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000)

@@ -10,9 +10,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lossdemo.activations import sigmoid
-from lossdemo.charts import PANEL_HEIGHT, PANEL_WIDTH, downsample, readable, spec_cache
-from lossdemo.losses import LOSSES
+from lossdemo.engine.activations import sigmoid
+from lossdemo.charts.epochs import PANEL_HEIGHT, PANEL_WIDTH, downsample, readable, spec_cache
+from lossdemo.engine.losses import LOSSES
 
 PATH_POINTS = 400
 CURVES = {"sigmoid": ("σ(z)", "σ′(z)"), "softmax": ("two-class σ(lead)", "its slope σ′(lead)")}

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 class Step:
     title: str
     text: str  # Markdown with LaTeX in $…$
-    preset: str  # a key of lossdemo.scenario.PRESETS
+    preset: str  # a key of lossdemo.controls.scenario.PRESETS
     look: str
 
 

@@ -11,9 +11,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lossdemo.charts import PANEL_HEIGHT, PANEL_WIDTH, readable, spec_cache
-from lossdemo.losses import LOSSES
-from lossdemo.sweep import LossComparison, compare_losses, sweep_sigmoid, sweep_softmax
+from lossdemo.charts.epochs import PANEL_HEIGHT, PANEL_WIDTH, readable, spec_cache
+from lossdemo.engine.losses import LOSSES
+from lossdemo.engine.sweep import LossComparison, compare_losses, sweep_sigmoid, sweep_softmax
 
 A0_AXIS = np.linspace(0.005, 0.995, 200)  # initial output a0 = σ(z0)
 MARGIN_AXIS = np.linspace(-5.0, 10.0, 200)  # softmax: lead of the strongest wrong class

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lossdemo.losses import LOSSES
-from lossdemo.sweep import first_epoch_within, goal_for
+from lossdemo.engine.losses import LOSSES
+from lossdemo.engine.sweep import first_epoch_within, goal_for
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from functools import cache
 
 import numpy as np
 
-from lossdemo.losses import Loss
+from lossdemo.engine.losses import Loss
 
 
 def _operator(symbol: str):

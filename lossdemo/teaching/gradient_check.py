@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lossdemo.neuron import sigmoid_cost
-from lossdemo.softmax import softmax_cost
+from lossdemo.engine.sigmoid import sigmoid_cost
+from lossdemo.engine.softmax import softmax_cost
 
 STEP = 1e-5  # relative step of the finite difference
 AGREE = 1e-6  # relative error below which analytic and numeric agree

@@ -10,10 +10,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from lossdemo.losses import LOSSES, NEURONS
-from lossdemo.replay import SPEEDS
-from lossdemo.scenario import DEFAULT, EPOCH_CHOICES, ETA_CHOICES, PRESETS
-from lossdemo.speedmap import CAPS, GOALS
+from lossdemo.engine.losses import LOSSES, NEURONS
+from lossdemo.controls.replay import SPEEDS
+from lossdemo.controls.scenario import DEFAULT, EPOCH_CHOICES, ETA_CHOICES, PRESETS
+from lossdemo.charts.speed_map import CAPS, GOALS
 
 MAX_VALUE_LENGTH = 40
 VIEWS = ("Curves", "Up close", "Speed map")

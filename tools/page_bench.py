@@ -1,5 +1,5 @@
 """Server-side script times of the page, measured with Streamlit's AppTest (one process, no
-browser): the benchmark section `page` of `python -m lossdemo.bench`. Streamlit is imported here
+browser): the benchmark section `page` of `python -m tools.bench`. Streamlit is imported here
 only, so `import lossdemo` stays free of it."""
 
 from __future__ import annotations

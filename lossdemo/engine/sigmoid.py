@@ -12,9 +12,9 @@ from array import array
 import numpy as np
 import pandas as pd
 
-from lossdemo import checks
-from lossdemo.activations import sigmoid
-from lossdemo.losses import Loss, get_loss
+from lossdemo.engine import validation
+from lossdemo.engine.activations import sigmoid
+from lossdemo.engine.losses import Loss, get_loss
 
 MAX_EPOCHS = 100_000
 PARAM_BOUND = 1e6  # |w|, |b|
@@ -42,10 +42,10 @@ def sigmoid_cost(loss: str, w: float, b: float, x: float, y: float) -> float:
     """The cost of one sigmoid neuron at (w, b) on the example (x, y), as a run's cost column."""
     entry = get_loss("sigmoid", loss)
     z = np.array(
-        [checks.number("w", w, -PARAM_BOUND, PARAM_BOUND) * checks.number("x", x, -INPUT_BOUND, INPUT_BOUND)]
+        [validation.number("w", w, -PARAM_BOUND, PARAM_BOUND) * validation.number("x", x, -INPUT_BOUND, INPUT_BOUND)]
     )
-    z += checks.number("b", b, -PARAM_BOUND, PARAM_BOUND)
-    y = checks.number("y", y, 0.0, 1.0)
+    z += validation.number("b", b, -PARAM_BOUND, PARAM_BOUND)
+    y = validation.number("y", y, 0.0, 1.0)
     return float(entry.cost(z, sigmoid(z)[0], y)[0])
 
 
@@ -54,12 +54,12 @@ def simulate_sigmoid(
 ) -> pd.DataFrame:
     """Full-batch gradient descent; row k is the state after k updates (epochs + 1 rows)."""
     entry = get_loss("sigmoid", loss)
-    w = checks.number("w", w, -PARAM_BOUND, PARAM_BOUND)
-    b = checks.number("b", b, -PARAM_BOUND, PARAM_BOUND)
-    x = checks.number("x", x, -INPUT_BOUND, INPUT_BOUND)
-    y = checks.number("y", y, 0.0, 1.0)
-    eta = checks.positive("eta", eta, MAX_ETA)
-    epochs = checks.integer("epochs", epochs, 0, MAX_EPOCHS)
+    w = validation.number("w", w, -PARAM_BOUND, PARAM_BOUND)
+    b = validation.number("b", b, -PARAM_BOUND, PARAM_BOUND)
+    x = validation.number("x", x, -INPUT_BOUND, INPUT_BOUND)
+    y = validation.number("y", y, 0.0, 1.0)
+    eta = validation.positive("eta", eta, MAX_ETA)
+    epochs = validation.integer("epochs", epochs, 0, MAX_EPOCHS)
 
     z = z_trajectory(entry, w * x + b, eta * (1.0 + x * x), y, epochs)
     a, sp = sigmoid(z)

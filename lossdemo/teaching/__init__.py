@@ -1,0 +1,5 @@
+"""Teaching: the words and formulas the page computes from runs (summaries and findings, the
+chain-rule breakdown, the gradient check, the lesson).
+
+May import the engine (and numpy, pandas); never Altair, Streamlit, charts, controls or page.
+"""

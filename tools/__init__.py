@@ -1,0 +1,1 @@
+"""Developer programs: benchmarks, the load test, screenshots."""
