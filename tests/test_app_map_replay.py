@@ -10,11 +10,11 @@ import pytest
 from apptest_helpers import chart_datasets, charts, cursor_of, epoch_chart, run_app, spec_of
 
 from lossdemo import simulate_sigmoid
-from lossdemo.controls import replay
-from lossdemo.engine.activations import sigmoid
 from lossdemo.charts.epochs import PANELS
+from lossdemo.controls import replay
+from lossdemo.controls.map_settings import AXES, ETA_AXIS, SHOWN_EVERY, map_sweep
 from lossdemo.controls.replay import FRAME_SECONDS, cursor_params, position
-from lossdemo.charts.speed_map import A0_AXIS, ETA_AXIS, MARGIN_AXIS, SHOWN_EVERY, bias_for, sweep
+from lossdemo.engine.activations import sigmoid
 from lossdemo.engine.sweep import compare_losses
 
 
@@ -28,13 +28,15 @@ def test_the_map_shows_every_other_grid_cell_of_the_engines_sweep_for_both_losse
     at = run_app(view="Speed map")
     data = chart_datasets(map_chart(at))
     cells = data["cells"]
-    expected_cells = len(A0_AXIS[::SHOWN_EVERY]) * len(ETA_AXIS[::SHOWN_EVERY])
+    expected_cells = len(AXES["a0"][::SHOWN_EVERY]) * len(ETA_AXIS[::SHOWN_EVERY])
     assert cells.groupby("loss").size().to_dict() == {
         "Quadratic": expected_cells,
         "Cross-entropy": expected_cells,
     }
-    engine = sweep("sigmoid", 1.0, 0.0, 3, 0, "half", 2000)
-    engine = engine[engine["a0"].isin(A0_AXIS[::SHOWN_EVERY]) & engine["eta"].isin(ETA_AXIS[::SHOWN_EVERY])]
+    engine = map_sweep("sigmoid", {"x": 1.0, "y": 0.0}, "half", 2000)
+    engine = engine[
+        engine["a0"].isin(AXES["a0"][::SHOWN_EVERY]) & engine["eta"].isin(ETA_AXIS[::SHOWN_EVERY])
+    ]
     names = {"quadratic": "Quadratic", "cross_entropy": "Cross-entropy"}
     merged = cells.merge(engine.assign(loss=engine["loss"].map(names)), on=["loss", "a0", "eta"])
     assert len(merged) == len(cells)
@@ -47,7 +49,9 @@ def test_the_map_marks_the_current_scenario_and_its_sentence_matches_the_engine(
     here = chart_datasets(map_chart(at))["here"]
     assert here["a0"].tolist() == [float(sigmoid(np.array([1.5 * 1.0 + -0.5]))[0][0])]
     assert here["eta"].tolist() == [0.5]
-    compared = compare_losses(sweep("sigmoid", 1.0, 0.0, 3, 0, "half", 2000), "quadratic", "cross_entropy")
+    compared = compare_losses(
+        map_sweep("sigmoid", {"x": 1.0, "y": 0.0}, "half", 2000), "quadratic", "cross_entropy"
+    )
     sentence = next(m.value for m in at.markdown if "of this map" in m.value)
     assert f"on **{compared.share_slower:.0%}** of this map" in sentence
     assert f"on {compared.slow_capped / compared.cells:.0%} of it" in sentence
@@ -60,8 +64,8 @@ def test_goal_and_cap_change_the_map():
     assert not at.exception
     cells = chart_datasets(map_chart(at))["cells"]
     assert cells["epochs"].max() == 501
-    engine = sweep("sigmoid", 1.0, 0.0, 3, 0, "0.1", 500)
-    shown = engine[engine["a0"].isin(A0_AXIS[::SHOWN_EVERY]) & engine["eta"].isin(ETA_AXIS[::SHOWN_EVERY])]
+    engine = map_sweep("sigmoid", {"x": 1.0, "y": 0.0}, "0.1", 500)
+    shown = engine[engine["a0"].isin(AXES["a0"][::SHOWN_EVERY]) & engine["eta"].isin(ETA_AXIS[::SHOWN_EVERY])]
     assert (~cells["learned"]).sum() == (~shown["learned"]).sum() > 0
     assert sorted(cells["epochs"]) == sorted(shown["epochs"])
 
@@ -70,14 +74,14 @@ def test_the_softmax_map_runs_over_the_start_margin():
     at = run_app({"neuron": "softmax", "margin": "6"}, view="Speed map")
     assert not at.exception
     data = chart_datasets(map_chart(at))
-    assert set(data["cells"]["margin"]) == set(MARGIN_AXIS[::SHOWN_EVERY])
+    assert set(data["cells"]["margin"]) == set(AXES["margin"][::SHOWN_EVERY])
     assert data["here"]["margin"].tolist() == [6.0]
 
 
 @pytest.mark.parametrize("a0", [0.01, 0.5, 0.98])
 @pytest.mark.parametrize("w, x", [(2.0, 1.0), (-1.5, 2.5), (0.0, 0.0)])
 def test_a_chosen_cell_moves_b_so_that_the_start_output_is_the_cells(a0, w, x):
-    b = bias_for(a0, w, x)
+    b = math.log(a0 / (1 - a0)) - w * x  # z0 = w·x + b = logit(a0)
     start = simulate_sigmoid("quadratic", w, b, x, 0.0, 0.1, 0)["a"].iloc[0]
     assert math.isclose(start, a0, rel_tol=1e-12)
 

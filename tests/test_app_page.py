@@ -29,8 +29,9 @@ from apptest_helpers import (
 
 from lossdemo import LOSSES
 from lossdemo.charts.epochs import PANELS
-from lossdemo.teaching.explain import findings
-from lossdemo.controls.scenario import DEFAULT, PRESETS, Scenario
+from lossdemo.controls.presets import PRESETS
+from lossdemo.controls.scenario import DEFAULT, Scenario
+from lossdemo.teaching.summaries import findings
 
 # The quantities each panel of the 2×2 chart must plot (issue #3), in panel order.
 PANEL_COLUMNS = {

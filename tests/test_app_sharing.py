@@ -15,7 +15,6 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pandas as pd
 import pyarrow.ipc
 import pytest
-import streamlit
 from apptest_helpers import open_view
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -36,11 +35,12 @@ from test_params import (
     valid_states,
 )
 
-from lossdemo.charts import speed_map as speedmap
-from lossdemo.charts.epochs import DATASET, downsample, long_form
-from lossdemo.engine.losses import LOSSES, NEURONS
+from lossdemo.charts.epochs import DATASET, long_form
+from lossdemo.charts.style import downsample
+from lossdemo.controls.presets import PRESETS, preset_values
+from lossdemo.controls.scenario import Scenario, runs
 from lossdemo.controls.url import PARAMS, parse_query, parse_value, share_query
-from lossdemo.controls.scenario import PRESETS, Scenario, preset_values, runs
+from lossdemo.engine.losses import LOSSES, NEURONS
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 BASE_URL = "http://localhost:8501/"
@@ -56,17 +56,8 @@ APPTEST = settings(  # each example is a page run (~0.2–1 s): no deadline, and
 
 
 @pytest.fixture(autouse=True, scope="module")
-def coarse_speed_map():
-    """The learning-speed map is not under test here, and its sweep costs up to ~10 s per scenario
-    (10 classes, cap 10,000): with a coarse grid every page run stays well under a second. Cached
-    sweeps are cleared afterwards, so no other test module sees a coarse map."""
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ("A0_AXIS", "MARGIN_AXIS", "ETA_AXIS"):
-            if hasattr(speedmap, name):
-                patch.setattr(speedmap, name, getattr(speedmap, name)[::10])
-        streamlit.cache_data.clear()
-        yield
-    streamlit.cache_data.clear()
+def _coarse(coarse_speed_map):
+    """The learning-speed map is not under test here: a coarse grid keeps every page run fast."""
 
 
 # ---------------------------------------------------------------------------------------------

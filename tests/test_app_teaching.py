@@ -2,12 +2,13 @@
 epoch inspector, the findings, the σ path, the lesson buttons and the gradient check.
 
 Numbers are parsed out of what the page renders and compared with the engine's own columns,
-rounded the way the page rounds them (lossdemo.teaching.explain._num: 3 significant digits, scientific
+rounded the way the page rounds them (`chain_rule.tex_number`: 3 significant digits, scientific
 below 1e-3). The findings are checked claim by claim against the runs' `error` column, on every
 preset through the page and on random scenarios directly (hypothesis)."""
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -28,9 +29,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lossdemo import LOSSES
-from lossdemo.teaching.explain import PLATEAU, SAME_SPEED, SMALL_SLOPE, findings, milestones
+from lossdemo.controls.presets import PRESETS
+from lossdemo.controls.scenario import ETA_CHOICES, Scenario
+from lossdemo.engine.milestones import PLATEAU, milestones
+from lossdemo.teaching.chain_rule import SMALL_SLOPE
 from lossdemo.teaching.lesson import STEPS
-from lossdemo.controls.scenario import ETA_CHOICES, PRESETS, Scenario
+from lossdemo.teaching.summaries import SAME_SPEED, findings
 
 SOFTMAX = ("quadratic", "log_likelihood")
 
@@ -121,13 +125,13 @@ def assert_breakdowns_match_engine(at, scenario: Scenario, epoch: int) -> None:
     for loss, text in zip(scenario.losses, latex):
         row = engine_row(scenario, loss, epoch)
         _head, symbols, values, result = split_breakdown(text)
-        uses_slope = LOSSES[scenario.neuron][loss].uses_slope
-        assert (r"\sigma'(z)" in symbols or "a_y(1 - a_y)" in symbols) == uses_slope, (loss, symbols)
+        carries_slope = LOSSES[scenario.neuron][loss].carries_slope
+        assert (r"\sigma'(z)" in symbols or "a_y(1 - a_y)" in symbols) == carries_slope, (loss, symbols)
         factors, gradient = expected_factors(row, scenario, loss)
         assert parse_numbers(values) == [shown(f) for f in factors], (loss, values)
         assert parse_numbers(result) == [shown(gradient)], (loss, result)
         # The activation's slope is highlighted exactly when it is below 0.05.
-        assert (HIGHLIGHT in values) == (uses_slope and row["sigma_prime"] < SMALL_SLOPE), (loss, values)
+        assert (HIGHLIGHT in values) == (carries_slope and row["sigma_prime"] < SMALL_SLOPE), (loss, values)
 
 
 def ratio_sentences(at) -> list[str]:
@@ -192,7 +196,7 @@ def test_ratio_sentence_with_zero_input_compares_the_bias_steps():
 
 
 def path_columns(neuron: str) -> tuple[str, str]:
-    return ("z", "a") if neuron == "sigmoid" else ("z_gap", "a_y")
+    return ("z", "a") if neuron == "sigmoid" else ("lead", "a_y")
 
 
 def assert_path_markers(at, scenario: Scenario, epoch: int) -> None:
@@ -230,6 +234,9 @@ def test_sigma_path_points_are_the_runs_z_and_output(scenario):
         assert len(epochs) <= 400 and np.all(np.diff(epochs) > 0)
         np.testing.assert_array_equal(trail["z"].to_numpy(), run.loc[epochs, z_col].to_numpy())
         np.testing.assert_array_equal(trail["a"].to_numpy(), run.loc[epochs, a_col].to_numpy())
+        # On the curve: the output is σ of the horizontal coordinate, for a softmax of any K too.
+        on_curve = 1 / (1 + np.exp(-trail["z"].to_numpy()))
+        np.testing.assert_allclose(trail["a"].to_numpy(), on_curve, rtol=1e-9, atol=1e-12)
     # The grey curves are σ and σ′ over a z range that covers every point of the path.
     curve = data["curve"]
     for _, part in curve.groupby("curve"):
@@ -382,10 +389,10 @@ def check_findings(sentences: list[str], frame: pd.DataFrame, scenario: Scenario
         name = LOSSES[neuron][slowest].name
         assert why[0].startswith(f"Why: at the start {symbol} = {slope:.3g}, tiny next to its peak of 0.25")
         assert f"the {name.lower()} cost's gradient carries this factor" in why[0], (why, final)
-        assert slope < SMALL_SLOPE and LOSSES[neuron][slowest].uses_slope
+        assert slope < SMALL_SLOPE and LOSSES[neuron][slowest].carries_slope
         assert stuck or not same_speed
         others = [loss for loss in scenario.losses if loss != slowest]
-        assert not any(LOSSES[neuron][loss].uses_slope for loss in others)
+        assert not any(LOSSES[neuron][loss].carries_slope for loss in others)
 
 
 def stacked_runs(scenario: Scenario) -> pd.DataFrame:
@@ -489,20 +496,39 @@ def gradient_check_rows(at) -> list[list[str]]:
     return [[cell.strip() for cell in line.strip("|").split("|")] for line in tables[0].splitlines()[2:]]
 
 
+def independent_gradients(scenario: Scenario, loss: str, epoch: int) -> dict[str, float]:
+    """The gradients the check should show, by hand from the run's logits (Nielsen ch. 3 for the
+    sigmoid; for softmax ∂C/∂z = a − t (log-likelihood) or J(a − t) with J = diag(a) − a aᵀ)."""
+    row = engine_row(scenario, loss, epoch)
+    if scenario.neuron == "sigmoid":
+        z = row["w"] * scenario.x + row["b"]
+        a = 1 / (1 + math.exp(-z))
+        dz = (a - scenario.y) * (a * (1 - a) if loss == "quadratic" else 1.0)
+        return {"∂C/∂w": dz * scenario.x, "∂C/∂b": dz}
+    z = np.array([row[f"z_{j}"] for j in range(scenario.classes)])
+    a = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+    t = np.eye(scenario.classes)[scenario.target]
+    dz = a - t if loss == "log_likelihood" else (np.diag(a) - np.outer(a, a)) @ (a - t)
+    rival = max((j for j in range(scenario.classes) if j != scenario.target), key=lambda j: z[j])
+    y = scenario.target
+    return {"∂C/∂b_y": dz[y], "∂C/∂W_y": dz[y] * scenario.x, f"∂C/∂b_{rival}": dz[rival]}
+
+
 def assert_gradient_check_agrees(at, scenario: Scenario, epoch: int) -> None:
     assert any(text.startswith(f"**Gradient check at epoch {epoch:,}**") for text in markdown_texts(at))
     rows = gradient_check_rows(at)
-    parameters = ("w", "b") if scenario.neuron == "sigmoid" else ("b_y",)
-    expected = [
-        (LOSSES[scenario.neuron][loss].name, f"∂C/∂{p}") for loss in scenario.losses for p in parameters
-    ]
-    assert [(row[0], row[1]) for row in rows] == expected
-    for (loss_name, gradient), row in zip(expected, rows):
-        loss = next(k for k, v in LOSSES[scenario.neuron].items() if v.name == loss_name)
-        column = {"∂C/∂w": "grad_w", "∂C/∂b": "grad_b", "∂C/∂b_y": "grad_b_y"}[gradient]
-        assert row[2] == f"{engine_row(scenario, loss, epoch)[column]:.10g}", row
-        assert float(row[4]) < 1e-6, row
-        assert row[5] == ":green[**✓ yes**]", row
+    expected = {
+        (LOSSES[scenario.neuron][loss].name, name): value
+        for loss in scenario.losses
+        for name, value in independent_gradients(scenario, loss, epoch).items()
+    }
+    assert [(row[0], row[1]) for row in rows] == list(expected)
+    for row, value in zip(rows, expected.values()):
+        assert float(row[2]) == pytest.approx(value, rel=1e-7, abs=1e-15), row
+        if abs(value) >= 1e-12:
+            assert float(row[4]) < 1e-6 and row[5] == ":green[**✓ yes**]", row
+        else:
+            assert row[4] == "too small to resolve" and row[5] == "—", row
 
 
 @pytest.mark.parametrize("name", list(PRESETS))

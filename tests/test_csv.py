@@ -15,13 +15,14 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from streamlit.runtime.media_file_manager import MediaFileManager
-from test_app_sharing import coarse_speed_map, open_page, runs_datasets, scenario_of  # noqa: F401
+from test_app_sharing import open_page, runs_datasets, scenario_of
 from test_params import defaults, valid_states
 
-import lossdemo.controls.scenario
-from lossdemo.charts.epochs import MAX_POINTS
+import lossdemo.page.views
+from lossdemo.charts.style import MAX_POINTS
+from lossdemo.controls.presets import PRESETS
+from lossdemo.controls.scenario import Scenario, runs, to_csv
 from lossdemo.controls.url import share_query
-from lossdemo.controls.scenario import PRESETS, Scenario, runs, to_csv
 
 FILE_NAME = "lossdemo-runs.csv"
 
@@ -31,6 +32,11 @@ class Download:
     data: object
     mimetype: str | None
     file_name: str | None
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _coarse(coarse_speed_map):
+    """The learning-speed map is not under test here: a coarse grid keeps every page run fast."""
 
 
 @pytest.fixture
@@ -49,15 +55,15 @@ def downloads(monkeypatch) -> list[Download]:
 
 @pytest.fixture
 def csv_builds(monkeypatch) -> list[Scenario]:
-    """The scenarios `to_csv` was called for (the page imports it on every run, so it sees this)."""
+    """The scenarios `to_csv` was called for by the page's download."""
     calls: list[Scenario] = []
-    original = lossdemo.controls.scenario.to_csv
+    original = lossdemo.page.views.to_csv
 
     def counting(scenario):
         calls.append(scenario)
         return original(scenario)
 
-    monkeypatch.setattr(lossdemo.controls.scenario, "to_csv", counting)
+    monkeypatch.setattr(lossdemo.page.views, "to_csv", counting)
     return calls
 
 

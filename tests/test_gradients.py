@@ -184,7 +184,8 @@ def test_softmax_columns_hold_every_class_probability_and_the_target_slope(point
 
 
 def softmax_by_hand(loss, W, b, x, y, eta, epochs):
-    """Rows (z, a, cost, ∂C/∂z) of gradient descent on W and b, straight from SCIENCE.md."""
+    """Rows (z, a, cost, ∂C/∂z) of gradient descent on W and b, from the textbook formulas
+    (Nielsen, ch. 3, "Softmax"): ∂C/∂z = a − t for log-likelihood, J(a − t) for the quadratic cost."""
     rows = []
     t = np.eye(len(b))[y]
     for _ in range(epochs + 1):

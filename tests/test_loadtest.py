@@ -4,8 +4,8 @@ a student makes ends in a finished run (the full-size run is `python -m tools.lo
 
 import pytest
 
-from tools import loadtest
 from lossdemo.controls.replay import NUMBERS_SECONDS
+from tools import loadtest
 
 
 @pytest.fixture(scope="module")

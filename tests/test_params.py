@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from lossdemo.engine.losses import LOSSES, NEURONS
+from lossdemo.controls.presets import PRESETS, preset_values
 from lossdemo.controls.url import PARAMS, parse_query, parse_value, share_query
-from lossdemo.controls.scenario import PRESETS, preset_values
+from lossdemo.engine.losses import LOSSES, NEURONS
 
 # ---------------------------------------------------------------------------------------------
 # Vocabulary and hostile input

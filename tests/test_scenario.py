@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from test_app_sharing import scenario_of
 from test_params import valid_states
 
-from lossdemo.charts.epochs import spec_cache
+from lossdemo.charts.style import spec_cache
 from lossdemo.controls.scenario import Scenario, rows_at, runs, simulate
 
 

@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from lossdemo import LOSSES, MAX_EPOCHS, simulate_sigmoid, simulate_softmax, start_logits
-from lossdemo.charts.speed_map import A0_AXIS, ETA_AXIS, MARGIN_AXIS
-from lossdemo.engine.sweep import first_epoch_within, goal_for, sweep_sigmoid, sweep_softmax
+from lossdemo.controls.map_settings import AXES, ETA_AXIS
+from lossdemo.engine.milestones import first_epoch_within, goal_for
+from lossdemo.engine.sweep import sweep_sigmoid, sweep_softmax
 
 
 @dataclass(frozen=True)
@@ -136,11 +137,11 @@ def speed_map(repeats: int) -> list[Row]:
     once) beside single engine runs cell by cell, timed on a sample and extrapolated to the grid."""
     sweeps = {
         "sigmoid": (
-            lambda: sweep_sigmoid(LOSSES["sigmoid"], 1.0, 0.0, A0_AXIS, ETA_AXIS),
+            lambda: sweep_sigmoid(LOSSES["sigmoid"], 1.0, 0.0, AXES["a0"], ETA_AXIS),
             300.0,
         ),
         "softmax": (
-            lambda: sweep_softmax(LOSSES["softmax"], 3, 0, 1.0, MARGIN_AXIS, ETA_AXIS),
+            lambda: sweep_softmax(LOSSES["softmax"], 3, 0, 1.0, AXES["margin"], ETA_AXIS),
             None,
         ),
     }

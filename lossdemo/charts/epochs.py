@@ -1,29 +1,23 @@
-"""Altair chart builders: pure functions from tidy frames to charts; no Streamlit here.
+"""The epoch chart: cost, gradient size, the slope factor and the output over the epochs, one
+line per loss, in a 2×2 grid (or one panel at a time for presentation mode).
 
-Every loss keeps one colour (Okabe–Ito, colour-blind safe) and one dash pattern in every chart,
-assigned by its position in the loss registry, so adding a loss needs no change here.
+Data: the runs in the shape of `long_form` (dataset `runs`) and the target output (`target`);
+the inspected epoch is the Vega-Lite parameter `cursor` (`controls.replay.cursor_params`).
 """
 
 from __future__ import annotations
 
 import json
-import threading
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache, wraps
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
+from lossdemo.charts.style import PANEL_HEIGHT, PANEL_WIDTH, downsample, loss_scale, readable, spec_cache
 from lossdemo.engine.losses import LOSSES
-
-PALETTE = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
-DASHES = ((8, 4), (1, 0), (2, 3), (10, 3, 2, 3), (4, 4), (6, 2))
-MAX_POINTS = 2000
-PANEL_WIDTH = 300
-PANEL_HEIGHT = 190
+from lossdemo.engine.neurons import KINDS, NeuronKind
 
 
 @dataclass(frozen=True)
@@ -35,63 +29,31 @@ class Panel:
     log_able: bool = False
 
 
-PANELS = {
-    "sigmoid": (
+def _panels(kind: NeuronKind) -> tuple[Panel, ...]:
+    """Cost, gradient, slope and output over the epochs, in the kind's columns and symbols."""
+    (gradient, symbol), (second, second_symbol) = kind.gradient, kind.second_gradient
+    return (
         Panel("Cost C", "cost C", (("cost", "C"),), "flat means slow learning", log_able=True),
         Panel(
             "Gradient size",
             "|gradient|",
-            (("grad_w", "|∂C/∂w|"), ("grad_b", "|∂C/∂b|")),
-            "thick |∂C/∂w|, thin |∂C/∂b|: the step per epoch",
-            log_able=True,
-        ),
-        Panel("σ′(z)", "σ′(z)", (("sigma_prime", "σ′(z)"),), "the factor quadratic cost multiplies in"),
-        Panel("Output a", "output a", (("a", "a"),), "green dashes: the target y"),
-    ),
-    "softmax": (
-        Panel("Cost C", "cost C", (("cost", "C"),), "flat means slow learning", log_able=True),
-        Panel(
-            "Gradient size",
-            "|gradient|",
-            (("grad_b_y", "|∂C/∂b_y|"), ("grad_norm", "‖∇C‖")),
-            "thick |∂C/∂b_y|, thin the whole gradient ‖∇C‖",
+            ((gradient, f"|{symbol}|"), (second, second_symbol)),
+            f"thick |{symbol}|, thin {second_symbol}: the gradient, not yet times η",
             log_able=True,
         ),
         Panel(
-            "a_y(1 − a_y)",
-            "a_y(1 − a_y)",
-            (("sigma_prime", "a_y(1 − a_y)"),),
-            "the slope quadratic cost carries",
+            kind.slope, kind.slope, (("sigma_prime", kind.slope),), "the factor quadratic cost multiplies in"
         ),
-        Panel("Target probability a_y", "a_y", (("a_y", "a_y"),), "green dashes: the target 1"),
-    ),
-}
-FONTS = {"axis": (13, 14), "title": (16, 13), "legend": (14, 14)}  # (labels or title, titles or subtitle)
-FONT = '"Source Sans", "Source Sans Pro", sans-serif'  # the page's own font
+        Panel(
+            kind.output_label[0].upper() + kind.output_label[1:],
+            kind.output_label,
+            ((kind.output, kind.output),),
+            f"green dashes: {kind.target_label}",
+        ),
+    )
 
 
-def loss_style(neuron: str, loss: str) -> tuple[str, str]:
-    """The colour of a loss and a word for its line style, as every chart draws it."""
-    position = list(LOSSES[neuron]).index(loss)
-    return PALETTE[position], "solid line" if DASHES[position] == (1, 0) else "dashed line"
-
-
-def loss_scale(neuron: str) -> tuple[alt.Scale, alt.Scale]:
-    """Colour and dash scales over the neuron's losses (display names), in registry order."""
-    names = [loss.name for loss in LOSSES[neuron].values()]
-    colour = alt.Scale(domain=names, range=list(PALETTE[: len(names)]))
-    dash = alt.Scale(domain=names, range=[list(d) for d in DASHES[: len(names)]])
-    return colour, dash
-
-
-def downsample(frame: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFrame:
-    """At most `max_points` evenly spread epochs per loss, always keeping the first and last."""
-    epochs = frame["epoch"].to_numpy()
-    last = int(epochs.max())
-    if last + 1 <= max_points:
-        return frame
-    keep = np.unique(np.linspace(0, last, max_points).round().astype(int))
-    return frame[np.isin(epochs, keep)]
+PANELS = {key: _panels(kind) for key, kind in KINDS.items()}
 
 
 def long_form(runs: pd.DataFrame, neuron: str) -> pd.DataFrame:
@@ -131,11 +93,16 @@ def _hover() -> alt.Parameter:
 
 
 def _panel(
-    neuron: str, index: int, log_scale: bool, hover: alt.Parameter, legend: bool = True
+    neuron: str,
+    losses: tuple[str, ...],
+    index: int,
+    log_scale: bool,
+    hover: alt.Parameter,
+    legend: bool = True,
 ) -> alt.LayerChart:
     """One quantity over the epochs: a line per loss (and per series), the hover and epoch rules."""
     panel = PANELS[neuron][index]
-    colour, dash = loss_scale(neuron)
+    colour, dash = loss_scale(neuron, losses)
     log = log_scale and panel.log_able
     base = alt.Chart(title=alt.Title(panel.title, subtitle=panel.subtitle, anchor="start")).transform_filter(
         alt.datum.panel == index
@@ -196,19 +163,21 @@ def _panel(
     return alt.layer(*layers)
 
 
-def epoch_chart(neuron: str, log_scale: bool, panel: int | None = None) -> alt.TopLevelMixin:
+def epoch_chart(
+    neuron: str, losses: tuple[str, ...], log_scale: bool, panel: int | None = None
+) -> alt.TopLevelMixin:
     """Cost, gradient, slope and output over epochs in a 2×2 grid with one hover rule shared by
     all four panels, or one of them (`panel`) alone at the width of its container. Data comes as
     named datasets (see `epoch_chart_spec`): the runs in the shape of `long_form` and the target
     output; the inspected epoch is the `cursor` parameter."""
     hover = _hover()
     if panel is not None:
-        one = _panel(neuron, panel, log_scale, hover, legend=False).properties(
+        one = _panel(neuron, losses, panel, log_scale, hover, legend=False).properties(
             width="container", height=PANEL_HEIGHT + 60, data=alt.Data(name=DATASET)
         )
         return readable(one)
     panels = [
-        _panel(neuron, index, log_scale, hover).properties(width=PANEL_WIDTH, height=PANEL_HEIGHT)
+        _panel(neuron, losses, index, log_scale, hover).properties(width=PANEL_WIDTH, height=PANEL_HEIGHT)
         for index in range(len(PANELS[neuron]))
     ]
     with warnings.catch_warnings():
@@ -218,22 +187,6 @@ def epoch_chart(neuron: str, log_scale: bool, panel: int | None = None) -> alt.T
             alt.hconcat(panels[0], panels[1]), alt.hconcat(panels[2], panels[3]), data=alt.Data(name=DATASET)
         )
     return readable(grid.resolve_scale(color="shared", strokeWidth="independent"))
-
-
-def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Fonts large enough for the back of a classroom."""
-    (axis_labels, axis_titles), (title, subtitle), (legend_labels, legend_title) = FONTS.values()
-    return (
-        chart.configure(font=FONT)
-        .configure_axis(
-            labelFontSize=axis_labels,
-            titleFontSize=axis_titles,
-            titleFontWeight="normal",
-            titleColor="#444444",
-        )
-        .configure_title(fontSize=title, subtitleFontSize=subtitle, subtitleColor="#555555")
-        .configure_legend(labelFontSize=legend_labels, titleFontSize=legend_title)
-    )
 
 
 def _target() -> alt.Chart:
@@ -256,24 +209,6 @@ def _cursor() -> alt.Chart:
     )
 
 
-def spec_cache(chart: Callable[..., alt.TopLevelMixin]) -> Callable[..., str]:
-    """`chart`'s Vega-Lite spec as JSON, built once per process and arguments. Building one costs
-    about a second (Altair), so sessions that ask for the same spec at once wait for one build
-    instead of each building it."""
-    lock = threading.Lock()
-
-    @lru_cache(maxsize=32)
-    def built(*args) -> str:
-        return json.dumps(chart(*args).to_dict())
-
-    @wraps(chart)
-    def spec(*args) -> str:
-        with lock:
-            return built(*args)
-
-    return spec
-
-
 _cached_spec = spec_cache(epoch_chart)
 
 
@@ -293,7 +228,7 @@ def epoch_chart_spec(
     """The Vega-Lite spec of `epoch_chart` with its data (`epoch_chart_data`) and its epoch cursor
     (`replay.cursor_params`) attached. The chart is built once per (neuron, scale, panel): building
     it costs far more than the simulation."""
-    spec = json.loads(_cached_spec(neuron, log_scale, panel))
+    spec = json.loads(_cached_spec(neuron, tuple(LOSSES[neuron]), log_scale, panel))
     spec["params"] = spec.get("params", []) + cursor
     spec["datasets"] = {DATASET: data, "target": pd.DataFrame({"at": [target]})}
     return spec

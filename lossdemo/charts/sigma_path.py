@@ -1,6 +1,6 @@
 """The σ chart of the close-up: σ(z) and σ′(z) with each loss's path over the epochs drawn on the
-curve (for softmax, a_y against the target's lead on the two-class curve). Like `charts`, pure
-Altair: the chart is built once per neuron and losses, the data attached per scenario and epoch."""
+curve (for softmax, a_y = σ(ℓ) against the target's lead ℓ). The chart is built once per neuron
+and losses, the data attached per scenario and epoch."""
 
 from __future__ import annotations
 
@@ -10,22 +10,23 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lossdemo.engine.activations import sigmoid
 from lossdemo.charts.epochs import PANEL_HEIGHT, PANEL_WIDTH, downsample, readable, spec_cache
+from lossdemo.engine.activations import sigmoid
 from lossdemo.engine.losses import LOSSES
+from lossdemo.engine.neurons import get_kind
 
 PATH_POINTS = 400
-CURVES = {"sigmoid": ("σ(z)", "σ′(z)"), "softmax": ("two-class σ(lead)", "its slope σ′(lead)")}
 
 
 def sigma_path_chart(neuron: str, losses: tuple[str, ...]) -> alt.HConcatChart:
     """σ(z) and σ′(z) with each loss's path of (z, a) over the epochs drawn on the curve, one panel
-    per loss; for softmax, a_y against its lead z_y − max_{j≠y} z_j on the two-class curve σ.
+    per loss; for softmax, a_y against the target's lead ℓ = z_y − ln Σ_{j≠y} e^{z_j}, for which
+    a_y = σ(ℓ) exactly at every K, so the path lies on the same curve.
     Data: named datasets `curve` (z, value, curve), `path` (loss, epoch, z, a) and `marks` (the
     same columns and `marker`: the start and the inspected epoch)."""
+    kind = get_kind(neuron)
     names = [LOSSES[neuron][key].name for key in losses]
-    x_title = "z = w·x + b" if neuron == "sigmoid" else "target's lead z_y − max_{j≠y} z_j"
-    y_title = "output a" if neuron == "sigmoid" else "a_y"
+    x_title, y_title = kind.curve_titles
     x = alt.X("z:Q", title=x_title)
     curves = (
         alt.Chart(alt.Data(name="curve"))
@@ -35,7 +36,7 @@ def sigma_path_chart(neuron: str, losses: tuple[str, ...]) -> alt.HConcatChart:
             y=alt.Y("value:Q", title=y_title),
             strokeDash=alt.StrokeDash(
                 "curve:N",
-                scale=alt.Scale(domain=list(CURVES[neuron]), range=[[1, 0], [4, 3]]),
+                scale=alt.Scale(domain=list(kind.curve_names), range=[[1, 0], [4, 3]]),
                 legend=alt.Legend(title=None, orient="top"),
             ),
         )
@@ -78,13 +79,13 @@ _cached_path_spec = spec_cache(sigma_path_chart)
 def sigma_path_data(runs: pd.DataFrame, neuron: str) -> dict[str, pd.DataFrame]:
     """The σ chart's curves over a z range covering the run, and each loss's downsampled path.
     Computed once per scenario; `sigma_path_spec` adds the start and the inspected epoch."""
-    z_col, a_col = ("z", "a") if neuron == "sigmoid" else ("z_gap", "a_y")
+    z_col, a_col = get_kind(neuron).curve
     low = min(-8.0, float(runs[z_col].min()) - 0.5)
     high = max(8.0, float(runs[z_col].max()) + 0.5)
     z = np.linspace(low, high, 400)
     a, slope = sigmoid(z)
     curve = pd.DataFrame({"z": np.concatenate([z, z]), "value": np.concatenate([a, slope])})
-    curve["curve"] = np.repeat(CURVES[neuron], len(z))
+    curve["curve"] = np.repeat(get_kind(neuron).curve_names, len(z))
     shown = downsample(runs, PATH_POINTS)
     path = pd.DataFrame(
         {
@@ -102,7 +103,7 @@ def sigma_path_spec(
 ) -> dict:
     """The spec of `sigma_path_chart` with its data (`sigma_path_data`, as frames or Arrow bytes)
     and marks at each loss's first row (`start`) and its row at the inspected epoch."""
-    z_col, a_col = ("z", "a") if neuron == "sigmoid" else ("z_gap", "a_y")
+    z_col, a_col = get_kind(neuron).curve
     marked = [(loss, row, "start") for loss, row in start.items()]
     marked += [(loss, row, "inspected epoch") for loss, row in inspected.items()]
     marks = pd.DataFrame(

@@ -1,56 +1,20 @@
-"""The learning-speed map on the page: the default grids, the cached sweep's display, the chart,
-and the start a chosen cell stands for. The vectorised computation itself lives in `sweep`."""
+"""The learning-speed map: one heatmap per loss of epochs to the goal over (start, η).
+
+Data: `display_cells` of a sweep (dataset `cells`: the shown grid values with their borders) and
+the current scenario (dataset `here`: the start, η and a label).
+"""
 
 from __future__ import annotations
 
 import json
-import math
-from dataclasses import dataclass
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from lossdemo.charts.epochs import PANEL_HEIGHT, PANEL_WIDTH, readable, spec_cache
+from lossdemo.charts.style import PANEL_HEIGHT, PANEL_WIDTH, readable, spec_cache
 from lossdemo.engine.losses import LOSSES
-from lossdemo.engine.sweep import LossComparison, compare_losses, sweep_sigmoid, sweep_softmax
-
-A0_AXIS = np.linspace(0.005, 0.995, 200)  # initial output a0 = σ(z0)
-MARGIN_AXIS = np.linspace(-5.0, 10.0, 200)  # softmax: lead of the strongest wrong class
-ETA_AXIS = np.geomspace(0.001, 10.0, 120)
-SHOWN_EVERY = 3  # the browser gets every third row and column: 2,680 cells per map
-GOALS = ("half", "0.1", "0.05", "0.01")
-CAPS = (500, 1000, 2000, 5000)
-
-
-def tolerance(goal: str) -> float | None:
-    """The sweep's tolerance for a goal choice: None means half the initial error."""
-    return None if goal == "half" else float(goal)
-
-
-def sweep(neuron: str, x: float, y: float, classes: int, target: int, goal: str, cap: int) -> pd.DataFrame:
-    """Every loss of the neuron over the default grid."""
-    losses = list(LOSSES[neuron])
-    if neuron == "sigmoid":
-        return sweep_sigmoid(losses, x, y, A0_AXIS, ETA_AXIS, tolerance(goal), cap)
-    return sweep_softmax(losses, classes, target, x, MARGIN_AXIS, ETA_AXIS, tolerance(goal), cap)
-
-
-@dataclass(frozen=True)
-class SpeedMap:
-    """A sweep as the page shows it (the page caches this): the cells sent to the browser and the
-    comparison of the slowest-prone loss (the registry's first) with the other."""
-
-    neuron: str
-    cap: int
-    cells: pd.DataFrame | bytes  # `display_cells`, or the same as Arrow IPC bytes ready to send
-    comparison: LossComparison
-
-
-def speed_map(neuron: str, x: float, y: float, classes: int, target: int, goal: str, cap: int) -> SpeedMap:
-    frame = sweep(neuron, x, y, classes, target, goal, cap)
-    slow, fast = list(LOSSES[neuron])
-    return SpeedMap(neuron, cap, display_cells(frame, neuron), compare_losses(frame, slow, fast))
+from lossdemo.engine.neurons import get_kind
 
 
 def _edges(axis: np.ndarray, log: bool) -> np.ndarray:
@@ -61,11 +25,11 @@ def _edges(axis: np.ndarray, log: bool) -> np.ndarray:
     return np.exp(edges) if log else edges
 
 
-def display_cells(frame: pd.DataFrame, neuron: str) -> pd.DataFrame:
-    """The cells sent to the browser: every SHOWN_EVERY-th grid value on each axis, with borders."""
-    axis = "a0" if neuron == "sigmoid" else "margin"
+def display_cells(frame: pd.DataFrame, neuron: str, every: int) -> pd.DataFrame:
+    """The cells sent to the browser: every `every`-th grid value on each axis, with borders."""
+    axis = get_kind(neuron).map_axis
     starts, etas = np.unique(frame[axis]), np.unique(frame["eta"])
-    shown_starts, shown_etas = starts[::SHOWN_EVERY], etas[::SHOWN_EVERY]
+    shown_starts, shown_etas = starts[::every], etas[::every]
     cells = frame[frame[axis].isin(shown_starts) & frame["eta"].isin(shown_etas)].copy()
     for column, values, log in ((axis, shown_starts, False), ("eta", shown_etas, True)):
         edges = _edges(values, log)
@@ -79,24 +43,33 @@ def display_cells(frame: pd.DataFrame, neuron: str) -> pd.DataFrame:
     return cells[["loss", axis, "eta", "epochs", "learned", f"{axis}_lo", f"{axis}_hi", "eta_lo", "eta_hi"]]
 
 
-def map_chart(neuron: str, cap: int) -> alt.HConcatChart:
+def axis_domain(starts: np.ndarray, every: int) -> tuple[float, float]:
+    """The horizontal extent of the shown cells of a start axis."""
+    edges = _edges(starts[::every], log=False)
+    return float(edges[0]), float(edges[-1])
+
+
+def map_chart(
+    neuron: str, losses: tuple[str, ...], cap: int, domain: tuple[float, float]
+) -> alt.HConcatChart:
     """One heatmap per loss: epochs to the goal over (start, η), one shared log colour scale;
-    cells that never got there are grey. Datasets: `cells` (display_cells) and `here` (start, eta)."""
-    axis = "a0" if neuron == "sigmoid" else "margin"
-    x_title = "initial output a₀ = σ(w·x + b)" if neuron == "sigmoid" else "start margin (wrong class's lead)"
+    cells that never got there are grey."""
+    kind = get_kind(neuron)
+    axis = kind.map_axis
     pick = alt.selection_point(name="pick", fields=[axis, "eta"], on="click", clear=False)
-    starts = A0_AXIS if neuron == "sigmoid" else MARGIN_AXIS
-    edges = _edges(starts[::SHOWN_EVERY], log=False)
-    domain = [0.0, 1.0] if neuron == "sigmoid" else [float(edges[0]), float(edges[-1])]
-    x = alt.X(f"{axis}_lo:Q", title=x_title, scale=alt.Scale(domain=domain, nice=False, zero=False))
+    x = alt.X(
+        f"{axis}_lo:Q",
+        title=kind.map_axis_title,
+        scale=alt.Scale(domain=list(domain), nice=False, zero=False),
+    )
     y = alt.Y("eta_lo:Q", title="learning rate η", scale=alt.Scale(type="log", nice=False))
     tooltip = [
-        alt.Tooltip(f"{axis}:Q", title="a₀" if neuron == "sigmoid" else "margin", format=".3f"),
+        alt.Tooltip(f"{axis}:Q", title=axis, format=".3f"),
         alt.Tooltip("eta:Q", title="η", format=".4g"),
         alt.Tooltip("epochs:Q", title=f"epochs (>{cap:,}: did not learn)"),
     ]
     panels = []
-    for name in (loss.name for loss in LOSSES[neuron].values()):
+    for name in (LOSSES[neuron][key].name for key in losses):
         cells = alt.Chart(alt.Data(name="cells"), title=name).transform_filter(alt.datum.loss == name)
         learned = (
             cells.transform_filter(alt.datum.learned)
@@ -136,17 +109,15 @@ def map_chart(neuron: str, cap: int) -> alt.HConcatChart:
 _cached_spec = spec_cache(map_chart)
 
 
-def map_spec(shown: SpeedMap, start: float, eta: float) -> dict:
-    """The map's Vega-Lite spec with the cells and the current scenario (start, η) attached."""
-    axis = "a0" if shown.neuron == "sigmoid" else "margin"
-    spec = json.loads(_cached_spec(shown.neuron, shown.cap))
+def map_spec(
+    cells: pd.DataFrame | bytes, neuron: str, cap: int, domain: tuple[float, float], start: float, eta: float
+) -> dict:
+    """The map's Vega-Lite spec with the cells (`display_cells`, as a frame or Arrow bytes) and the
+    current scenario (start, η) attached; one heatmap per loss of the neuron."""
+    axis = get_kind(neuron).map_axis
+    spec = json.loads(_cached_spec(neuron, tuple(LOSSES[neuron]), cap, domain))
     spec["datasets"] = {
-        "cells": shown.cells,
+        "cells": cells,
         "here": pd.DataFrame({axis: [start], "eta": [eta], "label": ["this scenario"]}),
     }
     return spec
-
-
-def bias_for(a0: float, w: float, x: float) -> float:
-    """The bias that, with weight w and input x, starts the neuron at output a0: z0 = logit(a0)."""
-    return math.log(a0) - math.log1p(-a0) - w * x

@@ -1,16 +1,14 @@
-"""What the page controls: every URL parameter, its range and default, the presets, and the
-scenario they describe. The page, the URL parser, the README table and the tests read this."""
+"""The scenario: one training set-up (the neuron, the losses to compare, the start they share),
+its runs as one tidy frame, and its CSV."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
 
-from lossdemo.engine.losses import LOSSES
-from lossdemo.engine.sigmoid import simulate_sigmoid
-from lossdemo.engine.softmax import simulate_softmax, start_logits
+from lossdemo.engine.neurons import NeuronKind, get_kind
 
 ETA_CHOICES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
 EPOCH_CHOICES = (10, 20, 50, 100, 150, 200, 300, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000)
@@ -32,58 +30,30 @@ class Scenario:
     target: int = 0
     margin: float = 4.0
 
+    @property
+    def kind(self) -> NeuronKind:
+        return get_kind(self.neuron)
+
+    def start(self) -> dict[str, object]:
+        """The start parameters of this scenario's neuron kind, by name."""
+        return {name: getattr(self, name) for name in self.kind.start}
+
     def target_output(self) -> float:
         """The output the neuron should reach: y, or 1 for the softmax target class."""
-        return self.y if self.neuron == "sigmoid" else 1.0
+        return self.kind.target_output(self.start())
 
     def work(self) -> int:
-        """How much computing the runs take, in neuron-updates: epochs × losses (× classes)."""
-        return self.epochs * len(self.losses) * (self.classes if self.neuron == "softmax" else 1)
+        """How much computing the runs take, in neuron-updates: epochs × losses × updates per epoch."""
+        return self.epochs * len(self.losses) * self.kind.updates_per_epoch(self.start())
 
 
 DEFAULT = Scenario()
-
-
-def default_losses(neuron: str) -> tuple[str, ...]:
-    return tuple(LOSSES[neuron])
-
-
-@dataclass(frozen=True)
-class Preset:
-    label: str
-    scenario: Scenario
-
-
-PRESETS: dict[str, Preset] = {
-    "badly_wrong": Preset("Badly wrong (book: w = 2, b = 2)", DEFAULT),
-    "slightly_wrong": Preset("Slightly wrong (book: w = 0.6, b = 0.9)", replace(DEFAULT, w=0.6, b=0.9)),
-    "saturated_low": Preset("Saturated at 0, target 1", replace(DEFAULT, w=-2.0, b=-2.0, y=1.0)),
-    "textbook_eta": Preset("Textbook η = 0.005, true gradient", replace(DEFAULT, eta=0.005, epochs=1000)),
-    "confidently_wrong": Preset(
-        "Confidently wrong (margin 5)",
-        replace(DEFAULT, neuron="softmax", losses=default_losses("softmax"), margin=5.0),
-    ),
-    "softmax_close": Preset(
-        "Nearly right (margin −1)",
-        replace(DEFAULT, neuron="softmax", losses=default_losses("softmax"), margin=-1.0),
-    ),
-}
-
-
-def preset_values(name: str) -> dict[str, object]:
-    """The control values a preset sets, keyed by URL parameter name."""
-    scenario = PRESETS[name].scenario
-    values = {f.name: getattr(scenario, f.name) for f in fields(scenario)}
-    return values | {"losses": list(scenario.losses)}
+SCENARIO_FIELDS = tuple(f.name for f in fields(Scenario))
 
 
 def simulate(scenario: Scenario, loss: str) -> pd.DataFrame:
     """The engine's run of one loss under the scenario."""
-    s = scenario
-    if s.neuron == "sigmoid":
-        return simulate_sigmoid(loss, s.w, s.b, s.x, s.y, s.eta, s.epochs)
-    logits = start_logits(s.classes, s.target, s.margin)
-    return simulate_softmax(loss, np.zeros((s.classes, 1)), logits, [s.x], s.target, s.eta, s.epochs)
+    return scenario.kind.simulate(loss, scenario.eta, scenario.epochs, **scenario.start())
 
 
 def runs(scenario: Scenario) -> pd.DataFrame:

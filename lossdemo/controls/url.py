@@ -10,10 +10,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from lossdemo.engine.losses import LOSSES, NEURONS
+from lossdemo.controls.map_settings import CAPS, GOALS
+from lossdemo.controls.presets import PRESETS
 from lossdemo.controls.replay import SPEEDS
-from lossdemo.controls.scenario import DEFAULT, EPOCH_CHOICES, ETA_CHOICES, PRESETS
-from lossdemo.charts.speed_map import CAPS, GOALS
+from lossdemo.controls.scenario import DEFAULT, EPOCH_CHOICES, ETA_CHOICES
+from lossdemo.engine.losses import LOSSES, NEURONS
 
 MAX_VALUE_LENGTH = 40
 VIEWS = ("Curves", "Up close", "Speed map")
@@ -30,6 +31,7 @@ class Param:
     high: float = 0.0
     step: float = 0.0
     options: tuple = ()
+    below: str | None = None  # an int parameter whose value this one must stay below (target < classes)
 
 
 PARAMS: dict[str, Param] = {
@@ -107,6 +109,7 @@ PARAMS: dict[str, Param] = {
             0,
             9,
             1,
+            below="classes",
         ),
         Param(
             "margin",

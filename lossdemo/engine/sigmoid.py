@@ -33,7 +33,9 @@ def z_trajectory(loss: Loss, z0: float, step: float, y: float, epochs: int) -> n
     for _ in range(epochs):
         e = float(exp(-abs(z)))
         one_plus_e = 1.0 + e
-        z = z - step * delta((1.0 if z >= 0 else e) / one_plus_e, min(e / (one_plus_e * one_plus_e), 0.25), y)
+        z = z - step * delta(
+            z, (1.0 if z >= 0 else e) / one_plus_e, min(e / (one_plus_e * one_plus_e), 0.25), y
+        )
         append(z)
     return np.frombuffer(zs)
 
@@ -42,7 +44,10 @@ def sigmoid_cost(loss: str, w: float, b: float, x: float, y: float) -> float:
     """The cost of one sigmoid neuron at (w, b) on the example (x, y), as a run's cost column."""
     entry = get_loss("sigmoid", loss)
     z = np.array(
-        [validation.number("w", w, -PARAM_BOUND, PARAM_BOUND) * validation.number("x", x, -INPUT_BOUND, INPUT_BOUND)]
+        [
+            validation.number("w", w, -PARAM_BOUND, PARAM_BOUND)
+            * validation.number("x", x, -INPUT_BOUND, INPUT_BOUND)
+        ]
     )
     z += validation.number("b", b, -PARAM_BOUND, PARAM_BOUND)
     y = validation.number("y", y, 0.0, 1.0)
@@ -63,7 +68,7 @@ def simulate_sigmoid(
 
     z = z_trajectory(entry, w * x + b, eta * (1.0 + x * x), y, epochs)
     a, sp = sigmoid(z)
-    grad_z = entry.delta(a, sp, y)
+    grad_z = entry.delta(z, a, sp, y)
     grad_w = grad_z * x
     w_path = np.cumsum(np.concatenate(([w], -eta * grad_w[:-1])))
     b_path = np.cumsum(np.concatenate(([b], -eta * grad_z[:-1])))

@@ -62,14 +62,15 @@ def simulate_softmax(loss: str, W, b, x, y: int, eta: float, epochs: int) -> pd.
     stretch = float(x @ x) + 1.0
     z = softmax_logits(entry, (W @ x + b).tolist(), one_hot(classes, y), eta * stretch, epochs)
     a_cols = softmax(list(z.T))
-    grad = entry.delta(a_cols, one_hot(classes, y))
+    grad = entry.delta(list(z.T), a_cols, one_hot(classes, y))
     a = np.column_stack(a_cols)
     grad_norm = np.sqrt(sum(g * g for g in grad) * stretch)
-    rivals = np.delete(z, y, axis=1).max(axis=1)
+    others = np.delete(z, y, axis=1)
+    top = others.max(axis=1)
     columns = {
         "epoch": np.arange(epochs + 1),
         "z_y": z[:, y],
-        "z_gap": z[:, y] - rivals,
+        "lead": z[:, y] - top - np.log(np.exp(others - top[:, None]).sum(axis=1)),
         "a_y": a[:, y],
         "error": 1.0 - a[:, y],
         "cost": entry.cost(z, a, y),
@@ -80,4 +81,5 @@ def simulate_softmax(loss: str, W, b, x, y: int, eta: float, epochs: int) -> pd.
     }
     columns |= {f"a_{j}": a[:, j] for j in range(classes)}
     columns |= {f"z_{j}": z[:, j] for j in range(classes)}
+    columns |= {f"grad_z_{j}": grad[j] for j in range(classes)}
     return pd.DataFrame(columns)

@@ -20,6 +20,7 @@ import pandas as pd
 from lossdemo.engine import validation
 from lossdemo.engine.activations import sigmoid, softmax
 from lossdemo.engine.losses import get_loss
+from lossdemo.engine.milestones import goal_for
 from lossdemo.engine.sigmoid import INPUT_BOUND, MAX_ETA
 from lossdemo.engine.softmax import MAX_CLASSES, one_hot, start_logits
 
@@ -27,23 +28,6 @@ GRID_SIZES = (2, 400)  # values per axis
 MAX_CAP = 20_000
 MARGIN_BOUND = 30.0  # |initial margin of the strongest wrong class over the target|
 _RETIRE_EVERY = 32  # epochs between compactions of the active cells (sooner if many are done)
-
-
-def goal_for(initial_error: float | np.ndarray, tolerance: float | None) -> float | np.ndarray:
-    """The error to reach: half the initial error, or `tolerance` when one is given.
-
-    Works on one run's initial error (a float) and on a sweep's array of them alike."""
-    if tolerance is None:
-        return 0.5 * initial_error
-    return np.full_like(initial_error, tolerance) if isinstance(initial_error, np.ndarray) else tolerance
-
-
-def first_epoch_within(errors: np.ndarray, goal: float) -> int | None:
-    """The first epoch whose output error is at most `goal`, or None if no row gets there."""
-    errors = validation.array("errors", errors, (None,), 1.0)
-    goal = validation.number("goal", goal, 0.0, 1.0)
-    hits = np.flatnonzero(errors <= goal)
-    return int(hits[0]) if hits.size else None
 
 
 def sweep_sigmoid(
@@ -80,7 +64,7 @@ def sweep_sigmoid(
 
         def error_and_gradient(z):
             a, sp = sigmoid(z[0])
-            return np.abs(a - y), [delta(a, sp, y)]
+            return np.abs(a - y), [delta(z[0], a, sp, y)]
 
         return _epochs([z0], step, goal, error_and_gradient, cap)
 
@@ -128,7 +112,7 @@ def sweep_softmax(
 
         def error_and_gradient(z):
             a = softmax(z)
-            return 1.0 - a[target], delta(a, t)
+            return 1.0 - a[target], delta(z, a, t)
 
         return _epochs(z0, step, goal, error_and_gradient, cap)
 
@@ -152,9 +136,15 @@ class LossComparison:
     cells: int
     slower_cells: int  # cells where slow needs more than factor × the epochs of fast
     share_slower: float  # slower_cells / cells
-    median_ratio: float  # median of epochs(slow) / epochs(fast); x/0 = inf, 0/0 = 1
     slow_capped: int
     fast_capped: int
+
+
+def fastest_loss(frame: pd.DataFrame) -> str:
+    """The loss of a sweep that needs the fewest epochs over all its cells (a capped cell counts
+    as cap + 1), the one every other loss is compared with."""
+    totals = frame.groupby("loss", sort=False)["epochs"].sum()
+    return str(totals.idxmin())
 
 
 def compare_losses(frame: pd.DataFrame, slow: str, fast: str, factor: float = 10.0) -> LossComparison:
@@ -169,8 +159,6 @@ def compare_losses(frame: pd.DataFrame, slow: str, fast: str, factor: float = 10
     learned = frame.pivot(index=[axis, "eta"], columns="loss", values="learned")
     s = table[slow].to_numpy(dtype=float)
     f = table[fast].to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(f > 0, s / f, np.where(s > 0, np.inf, 1.0))
     slower = int(np.count_nonzero(s > factor * f))
     return LossComparison(
         slow=slow,
@@ -179,7 +167,6 @@ def compare_losses(frame: pd.DataFrame, slow: str, fast: str, factor: float = 10
         cells=len(s),
         slower_cells=slower,
         share_slower=slower / len(s),
-        median_ratio=float(np.median(ratio)),
         slow_capped=int(np.count_nonzero(~learned[slow].to_numpy(dtype=bool))),
         fast_capped=int(np.count_nonzero(~learned[fast].to_numpy(dtype=bool))),
     )

@@ -1,0 +1,45 @@
+"""Ready-made scenarios, each with a teaching point. The two sigmoid starts are the ones of
+Nielsen's *Neural Networks and Deep Learning*, chapter 3 (x = 1, y = 0, η = 0.15)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+from lossdemo.controls.scenario import DEFAULT, Scenario
+from lossdemo.engine.losses import LOSSES
+
+
+def default_losses(neuron: str) -> tuple[str, ...]:
+    """Every loss of the neuron kind, in registry order: what a scenario compares by default."""
+    return tuple(LOSSES[neuron])
+
+
+@dataclass(frozen=True)
+class Preset:
+    label: str
+    scenario: Scenario
+
+
+PRESETS: dict[str, Preset] = {
+    "badly_wrong": Preset("Badly wrong (Nielsen ch. 3: w = 2, b = 2)", DEFAULT),
+    "slightly_wrong": Preset(
+        "Slightly wrong (Nielsen ch. 3: w = 0.6, b = 0.9)", replace(DEFAULT, w=0.6, b=0.9)
+    ),
+    "saturated_low": Preset("Saturated at 0, target 1", replace(DEFAULT, w=-2.0, b=-2.0, y=1.0)),
+    "textbook_eta": Preset("Textbook η = 0.005, true gradient", replace(DEFAULT, eta=0.005, epochs=1000)),
+    "confidently_wrong": Preset(
+        "Confidently wrong (margin 5)",
+        replace(DEFAULT, neuron="softmax", losses=default_losses("softmax"), margin=5.0),
+    ),
+    "softmax_close": Preset(
+        "Nearly right (margin −1)",
+        replace(DEFAULT, neuron="softmax", losses=default_losses("softmax"), margin=-1.0),
+    ),
+}
+
+
+def preset_values(name: str) -> dict[str, object]:
+    """The control values a preset sets, keyed by URL parameter name."""
+    scenario = PRESETS[name].scenario
+    values = {f.name: getattr(scenario, f.name) for f in fields(scenario)}
+    return values | {"losses": list(scenario.losses)}

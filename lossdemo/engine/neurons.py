@@ -1,0 +1,134 @@
+"""The neuron-kind registry: what the page needs to know about a kind of neuron, so that no view
+has to ask which kind it is showing.
+
+Each kind names its run's columns (the output, the slope factor, the gradients, the σ-curve
+coordinates), the symbols the page writes them with, the start parameters it takes, how to run
+it from those, and the axis of its learning-speed map. A kind's losses are `LOSSES[kind.key]`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from lossdemo.engine.losses import LOSSES
+from lossdemo.engine.sigmoid import simulate_sigmoid
+from lossdemo.engine.softmax import simulate_softmax, start_logits
+from lossdemo.engine.sweep import sweep_sigmoid, sweep_softmax
+
+
+@dataclass(frozen=True)
+class NeuronKind:
+    key: str
+    name: str
+    start: tuple[str, ...]  # the start parameters a run takes (besides loss, η and epochs)
+    output: str  # column of the output the target is about
+    output_label: str
+    target_label: str  # what the output should reach, in words
+    slope: str  # column name is always sigma_prime; this is its symbol
+    gradient: tuple[str, str]  # (column, symbol) of the gradient the page reports
+    second_gradient: tuple[str, str]  # (column, label of its size) of the gradient drawn beside it
+    delta: str  # column of ∂C/∂z (sigmoid) or ∂C/∂z_y (softmax): what every step is made of
+    chain_head: str  # LaTeX of what the chain-rule breakdown computes
+    chain_times_input: bool  # is that ∂C/∂z times the input x (sigmoid: ∂C/∂w = ∂C/∂z · x)?
+    curve: tuple[str, str]  # (x, y) columns of the run drawn on the σ curve: (z, a) or (lead, a_y)
+    curve_titles: tuple[str, str]
+    curve_names: tuple[str, str]  # the σ curve and its slope, in this kind's symbols
+    map_axis: str  # the learning-speed map's start axis, a column of its sweep
+    map_axis_title: str
+    simulate: Callable[..., pd.DataFrame]  # simulate(loss, eta, epochs, **start)
+    sweep: Callable[..., pd.DataFrame]  # sweep(losses, starts, etas, tolerance, cap, **map_start)
+    map_start: tuple[str, ...]  # the start parameters the map depends on (the rest is its axis)
+    map_position: Callable[[Mapping[str, object], pd.Series], float]  # (start, first row) -> axis value
+    map_load: Callable[[float, Mapping[str, object]], dict[str, float]]  # (axis value, start) -> new start
+    updates_per_epoch: Callable[[Mapping[str, object]], int]  # neuron-updates one epoch costs
+
+    @property
+    def losses(self) -> dict:
+        return LOSSES[self.key]
+
+    def target_output(self, start: Mapping[str, object]) -> float:
+        """The output value the run should reach: y for a sigmoid, 1 for the softmax target class."""
+        return float(start["y"]) if "y" in self.start else 1.0
+
+
+def _sigmoid_run(loss: str, eta: float, epochs: int, *, w, b, x, y) -> pd.DataFrame:
+    return simulate_sigmoid(loss, w, b, x, y, eta, epochs)
+
+
+def _softmax_run(loss: str, eta: float, epochs: int, *, classes, target, x, margin) -> pd.DataFrame:
+    """A softmax layer on one input x with W = 0 and the biases of `start_logits`."""
+    logits = start_logits(classes, target, margin)
+    return simulate_softmax(loss, np.zeros((classes, 1)), logits, [x], target, eta, epochs)
+
+
+KINDS: dict[str, NeuronKind] = {
+    kind.key: kind
+    for kind in (
+        NeuronKind(
+            key="sigmoid",
+            name="Sigmoid neuron",
+            start=("w", "b", "x", "y"),
+            output="a",
+            output_label="output a",
+            target_label="the target y",
+            slope="σ′(z)",
+            gradient=("grad_w", "∂C/∂w"),
+            second_gradient=("grad_b", "|∂C/∂b|"),
+            delta="grad_z",
+            chain_head=r"\frac{\partial C}{\partial w}",
+            chain_times_input=True,
+            curve=("z", "a"),
+            curve_titles=("z = w·x + b", "output a"),
+            curve_names=("σ(z)", "σ′(z)"),
+            map_axis="a0",
+            map_axis_title="initial output a₀ = σ(w·x + b)",
+            simulate=_sigmoid_run,
+            sweep=lambda losses, starts, etas, tolerance, cap, *, x, y: sweep_sigmoid(
+                losses, x, y, starts, etas, tolerance, cap
+            ),
+            map_start=("x", "y"),
+            map_position=lambda start, first: float(first["a"]),
+            map_load=lambda a0, start: {"b": math.log(a0) - math.log1p(-a0) - start["w"] * start["x"]},
+            updates_per_epoch=lambda start: 1,
+        ),
+        NeuronKind(
+            key="softmax",
+            name="Softmax layer",
+            start=("classes", "target", "x", "margin"),
+            output="a_y",
+            output_label="target probability a_y",
+            target_label="the target 1",
+            slope="a_y(1 − a_y)",
+            gradient=("grad_b_y", "∂C/∂b_y"),
+            second_gradient=("grad_norm", "‖∇C‖"),
+            delta="grad_z_y",
+            chain_head=r"\frac{\partial C}{\partial z_y}",
+            chain_times_input=False,
+            curve=("lead", "a_y"),
+            curve_titles=("target's lead ℓ = z_y − ln Σ_{j≠y} e^{z_j}", "a_y"),
+            curve_names=("a_y = σ(ℓ)", "a_y(1 − a_y) = σ′(ℓ)"),
+            map_axis="margin",
+            map_axis_title="start margin (wrong class's lead)",
+            simulate=_softmax_run,
+            sweep=lambda losses, starts, etas, tolerance, cap, *, classes, target, x: sweep_softmax(
+                losses, classes, target, x, starts, etas, tolerance, cap
+            ),
+            map_start=("classes", "target", "x"),
+            map_position=lambda start, first: float(start["margin"]),
+            map_load=lambda margin, start: {"margin": margin},
+            updates_per_epoch=lambda start: int(start["classes"]),
+        ),
+    )
+}
+
+
+def get_kind(neuron: str) -> NeuronKind:
+    """The registry entry of a neuron kind, or a ValueError saying which exist."""
+    if not isinstance(neuron, str) or neuron not in KINDS:
+        raise ValueError(f"neuron must be one of {', '.join(KINDS)}; got {neuron!r}")
+    return KINDS[neuron]

@@ -1,0 +1,103 @@
+"""Caching at the page boundary: a scenario's runs and everything the page shows of them, and the
+learning-speed map, computed once and shared by every session (st.cache_resource: the frames are
+only read, so sessions share one copy instead of each receiving its own)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import astuple, dataclass
+
+import pandas as pd
+import pyarrow as pa
+import streamlit as st
+
+from lossdemo.charts.epochs import epoch_chart_data
+from lossdemo.charts.sigma_path import sigma_path_data
+from lossdemo.charts.speed_map import axis_domain, display_cells
+from lossdemo.controls.map_settings import SHOWN_EVERY, map_sweep, start_axis
+from lossdemo.controls.scenario import Scenario, rows_at, runs
+from lossdemo.engine.sweep import LossComparison, compare_losses, fastest_loss
+from lossdemo.teaching.summaries import LossSummary, findings, summarize
+
+LONG_RUN_WORK = 20_000  # neuron-updates (a 1.8 MB frame, about 10 ms) from which a run counts as long
+
+
+def arrow(frame: pd.DataFrame) -> bytes:
+    """A chart dataset as Arrow IPC bytes, which st.vega_lite_chart sends without converting again."""
+    # One thread: pyarrow's default pool fights every session's script thread for the GIL.
+    table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A scenario's runs and everything the page shows of them that does not depend on the epoch."""
+
+    frame: pd.DataFrame
+    starts: dict[str, pd.Series]  # each loss's first row
+    chart: bytes  # the epoch chart's data, as Arrow
+    path: dict[str, bytes]  # the σ chart's data, as Arrow
+    story: list[str]  # the findings
+    summaries: list[LossSummary]
+
+
+def prepare(scenario: Scenario) -> Prepared:
+    frame = runs(scenario)
+    starts = rows_at(frame, scenario, 0)
+    path = {name: arrow(data) for name, data in sigma_path_data(frame, scenario.neuron).items()}
+    chart = arrow(epoch_chart_data(frame, scenario.neuron))
+    story, summaries = findings(frame, scenario.neuron, scenario), summarize(frame, scenario.neuron)
+    return Prepared(frame, starts, chart, path, story, summaries)
+
+
+@st.cache_resource
+def one_at_a_time(size: str) -> threading.Lock:
+    """One lock per size of run ("short", "long"): runs of a size are prepared one at a time. The
+    sessions' threads share one interpreter lock, so preparing several at once finishes none of
+    them sooner; one at a time, each finishes early, and the short ones never wait for a long one."""
+    return threading.Lock()
+
+
+# Keys are plain tuples (they hash fast).
+@st.cache_resource(max_entries=16, ttl=1800, show_spinner=False)
+def prepared_short(key: tuple) -> Prepared:
+    with one_at_a_time("short"):
+        return prepare(Scenario(*key))
+
+
+# A 100,000-epoch softmax run is 29 MB: only two long runs are kept.
+@st.cache_resource(max_entries=2, ttl=1800, show_spinner=False)
+def prepared_long(key: tuple) -> Prepared:
+    with one_at_a_time("long"):
+        return prepare(Scenario(*key))
+
+
+def prepared_for(scenario: Scenario) -> Prepared:
+    """The scenario's runs and what the page shows of them, from the cache for its size."""
+    cached = prepared_long if scenario.work() >= LONG_RUN_WORK else prepared_short
+    return cached(astuple(scenario))
+
+
+@dataclass(frozen=True)
+class SpeedMap:
+    """A sweep as the page shows it: the cells sent to the browser (Arrow), the horizontal extent
+    of the start axis, and each loss's comparison with the fastest loss of the sweep."""
+
+    cells: bytes
+    domain: tuple[float, float]
+    comparisons: list[LossComparison]
+
+
+@st.cache_resource(max_entries=16, ttl=1800, show_spinner="Running every start and learning rate…")
+def speed_map(neuron: str, start: tuple[tuple[str, object], ...], goal: str, cap: int) -> SpeedMap:
+    frame = map_sweep(neuron, dict(start), goal, cap)
+    fast = fastest_loss(frame)
+    slower = [loss for loss in frame["loss"].unique() if loss != fast]
+    return SpeedMap(
+        cells=arrow(display_cells(frame, neuron, SHOWN_EVERY)),
+        domain=axis_domain(start_axis(neuron), SHOWN_EVERY),
+        comparisons=[compare_losses(frame, slow, fast) for slow in slower],
+    )

@@ -1,0 +1,115 @@
+"""The page's callbacks: they run before the script, so they may set any control's value. Reading
+a link once per session, loading a preset or a map cell, and the replay's play, pause and steps."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lossdemo.controls import replay
+from lossdemo.controls.presets import preset_values
+from lossdemo.controls.scenario import SCENARIO_FIELDS
+from lossdemo.controls.url import PARAMS, parse_query, parse_value, share_query
+from lossdemo.engine.losses import LOSSES
+from lossdemo.engine.neurons import get_kind
+
+
+def value(key: str):
+    """A control's current value: what the session holds, else the parameter's default."""
+    return st.session_state.get(key, PARAMS[key].default)
+
+
+def read_url_once() -> None:
+    """On a session's first run, turn the URL into valid control values and keep the notes. A link
+    that needed corrections is replaced by its corrected form before any widget reads it."""
+    if "url_notes" in st.session_state:
+        return
+    query = {key: st.query_params.get_all(key) for key in st.query_params}
+    values, notes = parse_query(query)
+    st.session_state.url_notes = notes
+    if "preset" in values:
+        preset = preset_values(values["preset"])
+        st.session_state.update({key: preset[key] for key in SCENARIO_FIELDS if key not in values})
+    st.session_state.update(values)
+    clean = {key: v if isinstance(v, list) else [v] for key, v in share_query(values).items()}
+    if notes or any(query.get(key) != v for key, v in clean.items()):
+        st.query_params.from_dict(clean)  # a link spelled as the widgets write it, then read afresh
+        st.rerun()
+
+
+def load_preset(name: str | None) -> None:
+    """Set every control to the preset's values; the link names the preset until a control moves."""
+    if name is not None:
+        st.query_params["preset"] = name
+        st.session_state.preset = name
+        values = preset_values(name)
+        st.session_state.update({key: values[key] for key in SCENARIO_FIELDS})
+        st.session_state.epoch = 0
+        st.session_state.playing = False
+    st.session_state.url_notes = []
+
+
+def changed() -> None:
+    """A control moved by hand: the scenario is no longer the preset, and old link notes go."""
+    st.session_state.preset = None
+    st.session_state.url_notes = []
+    st.query_params.pop("preset", None)
+
+
+def neuron_changed() -> None:
+    st.session_state.losses = list(LOSSES[st.session_state.neuron])
+    changed()
+
+
+def load_cell() -> None:
+    """A click on the map: load that start and η (snapped to the controls)."""
+    picked = st.session_state.map_pick.selection.get("pick") or []
+    if not picked:
+        return
+    cell, kind = picked[0], get_kind(value("neuron"))
+    start = {name: value(name) for name in kind.start}
+    for name, loaded in (kind.map_load(cell[kind.map_axis], start) | {"eta": cell["eta"]}).items():
+        st.session_state[name] = parse_value(PARAMS[name], str(loaded))[0]
+    changed()
+
+
+def replay_at(last: int) -> int:
+    """The inspected epoch: the stored one, or, while playing, where the replay has got to."""
+    state = st.session_state
+    epoch = min(state.get("epoch", 0), last)
+    if not state.get("playing"):
+        return epoch
+    return replay.position(epoch, state.play_speed, replay.clock() - state.play_started, last)
+
+
+def pause() -> None:
+    """Stop a replay where it has got to: that epoch goes to the slider and the URL."""
+    if st.session_state.get("playing"):
+        st.session_state.epoch = replay_at(st.session_state.epochs)
+        st.session_state.playing = False
+
+
+def play_from(epoch: int) -> None:
+    """Play from `epoch`, timed from now, at the chosen speed."""
+    state = st.session_state
+    state.epoch, state.playing = epoch, True
+    state.play_started, state.play_speed = replay.clock(), value("speed")
+
+
+def toggle_play() -> None:
+    if st.session_state.get("playing"):
+        pause()
+    else:
+        epoch = st.session_state.get("epoch", 0)
+        play_from(0 if epoch >= st.session_state.epochs else epoch)
+
+
+def speed_changed() -> None:
+    """A new speed during a replay goes on from where the replay has got to."""
+    if st.session_state.get("playing"):
+        play_from(replay_at(st.session_state.epochs))
+
+
+def move_epoch(epochs: int) -> None:
+    """Pause, then move the inspected epoch by `epochs` (negative: back), within the run."""
+    pause()
+    st.session_state.epoch = min(max(st.session_state.get("epoch", 0) + epochs, 0), st.session_state.epochs)

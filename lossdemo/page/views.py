@@ -1,0 +1,265 @@
+"""The page's views, each drawing one part of the screen from the cached runs. They ask the
+registries (neuron kinds, losses) what to show; none asks which neuron or loss it is showing."""
+
+from __future__ import annotations
+
+from functools import partial
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from lossdemo.charts.epochs import PANELS, epoch_chart_spec
+from lossdemo.charts.sigma_path import sigma_path_spec
+from lossdemo.charts.speed_map import map_spec
+from lossdemo.charts.style import loss_style
+from lossdemo.controls.presets import PRESETS
+from lossdemo.controls.replay import NUMBERS_SECONDS, cursor_params
+from lossdemo.controls.scenario import Scenario, rows_at, to_csv
+from lossdemo.controls.url import PARAMS, VIEWS, share_query
+from lossdemo.engine.losses import LOSSES
+from lossdemo.page import state
+from lossdemo.page.cache import prepared_for, speed_map
+from lossdemo.page.widgets import BIND, control, replay_controls
+from lossdemo.teaching.chain_rule import SMALL_SLOPE, chain_rule, step_ratio
+from lossdemo.teaching.gradient_check import AGREE, CHECKS, TINY
+from lossdemo.teaching.lesson import STEPS
+
+
+def summary_cards(scenario: Scenario) -> None:
+    """One bordered card per loss: final cost (and its change), final output, when it halved."""
+    kind = scenario.kind
+    summaries = prepared_for(scenario).summaries
+    for column, summary in zip(st.columns(len(summaries), border=True), summaries):
+        colour, line = loss_style(scenario.neuron, summary.loss)
+        column.html(f'<b style="color:{colour};font-size:1.3rem">{summary.name}</b> ({line})')
+        cost, output, halved = column.columns(3)
+        cost.metric(
+            "Final cost",
+            f"{summary.final_cost:.3g}",
+            delta=f"{summary.final_cost / summary.start_cost - 1:+.0%}" if summary.start_cost else None,
+            delta_color="inverse",
+            help="The change is from the cost at the start. Costs of different losses are on different "
+            "scales: compare each loss with its own start.",
+        )
+        output.metric(f"Final output {kind.output}", f"{summary.final_output:.3g}")
+        halved.metric(
+            "Halved at epoch",
+            "not within run" if summary.halved_at is None else f"{summary.halved_at:,}",
+            help="First epoch where the output error |output − target| is at most half its starting value.",
+        )
+
+
+def lesson() -> None:
+    """The lesson's steps, each with a button that loads its preset; built only while open."""
+    expander = st.expander(
+        f"Lesson: why the loss decides the speed, in {len(STEPS)} steps",
+        icon=":material/school:",
+        key="lesson",
+        on_change="rerun",
+    )
+    if not expander.open:  # its elements are built and sent only while it is open
+        return
+    with expander:
+        for number, step in enumerate(STEPS):
+            st.subheader(step.title)
+            st.markdown(step.text)
+            st.markdown(f"**Look at:** {step.look}")
+            st.button(
+                f"Load: {PRESETS[step.preset].label}",
+                key=f"lesson_{number}",
+                on_click=state.load_preset,
+                args=(step.preset,),
+            )
+
+
+def formulas(scenario: Scenario) -> None:
+    """Each shown loss's cost and ∂C/∂z, as the loss registry writes them."""
+    losses = LOSSES[scenario.neuron]
+    for column, key in zip(st.columns(len(scenario.losses)), scenario.losses):
+        colour, _ = loss_style(scenario.neuron, key)
+        column.html(f'<b style="color:{colour}">{losses[key].name}</b>')
+        column.latex(rf"{losses[key].cost_tex} \qquad {losses[key].delta_tex}")
+
+
+def live_numbers(rows: dict, scenario: Scenario, big: bool) -> None:
+    """The run's state at the inspected epoch: large metrics side by side, or one compact table."""
+    kind, losses = scenario.kind, LOSSES[scenario.neuron]
+    gradient, symbol = kind.gradient
+    labels = {
+        kind.output: f"output {kind.output}",
+        "cost": "cost C",
+        gradient: f"gradient {symbol}",
+        "sigma_prime": kind.slope,
+    }
+    if not big:
+        table = ["| loss | " + " | ".join(labels.values()) + " |", "|---" * (len(labels) + 1) + "|"]
+        for loss, row in rows.items():
+            values = " | ".join(f"{row[field]:.4g}" for field in labels)
+            table.append(f"| **{losses[loss].name}** | {values} |")
+        st.markdown("\n".join(table))
+        return
+    for loss, row in rows.items():
+        name, *cells = st.columns([1.2, 1, 1, 1, 1], vertical_alignment="bottom")
+        colour, line = loss_style(scenario.neuron, loss)
+        name.html(
+            f'<div style="color:{colour};font-size:2rem;font-weight:700">{losses[loss].name}</div>'
+            f'<div style="color:{colour}">{line} in the charts</div>'
+        )
+        for cell, (field, label) in zip(cells, labels.items()):
+            cell.metric(label, f"{row[field]:.4g}")
+
+
+def one_epoch(rows: dict, scenario: Scenario, epoch: int) -> None:
+    """The chain rule, the σ path and the gradient check at one epoch."""
+    prepared, neuron, start = prepared_for(scenario), scenario.neuron, scenario.start()
+    breakdowns = [chain_rule(row, neuron, loss, start) for loss, row in rows.items()]
+    st.markdown(
+        f"**The gradient at epoch {epoch:,}, factor by factor** (highlighted: a slope below {SMALL_SLOPE:g})"
+    )
+    for breakdown in breakdowns:
+        st.caption(breakdown.name)
+        st.latex(breakdown.latex)
+    ratio = step_ratio(breakdowns)
+    if ratio:
+        st.markdown(f"**{ratio}**")
+    st.vega_lite_chart(
+        spec=sigma_path_spec(prepared.path, neuron, prepared.starts, rows),
+        theme=None,
+        alt="The sigmoid curve with each loss's path over the epochs drawn on it; points coloured by "
+        "epoch, the start and the inspected epoch marked.",
+    )
+    st.markdown(
+        f"**Gradient check at epoch {epoch:,}**: each analytic gradient against a central finite "
+        f"difference of the cost. They agree when the relative error is below {AGREE:g}; gradients "
+        f"below {TINY:g} are too small for a finite difference to resolve."
+    )
+    table = ["| loss | gradient | analytic | finite difference | relative error | agree? |", "|" + "---|" * 6]
+    for loss, row in rows.items():
+        for c in CHECKS[neuron](row, loss, start):
+            verdict = ":green[**✓ yes**]" if c.agrees else ":red[**✗ no**]"
+            error = f"{c.relative_error:.1e}" if c.resolvable else "too small to resolve"
+            table.append(
+                f"| {LOSSES[neuron][loss].name} | ∂C/∂{c.parameter} | {c.analytic:.10g} | {c.numeric:.10g} "
+                f"| {error} | {verdict if c.resolvable else '—'} |"
+            )
+    st.markdown("\n".join(table))
+
+
+def epoch_numbers(scenario: Scenario, present: bool, timer_on: bool) -> None:
+    """The live numbers at the inspected epoch. While a replay plays, only this fragment (and the
+    open close-up) reruns, a few times a second; the charts' cursor moves in the browser."""
+    frame = prepared_for(scenario).frame
+    epoch = state.replay_at(scenario.epochs)
+    if timer_on and epoch >= scenario.epochs:
+        st.rerun()  # the end: a full run stops the replay and its timers
+    rows = rows_at(frame, scenario, epoch)
+    where = f"At epoch {epoch:,} of {scenario.epochs:,}"
+    if timer_on:
+        # In place of the epoch slider: a slider the browser still held would send its old value
+        # with every frame's request and undo the epoch a pause stores.
+        st.progress(epoch / max(scenario.epochs, 1), text=where)
+    elif not present:
+        st.caption(where)
+    live_numbers(rows, scenario, big=present)
+
+
+def closeup(scenario: Scenario) -> None:
+    """The chain rule, the σ path and the gradient check, following a replay like the numbers."""
+    epoch = state.replay_at(scenario.epochs)
+    one_epoch(rows_at(prepared_for(scenario).frame, scenario, epoch), scenario, epoch)
+
+
+def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
+    """Everything tied to the inspected epoch, and the map; only the open tab's content runs.
+    While a replay plays, the numbers and the close-up rerun on a timer as fragments."""
+    timer_on = bool(st.session_state.get("playing"))
+    every = NUMBERS_SECONDS if timer_on else None
+    replay_controls(scenario.epochs, one_row=present)
+    if st.session_state.get("playing", False) != timer_on:
+        st.rerun()  # starting or stopping the replay's timers takes a full run
+    st.fragment(epoch_numbers, run_every=every)(scenario, present, timer_on)
+    prepared = prepared_for(scenario)
+    cursor = cursor_params(
+        st.session_state.epoch, st.session_state.get("play_speed", 1), scenario.epochs, timer_on
+    )
+    chart_args = (prepared.chart, scenario.neuron, log_scale, cursor, scenario.target_output())
+    if present:
+        panels = PANELS[scenario.neuron]
+        for index, column in enumerate(st.columns(len(panels))):
+            with column:
+                st.vega_lite_chart(
+                    spec=epoch_chart_spec(*chart_args, panel=index),
+                    theme=None,
+                    alt=f"{panels[index].title}, over the epochs, one line per loss.",
+                )
+        return
+    curves, closeup_tab, speed = st.tabs(VIEWS, key="view", on_change="rerun", bind=BIND)
+    if curves.open:
+        with curves:
+            formulas(scenario)
+            st.vega_lite_chart(
+                spec=epoch_chart_spec(*chart_args),
+                theme=None,
+                alt="Four charts over the epochs, one line per loss: cost, gradient size, the activation's "
+                "slope, and the output against its target. " + " ".join(prepared.story),
+            )
+    if closeup_tab.open:
+        with closeup_tab:
+            st.fragment(closeup, run_every=every)(scenario)
+    if speed.open:
+        with speed:
+            speed_map_view(scenario)
+
+
+def speed_map_view(scenario: Scenario) -> None:
+    """The learning-speed map with its controls and its one-sentence summary per loss."""
+    kind, losses = scenario.kind, LOSSES[scenario.neuron]
+    depends = ", ".join(kind.map_start)
+    st.markdown(
+        "With one training example every update moves the parameters along the same direction, so the "
+        "logits change by −η(x² + 1)·∂C/∂z and a run depends on its start only through its starting "
+        f"logits. So one map over the start and η covers every start on its horizontal axis, for these "
+        f"values of {depends}."
+    )
+    left, right = st.columns(2)
+    with left:
+        goal = control(st.select_slider, "goal")
+    with right:
+        cap = control(st.select_slider, "cap")
+    start = scenario.start()
+    shown = speed_map(scenario.neuron, tuple((name, start[name]) for name in kind.map_start), goal, cap)
+    here = kind.map_position(start, next(iter(prepared_for(scenario).starts.values())))
+    st.vega_lite_chart(
+        spec=map_spec(shown.cells, scenario.neuron, cap, shown.domain, here, scenario.eta),
+        theme=None,
+        key="map_pick",
+        on_select=state.load_cell,
+        selection_mode="pick",
+        alt="One heatmap per loss: epochs until the output error reaches the goal for every start "
+        "(horizontal) and learning rate (vertical, log scale); grey cells did not learn.",
+    )
+    sentences = []
+    for c in shown.comparisons:
+        slow, fast = losses[c.slow].name, losses[c.fast].name.lower()
+        sentences.append(
+            f"{slow} needs more than {c.factor:g}× as many epochs as {fast} on **{c.share_slower:.0%}** of "
+            f"this map; it never reaches the goal within {cap:,} epochs on {c.slow_capped / c.cells:.0%} of "
+            f"it ({fast}: {c.fast_capped / c.cells:.0%})."
+        )
+    st.markdown(" ".join([*sentences, "Click a cell to load that start and η."]))
+
+
+def share(scenario: Scenario) -> None:
+    """The link that reproduces the page, and the runs as CSV."""
+    st.subheader("Share")
+    values = {key: st.session_state.get(key) for key in PARAMS}
+    st.caption("This link reproduces exactly what you see:")
+    query = urlencode(share_query(values), doseq=True)
+    st.code(f"{st.context.url or ''}{'?' if query else ''}{query}", language=None, wrap_lines=True)
+    st.download_button(
+        "Download the runs (CSV)",
+        data=partial(to_csv, scenario),
+        file_name="lossdemo-runs.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )

@@ -1,0 +1,77 @@
+"""Widgets bound to the URL: every control's key is its URL parameter's name, its label, range
+and help come from `controls.url.PARAMS`, and the replay's buttons and epoch slider."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lossdemo.controls.url import PARAMS
+from lossdemo.page import state
+
+BIND = "query-params"  # widgets keep their URL parameter in sync with their value
+
+
+def clamp(key: str, high: int) -> None:
+    """Keep a stored value within a range that another control just narrowed."""
+    if st.session_state.get(key, 0) > high:
+        st.session_state[key] = high
+
+
+def control(widget, name: str, **kwargs):
+    """A widget for URL parameter `name`, labelled and bounded as the parameter says."""
+    p = PARAMS[name]
+    kwargs.setdefault("on_change", state.changed)
+    if p.below is not None:  # e.g. the target class must exist among the classes
+        kwargs.setdefault("max_value", state.value(p.below) - 1)
+        clamp(name, kwargs["max_value"])
+    if widget is st.slider:
+        kwargs = {"min_value": p.low, "max_value": p.high, "step": p.step, "value": p.default} | kwargs
+    elif widget is st.select_slider:
+        kwargs = {"options": p.options, "value": p.default} | kwargs
+    elif widget is st.toggle:
+        kwargs = {"value": p.default} | kwargs
+    # persist_state keeps a control's value (and its URL parameter) while it is not on screen:
+    # the other neuron's start, the map's settings on another tab, everything in presentation mode.
+    return widget(p.label, key=name, help=p.help, bind=BIND, persist_state="page", **kwargs)
+
+
+def replay_controls(epochs: int, one_row: bool) -> None:
+    """Play, step, reset, speed and the epoch slider (in the same row, or below). A replay that has
+    reached the last epoch stops here, before the slider is drawn."""
+    if st.session_state.get("playing") and state.replay_at(epochs) >= epochs:
+        st.session_state.epoch, st.session_state.playing = epochs, False
+    clamp("epoch", epochs)
+    playing = st.session_state.get("playing", False)
+    if one_row:
+        controls, slider = st.columns([1.25, 1], vertical_alignment="bottom")
+    else:
+        controls = slider = st.container()
+    row = controls.container(horizontal=True, vertical_alignment="bottom")
+    row.button(
+        "Pause" if playing else "Play",
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        key="play",
+        on_click=state.toggle_play,
+        type="primary",
+        shortcut="Space",
+        help="Replay the training run (keyboard: space)",
+    )
+    steps = (
+        ("Back", ":material/chevron_left:", "back", -1, "Left"),
+        ("Step", ":material/chevron_right:", "forward", 1, "Right"),
+        ("Reset", ":material/skip_previous:", "reset", -epochs, "Home"),
+    )
+    for label, icon, key, move, shortcut in steps:
+        row.button(label, icon=icon, key=key, on_click=state.move_epoch, args=(move,), shortcut=shortcut)
+    with row:
+        control(
+            st.segmented_control,
+            "speed",
+            options=PARAMS["speed"].options,
+            default=PARAMS["speed"].default,
+            required=True,
+            on_change=state.speed_changed,
+        )
+    if not playing:  # while playing, a progress bar stands here (`views.epoch_numbers`)
+        with slider:
+            control(st.slider, "epoch", max_value=epochs, on_change="rerun")

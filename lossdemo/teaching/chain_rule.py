@@ -1,0 +1,87 @@
+"""The gradient at one epoch written as its chain-rule factors with their live values, and how
+the losses' steps compare there. The factors come from the loss registry (`Loss.chain_tex`,
+`Loss.values_tex`); what is computed (∂C/∂w or ∂C/∂z_y) from the neuron-kind registry."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from lossdemo.engine.losses import LOSSES
+from lossdemo.engine.neurons import get_kind
+
+SMALL_SLOPE = 0.05  # a slope below this (max 0.25) is highlighted: it is what slows quadratic cost
+
+
+def tex_number(value: float) -> str:
+    """A number for LaTeX, 3 significant digits (scientific below 1e-3)."""
+    if value != 0 and abs(value) < 1e-3:
+        mantissa, exponent = f"{value:.2e}".split("e")
+        return rf"{mantissa}\times 10^{{{int(exponent)}}}"
+    return f"{value:.3g}"
+
+
+@dataclass(frozen=True)
+class LiveValues:
+    """One row's values as a loss's `values_tex` writes them (see `losses.Live`)."""
+
+    a: float
+    y: float
+    sigma_prime: float
+    rivals: float
+
+    def num(self, value: float) -> str:
+        return tex_number(value)
+
+    def slope(self) -> str:
+        shown = tex_number(self.sigma_prime)
+        return rf"\colorbox{{#FAD7C3}}{{$\mathbf{{{shown}}}$}}" if self.sigma_prime < SMALL_SLOPE else shown
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    loss: str
+    name: str
+    latex: str  # symbolic form = factors with live values = result (∂C/∂w, or ∂C/∂z_y for softmax)
+    step: float  # ∂C/∂z (sigmoid) or ∂C/∂z_y (softmax): what every parameter's step is made of
+
+
+def chain_rule(row: pd.Series, neuron: str, loss: str, start: Mapping[str, object]) -> Breakdown:
+    """The gradient at one row of a run as its chain-rule factors with their live values, for the
+    run's start parameters (`NeuronKind.start`). Sigmoid: ∂C/∂w = ∂C/∂z · x. Softmax: ∂C/∂z_y
+    (= ∂C/∂b_y), with y the target class."""
+    kind, entry = get_kind(neuron), LOSSES[neuron][loss]
+    outputs = [name for name in row.index if name.startswith("a_") and name[2:].isdigit()]
+    output = float(row[kind.output])
+    live = LiveValues(
+        a=output,
+        y=kind.target_output(start),
+        sigma_prime=float(row["sigma_prime"]),
+        rivals=sum(float(row[name]) ** 2 for name in outputs) - output**2 if outputs else 0.0,
+    )
+    x = float(start["x"])
+    symbols, values = entry.chain_tex, entry.values_tex(live)
+    result = row[kind.gradient[0]]
+    if kind.chain_times_input:
+        symbols, values = rf"{symbols}\,x", rf"{values}\cdot({tex_number(x)})"
+    latex = rf"{kind.chain_head} = {symbols} = {values} = \mathbf{{{tex_number(result)}}}"
+    return Breakdown(loss=loss, name=entry.name, latex=latex, step=float(row[kind.delta]))
+
+
+def step_ratio(breakdowns: list[Breakdown]) -> str | None:
+    """How many times larger the biggest step is than the smallest, in words. Steps are compared
+    through ∂C/∂z, which every parameter's gradient is a multiple of (∂C/∂w = x·∂C/∂z)."""
+    if len(breakdowns) < 2:
+        return None
+    ordered = sorted(breakdowns, key=lambda b: abs(b.step))
+    small, large = ordered[0], ordered[-1]
+    if abs(large.step) == 0:
+        return "All gradients are zero here: no loss moves the neuron at this epoch."
+    if abs(small.step) == 0:
+        return f"{small.name}'s gradient is exactly zero here, so only {large.name} still learns."
+    ratio = abs(large.step) / abs(small.step)
+    if ratio < 1.5:
+        return f"The gradients are about the same size here ({ratio:.2g}×)."
+    return f"{large.name}'s step is {ratio:,.3g}× larger than {small.name}'s here."
