@@ -1,0 +1,1 @@
+"""Numbers only: numpy and pandas, nothing above."""
