@@ -38,6 +38,13 @@ def integer(name: str, value: object, low: int, high: int) -> int:
     return int(value)
 
 
+def choice(name: str, value: object, options) -> str:
+    """One of `options` (strings), given exactly."""
+    if not isinstance(value, str) or value not in options:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, options))}; got {_shown(value)}")
+    return value
+
+
 def array(name: str, value: object, shape: tuple[int | None, ...], bound: float) -> np.ndarray:
     """A float array of the given shape (None: any length) with finite entries within ±bound."""
     try:
