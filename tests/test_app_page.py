@@ -26,6 +26,7 @@ from apptest_helpers import (
     sigma_chart,
     spec_of,
 )
+from findings_oracle import stacked_runs, truths
 
 from lossdemo import LOSSES
 from lossdemo.charts.epochs import PANELS
@@ -80,16 +81,22 @@ def expected_metrics(scenario: Scenario) -> list[dict[str, str]]:
     """The metrics the page should show, computed from the engine's full runs."""
     rows = []
     out = "a" if scenario.neuron == "sigmoid" else "a_y"
+    truth = truths(stacked_runs(scenario), scenario)
     for loss in scenario.losses:
         run = engine_run(scenario, loss)
-        errors = run["error"].to_numpy()
-        hits = np.flatnonzero(errors <= 0.5 * errors[0])
+        t = truth[LOSSES[scenario.neuron][loss].name]
+        final = run[out].iloc[-1]
+        if t.unstable():
+            halved = "unstable: η too large"
+        else:
+            halved = "not within run" if t.settled() is None else f"{t.settled():,}"
         rows.append(
             {
                 "cost": f"{run['cost'].iloc[-1]:.3g}",
-                "output": f"{run[out].iloc[-1]:.3g}",
+                # Never a false 0 or 1: within 5e-4 of 1 the output is written 1 − ε.
+                "output": f"1 − {1 - final:.2g}" if 0 < 1 - final < 5e-4 else f"{final:.3g}",
                 "output_label": f"Final output {out}",
-                "halved": f"{int(hits[0]):,}" if hits.size else "not within run",
+                "halved": halved,
             }
         )
     return rows

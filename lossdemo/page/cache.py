@@ -49,7 +49,7 @@ def prepare(scenario: Scenario) -> Prepared:
     starts = rows_at(frame, scenario, 0)
     path = {name: arrow(data) for name, data in sigma_path_data(frame, scenario.neuron).items()}
     chart = arrow(epoch_chart_data(frame, scenario.neuron))
-    story, summaries = findings(frame, scenario.neuron, scenario), summarize(frame, scenario.neuron)
+    story, summaries = findings(frame, scenario.neuron, scenario), summarize(frame, scenario)
     return Prepared(frame, starts, chart, path, story, summaries)
 
 

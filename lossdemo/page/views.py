@@ -23,6 +23,7 @@ from lossdemo.page.widgets import BIND, control, replay_controls
 from lossdemo.teaching.chain_rule import SMALL_SLOPE, chain_rule, step_ratio
 from lossdemo.teaching.gradient_check import AGREE, CHECKS, TINY
 from lossdemo.teaching.lesson import STEPS
+from lossdemo.teaching.summaries import percent_change, unit
 
 
 def summary_cards(scenario: Scenario) -> None:
@@ -36,16 +37,22 @@ def summary_cards(scenario: Scenario) -> None:
         cost.metric(
             "Final cost",
             f"{summary.final_cost:.3g}",
-            delta=f"{summary.final_cost / summary.start_cost - 1:+.0%}" if summary.start_cost else None,
+            delta=percent_change(summary.start_cost, summary.final_cost) if summary.start_cost else None,
             delta_color="inverse",
             help="The change is from the cost at the start. Costs of different losses are on different "
             "scales: compare each loss with its own start.",
         )
-        output.metric(f"Final output {kind.output}", f"{summary.final_output:.3g}")
+        output.metric(f"Final output {kind.output}", unit(summary.final_output))
+        if summary.unstable:
+            when = "unstable: η too large"
+        else:
+            when = "not within run" if summary.halved_at is None else f"{summary.halved_at:,}"
         halved.metric(
-            "Halved at epoch",
-            "not within run" if summary.halved_at is None else f"{summary.halved_at:,}",
-            help="First epoch where the output error |output − target| is at most half its starting value.",
+            "Halved for good at epoch",
+            when,
+            help="First epoch from which the output error |output − target| stays at most half its "
+            "starting value for the rest of the run. Unstable: it got there but kept jumping across "
+            "the target.",
         )
 
 

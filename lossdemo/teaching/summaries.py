@@ -22,114 +22,194 @@ class LossSummary:
     start_cost: float
     final_cost: float
     final_output: float
-    halved_at: int | None  # first epoch whose output error is at most half the initial error
+    halved_at: int | None  # first epoch from which the output error stays at most half its start
+    unstable: bool
 
 
-def summarize(runs: pd.DataFrame, neuron: str) -> list[LossSummary]:
+def unit(value: float) -> str:
+    """A value in [0, 1] to 3 significant digits that never rounds to a false 0 or 1:
+    0.99966 is written 1 − 3.4e-04, 2e-09 as 2e-09."""
+    if value == 1.0 or value == 0.0:
+        return f"{value:g}"
+    if 1.0 - value < 5e-4:
+        return f"1 − {1.0 - value:.2g}"
+    return f"{value:.3g}"
+
+
+def percent_change(start: float, end: float) -> str:
+    """The change from `start` to `end` in percent, 3 significant digits (−99.7 %, not −100 %)."""
+    change = 100.0 * (end / start - 1.0)
+    return f"{change:+.3g}%" if change != 0 else "0%"
+
+
+def _milestones(runs: pd.DataFrame, scenario) -> list[Milestones]:
+    kind = get_kind(scenario.neuron)
+    return milestones(runs, scenario.neuron, kind.output, scenario.target_output())
+
+
+def summarize(runs: pd.DataFrame, scenario) -> list[LossSummary]:
     """One summary per loss in `runs`, in the order the losses appear."""
-    halved = {m.loss: m.halved for m in milestones(runs, neuron)}
+    found = {m.loss: m for m in _milestones(runs, scenario)}
+    output = get_kind(scenario.neuron).output
     return [
         LossSummary(
             loss=loss,
-            name=LOSSES[neuron][loss].name,
+            name=LOSSES[scenario.neuron][loss].name,
             start_cost=float(run["cost"].iloc[0]),
             final_cost=float(run["cost"].iloc[-1]),
-            final_output=float(run[get_kind(neuron).output].iloc[-1]),
-            halved_at=halved[loss],
+            final_output=float(run[output].iloc[-1]),
+            halved_at=found[loss].halved,
+            unstable=found[loss].unstable,
         )
         for loss, run in runs.groupby("loss", sort=False)
     ]
 
 
 def _sigmoid_start(first: pd.Series, scenario) -> str:
-    output = f"output a = {first['a']:.3g}, target y = {scenario.y:g}"
+    output = f"output a = {unit(first['a'])}, target y = {scenario.y:g}"
     return f"From w = {scenario.w:g}, b = {scenario.b:g} ({output})"
 
 
 def _softmax_start(first: pd.Series, scenario) -> str:
-    lead = (
-        f"a wrong class leads the target by {scenario.margin:g}"
-        if scenario.margin >= 0
-        else f"the target leads every other class by {-scenario.margin:g}"
-    )
-    return f"From a start where {lead} (target probability a_y = {first['a_y']:.3g})"
+    if scenario.margin > 0:
+        lead = f"a wrong class's logit leads the target's by {scenario.margin:g}"
+    elif scenario.margin == 0:
+        lead = "a wrong class's logit ties with the target's"
+    else:
+        lead = f"the target's logit leads every other class's by {-scenario.margin:g}"
+    return f"From a start where {lead} (target probability a_y = {unit(first['a_y'])})"
 
 
 START_SENTENCES = {"sigmoid": _sigmoid_start, "softmax": _softmax_start}  # per neuron kind
 
 
-def _halved(m: Milestones, epochs: int, what: str) -> str:
-    return (
-        f"halved {what} at epoch {m.halved:,}"
-        if m.halved is not None
-        else f"did not halve {what} in {epochs:,} epochs"
-    )
-
-
 def _progress(m: Milestones, epochs: int) -> str:
+    if m.halved is not None and m.unstable:
+        done = f"halved {{}} by epoch {m.halved:,} but keeps jumping across the target"
+    elif m.halved is not None:
+        done = f"halved {{}} for good at epoch {m.halved:,}"
+    elif m.reached is not None:
+        done = f"brought {{}} under half its start at epoch {m.reached:,} but did not stay there"
+    else:
+        done = f"did not halve {{}} in {epochs:,} epochs"
     if m.left_plateau is None:
         return f"{m.name} kept the output error above {PLATEAU:.0%} of its start for all {epochs:,} epochs"
     if m.left_plateau >= 10:
         plateau = f"kept the output error above {PLATEAU:.0%} of its start until epoch {m.left_plateau:,}"
-        return f"{m.name} {plateau} and {_halved(m, epochs, 'it')}"
-    return f"{m.name} {_halved(m, epochs, 'the output error')}"
+        return f"{m.name} {plateau} and {done.format('it')}"
+    return f"{m.name} {done.format('the output error')}"
+
+
+ALREADY_THERE = 1e-3  # a start error below this leaves almost nothing to learn
 
 
 def findings(runs: pd.DataFrame, neuron: str, scenario) -> list[str]:
-    """Two to four sentences that are true of these runs, for the page and for screen readers."""
-    found = milestones(runs, neuron)
+    """Sentences that are true of these runs, for the page and for screen readers: how each loss
+    did, how their speeds compare, which were unstable, and why the slowest was slow."""
+    kind = get_kind(neuron)
+    found = _milestones(runs, scenario)
     epochs = int(runs["epoch"].max())
     if found[0].start_error == 0:
         return [
             "The neuron starts exactly at its target, so there is nothing to learn: every gradient is zero."
         ]
-    sentences = [
-        f"{START_SENTENCES[neuron](runs.iloc[0], scenario)}: "
-        + "; ".join(_progress(m, epochs) for m in found)
-        + "."
-    ]
-    if len(found) < 2:
-        return sentences
-    done = sorted((m for m in found if m.halved is not None), key=lambda m: m.halved)
-    stuck = [m for m in found if m.halved is None]
+    start = START_SENTENCES[neuron](runs.iloc[0], scenario)
+    if found[0].start_error < ALREADY_THERE:
+        return [
+            f"{start}: the output starts within {found[0].start_error:.2g} of its target, so there is "
+            "almost nothing left to learn and every loss's gradient is tiny."
+        ]
+    sentences = [f"{start}: " + "; ".join(_progress(m, epochs) for m in found) + "."]
+    if len(found) > 1:
+        sentences += _comparison(found, epochs)
+    sentences += _instability(found, scenario, kind)
+    if len(found) > 1:
+        sentences += _why(found, runs, kind)
+    return sentences
+
+
+def _comparison(found: list[Milestones], epochs: int) -> list[str]:
+    done = sorted((m for m in found if m.halved is not None and not m.unstable), key=lambda m: m.halved)
+    stuck = [m for m in found if m.halved is None and not m.unstable]
     if not done:
+        if any(m.unstable for m in found) or not stuck:
+            return []
         advice = (
             "the error rose at some epochs, a sign that η is too large: try a smaller learning rate"
             if any(m.overshot for m in found)
             else "try more epochs or a larger learning rate η"
         )
-        sentences.append(f"No loss halved the error within {epochs:,} epochs: {advice}.")
-    elif stuck:
+        return [f"No loss halved the error within {epochs:,} epochs: {advice}."]
+    fast = done[0]
+    sentences = []
+    slower = [(m, m.halved / max(fast.halved, 1)) for m in done[1:]]
+    slower = [(m, ratio) for m, ratio in slower if ratio >= SAME_SPEED]
+    if len(done) > 1 and not slower:
+        both = "Both losses" if len(done) == 2 else f"The {len(done)} losses that halved the error"
+        sentences.append(f"{both} learn at about the same speed here.")
+    sentences += [
+        f"{slow.name} needed {ratio:.3g}× as many epochs as {fast.name} to halve the error for good."
+        for slow, ratio in slower
+    ]
+    if stuck:
         names = " and ".join(m.name for m in stuck)
         sentences.append(
-            f"{done[0].name} halved the error by epoch {done[0].halved:,}; {names} never did in this run."
+            f"{fast.name} halved the error by epoch {fast.halved:,}; {names} never did in this run."
         )
-    else:
-        fast = done[0]
-        slower = [(m, m.halved / max(fast.halved, 1)) for m in done[1:]]
-        slower = [(m, ratio) for m, ratio in slower if ratio >= SAME_SPEED]
-        if not slower:
-            both = "Both losses learn" if len(done) == 2 else "All losses learn"
-            sentences.append(f"{both} at about the same speed here.")
-        for slow, ratio in slower:
-            sentences.append(
-                f"{slow.name} needed {ratio:.3g}× as many epochs as {fast.name} to halve the error."
-            )
-    ranked = sorted(found, key=Milestones.lag)
+    return sentences
+
+
+def _instability(found: list[Milestones], scenario, kind) -> list[str]:
+    unstable = [m for m in found if m.unstable]
+    sentences = [
+        f"η = {scenario.eta:g} is too large for {m.name}: its output keeps jumping across the target "
+        "instead of settling, so it never counts as learned; a smaller η settles."
+        for m in unstable
+    ]
+    calm = [m for m in found if m.carries_slope and not m.unstable and m.halved is not None]
+    if calm and any(not m.carries_slope for m in unstable):
+        sentences.append(
+            f"{calm[0].name} settles at this η: the factor {kind.slope} ≤ ¼ that slows it also keeps its "
+            "steps small, so it tolerates a larger η before it oscillates."
+        )
+    return sentences
+
+
+def _why(found: list[Milestones], runs: pd.DataFrame, kind) -> list[str]:
+    """Why the slowest loss was slow, when it carries the slope factor and the fastest does not."""
+    stable = [m for m in found if not m.unstable]
+    if len(stable) < 2:
+        return []
+    ranked = sorted(stable, key=Milestones.lag)
     fastest, slowest = ranked[0], ranked[-1]
+    if not (slowest.carries_slope and not fastest.carries_slope):
+        return []
     if slowest.halved is not None:
         slower = slowest.halved / max(fastest.halved, 1) >= SAME_SPEED
     elif fastest.halved is not None:
         slower = True
     else:  # nobody halved: compare how much of the error each removed
-        slower = fastest.start_error - fastest.final_error >= SAME_SPEED * (
-            slowest.start_error - slowest.final_error
-        )
-    slope = runs["sigma_prime"].iloc[0]
-    if slowest.carries_slope and not fastest.carries_slope and slower and slope < SMALL_SLOPE:
-        symbol = get_kind(neuron).slope
-        sentences.append(
-            f"Why: at the start {symbol} = {slope:.3g}, tiny next to its peak of 0.25, and the "
-            f"{slowest.name.lower()} cost's gradient carries this factor; the other loss's gradient does not."
-        )
-    return sentences
+        removed = [m.start_error - m.final_error for m in (fastest, slowest)]
+        slower = removed[0] >= SAME_SPEED * removed[1]
+    if not slower:
+        return []
+    starts = runs.groupby("loss", sort=False, observed=True).head(1).set_index("loss")
+    slope = float(starts.loc[slowest.loss, "sigma_prime"])
+    ratio = abs(starts.loc[slowest.loss, kind.delta]) / abs(starts.loc[fastest.loss, kind.delta])
+    slow, fast = slowest.name.lower(), fastest.name.lower()
+    steps = f"at the start its gradient is {1 / ratio:.3g}× smaller than the {fast} one's"
+    if slope < SMALL_SLOPE and slowest.start_error >= 0.5:
+        return [
+            f"Why: at the start {kind.slope} = {slope:.3g}, tiny next to its peak of 0.25, and the {slow} "
+            f"cost's gradient carries this factor ({steps}); the {fast} gradient does not."
+        ]
+    if slope < SMALL_SLOPE:
+        return [
+            f"Why: the output starts on the target's side but where the sigmoid is flat ({kind.slope} = "
+            f"{slope:.3g}); the {slow} cost's gradient carries this factor ({steps}), so its last stretch to "
+            "the target is slow: a slow finish, not a stall at a wrong start."
+        ]
+    return [
+        f"Why: the {slow} cost's gradient carries the factor {kind.slope} ≤ ¼ (here {slope:.3g}; {steps}), "
+        "so at the same η it learns more slowly even where nothing saturates."
+    ]

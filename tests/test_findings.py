@@ -1,0 +1,126 @@
+"""Every sentence of the findings is true of the runs it describes, over the whole range of the
+controls (hypothesis), and on the scenarios where the page used to say something false:
+oscillating runs, η too large, x = 0, y = ½, K = 10, starts already at the target.
+
+The oracle is written here from the runs' `error` and output columns, independently of
+`lossdemo.engine.milestones`: "halved for good at epoch N" means the error is at most half its
+start from N to the last epoch and above it at N − 1; "unstable" means it got under half its start
+and did not stay, or that output − target keeps crossing zero at the end without shrinking."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from apptest_helpers import run_app
+from findings_oracle import check
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from lossdemo.controls.scenario import ETA_CHOICES, Scenario, runs
+from lossdemo.engine.losses import LOSSES
+from lossdemo.teaching.summaries import findings, percent_change, unit
+
+
+def scenarios_over_the_whole_range():
+    grid = lambda low, high, step: st.integers(round(low / step), round(high / step)).map(  # noqa: E731
+        lambda k: round(k * step, 10)
+    )
+    sigmoid = st.builds(
+        Scenario,
+        neuron=st.just("sigmoid"),
+        losses=st.lists(st.sampled_from(list(LOSSES["sigmoid"])), min_size=1, unique=True).map(tuple),
+        eta=st.sampled_from(ETA_CHOICES),
+        epochs=st.sampled_from([10, 50, 100, 300, 500]),
+        w=grid(-10, 10, 0.1),
+        b=grid(-10, 10, 0.1),
+        x=grid(-3, 3, 0.1),
+        y=grid(0, 1, 0.05),
+    )
+
+    @st.composite
+    def softmax(draw):
+        classes = draw(st.integers(2, 10))
+        return Scenario(
+            neuron="softmax",
+            losses=tuple(draw(st.lists(st.sampled_from(list(LOSSES["softmax"])), min_size=1, unique=True))),
+            eta=draw(st.sampled_from(ETA_CHOICES)),
+            epochs=draw(st.sampled_from([10, 50, 100, 300, 500])),
+            x=draw(grid(-3, 3, 0.1)),
+            classes=classes,
+            target=draw(st.integers(0, classes - 1)),
+            margin=draw(grid(-5, 10, 0.5)),
+        )
+
+    return st.one_of(sigmoid, softmax())
+
+
+EDGE_CASES = {
+    "book-badly-wrong": Scenario(),
+    "oscillating-y-half-eta-5": Scenario(y=0.5, eta=5.0),
+    "oscillating-y-0.2-eta-10": Scenario(y=0.2, eta=10.0),
+    "oscillating-y-half-eta-10": Scenario(y=0.5, eta=10.0),
+    "already-at-the-target": Scenario(w=10.0, b=10.0, y=1.0),
+    "x-zero": Scenario(x=0.0),
+    "saturated-but-right": Scenario(w=-3.0, b=-2.0, y=0.0, epochs=2000),
+    "softmax-K10-margin-0": Scenario(
+        neuron="softmax", losses=("quadratic", "log_likelihood"), classes=10, margin=0.0
+    ),
+    "softmax-target-ahead": Scenario(neuron="softmax", losses=("quadratic", "log_likelihood"), margin=-1.0),
+    "textbook-eta": Scenario(eta=0.005, epochs=1000),
+    "negative-x": Scenario(w=-1.5, b=0.5, x=-2.0, y=0.65, eta=0.5, epochs=100),
+}
+
+
+@pytest.mark.parametrize("scenario", EDGE_CASES.values(), ids=EDGE_CASES.keys())
+def test_the_findings_are_true_on_the_edge_cases(scenario):
+    frame = runs(scenario)
+    check(findings(frame, scenario.neuron, scenario), frame, scenario)
+
+
+@settings(max_examples=200, deadline=None)
+@given(scenarios_over_the_whole_range())
+@example(Scenario(y=0.5, eta=5.0))
+@example(Scenario(w=10.0, b=10.0, y=1.0))
+def test_every_sentence_is_true_of_the_runs_over_the_whole_range(scenario):
+    frame = runs(scenario)
+    check(findings(frame, scenario.neuron, scenario), frame, scenario)
+
+
+def test_an_oscillating_cross_entropy_is_called_unstable_not_the_fastest_learner():
+    # x = 1, y = ½, η = 5: cross-entropy's fixed point needs η(1 + x²)σ′(z*) < 2, i.e. η < 4; it
+    # cycles between a ≈ 0.145 and 0.855, while the quadratic cost (stable for η < 16) settles.
+    scenario = Scenario(y=0.5, eta=5.0)
+    frame = runs(scenario)
+    ce = frame[frame["loss"] == "cross_entropy"]["a"].to_numpy()
+    assert abs(ce[-1] - ce[-3]) < 1e-6 and abs(ce[-1] - ce[-2]) > 0.5  # a 2-cycle
+    assert sorted(np.round(ce[-2:], 3)) == [0.145, 0.855]
+    text = " ".join(findings(frame, "sigmoid", scenario))
+    assert "η = 5 is too large for Cross-entropy" in text
+    assert "as many epochs as Cross-entropy" not in text
+    assert "Quadratic settles at this η" in text
+
+
+def test_an_output_of_0_99966_is_not_written_1_and_a_change_of_minus_99_7_percent_is_not_minus_100():
+    assert unit(0.99966) == "1 − 0.00034"
+    assert unit(0.5) == "0.5" and unit(1.0) == "1" and unit(2e-9) == "2e-09"
+    assert percent_change(1.0, 0.003) == "-99.7%"
+    assert percent_change(2.0, 1.0) == "-50%" and percent_change(1.0, 1.22) == "+22%"
+
+
+def page_text(at) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def test_the_page_calls_an_oscillating_loss_unstable_in_its_summary_card_and_findings():
+    at = run_app({"y": "0.5", "eta": "5"})
+    assert not at.exception
+    assert "η = 5 is too large for Cross-entropy" in page_text(at)
+    cards = {m.label: m.value for m in at.metric}
+    assert "unstable: η too large" in [m.value for m in at.metric], cards
+
+
+def test_a_start_already_at_the_target_is_said_to_be_so_on_the_page():
+    at = run_app({"w": "10", "b": "10", "y": "1"})
+    assert "almost nothing left to learn" in page_text(at)
+    assert "try more epochs" not in page_text(at)
+    assert "1 − " in " ".join(m.value for m in at.metric)
