@@ -18,6 +18,31 @@ from lossdemo.engine.losses import LOSSES
 NUMBER = r"[\d,]+"
 
 
+def cycles(signed: np.ndarray) -> bool:
+    """Output − target crosses zero in at least 10 of the last 20 steps, and the last 11 values
+    reach at least 90 % of the largest of the 10 before: a cycle, not a damped approach."""
+    tail = signed[-21:]
+    if len(tail) < 21:
+        return False
+    crossings = sum(1 for u, v in itertools.pairwise(tail) if u * v < 0)
+    early, late = max(abs(tail[:10])), max(abs(tail[10:]))
+    return crossings >= 10 and late > 0 and late >= 0.9 * early
+
+
+def status(signed: np.ndarray, goal: float, cap: int) -> tuple[bool, int, bool]:
+    """(learned, epochs, unstable) of one run as the learning-speed map classifies it: learned at
+    the first epoch from which |output − target| stays within the goal to the cap; unstable if it
+    got within and left, or if it `cycles`."""
+    errors = np.abs(signed)
+    k = len(errors)
+    while k > 0 and errors[k - 1] <= goal:
+        k -= 1
+    settled = None if k == len(errors) else k
+    unstable = (bool((errors <= goal).any()) and settled is None) or cycles(signed)
+    learned = settled is not None and not unstable
+    return learned, settled if learned else cap + 1, unstable
+
+
 @dataclass
 class Truth:
     name: str
@@ -45,12 +70,7 @@ class Truth:
         return None
 
     def cycling(self) -> bool:
-        tail = self.signed[-21:]
-        if len(tail) < 21:
-            return False
-        crossings = sum(1 for u, v in itertools.pairwise(tail) if u * v < 0)
-        early, late = max(abs(tail[:10])), max(abs(tail[10:]))
-        return crossings >= 10 and late > 0 and late >= 0.9 * early
+        return cycles(self.signed)
 
     def unstable(self) -> bool:
         return (self.reached() is not None and self.settled() is None) or self.cycling()

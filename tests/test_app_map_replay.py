@@ -3,8 +3,6 @@ pure replay and map helpers they use."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 from apptest_helpers import chart_datasets, charts, cursor_of, epoch_chart, run_app, spec_of
@@ -12,10 +10,11 @@ from apptest_helpers import chart_datasets, charts, cursor_of, epoch_chart, run_
 from lossdemo import simulate_sigmoid
 from lossdemo.charts.epochs import PANELS
 from lossdemo.controls import replay
-from lossdemo.controls.map_settings import AXES, ETA_AXIS, SHOWN_EVERY, map_sweep
+from lossdemo.controls.map_settings import AXES, ETA_AXIS, map_sweep
 from lossdemo.controls.replay import FRAME_SECONDS, cursor_params, position
-from lossdemo.engine.activations import sigmoid
-from lossdemo.engine.sweep import compare_losses
+from lossdemo.controls.url import PARAMS, parse_value
+from lossdemo.engine.losses import LOSSES
+from lossdemo.engine.neurons import get_kind
 
 
 def map_chart(at):
@@ -24,37 +23,52 @@ def map_chart(at):
     return found[0]
 
 
-def test_the_map_shows_every_other_grid_cell_of_the_engines_sweep_for_both_losses():
+def engine_cells(neuron: str, start: dict, goal: str = "half", cap: int = 2000):
+    names = {key: entry.name for key, entry in LOSSES[neuron].items()}
+    engine = map_sweep(neuron, start, goal, cap)
+    return engine.assign(loss=engine["loss"].map(names))
+
+
+def test_the_map_shows_every_grid_cell_of_the_engines_sweep_for_both_losses():
     at = run_app(view="Speed map")
-    data = chart_datasets(map_chart(at))
-    cells = data["cells"]
-    expected_cells = len(AXES["a0"][::SHOWN_EVERY]) * len(ETA_AXIS[::SHOWN_EVERY])
+    cells = chart_datasets(map_chart(at))["cells"]
+    expected_cells = len(AXES["z0"]) * len(ETA_AXIS)
+    assert expected_cells == 201 * 16
     assert cells.groupby("loss").size().to_dict() == {
         "Quadratic": expected_cells,
         "Cross-entropy": expected_cells,
     }
-    engine = map_sweep("sigmoid", {"x": 1.0, "y": 0.0}, "half", 2000)
-    engine = engine[
-        engine["a0"].isin(AXES["a0"][::SHOWN_EVERY]) & engine["eta"].isin(ETA_AXIS[::SHOWN_EVERY])
-    ]
-    names = {"quadratic": "Quadratic", "cross_entropy": "Cross-entropy"}
-    merged = cells.merge(engine.assign(loss=engine["loss"].map(names)), on=["loss", "a0", "eta"])
+    merged = cells.merge(engine_cells("sigmoid", {"x": 1.0, "y": 0.0}), on=["loss", "z0", "eta"])
     assert len(merged) == len(cells)
-    assert (merged["epochs_x"] == merged["epochs_y"]).all()
-    assert (merged["learned_x"] == merged["learned_y"]).all()
+    for column in ("epochs", "learned"):
+        assert (merged[f"{column}_x"] == merged[f"{column}_y"]).all()
+    unstable = merged["unstable"]
+    assert (
+        merged["status"]
+        == np.where(merged["learned_x"], "learned", np.where(unstable, "unstable", "did not learn"))
+    ).all()
 
 
 def test_the_map_marks_the_current_scenario_and_its_sentence_matches_the_engine():
     at = run_app({"w": "1.5", "b": "-0.5", "eta": "0.5"}, view="Speed map")
     here = chart_datasets(map_chart(at))["here"]
-    assert here["a0"].tolist() == [float(sigmoid(np.array([1.5 * 1.0 + -0.5]))[0][0])]
+    assert here["z0"].tolist() == [1.5 * 1.0 + -0.5]
     assert here["eta"].tolist() == [0.5]
-    compared = compare_losses(
-        map_sweep("sigmoid", {"x": 1.0, "y": 0.0}, "half", 2000), "quadratic", "cross_entropy"
-    )
+    frame = map_sweep("sigmoid", {"x": 1.0, "y": 0.0}, "half", 2000)
+    quadratic = frame[frame["loss"] == "quadratic"].set_index(["z0", "eta"])
+    ce = frame[frame["loss"] == "cross_entropy"].set_index(["z0", "eta"])
+    slower = (quadratic["epochs"] > 10 * ce["epochs"]).mean()
+    missed = (~quadratic["learned"]).mean()
     sentence = next(m.value for m in at.markdown if "of this map" in m.value)
-    assert f"on **{compared.share_slower:.0%}** of this map" in sentence
-    assert f"on {compared.slow_capped / compared.cells:.0%} of it" in sentence
+    assert f"on **{slower:.0%}** of this map" in sentence
+    assert f"does not learn within 2,000 epochs on {missed:.0%} of it" in sentence
+
+
+def test_a_start_off_the_map_is_said_to_be_off_the_map():
+    at = run_app({"w": "10", "b": "10", "x": "3"}, view="Speed map")
+    assert "starts at z0 = 40, off this map" in " ".join(m.value for m in at.markdown)
+    at = run_app({"w": "1", "b": "2"}, view="Speed map")
+    assert "off this map" not in " ".join(m.value for m in at.markdown)
 
 
 def test_goal_and_cap_change_the_map():
@@ -64,8 +78,7 @@ def test_goal_and_cap_change_the_map():
     assert not at.exception
     cells = chart_datasets(map_chart(at))["cells"]
     assert cells["epochs"].max() == 501
-    engine = map_sweep("sigmoid", {"x": 1.0, "y": 0.0}, "0.1", 500)
-    shown = engine[engine["a0"].isin(AXES["a0"][::SHOWN_EVERY]) & engine["eta"].isin(ETA_AXIS[::SHOWN_EVERY])]
+    shown = map_sweep("sigmoid", {"x": 1.0, "y": 0.0}, "0.1", 500)
     assert (~cells["learned"]).sum() == (~shown["learned"]).sum() > 0
     assert sorted(cells["epochs"]) == sorted(shown["epochs"])
 
@@ -74,16 +87,45 @@ def test_the_softmax_map_runs_over_the_start_margin():
     at = run_app({"neuron": "softmax", "margin": "6"}, view="Speed map")
     assert not at.exception
     data = chart_datasets(map_chart(at))
-    assert set(data["cells"]["margin"]) == set(AXES["margin"][::SHOWN_EVERY])
+    assert set(data["cells"]["margin"]) == set(AXES["margin"])
     assert data["here"]["margin"].tolist() == [6.0]
 
 
-@pytest.mark.parametrize("a0", [0.01, 0.5, 0.98])
-@pytest.mark.parametrize("w, x", [(2.0, 1.0), (-1.5, 2.5), (0.0, 0.0)])
-def test_a_chosen_cell_moves_b_so_that_the_start_output_is_the_cells(a0, w, x):
-    b = math.log(a0 / (1 - a0)) - w * x  # z0 = w·x + b = logit(a0)
-    start = simulate_sigmoid("quadratic", w, b, x, 0.0, 0.1, 0)["a"].iloc[0]
-    assert math.isclose(start, a0, rel_tol=1e-12)
+def test_every_map_cell_loads_exactly_its_start_and_eta_into_the_controls():
+    # Clicking a cell sets w = 0, b = z0 (sigmoid) or the margin (softmax), and η: each must be a
+    # value the control takes as it is, or the loaded run would not be the cell's run.
+    for z0 in AXES["z0"]:
+        assert parse_value(PARAMS["b"], str(float(z0))) == (float(z0), None), z0
+    for margin in AXES["margin"]:
+        assert parse_value(PARAMS["margin"], str(float(margin))) == (float(margin), None), margin
+    for eta in ETA_AXIS:
+        assert parse_value(PARAMS["eta"], str(float(eta))) == (float(eta), None), eta
+    assert get_kind("sigmoid").map_load(1.3, {"w": 2.0, "b": 2.0, "x": 3.0, "y": 0.0}) == {"w": 0.0, "b": 1.3}
+
+
+@pytest.mark.parametrize(
+    ("query", "z0", "eta", "loss"),
+    [
+        ({"y": "0"}, 3.0, 0.15, "Quadratic"),  # learned late
+        ({"y": "0"}, 8.0, 0.01, "Quadratic"),  # not learned within the cap
+        ({"y": "0.5"}, 4.0, 5.0, "Cross-entropy"),  # unstable
+        ({"y": "0.5"}, 4.0, 5.0, "Quadratic"),
+    ],
+)
+def test_a_map_cell_says_what_the_summary_of_its_loaded_run_says(query, z0, eta, loss):
+    start = {"x": 1.0, "y": float(query["y"])}
+    cell = engine_cells("sigmoid", start, cap=2000).set_index(["loss", "z0", "eta"]).loc[(loss, z0, eta)]
+    at = run_app(query | {"w": "0", "b": f"{z0:g}", "eta": f"{eta:g}", "epochs": "2000"})
+    names = [m.value for m in at.metric if m.label == "Final cost"]
+    assert len(names) == 2
+    shown = [m.value for m in at.metric if m.label == "Halved for good at epoch"]
+    index = 0 if loss == "Quadratic" else 1
+    if cell["unstable"]:
+        assert shown[index] == "unstable: η too large"
+    elif cell["learned"]:
+        assert shown[index] == f"{int(cell['epochs']):,}"
+    else:
+        assert shown[index] == "not within run"
 
 
 def test_position_moves_by_the_speed_each_whole_frame_and_stops_at_the_last_epoch():

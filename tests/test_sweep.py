@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from findings_oracle import status
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -20,29 +21,26 @@ from lossdemo.engine.sweep import (
 
 SIGMOID = tuple(LOSSES["sigmoid"])
 SOFTMAX = tuple(LOSSES["softmax"])
-DEFAULT_A0 = np.linspace(0.005, 0.995, 200)
-DEFAULT_ETAS = np.geomspace(0.001, 10.0, 120)
+DEFAULT_Z0 = np.round(np.arange(-100, 101) * 0.1, 10)
+DEFAULT_ETAS = np.geomspace(0.001, 10.0, 16)
 
 
 def single_sigmoid(loss, z0, x, y, eta, cap, tolerance, w=0.0, b=None):
-    """The reference: one engine run from w·x + b = z0, then the first epoch within the goal."""
+    """The reference: one engine run from w·x + b = z0, classified by `status`."""
     run = simulate_sigmoid(loss, w, z0 if b is None else b, x, y, eta, cap)
-    errors = np.abs(run["a"].to_numpy() - y)
-    return first_epoch_within(errors, goal_for(errors[0], tolerance))
+    signed = run["a"].to_numpy() - y
+    return status(signed, goal_for(abs(signed[0]), tolerance), cap)
 
 
 def single_softmax(loss, classes, target, x, margin, eta, cap, tolerance):
     b = start_logits(classes, target, margin)
     run = simulate_softmax(loss, np.zeros((classes, 1)), b, [x], target, eta, cap)
-    errors = 1.0 - run["a_y"].to_numpy()
-    return first_epoch_within(errors, goal_for(errors[0], tolerance))
+    signed = run["a_y"].to_numpy() - 1.0
+    return status(signed, goal_for(abs(signed[0]), tolerance), cap)
 
 
 def assert_cell_matches(row, single, cap):
-    if single is None:
-        assert (row.learned, row.epochs) == (False, cap + 1), row
-    else:
-        assert (row.learned, row.epochs) == (True, single), row
+    assert (row.learned, row.epochs, row.unstable) == single, row
 
 
 def check_sigmoid_frame(frame, x, y, cap, tolerance):
@@ -58,7 +56,7 @@ def check_softmax_frame(frame, classes, target, x, cap, tolerance):
 
 # --- exact agreement with single runs ---------------------------------------------------------
 
-EXTREME_A0 = [1e-300, 1e-9, 0.02, 0.3, 0.5, 0.7, 0.97, 1 - 1e-9, 1 - 2**-53]
+EXTREME_Z0 = [-40.0, -20.7, -3.9, -0.85, 0.0, 0.85, 3.5, 20.7, 36.7]
 ETAS = [0.001, 0.01, 0.15, 1.0, 3.0, 10.0, 1000.0]
 
 
@@ -68,21 +66,21 @@ ETAS = [0.001, 0.01, 0.15, 1.0, 3.0, 10.0, 1000.0]
 )
 def test_every_sigmoid_cell_equals_its_single_run(x, y, tolerance):
     cap = 300
-    frame = sweep_sigmoid(SIGMOID, x, y, EXTREME_A0, ETAS, tolerance=tolerance, cap=cap)
+    frame = sweep_sigmoid(SIGMOID, x, y, EXTREME_Z0, ETAS, tolerance=tolerance, cap=cap)
     check_sigmoid_frame(frame, x, y, cap, tolerance)
 
 
 def test_sigmoid_cells_cover_capped_and_epoch_0_and_1_and_stuck_cells():
-    half = sweep_sigmoid(SIGMOID, 1.0, 0.0, EXTREME_A0, ETAS, cap=300)
-    loose = sweep_sigmoid(SIGMOID, 0.5, 1.0, EXTREME_A0, ETAS, tolerance=0.9, cap=300)
+    half = sweep_sigmoid(SIGMOID, 1.0, 0.0, EXTREME_Z0, ETAS, cap=300)
+    loose = sweep_sigmoid(SIGMOID, 0.5, 1.0, EXTREME_Z0, ETAS, tolerance=0.9, cap=300)
     assert (~half["learned"]).any() and (half["epochs"] == 1).any()
     assert (loose["epochs"] == 0).any()
-    stuck = half[(half["loss"] == "quadratic") & (half["a0"] == 1 - 2**-53) & (half["eta"] <= 10)]
+    stuck = half[(half["loss"] == "quadratic") & (half["z0"] == 36.7) & (half["eta"] <= 10)]
     assert not stuck["learned"].any()
 
 
 def test_sampled_cells_of_the_default_grid_equal_their_single_runs():
-    frame = sweep_sigmoid(SIGMOID, 1.0, 0.0, DEFAULT_A0, DEFAULT_ETAS, cap=2000)
+    frame = sweep_sigmoid(SIGMOID, 1.0, 0.0, DEFAULT_Z0, DEFAULT_ETAS, cap=2000)
     rng = np.random.default_rng(6)
     picks = [frame[~frame["learned"]], frame[frame["epochs"] <= 2], frame[frame["learned"]]]
     sample = pd.concat([p.iloc[rng.choice(len(p), size=min(8, len(p)), replace=False)] for p in picks])
@@ -108,21 +106,21 @@ def test_softmax_cells_cover_capped_and_epoch_0_and_1():
     assert (loose["epochs"] == 0).any()
 
 
-unit = st.floats(0.001, 0.999)
+logits = st.floats(-10.0, 10.0)
 rates = st.floats(0.001, 20.0)
 
 
 @settings(max_examples=25, deadline=None)
 @given(
-    a0=st.lists(unit, min_size=2, max_size=2, unique=True).map(sorted),
+    z0=st.lists(logits, min_size=2, max_size=2, unique=True).map(sorted),
     etas=st.lists(rates, min_size=2, max_size=2, unique=True).map(sorted),
     x=st.floats(-3.0, 3.0),
     y=st.floats(0.0, 1.0),
     tolerance=st.none() | st.floats(0.001, 0.999),
     cap=st.integers(1, 150),
 )
-def test_any_small_sigmoid_map_equals_its_single_runs(a0, etas, x, y, tolerance, cap):
-    frame = sweep_sigmoid(SIGMOID, x, y, a0, etas, tolerance=tolerance, cap=cap)
+def test_any_small_sigmoid_map_equals_its_single_runs(z0, etas, x, y, tolerance, cap):
+    frame = sweep_sigmoid(SIGMOID, x, y, z0, etas, tolerance=tolerance, cap=cap)
     check_sigmoid_frame(frame, x, y, cap, tolerance)
 
 
@@ -145,21 +143,21 @@ def test_any_small_softmax_map_equals_its_single_runs(classes, target, margins, 
 @settings(max_examples=40, deadline=None)
 @given(
     loss=st.sampled_from(SIGMOID),
-    a0=st.floats(1e-6, 0.99),
+    z0=st.floats(-13.0, 4.5),
     eta=st.floats(0.01, 5.0),
     x=st.floats(-3.0, 3.0),
     y=st.sampled_from([0.0, 1.0]),
     at=st.integers(1, 60),
 )
-def test_a_goal_set_to_a_single_runs_own_error_is_met_at_exactly_that_epoch(loss, a0, eta, x, y, at):
-    """Knife-edge goals: a cell off by one rounding anywhere would miss its epoch here."""
-    grid = {"a0": [a0, a0 + 0.005], "etas": [eta, 2 * eta]}
-    z0 = sweep_sigmoid([loss], x, y, cap=1, **grid)["z0"].iloc[0]
-    errors = np.abs(simulate_sigmoid(loss, 0.0, z0, x, y, eta, 60)["a"].to_numpy() - y)
-    tolerance = float(errors[at])
+def test_a_goal_set_to_a_single_runs_own_error_is_met_at_exactly_that_epoch(loss, z0, eta, x, y, at):
+    """Knife-edge goals: a cell off by one rounding anywhere would be classified otherwise here."""
+    grid = {"z0": [z0, z0 + 0.03], "etas": [eta, 2 * eta]}
+    signed = simulate_sigmoid(loss, 0.0, z0, x, y, eta, 60)["a"].to_numpy() - y
+    tolerance = float(abs(signed[at]))
     assume(0.0 < tolerance < 1.0)
     frame = sweep_sigmoid([loss], x, y, tolerance=tolerance, cap=60, **grid)
-    assert frame["epochs"].iloc[0] == first_epoch_within(errors, tolerance)
+    row = frame.iloc[0]
+    assert (row.learned, row.epochs, row.unstable) == status(signed, tolerance, 60)
 
 
 @settings(max_examples=25, deadline=None)
@@ -176,14 +174,15 @@ def test_a_softmax_goal_set_to_a_single_runs_own_error_is_met_at_exactly_that_ep
 ):
     b = start_logits(classes, 0, margin)
     run = simulate_softmax(loss, np.zeros((classes, 1)), b, [x], 0, eta, 40)
-    errors = 1.0 - run["a_y"].to_numpy()
-    tolerance = float(errors[at])
+    signed = run["a_y"].to_numpy() - 1.0
+    tolerance = float(abs(signed[at]))
     assume(0.0 < tolerance < 1.0)
     frame = sweep_softmax([loss], classes, 0, x, [margin, margin + 0.5], [eta, 2 * eta], tolerance, cap=40)
-    assert frame["epochs"].iloc[0] == first_epoch_within(errors, tolerance)
+    row = frame.iloc[0]
+    assert (row.learned, row.epochs, row.unstable) == status(signed, tolerance, 40)
 
 
-SMALL = sweep_sigmoid(SIGMOID, 1.0, 0.0, np.linspace(0.02, 0.98, 9), [0.01, 0.15, 2.0], cap=300)
+SMALL = sweep_sigmoid(SIGMOID, 1.0, 0.0, np.linspace(-4.0, 4.0, 9), [0.01, 0.15, 2.0], cap=300)
 
 
 @settings(max_examples=40, deadline=None)
@@ -199,11 +198,11 @@ def test_the_map_over_w0_and_b0_is_constant_along_w0_x_plus_b0(cell, share):
 
 @pytest.mark.parametrize("loss", SIGMOID)
 def test_a_cell_that_reaches_the_goal_at_the_cap_is_learned_and_one_epoch_later_is_not(loss):
-    full = sweep_sigmoid([loss], 1.0, 0.0, [0.6, 0.9], [0.01, 0.02], cap=2000)
+    full = sweep_sigmoid([loss], 1.0, 0.0, [0.4, 2.2], [0.01, 0.02], cap=2000)
     epochs = int(full["epochs"].iloc[0])
     assert 1 < epochs <= 2000
-    at_cap = sweep_sigmoid([loss], 1.0, 0.0, [0.6, 0.9], [0.01, 0.02], cap=epochs)
-    short = sweep_sigmoid([loss], 1.0, 0.0, [0.6, 0.9], [0.01, 0.02], cap=epochs - 1)
+    at_cap = sweep_sigmoid([loss], 1.0, 0.0, [0.4, 2.2], [0.01, 0.02], cap=epochs)
+    short = sweep_sigmoid([loss], 1.0, 0.0, [0.4, 2.2], [0.01, 0.02], cap=epochs - 1)
     assert (at_cap["learned"].iloc[0], at_cap["epochs"].iloc[0]) == (True, epochs)
     assert (short["learned"].iloc[0], short["epochs"].iloc[0]) == (False, epochs)
 
@@ -212,9 +211,9 @@ def test_a_cell_that_reaches_the_goal_at_the_cap_is_learned_and_one_epoch_later_
 
 
 def test_badly_wrong_quadratic_is_never_faster_and_strictly_slower_wherever_cross_entropy_learns():
-    frame = sweep_sigmoid(SIGMOID, 1.0, 0.0, np.linspace(0.9, 0.995, 12), DEFAULT_ETAS, cap=2000)
-    table = frame.pivot(index=["a0", "eta"], columns="loss", values="epochs")
-    learns = frame[frame["loss"] == "cross_entropy"].set_index(["a0", "eta"])["learned"]
+    frame = sweep_sigmoid(SIGMOID, 1.0, 0.0, np.linspace(2.2, 5.3, 12), DEFAULT_ETAS, cap=2000)
+    table = frame.pivot(index=["z0", "eta"], columns="loss", values="epochs")
+    learns = frame[frame["loss"] == "cross_entropy"].set_index(["z0", "eta"])["learned"]
     assert (table["quadratic"] >= table["cross_entropy"]).all()
     assert (table["quadratic"] > table["cross_entropy"])[learns].all()
     assert learns.any()
@@ -227,15 +226,25 @@ def test_confidently_wrong_softmax_quadratic_is_never_faster_than_log_likelihood
 
 
 def test_the_frame_is_tidy_one_row_per_loss_and_cell_without_missing_values():
-    frame = sweep_sigmoid(SIGMOID, 1.0, 0.0, [0.2, 0.5, 0.8], [0.1, 1.0], cap=50)
-    assert list(frame.columns) == ["loss", "a0", "z0", "eta", "error0", "goal", "epochs", "learned"]
+    frame = sweep_sigmoid(SIGMOID, 1.0, 0.0, [-1.4, 0.0, 1.4], [0.1, 1.0], cap=50)
+    assert list(frame.columns) == [
+        "loss",
+        "z0",
+        "a0",
+        "eta",
+        "error0",
+        "goal",
+        "epochs",
+        "learned",
+        "unstable",
+    ]
     assert len(frame) == len(SIGMOID) * 6
     assert frame["epochs"].dtype == np.int64 and frame["learned"].dtype == bool
     assert not frame.isna().any().any()
     assert frame.attrs["cap"] == 50
     assert np.allclose(1 / (1 + np.exp(-frame["z0"])), frame["a0"], rtol=1e-15, atol=0)
     soft = sweep_softmax(SOFTMAX, 3, 0, 1.0, [0.0, 2.0], [0.1, 1.0], tolerance=0.5, cap=50)
-    assert list(soft.columns) == ["loss", "margin", "eta", "error0", "goal", "epochs", "learned"]
+    assert list(soft.columns) == ["loss", "margin", "eta", "error0", "goal", "epochs", "learned", "unstable"]
     assert (soft["goal"] == 0.5).all()
 
 
@@ -254,15 +263,20 @@ def test_compare_losses_counts_capped_cells_as_cap_plus_one():
     frame = pd.DataFrame(
         {
             "loss": ["q"] * 4 + ["ce"] * 4,
-            "a0": [0.1, 0.2, 0.3, 0.4] * 2,
+            "z0": [0.1, 0.2, 0.3, 0.4] * 2,
             "eta": [0.5] * 8,
-            "epochs": [100, 5, 2001, 0, 5, 5, 10, 0],
-            "learned": [True, True, False, True] + [True] * 4,
+            "error0": [0.9, 0.9, 0.3, 0.9] * 2,
+            "epochs": [100, 5, 2001, 2001, 5, 5, 10, 0],
+            "learned": [True, True, False, False] + [True] * 4,
+            "unstable": [False, False, False, True] + [False] * 4,
         }
     )
+    frame.attrs["axis"] = "z0"
     got = compare_losses(frame, "q", "ce")
-    assert got == LossComparison("q", "ce", 10.0, 4, 2, 0.5, 1, 0)
-    assert fastest_loss(frame) == "ce"  # 20 epochs in all against 2,106
+    # Cells where q takes over 10× ce's epochs: 100 > 50, 2001 > 100, 2001 > 0 (5 vs 5 is not).
+    # Not learned: two (one of them unstable); of those one started less than 0.5 off.
+    assert got == LossComparison("q", "ce", 10.0, 4, 3, 0.75, 2, 0, 1, 0, 1)
+    assert fastest_loss(frame) == "ce"  # 20 epochs in all against 4,107
     with pytest.raises(ValueError, match="slow must be one of the frame's losses q, ce; got 'x'"):
         compare_losses(frame, "x", "ce")
 
@@ -271,7 +285,7 @@ def test_compare_losses_counts_capped_cells_as_cap_plus_one():
 
 
 def sig(**changes):
-    args = {"losses": SIGMOID, "x": 1.0, "y": 0.0, "a0": [0.2, 0.8], "etas": [0.1, 1.0]} | changes
+    args = {"losses": SIGMOID, "x": 1.0, "y": 0.0, "z0": [-1.4, 1.4], "etas": [0.1, 1.0]} | changes
     return lambda: sweep_sigmoid(**args)
 
 
@@ -288,13 +302,14 @@ def soft(**changes):
         (sig(losses=["quadratic", "quadratic"]), "distinct"),
         (sig(x=1e4), r"x must be a finite number in \[-1000, 1000\]; got 10000.0"),
         (sig(y=1.5), r"y must be a finite number in \[0, 1\]; got 1.5"),
-        (sig(a0=[0.0, 0.5]), r"a0 must hold values strictly between 0 and 1; got a0\[0\] = 0.0"),
-        (sig(a0=[0.5, 1.0]), r"a0 must hold values strictly between 0 and 1; got a0\[1\] = 1.0"),
-        (sig(a0=[0.5]), "a0 must hold 2 to 400 values; got 1"),
-        (sig(a0=np.linspace(0.1, 0.9, 401)), "a0 must hold 2 to 400 values; got 401"),
-        (sig(a0=[0.5, 0.4]), r"a0 must be strictly increasing; got a0\[0\] = 0.5, a0\[1\] = 0.4"),
-        (sig(a0=[0.5, float("nan")]), "a0 must hold finite numbers"),
-        (sig(a0="abc"), "a0 must be an array of numbers"),
+        (sig(z0=[-41.0, 0.5]), r"z0 must hold values in \[-40, 40\]; got z0\[0\] = -41.0"),
+        (sig(z0=[0.5, 40.5]), r"z0 must hold values in \[-40, 40\]; got z0\[1\] = 40.5"),
+        (sig(z0=[0.5]), "z0 must hold 2 to 400 values; got 1"),
+        (sig(z0=np.linspace(-1, 1, 401)), "z0 must hold 2 to 400 values; got 401"),
+        (sig(z0=[0.5, 0.4]), r"z0 must be strictly increasing; got z0\[0\] = 0.5, z0\[1\] = 0.4"),
+        (sig(z0=[0.5, 0.5]), r"z0 must be strictly increasing; got z0\[0\] = 0.5, z0\[1\] = 0.5"),
+        (sig(z0=[0.5, float("nan")]), "z0 must hold finite numbers"),
+        (sig(z0="abc"), "z0 must be an array of numbers"),
         (sig(etas=[0.0, 1.0]), r"etas must hold values in \(0, 1000\]; got etas\[0\] = 0.0"),
         (sig(etas=[1.0, 2000.0]), r"etas must hold values in \(0, 1000\]; got etas\[1\] = 2000.0"),
         (sig(tolerance=1.0), r"tolerance must be None \(half the initial error\) or a number in \(0, 1\)"),

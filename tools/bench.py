@@ -20,9 +20,8 @@ import numpy as np
 import pandas as pd
 
 from lossdemo import LOSSES, MAX_EPOCHS, simulate_sigmoid, simulate_softmax, start_logits
-from lossdemo.controls.map_settings import AXES, ETA_AXIS
-from lossdemo.engine.milestones import first_epoch_within, goal_for
-from lossdemo.engine.sweep import sweep_sigmoid, sweep_softmax
+from lossdemo.controls.map_settings import map_sweep
+from lossdemo.engine.milestones import first_epoch_within, goal_for, oscillates, settled_within
 
 
 @dataclass(frozen=True)
@@ -119,29 +118,31 @@ MAP_CAP = 2000
 
 
 def single_cell(neuron: str, row) -> int:
-    """One map cell the slow way: the engine's full run, then the first epoch within the goal."""
+    """One map cell the slow way: the engine's full run, then the first epoch from which the error
+    stays within the goal (cap + 1 if none, or if the run is unstable)."""
     if neuron == "sigmoid":
         run = simulate_sigmoid(row.loss, 0.0, row.z0, 1.0, 0.0, row.eta, MAP_CAP)
-        errors = np.abs(run["a"].to_numpy())
+        signed = run["a"].to_numpy()
     else:
         run = simulate_softmax(
             row.loss, np.zeros((3, 1)), start_logits(3, 0, row.margin), [1.0], 0, row.eta, MAP_CAP
         )
-        errors = 1.0 - run["a_y"].to_numpy()
-    epochs = first_epoch_within(errors, goal_for(errors[0], None))
-    return MAP_CAP + 1 if epochs is None else epochs
+        signed = run["a_y"].to_numpy() - 1.0
+    errors = np.abs(signed)
+    goal = goal_for(errors[0], None)
+    settled = settled_within(errors, goal)
+    unstable = (first_epoch_within(errors, goal) is not None and settled is None) or oscillates(signed)
+    return MAP_CAP + 1 if settled is None or unstable else settled
 
 
 def speed_map(repeats: int) -> list[Row]:
-    """The learning-speed map's default grid (200 starts × 120 η, cap 2,000, x = 1, every loss at
-    once) beside single engine runs cell by cell, timed on a sample and extrapolated to the grid."""
+    """The learning-speed map's default grid (every start × the 16 η of the sidebar, cap 2,000,
+    x = 1, every loss at once, every cell run to the cap unless its z stops changing) beside single
+    engine runs cell by cell, timed on a sample and extrapolated to the grid."""
     sweeps = {
-        "sigmoid": (
-            lambda: sweep_sigmoid(LOSSES["sigmoid"], 1.0, 0.0, AXES["a0"], ETA_AXIS),
-            300.0,
-        ),
+        "sigmoid": (lambda: map_sweep("sigmoid", {"x": 1.0, "y": 0.0}, "half", MAP_CAP), 300.0),
         "softmax": (
-            lambda: sweep_softmax(LOSSES["softmax"], 3, 0, 1.0, AXES["margin"], ETA_AXIS),
+            lambda: map_sweep("softmax", {"classes": 3, "target": 0, "x": 1.0}, "half", MAP_CAP),
             None,
         ),
     }
@@ -159,9 +160,10 @@ def speed_map(repeats: int) -> list[Row]:
         sweep()
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        updates = int(np.minimum(frame["epochs"], MAP_CAP).sum())
+        updates = len(frame) * MAP_CAP
+        starts, etas = frame.iloc[:, 1].nunique(), frame["eta"].nunique()
         case = (
-            f"{neuron} map 200×120 × {frame['loss'].nunique()} losses, cap 2,000:"
+            f"{neuron} map {starts}×{etas} × {frame['loss'].nunique()} losses, cap 2,000:"
             f" {updates / 1e6:.1f} M updates, {ms * 1e6 / updates:.1f} ns each, peak {peak / 2**20:.0f} MiB"
         )
         rows.append(Row(case, ms, naive_ms, target_ms))

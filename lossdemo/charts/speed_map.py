@@ -25,13 +25,16 @@ def _edges(axis: np.ndarray, log: bool) -> np.ndarray:
     return np.exp(edges) if log else edges
 
 
-def display_cells(frame: pd.DataFrame, neuron: str, every: int) -> pd.DataFrame:
-    """The cells sent to the browser: every `every`-th grid value on each axis, with borders."""
+STATUS = {"unstable": "#CC79A7", "did not learn": "#BBBBBB"}  # cells without an epoch count
+
+
+def display_cells(frame: pd.DataFrame, neuron: str) -> pd.DataFrame:
+    """The cells sent to the browser, with their borders and a status for those without a count."""
     axis = get_kind(neuron).map_axis
     starts, etas = np.unique(frame[axis]), np.unique(frame["eta"])
-    shown_starts, shown_etas = starts[::every], etas[::every]
-    cells = frame[frame[axis].isin(shown_starts) & frame["eta"].isin(shown_etas)].copy()
-    for column, values, log in ((axis, shown_starts, False), ("eta", shown_etas, True)):
+    cells = frame.copy()
+    cells["status"] = np.where(cells["learned"], "learned", np.where(cells["unstable"], *STATUS))
+    for column, values, log in ((axis, starts, False), ("eta", etas, True)):
         edges = _edges(values, log)
         index = np.searchsorted(values, cells[column])
         low, high = edges[index], edges[index + 1]
@@ -40,20 +43,32 @@ def display_cells(frame: pd.DataFrame, neuron: str, every: int) -> pd.DataFrame:
         cells[f"{column}_lo"] = low
         cells[f"{column}_hi"] = high * overlap if log else high + 0.3 * (high - low)
     cells["loss"] = cells["loss"].map({k: v.name for k, v in LOSSES[neuron].items()})
-    return cells[["loss", axis, "eta", "epochs", "learned", f"{axis}_lo", f"{axis}_hi", "eta_lo", "eta_hi"]]
+    columns = [
+        axis,
+        "eta",
+        "error0",
+        "epochs",
+        "learned",
+        "status",
+        f"{axis}_lo",
+        f"{axis}_hi",
+        "eta_lo",
+        "eta_hi",
+    ]
+    return cells[["loss", *columns]]
 
 
-def axis_domain(starts: np.ndarray, every: int) -> tuple[float, float]:
-    """The horizontal extent of the shown cells of a start axis."""
-    edges = _edges(starts[::every], log=False)
+def axis_domain(starts: np.ndarray) -> tuple[float, float]:
+    """The horizontal extent of the cells of a start axis."""
+    edges = _edges(starts, log=False)
     return float(edges[0]), float(edges[-1])
 
 
 def map_chart(
     neuron: str, losses: tuple[str, ...], cap: int, domain: tuple[float, float]
 ) -> alt.HConcatChart:
-    """One heatmap per loss: epochs to the goal over (start, η), one shared log colour scale;
-    cells that never got there are grey."""
+    """One heatmap per loss: epochs to the goal over (start, η) on a log colour scale; cells that
+    never got there are grey, cells that got there but oscillate are pink ("unstable")."""
     kind = get_kind(neuron)
     axis = kind.map_axis
     pick = alt.selection_point(name="pick", fields=[axis, "eta"], on="click", clear=False)
@@ -64,9 +79,11 @@ def map_chart(
     )
     y = alt.Y("eta_lo:Q", title="learning rate η", scale=alt.Scale(type="log", nice=False))
     tooltip = [
-        alt.Tooltip(f"{axis}:Q", title=axis, format=".3f"),
+        alt.Tooltip(f"{axis}:Q", title=axis, format=".3g"),
         alt.Tooltip("eta:Q", title="η", format=".4g"),
+        alt.Tooltip("error0:Q", title="starting error", format=".3g"),
         alt.Tooltip("epochs:Q", title=f"epochs (>{cap:,}: did not learn)"),
+        alt.Tooltip("status:N", title="status"),
     ]
     panels = []
     for name in (LOSSES[neuron][key].name for key in losses):
@@ -90,8 +107,20 @@ def map_chart(
         )
         stuck = (
             cells.transform_filter(~alt.datum.learned)
-            .mark_rect(color="#BBBBBB", clip=True)
-            .encode(x=x, x2=f"{axis}_hi:Q", y=y, y2="eta_hi:Q", tooltip=tooltip)
+            .mark_rect(clip=True)
+            .encode(
+                x=x,
+                x2=f"{axis}_hi:Q",
+                y=y,
+                y2="eta_hi:Q",
+                color=alt.Color(
+                    "status:N",
+                    title=None,
+                    scale=alt.Scale(domain=list(STATUS), range=list(STATUS.values())),
+                    legend=alt.Legend(orient="bottom"),
+                ),
+                tooltip=tooltip,
+            )
         )
         here = (
             alt.Chart(alt.Data(name="here"))
@@ -103,7 +132,7 @@ def map_chart(
                 width=PANEL_WIDTH, height=PANEL_HEIGHT + 40
             )
         )
-    return readable(alt.hconcat(*panels).resolve_scale(color="shared"))
+    return readable(alt.hconcat(*panels).resolve_scale(color="independent"))
 
 
 _cached_spec = spec_cache(map_chart)

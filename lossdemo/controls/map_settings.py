@@ -8,14 +8,15 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from lossdemo.controls.scenario import ETA_CHOICES
 from lossdemo.engine.neurons import get_kind
 
+# On the sidebar's own grids, so that a clicked cell loads exactly the start and η it shows.
 AXES = {
-    "a0": np.linspace(0.005, 0.995, 200),  # sigmoid: initial output a0 = σ(z0)
-    "margin": np.linspace(-5.0, 10.0, 200),  # softmax: lead of the strongest wrong class
+    "z0": np.round(np.arange(-100, 101) * 0.1, 10),  # sigmoid: the starting logit z0 = w·x + b (b's grid)
+    "margin": np.round(np.arange(-10, 21) * 0.5, 10),  # softmax: the start margin's grid
 }
-ETA_AXIS = np.geomspace(0.001, 10.0, 120)
-SHOWN_EVERY = 3  # the browser gets every third row and column: 2,680 cells per map
+ETA_AXIS = np.array(ETA_CHOICES)
 GOALS = ("half", "0.1", "0.05", "0.01")
 CAPS = (500, 1000, 2000, 5000)
 

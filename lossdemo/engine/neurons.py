@@ -8,7 +8,6 @@ it from those, and the axis of its learning-speed map. A kind's losses are `LOSS
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -43,8 +42,9 @@ class NeuronKind:
     simulate: Callable[..., pd.DataFrame]  # simulate(loss, eta, epochs, **start)
     sweep: Callable[..., pd.DataFrame]  # sweep(losses, starts, etas, tolerance, cap, **map_start)
     map_start: tuple[str, ...]  # the start parameters the map depends on (the rest is its axis)
-    map_position: Callable[[Mapping[str, object], pd.Series], float]  # (start, first row) -> axis value
+    map_position: Callable[[Mapping[str, object]], float]  # the start's value on the map's axis
     map_load: Callable[[float, Mapping[str, object]], dict[str, float]]  # (axis value, start) -> new start
+    map_load_text: str  # what loading a map cell sets, in words
     updates_per_epoch: Callable[[Mapping[str, object]], int]  # neuron-updates one epoch costs
 
     @property
@@ -85,15 +85,16 @@ KINDS: dict[str, NeuronKind] = {
             curve=("z", "a"),
             curve_titles=("z = w·x + b", "output a"),
             curve_names=("σ(z)", "σ′(z)"),
-            map_axis="a0",
-            map_axis_title="initial output a₀ = σ(w·x + b)",
+            map_axis="z0",
+            map_axis_title="starting z₀ = w·x + b (output a₀ = σ(z₀))",
             simulate=_sigmoid_run,
             sweep=lambda losses, starts, etas, tolerance, cap, *, x, y: sweep_sigmoid(
                 losses, x, y, starts, etas, tolerance, cap
             ),
             map_start=("x", "y"),
-            map_position=lambda start, first: float(first["a"]),
-            map_load=lambda a0, start: {"b": math.log(a0) - math.log1p(-a0) - start["w"] * start["x"]},
+            map_position=lambda start: float(start["w"]) * float(start["x"]) + float(start["b"]),
+            map_load=lambda z0, start: {"w": 0.0, "b": z0},
+            map_load_text="as w = 0, b = z₀",
             updates_per_epoch=lambda start: 1,
         ),
         NeuronKind(
@@ -119,8 +120,9 @@ KINDS: dict[str, NeuronKind] = {
                 losses, classes, target, x, starts, etas, tolerance, cap
             ),
             map_start=("classes", "target", "x"),
-            map_position=lambda start, first: float(start["margin"]),
+            map_position=lambda start: float(start["margin"]),
             map_load=lambda margin, start: {"margin": margin},
+            map_load_text="its margin",
             updates_per_epoch=lambda start: int(start["classes"]),
         ),
     )

@@ -20,12 +20,13 @@ import pandas as pd
 from lossdemo.engine import validation
 from lossdemo.engine.activations import sigmoid, softmax
 from lossdemo.engine.losses import get_loss
-from lossdemo.engine.milestones import goal_for
+from lossdemo.engine.milestones import OSCILLATION_WINDOW, goal_for
 from lossdemo.engine.sigmoid import INPUT_BOUND, MAX_ETA
 from lossdemo.engine.softmax import MAX_CLASSES, one_hot, start_logits
 
 GRID_SIZES = (2, 400)  # values per axis
 MAX_CAP = 20_000
+Z0_BOUND = 40.0  # |starting logit| of a sigmoid cell
 MARGIN_BOUND = 30.0  # |initial margin of the strongest wrong class over the target|
 _RETIRE_EVERY = 32  # epochs between compactions of the active cells (sooner if many are done)
 
@@ -34,41 +35,42 @@ def sweep_sigmoid(
     losses: Sequence[str],
     x: float,
     y: float,
-    a0: Sequence[float],
+    z0: Sequence[float],
     etas: Sequence[float],
     tolerance: float | None = None,
     cap: int = 2000,
 ) -> pd.DataFrame:
-    """Epochs to the goal |a − y| ≤ goal for every (initial output a0, η) cell and loss.
+    """Epochs to the goal |a − y| ≤ goal, reached and kept to the cap, for every (starting logit
+    z0 = w·x + b, η) cell and loss. One example: a run depends on (w, b) only through z0, so the
+    cell stands for every start with that z0 (w = 0, b = z0 among them).
 
-    One row per (loss, cell): loss, a0, z0 = logit(a0) (the start, e.g. w = 0, b = z0), eta,
-    error0 = |σ(z0) − y|, goal, epochs, learned. A cell that does not reach the goal within `cap`
-    epochs has learned = False and epochs = cap + 1.
+    One row per (loss, cell): loss, z0, a0 = σ(z0), eta, error0 = |a0 − y|, goal, epochs, learned,
+    unstable (see `_epochs`). A cell not learned has epochs = cap + 1.
     """
     entries = _losses("sigmoid", losses)
     x = validation.number("x", x, -INPUT_BOUND, INPUT_BOUND)
     y = validation.number("y", y, 0.0, 1.0)
-    a0 = _axis("a0", a0, lambda v: (v > 0.0) & (v < 1.0), "strictly between 0 and 1")
+    z0 = _axis("z0", z0, lambda v: np.abs(v) <= Z0_BOUND, f"in [{-Z0_BOUND:g}, {Z0_BOUND:g}]")
     etas = _axis("etas", etas, _eta_ok, f"in (0, {MAX_ETA:g}]")
     tolerance, cap = _tolerance(tolerance), validation.integer("cap", cap, 1, MAX_CAP)
 
-    start, eta = (g.ravel() for g in np.meshgrid(a0, etas, indexing="ij"))
-    z0 = np.log(start) - np.log1p(-start)
+    start, eta = (g.ravel() for g in np.meshgrid(z0, etas, indexing="ij"))
     step = eta * (1.0 + x * x)
-    error0 = np.abs(sigmoid(z0)[0] - y)
+    a0 = sigmoid(start)[0]
+    error0 = np.abs(a0 - y)
     goal = goal_for(error0, tolerance)
-    cell = {"a0": start, "z0": z0, "eta": eta, "error0": error0, "goal": goal}
+    cell = {"z0": start, "a0": a0, "eta": eta, "error0": error0, "goal": goal}
 
     def runner(entry):
         delta = entry.delta
 
-        def error_and_gradient(z):
+        def signed_error_and_gradient(z):
             a, sp = sigmoid(z[0])
-            return np.abs(a - y), [delta(z[0], a, sp, y)]
+            return a - y, [delta(z[0], a, sp, y)]
 
-        return _epochs([z0], step, goal, error_and_gradient, cap)
+        return _epochs([start], step, goal, signed_error_and_gradient, cap)
 
-    return _frame(entries, cell, runner, cap, tolerance, neuron="sigmoid", x=x, y=y)
+    return _frame(entries, cell, runner, cap, tolerance, axis="z0", neuron="sigmoid", x=x, y=y)
 
 
 def sweep_softmax(
@@ -110,14 +112,23 @@ def sweep_softmax(
     def runner(entry):
         delta = entry.delta
 
-        def error_and_gradient(z):
+        def signed_error_and_gradient(z):
             a = softmax(z)
-            return 1.0 - a[target], delta(z, a, t)
+            return a[target] - 1.0, delta(z, a, t)
 
-        return _epochs(z0, step, goal, error_and_gradient, cap)
+        return _epochs(z0, step, goal, signed_error_and_gradient, cap)
 
     return _frame(
-        entries, cell, runner, cap, tolerance, neuron="softmax", classes=classes, target=target, x=x
+        entries,
+        cell,
+        runner,
+        cap,
+        tolerance,
+        axis="margin",
+        neuron="softmax",
+        classes=classes,
+        target=target,
+        x=x,
     )
 
 
@@ -136,8 +147,11 @@ class LossComparison:
     cells: int
     slower_cells: int  # cells where slow needs more than factor × the epochs of fast
     share_slower: float  # slower_cells / cells
-    slow_capped: int
+    slow_capped: int  # cells where slow did not learn (unstable ones included)
     fast_capped: int
+    slow_unstable: int  # cells where slow reached the goal but oscillates
+    fast_unstable: int
+    slow_capped_close: int  # cells where slow did not learn although it started less than 0.5 off
 
 
 def fastest_loss(frame: pd.DataFrame) -> str:
@@ -154,12 +168,15 @@ def compare_losses(frame: pd.DataFrame, slow: str, fast: str, factor: float = 10
     for name, key in (("slow", slow), ("fast", fast)):
         if key not in present:
             raise ValueError(f"{name} must be one of the frame's losses {', '.join(present)}; got {key!r}")
-    axis = "a0" if "a0" in frame else "margin"
+    axis = frame.attrs["axis"]
     table = frame.pivot(index=[axis, "eta"], columns="loss", values="epochs")
     learned = frame.pivot(index=[axis, "eta"], columns="loss", values="learned")
+    unstable = frame.pivot(index=[axis, "eta"], columns="loss", values="unstable")
+    close = frame.pivot(index=[axis, "eta"], columns="loss", values="error0")[slow].to_numpy() < 0.5
     s = table[slow].to_numpy(dtype=float)
     f = table[fast].to_numpy(dtype=float)
     slower = int(np.count_nonzero(s > factor * f))
+    slow_missed = ~learned[slow].to_numpy(dtype=bool)
     return LossComparison(
         slow=slow,
         fast=fast,
@@ -167,8 +184,11 @@ def compare_losses(frame: pd.DataFrame, slow: str, fast: str, factor: float = 10
         cells=len(s),
         slower_cells=slower,
         share_slower=slower / len(s),
-        slow_capped=int(np.count_nonzero(~learned[slow].to_numpy(dtype=bool))),
+        slow_capped=int(np.count_nonzero(slow_missed)),
         fast_capped=int(np.count_nonzero(~learned[fast].to_numpy(dtype=bool))),
+        slow_unstable=int(np.count_nonzero(unstable[slow].to_numpy(dtype=bool))),
+        fast_unstable=int(np.count_nonzero(unstable[fast].to_numpy(dtype=bool))),
+        slow_capped_close=int(np.count_nonzero(slow_missed & close)),
     )
 
 
@@ -176,48 +196,84 @@ def _epochs(
     z: list[np.ndarray],
     step: np.ndarray,
     goal: np.ndarray,
-    error_and_gradient: Callable[[list[np.ndarray]], tuple[np.ndarray, list[np.ndarray]]],
+    signed_error_and_gradient: Callable[[list[np.ndarray]], tuple[np.ndarray, list[np.ndarray]]],
     cap: int,
-) -> np.ndarray:
-    """Epoch of the first error ≤ goal per cell (cap + 1 if none), stepping z ← z − step·∂C/∂z.
+) -> tuple[np.ndarray, np.ndarray]:
+    """(epochs, unstable) per cell, stepping z ← z − step·∂C/∂z for `cap` epochs.
 
-    Done cells get goal −1 (never hit again) and leave the arrays at the next compaction; a cell
-    whose z did not change in the last update is stuck for good and leaves as not learned.
+    A cell has learned at epoch k if its output error is at most its goal from k to the cap
+    (reached *and stayed*), as a single run's summary counts it; otherwise epochs = cap + 1. It
+    is unstable if it reached the goal and left it again, or if output − target keeps crossing
+    zero over the last epochs without shrinking (`milestones.oscillates`, the single run's rule).
+    A cell whose z stopped changing leaves the loop early: its future is its present.
     """
-    epochs = np.full(step.size, cap + 1, dtype=np.int64)
-    alive, goal = np.arange(step.size), goal.copy()
-    previous, done = None, 0
+    n = step.size
+    # State of the cells still moving, in their order (`alive` maps them to cells); a cell whose z
+    # stopped changing hands its state to the result arrays and leaves.
+    alive, goal = np.arange(n), goal.copy()
+    streak = np.zeros(n, dtype=np.int64)  # first epoch of the current run of epochs within the goal
+    within = np.zeros(n, dtype=bool)
+    reached = np.zeros(n, dtype=bool)
+    tail = np.zeros((OSCILLATION_WINDOW + 1, n))  # the last signed errors, a ring buffer
+    result = {"streak": streak.copy(), "within": within.copy(), "reached": reached.copy()}
+    frozen = np.zeros(n, dtype=bool)
+    previous = None
     for k in range(cap + 1):
-        error, grad = error_and_gradient(z)
-        hit = error <= goal
-        if hit.any():
-            hit = np.flatnonzero(hit)
-            epochs[alive[hit]] = k
-            goal[hit] = -1.0
-            done += hit.size
+        signed, grad = signed_error_and_gradient(z)
+        now = np.abs(signed) <= goal
+        streak = np.where(now & ~within, k, streak)
+        within, reached = now, reached | now
+        tail[k % tail.shape[0]] = signed
         if k == cap:
             break
-        if 4 * done >= alive.size or (k % _RETIRE_EVERY == 0 and k):
-            keep = goal >= 0.0
-            if previous is not None:
-                keep &= ~np.logical_and.reduce([zj == pj for zj, pj in zip(z, previous)])
-            if not keep.all():
-                alive, step, goal = alive[keep], step[keep], goal[keep]
-                z, grad = [zj[keep] for zj in z], [gj[keep] for gj in grad]
-                done = 0
+        if previous is not None and k % _RETIRE_EVERY == 0:
+            moving = ~np.logical_and.reduce([zj == pj for zj, pj in zip(z, previous)])
+            if not moving.all():
+                gone = alive[~moving]
+                for name, values in (("streak", streak), ("within", within), ("reached", reached)):
+                    result[name][gone] = values[~moving]
+                frozen[gone] = True
+                alive, step, goal = alive[moving], step[moving], goal[moving]
+                streak, within, reached, tail = (
+                    streak[moving],
+                    within[moving],
+                    reached[moving],
+                    tail[:, moving],
+                )
+                z, grad = [zj[moving] for zj in z], [gj[moving] for gj in grad]
                 if not alive.size:
                     break
         previous = z
         z = [zj - step * gj for zj, gj in zip(z, grad)]
-    return epochs
+    for name, values in (("streak", streak), ("within", within), ("reached", reached)):
+        result[name][alive] = values
+    oscillating = np.zeros(n, dtype=bool)
+    oscillating[alive] = _oscillating(tail, cap) if alive.size else False
+    epochs = np.where(result["within"], result["streak"], cap + 1)
+    unstable = (result["reached"] & ~result["within"]) | (oscillating & ~frozen)
+    return epochs, unstable
+
+
+def _oscillating(tail: np.ndarray, cap: int) -> np.ndarray:
+    """`milestones.oscillates` on the last OSCILLATION_WINDOW + 1 signed errors of every cell."""
+    if cap < OSCILLATION_WINDOW:
+        return np.zeros(tail.shape[1], dtype=bool)
+    order = [(cap - OSCILLATION_WINDOW + i) % tail.shape[0] for i in range(tail.shape[0])]
+    ordered = tail[order]
+    crossings = np.count_nonzero(ordered[1:] * ordered[:-1] < 0, axis=0)
+    half = ordered.shape[0] // 2
+    early, late = np.abs(ordered[:half]).max(axis=0), np.abs(ordered[half:]).max(axis=0)
+    return (crossings >= OSCILLATION_WINDOW // 2) & (late > 0) & (late >= 0.9 * early)
 
 
 def _frame(entries, cell: dict, runner, cap: int, tolerance: float | None, **scenario) -> pd.DataFrame:
     """The tidy result, one block of cells per loss, with the run's settings in `attrs`."""
     blocks = []
     for entry in entries:
-        epochs = runner(entry)
-        blocks.append(pd.DataFrame({"loss": entry.key, **cell, "epochs": epochs, "learned": epochs <= cap}))
+        epochs, unstable = runner(entry)
+        learned = (epochs <= cap) & ~unstable
+        block = {"loss": entry.key, **cell, "epochs": np.where(learned, epochs, cap + 1)}
+        blocks.append(pd.DataFrame(block | {"learned": learned, "unstable": unstable}))
     frame = pd.concat(blocks, ignore_index=True)
     frame.attrs = {**scenario, "cap": cap, "tolerance": tolerance}
     return frame

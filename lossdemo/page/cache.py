@@ -14,7 +14,7 @@ import streamlit as st
 from lossdemo.charts.epochs import epoch_chart_data
 from lossdemo.charts.sigma_path import sigma_path_data
 from lossdemo.charts.speed_map import axis_domain, display_cells
-from lossdemo.controls.map_settings import SHOWN_EVERY, map_sweep, start_axis
+from lossdemo.controls.map_settings import map_sweep, start_axis
 from lossdemo.controls.scenario import Scenario, rows_at, runs
 from lossdemo.engine.sweep import LossComparison, compare_losses, fastest_loss
 from lossdemo.teaching.summaries import LossSummary, findings, summarize
@@ -97,7 +97,7 @@ def speed_map(neuron: str, start: tuple[tuple[str, object], ...], goal: str, cap
     fast = fastest_loss(frame)
     slower = [loss for loss in frame["loss"].unique() if loss != fast]
     return SpeedMap(
-        cells=arrow(display_cells(frame, neuron, SHOWN_EVERY)),
-        domain=axis_domain(start_axis(neuron), SHOWN_EVERY),
+        cells=arrow(display_cells(frame, neuron)),
+        domain=axis_domain(start_axis(neuron)),
         comparisons=[compare_losses(frame, slow, fast) for slow in slower],
     )

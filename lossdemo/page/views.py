@@ -223,10 +223,10 @@ def speed_map_view(scenario: Scenario) -> None:
     kind, losses = scenario.kind, LOSSES[scenario.neuron]
     depends = ", ".join(kind.map_start)
     st.markdown(
-        "With one training example every update moves the parameters along the same direction, so the "
-        "logits change by −η(x² + 1)·∂C/∂z and a run depends on its start only through its starting "
-        f"logits. So one map over the start and η covers every start on its horizontal axis, for these "
-        f"values of {depends}."
+        "With one training example, every update moves each output's weight and bias along (x, 1), so "
+        "its logit changes by −η(x² + 1)·∂C/∂z: a run depends on its starting logits only, not on the "
+        "weights and biases separately. So one map covers every start whose value lies on its "
+        f"horizontal axis, for these values of {depends}."
     )
     left, right = st.columns(2)
     with left:
@@ -235,7 +235,7 @@ def speed_map_view(scenario: Scenario) -> None:
         cap = control(st.select_slider, "cap")
     start = scenario.start()
     shown = speed_map(scenario.neuron, tuple((name, start[name]) for name in kind.map_start), goal, cap)
-    here = kind.map_position(start, next(iter(prepared_for(scenario).starts.values())))
+    here = kind.map_position(start)
     st.vega_lite_chart(
         spec=map_spec(shown.cells, scenario.neuron, cap, shown.domain, here, scenario.eta),
         theme=None,
@@ -243,17 +243,42 @@ def speed_map_view(scenario: Scenario) -> None:
         on_select=state.load_cell,
         selection_mode="pick",
         alt="One heatmap per loss: epochs until the output error reaches the goal for every start "
-        "(horizontal) and learning rate (vertical, log scale); grey cells did not learn.",
+        "(horizontal) and learning rate (vertical, log scale); grey cells did not learn, pink cells "
+        "reached the goal but oscillate.",
     )
+    low, high = shown.domain
     sentences = []
-    for c in shown.comparisons:
-        slow, fast = losses[c.slow].name, losses[c.fast].name.lower()
+    if not low <= here <= high:
         sentences.append(
-            f"{slow} needs more than {c.factor:g}× as many epochs as {fast} on **{c.share_slower:.0%}** of "
-            f"this map; it never reaches the goal within {cap:,} epochs on {c.slow_capped / c.cells:.0%} of "
-            f"it ({fast}: {c.fast_capped / c.cells:.0%})."
+            f"This scenario starts at {kind.map_axis} = {here:.3g}, off this map ({low:.3g} to {high:.3g})."
         )
-    st.markdown(" ".join([*sentences, "Click a cell to load that start and η."]))
+    for c in shown.comparisons:
+        sentences.append(map_sentence(c, losses, cap))
+    sentences.append(f"Click a cell to load that start ({kind.map_load_text}) and η.")
+    st.markdown(" ".join(sentences))
+
+
+def map_sentence(c, losses: dict, cap: int) -> str:
+    """How one loss compares with the fastest over the map, in numbers from the sweep."""
+    slow, fast = losses[c.slow].name, losses[c.fast].name.lower()
+    share = lambda count: f"{count / c.cells:.0%}"  # noqa: E731
+    text = (
+        f"{slow} needs more than {c.factor:g}× as many epochs as {fast} on **{share(c.slower_cells)}** of "
+        f"this map; it does not learn within {cap:,} epochs on {share(c.slow_capped)} of it ({fast}: "
+        f"{share(c.fast_capped)})."
+    )
+    if c.slow_unstable or c.fast_unstable:
+        text += (
+            f" Unstable (reached the goal, then oscillated): {share(c.slow_unstable)} for {slow.lower()}, "
+            f"{share(c.fast_unstable)} for {fast}."
+        )
+    if c.slow_capped_close:
+        text += (
+            f" {c.slow_capped_close / c.slow_capped:.0%} of the cells where {slow.lower()} does not learn "
+            "start less than 0.5 from the target, already more right than wrong: there the slow part is "
+            "the last stretch, not a stall at a wrong start."
+        )
+    return text
 
 
 def share(scenario: Scenario) -> None:
