@@ -5,34 +5,37 @@ a student makes ends in a finished run (the full-size run is `python -m tools.lo
 import pytest
 
 from lossdemo.controls.replay import NUMBERS_SECONDS
-from tools import loadtest
+from tools.loadtest.lecture import Options
+from tools.loadtest.protocol import Endpoint
+from tools.loadtest.report import Report, table
+from tools.loadtest.run import run, warm_up
+from tools.loadtest.widgets import user_key
+from tools.server import streamlit_server
 
 
 @pytest.fixture(scope="module")
 def server():
-    with loadtest.own_server() as (url, pid):
-        loadtest.warm_up(url)
+    with streamlit_server() as (url, pid):
+        warm_up(url)
         yield url, pid
 
 
-def _students(server, **options) -> loadtest.Report:
+def _students(server, **options) -> Report:
     """A small run against the module's server: no warm-up, no settling, short timeouts. Every
     session loads, changes something, and sees every change finish, without errors."""
     url, pid = server
-    report = loadtest.run(
-        url, loadtest.Options(ramp=0.5, timeout=20, settle=0, warm_up=False, **options), [pid]
-    )
+    report = run(url, Options(ramp=0.5, timeout=20, settle=0, warm_up=False, **options), [pid])
     _assert_clean(report, options["sessions"])
     return report
 
 
-def _assert_clean(report: loadtest.Report, sessions: int) -> None:
-    assert report.error_count == 0, loadtest.table(report)
-    assert report.completed == sessions, loadtest.table(report)
+def _assert_clean(report: Report, sessions: int) -> None:
+    assert report.error_count == 0, table(report)
+    assert report.completed == sessions, table(report)
     for result in report.results:
         assert result.loaded, f"session {result.index} ({result.scenario}) never finished its first load"
         assert result.changes_sent > 0, f"session {result.index} changed nothing"
-        assert result.changes_finished == result.changes_sent, loadtest.table(report)
+        assert result.changes_finished == result.changes_sent, table(report)
         assert len(result.latencies) == result.changes_sent
 
 
@@ -63,11 +66,11 @@ def test_five_presenters_replay_and_only_the_numbers_rerun_on_the_server(server)
     [("$$ID-0123abcd-eta", "eta"), ("$$ID-0123abcd-my-key", "my-key"), ("$$ID-0123abcd-None", None)],
 )
 def test_the_user_key_is_read_from_the_widget_id(widget_id, key):
-    assert loadtest.user_key(widget_id) == key
+    assert user_key(widget_id) == key
 
 
 def test_only_loopback_targets_are_accepted():
-    assert loadtest.Endpoint.parse("http://localhost:8501").port == 8501
-    assert loadtest.Endpoint.parse("http://127.0.0.1:80/app/").path == "/app"
+    assert Endpoint.parse("http://localhost:8501").port == 8501
+    assert Endpoint.parse("http://127.0.0.1:80/app/").path == "/app"
     with pytest.raises(ValueError, match="loopback"):
-        loadtest.Endpoint.parse("http://192.0.2.1:8501")
+        Endpoint.parse("http://192.0.2.1:8501")

@@ -1,6 +1,6 @@
 """Browser-test harness: one live `streamlit run app.py` and one headless Debian Chromium for all the
-browser tests, a fresh browser context per test. Start-up code lives in `live.py` (shared with
-`screenshot.py`).
+browser tests, a fresh browser context per test. The server comes from `tools.server`, the browser
+from `live.py` (both shared with `python -m tools.screenshots`).
 
 Without Playwright or /usr/bin/chromium the browser tests are skipped, except when CI=true: then they
 fail, so CI can never pass by silently skipping them."""
@@ -17,12 +17,14 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:  # `import live` here, in the tests and in screenshot.py (run as a script)
+if str(HERE) not in sys.path:  # `import live` here and in the tests
     sys.path.insert(0, str(HERE))
 
 import live  # noqa: E402
 
-ARTIFACTS = live.REPO_ROOT / "artifacts" / "browser"
+from tools.server import REPO_ROOT, streamlit_server  # noqa: E402
+
+ARTIFACTS = REPO_ROOT / "artifacts" / "browser"
 FAILED = pytest.StashKey[bool]()
 
 
@@ -91,7 +93,7 @@ def browser(browser_environment):
 @pytest.fixture(scope="package")
 def app_url(browser_environment, timings: Timings) -> Iterator[str]:
     started = time.perf_counter()
-    with live.streamlit_server() as url:
+    with streamlit_server() as (url, _pid):
         timings.record(f"streamlit server healthy after {time.perf_counter() - started:.2f} s")
         yield url
 

@@ -1,18 +1,11 @@
-"""Start a live `streamlit run app.py` and Debian's Chromium, and open the page in it.
+"""Start Debian's Chromium and open the live page in it (the server: `tools.server`).
 
-Shared by the browser tests (`conftest.py`) and the screenshot tool (`screenshot.py`).
+Shared by the browser tests (`conftest.py`) and the screenshot tool (`python -m tools.screenshots`).
 Playwright is imported lazily, so this module imports even where Playwright is missing."""
 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +14,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -32,7 +24,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
-START_TIMEOUT_S = 60.0
 APP_TIMEOUT_MS = 30_000
 
 CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
@@ -78,101 +69,6 @@ def environment_problem() -> str | None:
     if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
         return f"Debian's Chromium is missing at {CHROMIUM} (apt-get install chromium)"
     return None
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _health(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.read().decode(errors="replace").strip()
-    except (urllib.error.URLError, OSError):
-        return None
-
-
-class _PortTaken(RuntimeError):
-    pass
-
-
-@contextmanager
-def streamlit_server(app: str = "app.py", timeout: float = START_TIMEOUT_S) -> Iterator[str]:
-    """Run `streamlit run app` on a free loopback port; yield its base URL ("http://127.0.0.1:P").
-
-    Waits (bounded) for /_stcore/health to answer "ok"; raises RuntimeError with the server's output if
-    it exits or does not become healthy in time (retrying on another port if the port was taken in the
-    meantime). The server is stopped on exit."""
-    for attempt in range(3):
-        try:
-            with _server(app, timeout) as base:
-                yield base
-            return
-        except _PortTaken:
-            if attempt == 2:
-                raise
-
-
-@contextmanager
-def _server(app: str, timeout: float) -> Iterator[str]:
-    with tempfile.TemporaryFile(mode="w+", prefix="streamlit-", suffix=".log") as log:
-        port = free_port()
-        command = [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            app,
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ]
-        env = os.environ | {"PYTHONUNBUFFERED": "1"}
-        process = subprocess.Popen(
-            command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env
-        )
-
-        def output() -> str:
-            log.flush()
-            log.seek(0)
-            text = log.read()
-            return text[-6000:] if text else "(no output)"
-
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + timeout
-            while _health(f"{base}/_stcore/health") != "ok":
-                if process.poll() is not None:
-                    text = output()
-                    taken = any(f"Port {port} is {why}" in text for why in ("not available", "already in"))
-                    error = _PortTaken if taken else RuntimeError
-                    raise error(
-                        f"`streamlit run {app}` exited with code {process.returncode} before it was "
-                        f"healthy.\nCommand: {' '.join(command)}\nOutput:\n{text}"
-                    )
-                if time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"`streamlit run {app}` did not answer 'ok' on {base}/_stcore/health within "
-                        f"{timeout:.0f} s.\nOutput:\n{output()}"
-                    )
-                time.sleep(0.1)
-            yield base
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
 
 
 @contextmanager
