@@ -148,9 +148,14 @@ def expected_ratio(scenario: Scenario, epoch: int) -> str:
     (small, s), *_, (large, big) = sorted(steps.items(), key=lambda item: item[1])
     assert s > 0, "every scenario used here has nonzero steps"
     ratio = big / s
+    later = " At this epoch the neurons are in different states: this compares where each has got to."
+    later = later if epoch > 0 else ""
     if ratio < 1.5:
-        return f"**The gradients are about the same size here ({ratio:.2g}×).**"
-    return f"**{large}'s step is {ratio:,.3g}× larger than {small}'s here.**"
+        return f"**The gradients are about the same size here ({ratio:.2g}×).{later}**"
+    return (
+        f"**{large}'s ∂C/∂z is {ratio:,.3g}× {small}'s here, and so is its step on every parameter "
+        f"(∂C/∂b = ∂C/∂z, ∂C/∂w = x·∂C/∂z).{later}**"
+    )
 
 
 BREAKDOWN_CASES = [

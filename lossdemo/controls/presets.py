@@ -32,7 +32,7 @@ PRESETS: dict[str, Preset] = {
         replace(DEFAULT, neuron="softmax", losses=default_losses("softmax"), margin=5.0),
     ),
     "softmax_close": Preset(
-        "Nearly right (margin −1)",
+        "Target slightly ahead (margin −1)",
         replace(DEFAULT, neuron="softmax", losses=default_losses("softmax"), margin=-1.0),
     ),
 }

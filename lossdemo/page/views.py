@@ -70,7 +70,8 @@ def lesson() -> None:
         for number, step in enumerate(STEPS):
             st.subheader(step.title)
             st.markdown(step.text)
-            st.markdown(f"**Look at:** {step.look}")
+            look = step.look(prepared_for(PRESETS[step.preset].scenario).frame)
+            st.markdown(f"**Look at:** {look}")
             st.button(
                 f"Load: {PRESETS[step.preset].label}",
                 key=f"lesson_{number}",
@@ -126,7 +127,7 @@ def one_epoch(rows: dict, scenario: Scenario, epoch: int) -> None:
     for breakdown in breakdowns:
         st.caption(breakdown.name)
         st.latex(breakdown.latex)
-    ratio = step_ratio(breakdowns)
+    ratio = step_ratio(breakdowns, epoch)
     if ratio:
         st.markdown(f"**{ratio}**")
     st.vega_lite_chart(

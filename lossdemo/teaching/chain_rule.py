@@ -70,18 +70,25 @@ def chain_rule(row: pd.Series, neuron: str, loss: str, start: Mapping[str, objec
     return Breakdown(loss=loss, name=entry.name, latex=latex, step=float(row[kind.delta]))
 
 
-def step_ratio(breakdowns: list[Breakdown]) -> str | None:
+def step_ratio(breakdowns: list[Breakdown], epoch: int) -> str | None:
     """How many times larger the biggest step is than the smallest, in words. Steps are compared
-    through ∂C/∂z, which every parameter's gradient is a multiple of (∂C/∂w = x·∂C/∂z)."""
+    through ∂C/∂z, which every parameter's gradient is a multiple of (∂C/∂b = ∂C/∂z, ∂C/∂w =
+    x·∂C/∂z), so the comparison holds for w and b alike, also where x = 0 makes ∂C/∂w zero."""
     if len(breakdowns) < 2:
         return None
+    later = " At this epoch the neurons are in different states: this compares where each has got to." * (
+        epoch > 0
+    )
     ordered = sorted(breakdowns, key=lambda b: abs(b.step))
     small, large = ordered[0], ordered[-1]
     if abs(large.step) == 0:
         return "All gradients are zero here: no loss moves the neuron at this epoch."
     if abs(small.step) == 0:
-        return f"{small.name}'s gradient is exactly zero here, so only {large.name} still learns."
+        return f"{small.name}'s gradient is exactly zero here, so only {large.name} still learns.{later}"
     ratio = abs(large.step) / abs(small.step)
     if ratio < 1.5:
-        return f"The gradients are about the same size here ({ratio:.2g}×)."
-    return f"{large.name}'s step is {ratio:,.3g}× larger than {small.name}'s here."
+        return f"The gradients are about the same size here ({ratio:.2g}×).{later}"
+    return (
+        f"{large.name}'s ∂C/∂z is {ratio:,.3g}× {small.name}'s here, and so is its step on every "
+        f"parameter (∂C/∂b = ∂C/∂z, ∂C/∂w = x·∂C/∂z).{later}"
+    )

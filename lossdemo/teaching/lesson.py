@@ -1,17 +1,81 @@
 """The guided lesson: the source article's argument in five short steps, each with the preset
-that demonstrates it and one sentence on what to look at."""
+that demonstrates it and one sentence on what to look at, whose numbers are computed from that
+preset's runs (never typed into the text)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from lossdemo.engine.milestones import first_epoch_within, settled_within
+from lossdemo.teaching.chain_rule import SMALL_SLOPE
 
 
 @dataclass(frozen=True)
 class Step:
     title: str
     text: str  # Markdown with LaTeX in $…$
-    preset: str  # a key of lossdemo.controls.scenario.PRESETS
-    look: str
+    preset: str  # a key of lossdemo.controls.presets.PRESETS
+    look: Callable[[pd.DataFrame], str]  # what to look at, from the preset's runs (`runs` frame)
+
+
+def _run(runs: pd.DataFrame, loss: str) -> pd.DataFrame:
+    return runs[runs["loss"] == loss]
+
+
+def _halved(runs: pd.DataFrame, loss: str) -> int | None:
+    errors = _run(runs, loss)["error"].to_numpy()
+    return settled_within(errors, 0.5 * errors[0])
+
+
+def _by(value: int | None, within: int) -> str:
+    return f"by epoch {value:,}" if value is not None else f"not within {within:,} epochs"
+
+
+def _look_slightly_wrong(runs: pd.DataFrame) -> str:
+    run = _run(runs, "quadratic")
+    return (
+        f"From this mildly wrong start (a = {run['a'].iloc[0]:.2f}, target 0) the quadratic cost halves "
+        f"the output error for good {_by(_halved(runs, 'quadratic'), len(run) - 1)}."
+    )
+
+
+def _look_badly_wrong(runs: pd.DataFrame) -> str:
+    run = _run(runs, "quadratic")
+    small = run["sigma_prime"].to_numpy() < SMALL_SLOPE
+    until = int(np.argmin(small)) if not small.all() else len(run)
+    return (
+        f"Watch σ′(z): it starts at {run['sigma_prime'].iloc[0]:.3g} and stays below {SMALL_SLOPE:g} "
+        f"(highlighted in Up close) until epoch {until:,}; the quadratic output is still "
+        f"{run['a'].iloc[until - 1]:.2f} there, and its cost curve is nearly flat until then."
+    )
+
+
+def _look_cross_entropy(runs: pd.DataFrame) -> str:
+    run = _run(runs, "cross_entropy")
+    below = first_epoch_within(np.abs(run["a"].to_numpy()), 0.5)
+    return f"Same start, same η: the cross-entropy output drops below 0.5 {_by(below, len(run) - 1)}."
+
+
+def _look_softmax(runs: pd.DataFrame) -> str:
+    epochs = len(_run(runs, "log_likelihood")) - 1
+    return (
+        f"Log-likelihood halves the target's error 1 − a_y for good "
+        f"{_by(_halved(runs, 'log_likelihood'), epochs)}; the quadratic cost "
+        f"{_by(_halved(runs, 'quadratic'), epochs)}: it waits for a_y(1 − a_y) to grow."
+    )
+
+
+def _look_textbook_eta(runs: pd.DataFrame) -> str:
+    epochs = len(_run(runs, "cross_entropy")) - 1
+    return (
+        "At η = 0.005 cross-entropy halves the error for good "
+        f"{_by(_halved(runs, 'cross_entropy'), epochs)}; the quadratic cost: "
+        f"{_by(_halved(runs, 'quadratic'), epochs)}."
+    )
 
 
 STEPS = (
@@ -22,25 +86,26 @@ STEPS = (
         "gradient is $\\partial C/\\partial w = (a - y)\\,\\sigma'(z)\\,x$: the error, times the slope of "
         "the sigmoid, times the input. Gradient descent moves $w$ and $b$ a step $\\eta$ against it.",
         "slightly_wrong",
-        "From this mildly wrong start (a ≈ 0.82, target 0) the quadratic cost falls steadily.",
+        _look_slightly_wrong,
     ),
     Step(
         "2. Why a badly wrong neuron learns slowly",
         "The slope $\\sigma'(z) = \\sigma(z)(1 - \\sigma(z))$ is at most $0.25$ and almost $0$ when the "
         "output is near $0$ or $1$. A neuron that is confidently wrong sits exactly there, so the "
-        "factor $\\sigma'(z)$ makes its quadratic gradient tiny: the worse the start, the slower it learns.",
+        "factor $\\sigma'(z)$ makes its quadratic gradient tiny, and it barely moves at first. (Not "
+        '"the worse, the slower" everywhere: for $y = 0$ the quadratic $|\\partial C/\\partial z| = '
+        "a^2(1 - a)$ peaks at $a = 2/3$; only beyond that does a worse start learn more slowly.)",
         "badly_wrong",
-        "Watch σ′(z): it stays near 0 for about 150 epochs, and the quadratic cost curve stays flat "
-        "all that time.",
+        _look_badly_wrong,
     ),
     Step(
         "3. Cross-entropy cancels σ′(z)",
         "The cross-entropy cost $C = -[y \\ln a + (1 - y) \\ln(1 - a)]$ has $\\partial C/\\partial a = "
         "(a - y)/(a(1 - a))$, which cancels the $\\sigma'(z)$ of the chain rule: "
-        "$\\partial C/\\partial w = (a - y)\\,x$. The gradient is simply the error times the input, so "
-        "the larger the error, the faster the neuron learns.",
+        "$\\partial C/\\partial w = (a - y)\\,x$. For this output neuron on one example the gradient is "
+        "simply the error times the input: the larger the error, the larger the step.",
         "badly_wrong",
-        "Same start, same η: the cross-entropy output drops below 0.5 within about 20 epochs.",
+        _look_cross_entropy,
     ),
     Step(
         "4. Softmax with log-likelihood",
@@ -49,17 +114,19 @@ STEPS = (
         "one-hot target): again no slope factor. The quadratic cost instead multiplies by the softmax "
         "Jacobian, whose entry for the target is $a_y(1 - a_y)$, small when the layer is confidently wrong.",
         "confidently_wrong",
-        "Log-likelihood raises the target's probability a_y at once; quadratic waits for a_y(1 − a_y) "
-        "to grow.",
+        _look_softmax,
     ),
     Step(
         "5. A fair comparison",
         "Compare losses at the same learning rate $\\eta$. A famous textbook demo shows cross-entropy "
         "learning fast at $\\eta = 0.005$, but its animation steps by $\\partial C/\\partial a = 1/(1 - a)$ "
         "rather than by the true gradient. With the true gradient, $\\eta = 0.005$ is slow for both "
-        "losses, and cross-entropy still wins. Everything on this page uses the true gradients.",
+        "losses. Everything on this page uses the true gradients. Equal $\\eta$ is not neutral either: "
+        "the quadratic $\\partial C/\\partial z$ is $\\sigma'(z) \\le 1/4$ times the cross-entropy one, "
+        "so from the same state its steps are at least 4× smaller even unsaturated; and at a large "
+        "$\\eta$ (try $y = 0.5$, "
+        "$\\eta = 5$) cross-entropy oscillates while the quadratic cost settles.",
         "textbook_eta",
-        "At η = 0.005 cross-entropy needs hundreds of epochs to halve the error, and quadratic cost "
-        "does not manage it within 1,000.",
+        _look_textbook_eta,
     ),
 )
