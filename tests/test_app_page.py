@@ -31,13 +31,13 @@ from findings_oracle import stacked_runs, truths
 from lossdemo import LOSSES
 from lossdemo.charts.epochs import PANELS
 from lossdemo.controls.presets import PRESETS
-from lossdemo.controls.scenario import DEFAULT, Scenario
+from lossdemo.controls.scenario import DEFAULT, Scenario, runs
 from lossdemo.teaching.summaries import findings
 
 # The quantities each panel of the 2×2 chart must plot (issue #3), in panel order.
 PANEL_COLUMNS = {
-    "sigmoid": (("cost",), ("grad_w", "grad_b"), ("sigma_prime",), ("a",)),
-    "softmax": (("cost",), ("grad_b_y", "grad_norm"), ("sigma_prime",), ("a_y",)),
+    "sigmoid": (("cost_left",), ("grad_w", "grad_b"), ("sigma_prime",), ("a",)),
+    "softmax": (("cost_left",), ("grad_b_y", "grad_norm"), ("sigma_prime",), ("a_y",)),
 }
 GRADIENT_PANEL = 1  # plotted as magnitudes
 MAX_CHART_EPOCHS = 2000
@@ -63,7 +63,8 @@ def assert_epoch_chart_matches_engine(at, scenario: Scenario) -> None:
     assert set(data["loss"]) == {names[loss] for loss in scenario.losses}
     columns = series_columns(scenario.neuron)
     for loss in scenario.losses:
-        run = engine_run(scenario, loss).set_index("epoch")
+        run = runs(scenario)
+        run = run[run["loss"] == loss].set_index("epoch")
         mine = data[data["loss"] == names[loss]]
         for (panel, label), part in mine.groupby(["panel", "series"]):
             column = columns[(panel, label)]

@@ -9,6 +9,8 @@ and did not stay, or that output − target keeps crossing zero at the end witho
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from apptest_helpers import run_app
@@ -124,3 +126,23 @@ def test_a_start_already_at_the_target_is_said_to_be_so_on_the_page():
     assert "almost nothing left to learn" in page_text(at)
     assert "try more epochs" not in page_text(at)
     assert "1 − " in " ".join(m.value for m in at.metric)
+
+
+@pytest.mark.parametrize(
+    ("y", "floors"),
+    [
+        # Cross-entropy's floor is the entropy H(y) = −[y ln y + (1 − y) ln(1 − y)], reached at a = y;
+        # the quadratic cost's is 0, also at a = y.
+        (0.5, {"quadratic": 0.0, "cross_entropy": math.log(2)}),
+        (0.2, {"quadratic": 0.0, "cross_entropy": -(0.2 * math.log(0.2) + 0.8 * math.log(0.8))}),
+    ],
+)
+def test_cost_left_measures_each_loss_from_its_own_floor(y, floors):
+    scenario = Scenario(y=y, eta=0.5, epochs=3000)
+    frame = runs(scenario)
+    for loss, floor in floors.items():
+        run = frame[frame["loss"] == loss]
+        cost = run["cost"].to_numpy()
+        expected = (cost - floor) / (cost[0] - floor)
+        np.testing.assert_allclose(run["cost_left"].to_numpy(), expected, rtol=1e-6, atol=1e-9)
+        assert run["cost_left"].iloc[0] == 1.0 and run["cost_left"].iloc[-1] < 1e-6

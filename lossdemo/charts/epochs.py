@@ -33,7 +33,13 @@ def _panels(kind: NeuronKind) -> tuple[Panel, ...]:
     """Cost, gradient, slope and output over the epochs, in the kind's columns and symbols."""
     (gradient, symbol), (second, second_symbol) = kind.gradient, kind.second_gradient
     return (
-        Panel("Cost C", "cost C", (("cost", "C"),), "flat means slow learning", log_able=True),
+        Panel(
+            "Cost still to lose",
+            "(C − C_min)/(C₀ − C_min)",
+            (("cost_left", "(C − C_min)/(C₀ − C_min)"),),
+            "1 at the start, 0 at the loss's own minimum",
+            log_able=True,
+        ),
         Panel(
             "Gradient size",
             "|gradient|",
@@ -68,7 +74,7 @@ def long_form(runs: pd.DataFrame, neuron: str) -> pd.DataFrame:
             data = runs[column].to_numpy()
             panels.append(np.full(len(data), index))
             series.append(np.full(len(data), labels.index(label)))
-            values.append(np.abs(data) if panel.log_able and column != "cost" else data)
+            values.append(np.abs(data) if panel.log_able else data)
             signed.append(data)
     repeats = len(panels)
     return pd.DataFrame(

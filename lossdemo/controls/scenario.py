@@ -58,8 +58,19 @@ def simulate(scenario: Scenario, loss: str) -> pd.DataFrame:
 
 def runs(scenario: Scenario) -> pd.DataFrame:
     """Every selected loss's run, stacked in the scenario's order with a `loss` column (tidy: one
-    row per loss and epoch; the column is categorical, so grouping and filtering stay cheap)."""
-    frame = pd.concat([simulate(scenario, loss) for loss in scenario.losses], ignore_index=True)
+    row per loss and epoch; the column is categorical, so grouping and filtering stay cheap), and
+    `cost_left` = (C − C_min)/(C₀ − C_min): the cost still above the loss's own floor, as a share of
+    where it started (1 at the start, 0 at the floor), so losses with different scales and floors
+    compare on one axis."""
+    parts = []
+    for loss in scenario.losses:
+        run = simulate(scenario, loss)
+        cost = run["cost"].to_numpy()
+        floor = scenario.kind.cost_floor(loss, scenario.start(), cost)
+        above = cost[0] - floor
+        run["cost_left"] = (cost - floor) / above if above > 0 else np.zeros_like(cost)
+        parts.append(run)
+    frame = pd.concat(parts, ignore_index=True)
     codes = np.repeat(np.arange(len(scenario.losses)), scenario.epochs + 1)
     frame.insert(0, "loss", pd.Categorical.from_codes(codes, categories=list(scenario.losses)))
     return frame

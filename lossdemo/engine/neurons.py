@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lossdemo.engine.losses import LOSSES
+from lossdemo.engine.activations import sigmoid, softmax
+from lossdemo.engine.losses import LOSSES, Loss
 from lossdemo.engine.sigmoid import simulate_sigmoid
 from lossdemo.engine.softmax import simulate_softmax, start_logits
 from lossdemo.engine.sweep import sweep_sigmoid, sweep_softmax
@@ -46,14 +47,38 @@ class NeuronKind:
     map_load: Callable[[float, Mapping[str, object]], dict[str, float]]  # (axis value, start) -> new start
     map_load_text: str  # what loading a map cell sets, in words
     updates_per_epoch: Callable[[Mapping[str, object]], int]  # neuron-updates one epoch costs
+    cost_curve: Callable[[Loss, Mapping[str, object]], np.ndarray]  # a loss's cost over a wide logit grid
 
     @property
     def losses(self) -> dict:
         return LOSSES[self.key]
 
+    def cost_floor(self, loss: str, start: Mapping[str, object], seen: np.ndarray) -> float:
+        """The lowest cost the loss can reach from this start, to the grid's resolution: the
+        minimum over logits from −50 to 50 and over the costs a run has `seen`. Cross-entropy's
+        floor is the entropy H(y) > 0 for 0 < y < 1, so its curve levels off above 0 when done."""
+        return float(min(self.cost_curve(LOSSES[self.key][loss], start).min(), np.min(seen)))
+
     def target_output(self, start: Mapping[str, object]) -> float:
         """The output value the run should reach: y for a sigmoid, 1 for the softmax target class."""
         return float(start["y"]) if "y" in self.start else 1.0
+
+
+LOGIT_GRID = np.linspace(-50.0, 50.0, 20_001)
+
+
+def _sigmoid_costs(entry: Loss, start: Mapping[str, object]) -> np.ndarray:
+    return entry.cost(LOGIT_GRID, sigmoid(LOGIT_GRID)[0], float(start["y"]))
+
+
+def _softmax_costs(entry: Loss, start: Mapping[str, object]) -> np.ndarray:
+    """Costs with the target's logit at each grid value and every other logit at 0: by symmetry the
+    best a softmax loss can do has all wrong classes equal."""
+    classes, target = int(start["classes"]), int(start["target"])
+    z = np.zeros((LOGIT_GRID.size, classes))
+    z[:, target] = LOGIT_GRID
+    a = np.column_stack(softmax(list(z.T)))
+    return entry.cost(z, a, target)
 
 
 def _sigmoid_run(loss: str, eta: float, epochs: int, *, w, b, x, y) -> pd.DataFrame:
@@ -96,6 +121,7 @@ KINDS: dict[str, NeuronKind] = {
             map_load=lambda z0, start: {"w": 0.0, "b": z0},
             map_load_text="as w = 0, b = z₀",
             updates_per_epoch=lambda start: 1,
+            cost_curve=_sigmoid_costs,
         ),
         NeuronKind(
             key="softmax",
@@ -124,6 +150,7 @@ KINDS: dict[str, NeuronKind] = {
             map_load=lambda margin, start: {"margin": margin},
             map_load_text="its margin",
             updates_per_epoch=lambda start: int(start["classes"]),
+            cost_curve=_softmax_costs,
         ),
     )
 }
