@@ -59,10 +59,11 @@ with st.sidebar:
         format_func=lambda key: LOSSES[neuron][key].name,
     )
     eta = control(st.select_slider, "eta")
+    balance = control(st.toggle, "balance")
     epochs = control(st.select_slider, "epochs")
     st.subheader("Start")
     start = {name: control(st.slider, name) for name in kind.start}
-    scenario = Scenario(neuron, tuple(losses), eta, epochs, **start)
+    scenario = Scenario(neuron, tuple(losses), eta, epochs, **start, balance=balance)
     st.subheader("View")
     log_scale = control(st.toggle, "log", on_change="rerun")
     if not st.session_state.get("present"):

@@ -146,3 +146,30 @@ def test_cost_left_measures_each_loss_from_its_own_floor(y, floors):
         expected = (cost - floor) / (cost[0] - floor)
         np.testing.assert_allclose(run["cost_left"].to_numpy(), expected, rtol=1e-6, atol=1e-9)
         assert run["cost_left"].iloc[0] == 1.0 and run["cost_left"].iloc[-1] < 1e-6
+
+
+def test_equal_gradients_run_the_sigmoid_quadratic_cost_at_four_times_eta():
+    # At a = ½ (z = 0, target 0): quadratic ∂C/∂z = (a − y)σ′(z) = ½ · ¼, cross-entropy's = ½.
+    scenario = Scenario(balance=True)
+    assert (
+        scenario.eta_for("quadratic") == 4 * scenario.eta
+        and scenario.eta_for("cross_entropy") == scenario.eta
+    )
+    frame = runs(scenario)
+    plain = runs(Scenario(eta=0.6, losses=("quadratic",)))
+    np.testing.assert_array_equal(frame[frame["loss"] == "quadratic"]["z"].to_numpy(), plain["z"].to_numpy())
+    text = " ".join(findings(frame, "sigmoid", scenario))
+    assert "Quadratic with η = 0.6 (4× η)" in text
+
+
+def test_equal_gradients_for_softmax_match_the_log_likelihood_gradient_at_a_y_one_half():
+    # a_y = ½ with K = 3 (others ¼): quadratic ∂C/∂z_y = −a_y[(1 − a_y)² + Σ a_j²] = −½(¼ + ⅛) = −3/16;
+    # log-likelihood's = a_y − 1 = −½, so the quadratic cost gets η × 8/3.
+    scenario = Scenario(neuron="softmax", losses=("quadratic", "log_likelihood"), balance=True)
+    assert scenario.eta_for("quadratic") == pytest.approx(scenario.eta * 8 / 3, rel=1e-12)
+
+
+def test_the_page_runs_the_balanced_scenario_from_a_link():
+    at = run_app({"balance": "true"})
+    assert not at.exception
+    assert "trains with η = 0.6" in " ".join(c.value for c in at.caption)

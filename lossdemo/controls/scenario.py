@@ -29,6 +29,7 @@ class Scenario:
     classes: int = 3
     target: int = 0
     margin: float = 4.0
+    balance: bool = False  # scale each loss's η so that all have the same |∂C/∂z| at the balance point
 
     @property
     def kind(self) -> NeuronKind:
@@ -42,6 +43,16 @@ class Scenario:
         """The output the neuron should reach: y, or 1 for the softmax target class."""
         return self.kind.target_output(self.start())
 
+    def eta_for(self, loss: str) -> float:
+        """The learning rate a loss trains with: η, or with `balance` η times the factor that gives
+        it the largest |∂C/∂z| of the shown losses at the kind's balance point (the quadratic cost
+        of a sigmoid neuron: 4η against cross-entropy)."""
+        if not self.balance:
+            return self.eta
+        losses, start = self.kind.losses, self.start()
+        gradients = {key: self.kind.balance_gradient(losses[key], start) for key in self.losses}
+        return self.eta * max(gradients.values()) / gradients[loss] if gradients[loss] > 0 else self.eta
+
     def work(self) -> int:
         """How much computing the runs take, in neuron-updates: epochs × losses × updates per epoch."""
         return self.epochs * len(self.losses) * self.kind.updates_per_epoch(self.start())
@@ -53,7 +64,7 @@ SCENARIO_FIELDS = tuple(f.name for f in fields(Scenario))
 
 def simulate(scenario: Scenario, loss: str) -> pd.DataFrame:
     """The engine's run of one loss under the scenario."""
-    return scenario.kind.simulate(loss, scenario.eta, scenario.epochs, **scenario.start())
+    return scenario.kind.simulate(loss, scenario.eta_for(loss), scenario.epochs, **scenario.start())
 
 
 def runs(scenario: Scenario) -> pd.DataFrame:

@@ -122,6 +122,15 @@ PARAMS: dict[str, Param] = {
             10.0,
             0.5,
         ),
+        Param(
+            "balance",
+            "Equal gradients at a = ½",
+            "Scale each loss's η so that every loss has the same |∂C/∂z| where the sigmoid is steepest "
+            "(a = ½): a sigmoid neuron's quadratic cost then runs at 4η. What is left of its slowness "
+            "is saturation alone.",
+            False,
+            "bool",
+        ),
         Param("log", "Log scale", "Show cost and gradient on a logarithmic axis.", False, "bool"),
         Param(
             "view",

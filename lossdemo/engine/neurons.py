@@ -8,6 +8,7 @@ it from those, and the axis of its learning-speed map. A kind's losses are `LOSS
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -48,6 +49,8 @@ class NeuronKind:
     map_load_text: str  # what loading a map cell sets, in words
     updates_per_epoch: Callable[[Mapping[str, object]], int]  # neuron-updates one epoch costs
     cost_curve: Callable[[Loss, Mapping[str, object]], np.ndarray]  # a loss's cost over a wide logit grid
+    balance_point: str  # where `balance_gradient` is taken, in words
+    balance_gradient: Callable[[Loss, Mapping[str, object]], float]  # |∂C/∂z| there (the target's)
 
     @property
     def losses(self) -> dict:
@@ -79,6 +82,20 @@ def _softmax_costs(entry: Loss, start: Mapping[str, object]) -> np.ndarray:
     z[:, target] = LOGIT_GRID
     a = np.column_stack(softmax(list(z.T)))
     return entry.cost(z, a, target)
+
+
+def _sigmoid_balance(entry: Loss, start: Mapping[str, object]) -> float:
+    """|∂C/∂z| at a = ½ (z = 0) for the target 0."""
+    return abs(float(entry.delta(0.0, 0.5, 0.25, 0.0)))
+
+
+def _softmax_balance(entry: Loss, start: Mapping[str, object]) -> float:
+    """|∂C/∂z_y| at a_y = ½ (lead ℓ = 0), the other classes sharing the rest equally."""
+    classes, target = int(start["classes"]), int(start["target"])
+    t = [1.0 if j == target else 0.0 for j in range(classes)]
+    z = [math.log(classes - 1) if j == target else 0.0 for j in range(classes)]
+    a = [0.5 if j == target else 0.5 / (classes - 1) for j in range(classes)]
+    return abs(float(entry.delta(z, a, t)[target]))
 
 
 def _sigmoid_run(loss: str, eta: float, epochs: int, *, w, b, x, y) -> pd.DataFrame:
@@ -122,6 +139,8 @@ KINDS: dict[str, NeuronKind] = {
             map_load_text="as w = 0, b = z₀",
             updates_per_epoch=lambda start: 1,
             cost_curve=_sigmoid_costs,
+            balance_point="a = ½",
+            balance_gradient=_sigmoid_balance,
         ),
         NeuronKind(
             key="softmax",
@@ -151,6 +170,8 @@ KINDS: dict[str, NeuronKind] = {
             map_load_text="its margin",
             updates_per_epoch=lambda start: int(start["classes"]),
             cost_curve=_softmax_costs,
+            balance_point="a_y = ½",
+            balance_gradient=_softmax_balance,
         ),
     )
 }

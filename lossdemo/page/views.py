@@ -33,6 +33,8 @@ def summary_cards(scenario: Scenario) -> None:
     for column, summary in zip(st.columns(len(summaries), border=True), summaries):
         colour, line = loss_style(scenario.neuron, summary.loss)
         column.html(f'<b style="color:{colour};font-size:1.3rem">{summary.name}</b> ({line})')
+        if scenario.eta_for(summary.loss) != scenario.eta:
+            column.caption(f"trains with η = {scenario.eta_for(summary.loss):.3g} (equal gradients at a = ½)")
         cost, output, halved = column.columns(3)
         cost.metric(
             "Final cost",

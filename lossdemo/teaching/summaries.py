@@ -120,6 +120,13 @@ def findings(runs: pd.DataFrame, neuron: str, scenario) -> list[str]:
             "almost nothing left to learn and every loss's gradient is tiny."
         ]
     sentences = [f"{start}: " + "; ".join(_progress(m, epochs) for m in found) + "."]
+    scaled = [(m.name, scenario.eta_for(m.loss)) for m in found if scenario.eta_for(m.loss) != scenario.eta]
+    if scaled:
+        rates = ", ".join(f"{name} with η = {eta:.3g} ({eta / scenario.eta:.3g}× η)" for name, eta in scaled)
+        sentences.append(
+            f"Gradients equalised at {kind.balance_point}: {rates}. What is left of a slope-carrying loss's "
+            "slowness comes from saturation."
+        )
     if len(found) > 1:
         sentences += _comparison(found, epochs)
     sentences += _instability(found, scenario, kind)
