@@ -44,7 +44,7 @@ def _panels(kind: NeuronKind) -> tuple[Panel, ...]:
             "Gradient size",
             "|gradient|",
             ((gradient, f"|{symbol}|"), (second, second_symbol)),
-            f"thick |{symbol}|, thin {second_symbol}: the gradient, not yet times η",
+            f"thick |{symbol}|, thin {second_symbol}{kind.gradient_note}: the gradient, not yet times η",
             log_able=True,
         ),
         Panel(

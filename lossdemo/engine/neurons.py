@@ -33,6 +33,7 @@ class NeuronKind:
     slope: str  # column name is always sigma_prime; this is its symbol
     gradient: tuple[str, str]  # (column, symbol) of the gradient the page reports
     second_gradient: tuple[str, str]  # (column, label of its size) of the gradient drawn beside it
+    gradient_note: str  # when the two gradient lines coincide, if they can
     delta: str  # column of ∂C/∂z (sigmoid) or ∂C/∂z_y (softmax): what every step is made of
     chain_head: str  # LaTeX of what the chain-rule breakdown computes
     chain_times_input: bool  # is that ∂C/∂z times the input x (sigmoid: ∂C/∂w = ∂C/∂z · x)?
@@ -121,6 +122,7 @@ KINDS: dict[str, NeuronKind] = {
             slope="σ′(z)",
             gradient=("grad_w", "∂C/∂w"),
             second_gradient=("grad_b", "|∂C/∂b|"),
+            gradient_note=" (one line when x = ±1)",
             delta="grad_z",
             chain_head=r"\frac{\partial C}{\partial w}",
             chain_times_input=True,
@@ -152,6 +154,7 @@ KINDS: dict[str, NeuronKind] = {
             slope="a_y(1 − a_y)",
             gradient=("grad_b_y", "∂C/∂b_y"),
             second_gradient=("grad_norm", "‖∇C‖"),
+            gradient_note="",
             delta="grad_z_y",
             chain_head=r"\frac{\partial C}{\partial z_y}",
             chain_times_input=False,

@@ -112,7 +112,11 @@ STEPS = (
         "A softmax layer turns $K$ logits $z$ into probabilities $a_j = e^{z_j}/\\sum_k e^{z_k}$. With the "
         "log-likelihood cost $C = -\\ln a_y$ the gradient is $\\partial C/\\partial z = a - t$ (t is the "
         "one-hot target): again no slope factor. The quadratic cost instead multiplies by the softmax "
-        "Jacobian, whose entry for the target is $a_y(1 - a_y)$, small when the layer is confidently wrong.",
+        "Jacobian $J = \\mathrm{diag}(a) - a a^{\\top}$, and every entry of the target's row carries "
+        "$a_y$: when the layer is confidently wrong ($a_y$ near 0) its whole gradient is small. With the "
+        "target's lead $\\ell = z_y - \\ln\\sum_{j \\ne y} e^{z_j}$, $a_y = \\sigma(\\ell)$ and "
+        "$a_y(1 - a_y) = \\sigma'(\\ell)$ exactly, for any number of classes: the sigmoid picture "
+        "carries over.",
         "confidently_wrong",
         _look_softmax,
     ),

@@ -1,0 +1,56 @@
+"""Page texts that used to be false in some scenario (issue #15), each pinned where it was wrong."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+from apptest_helpers import run_app
+
+from lossdemo.controls.scenario import Scenario, runs
+from lossdemo.teaching.summaries import findings
+
+
+def markdown(at) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def test_a_gradient_too_small_for_finite_differences_is_not_called_an_agreement_or_a_disagreement():
+    # w = b = 10, x = 3, y = 0: z = 40, the quadratic ∂C/∂w = (a − y)σ′(z)x ≈ 3e-17 while the central
+    # difference of a cost this flat is 0: a relative error of 1.0 between round-off values.
+    at = run_app({"w": "10", "b": "10", "x": "3"}, view="Up close")
+    table = next(m.value for m in at.markdown if m.value.startswith("| loss | gradient | analytic"))
+    rows = [line.split("|") for line in table.splitlines()[2:]]
+    quadratic = [r for r in rows if r[1].strip() == "Quadratic"]
+    assert quadratic and all(r[5].strip() == "too small to resolve" for r in quadratic)
+    assert "✗ no" not in table
+
+
+def test_the_softmax_start_says_a_tie_is_a_tie():
+    scenario = Scenario(neuron="softmax", losses=("quadratic", "log_likelihood"), margin=0.0)
+    text = findings(runs(scenario), "softmax", scenario)[0]
+    assert "ties with the target's" in text and "leads the target by 0" not in text
+
+
+def test_the_gradient_panel_says_it_shows_the_gradient_not_the_step_and_when_its_lines_coincide():
+    at = run_app()
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    subtitles = " ".join(re.findall(r'"subtitle": "([^"]*)"', json.dumps(spec, ensure_ascii=False)))
+    assert "the gradient, not yet times η" in subtitles and "one line when x = ±1" in subtitles
+
+
+def test_with_x_zero_the_step_ratio_is_said_of_dc_dz_and_both_parameters():
+    at = run_app({"x": "0"}, view="Up close")
+    sentence = next(m.value for m in at.markdown if "∂C/∂z is" in m.value)
+    # At epoch 0 (w = b = 2, x = 0: z = 2) cross-entropy's ∂C/∂z = a − y, the quadratic one
+    # (a − y)σ′(z): their ratio is 1/σ′(2).
+    a = 1 / (1 + math.exp(-2))
+    assert f"{1 / (a * (1 - a)):,.3g}×" in sentence and "∂C/∂w = x·∂C/∂z" in sentence
+
+
+def test_the_lesson_says_the_softmax_factor_is_the_leads_sigma_prime():
+    at = run_app(view="Up close")
+    at.session_state["lesson"] = True
+    at.run()
+    assert "every entry of the target's row carries" in markdown(at)
