@@ -107,3 +107,9 @@ views.epoch_views(scenario, log_scale, present)
 if not present:
     with st.sidebar:
         views.share(scenario)
+    st.caption(
+        "Source of the argument and of the book presets: Michael Nielsen, *Neural Networks and Deep "
+        "Learning*, chapter 3, [The cross-entropy cost function](http://neuralnetworksanddeeplearning.com/"
+        "chap3.html#the_cross-entropy_cost_function) and [Softmax](http://neuralnetworksanddeeplearning.com/"
+        "chap3.html#softmax). Every number on this page is computed live with the true gradients."
+    )
