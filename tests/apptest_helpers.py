@@ -134,7 +134,7 @@ def loss_metrics(at: AppTest) -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
     for m in at.metric:
         if m.label == "Final cost":
-            rows.append({"cost": m.value})
+            rows.append({"cost": m.value, "change": m.delta})
         elif m.label.startswith("Final output"):
             rows[-1] |= {"output": m.value, "output_label": m.label}
         elif m.label == "Halved for good at epoch":

@@ -131,6 +131,10 @@ def check(sentences: list[str], frame: pd.DataFrame, scenario: Scenario) -> None
             assert k >= 10 and (t.errors[:k] > 0.9 * t.errors[0]).all() and t.errors[k] <= 0.9 * t.errors[0]
         if "above 90% of its start for all" in part:
             assert (t.errors > 0.9 * t.errors[0]).all(), part
+        # The plateau clause is there exactly when the error stayed above 90 % for 10 epochs or more.
+        below = np.flatnonzero(t.errors <= 0.9 * t.errors[0])
+        long_plateau = not below.size or below[0] >= 10
+        assert ("above 90% of its start" in part) == long_plateau, part
 
     # A ratio is stated only between two losses that both halved the error for good and stably,
     # and always against the fastest of them.
@@ -140,6 +144,11 @@ def check(sentences: list[str], frame: pd.DataFrame, scenario: Scenario) -> None
         assert slow in stable and fast in stable, m[0]
         assert stable[fast] == min(stable.values())
         assert ratio == f"{stable[slow] / max(stable[fast], 1):.3g}" and float(ratio) >= 1.5
+    # "About the same speed" exactly when every stable loss halved it within 1.5× the fastest's epochs.
+    if len(stable) > 1:
+        fastest = max(min(stable.values()), 1)
+        same = all(epochs / fastest < 1.5 for epochs in stable.values())
+        assert ("about the same speed" in text) == same, (stable, text)
     # "η too large" is said of exactly the unstable losses, whichever did better.
     said = set(re.findall(r"η = [\d.]+ is too large for (.+?):", text))
     assert said == {n for n, t in truth.items() if t.unstable()}, (said, text)

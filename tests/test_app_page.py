@@ -91,9 +91,12 @@ def expected_metrics(scenario: Scenario) -> list[dict[str, str]]:
             halved = "unstable: η too large"
         else:
             halved = "not within run" if t.settled() is None else f"{t.settled():,}"
+        start, end = run["cost"].iloc[0], run["cost"].iloc[-1]
         rows.append(
             {
-                "cost": f"{run['cost'].iloc[-1]:.3g}",
+                "cost": f"{end:.3g}",
+                # The change from the start, signed: a falling cost is negative (−99.7 %, not −100 %).
+                "change": f"{100 * (end - start) / start:+.3g}%" if start else None,
                 # Never a false 0 or 1: within 5e-4 of 1 the output is written 1 − ε.
                 "output": f"1 − {1 - final:.2g}" if 0 < 1 - final < 5e-4 else f"{final:.3g}",
                 "output_label": f"Final output {out}",
