@@ -137,6 +137,6 @@ def loss_metrics(at: AppTest) -> list[dict[str, str]]:
             rows.append({"cost": m.value, "change": m.delta})
         elif m.label.startswith("Final output"):
             rows[-1] |= {"output": m.value, "output_label": m.label}
-        elif m.label == "Halved for good at epoch":
+        elif m.label == "Halved at epoch":
             rows[-1]["halved"] = m.value
     return rows

@@ -118,14 +118,14 @@ def test_a_map_cell_says_what_the_summary_of_its_loaded_run_says(query, z0, eta,
     at = run_app(query | {"w": "0", "b": f"{z0:g}", "eta": f"{eta:g}", "epochs": "2000"})
     names = [m.value for m in at.metric if m.label == "Final cost"]
     assert len(names) == 2
-    shown = [m.value for m in at.metric if m.label == "Halved for good at epoch"]
+    shown = [m.value for m in at.metric if m.label == "Halved at epoch"]
     index = 0 if loss == "Quadratic" else 1
     if cell["unstable"]:
-        assert shown[index] == "unstable: η too large"
+        assert shown[index] == "unstable"
     elif cell["learned"]:
         assert shown[index] == f"{int(cell['epochs']):,}"
     else:
-        assert shown[index] == "not within run"
+        assert shown[index] == "not yet"
 
 
 def test_position_moves_by_the_speed_each_whole_frame_and_stops_at_the_last_epoch():

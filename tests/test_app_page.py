@@ -87,10 +87,7 @@ def expected_metrics(scenario: Scenario) -> list[dict[str, str]]:
         run = engine_run(scenario, loss)
         t = truth[LOSSES[scenario.neuron][loss].name]
         final = run[out].iloc[-1]
-        if t.unstable():
-            halved = "unstable: η too large"
-        else:
-            halved = "not within run" if t.settled() is None else f"{t.settled():,}"
+        halved = "unstable" if t.unstable() else "not yet" if t.settled() is None else f"{t.settled():,}"
         start, end = run["cost"].iloc[0], run["cost"].iloc[-1]
         rows.append(
             {
@@ -296,7 +293,7 @@ def test_fewer_epochs_pull_the_inspected_epoch_back_into_range():
     "scenario",
     [
         Scenario(w=-1.5, b=3.0, x=2.0, y=0.3, eta=0.5, epochs=200),
-        PRESETS["textbook_eta"].scenario,  # quadratic never halves: "not within run"
+        PRESETS["textbook_eta"].scenario,  # quadratic never halves: "not yet"
         Scenario(neuron="softmax", losses=("log_likelihood", "quadratic"), classes=5, margin=7.5),
     ],
     ids=["sigmoid", "sigmoid-never-halves", "softmax"],

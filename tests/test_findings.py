@@ -118,7 +118,7 @@ def test_the_page_calls_an_oscillating_loss_unstable_in_its_summary_card_and_fin
     assert not at.exception
     assert "η = 5 is too large for Cross-entropy" in page_text(at)
     cards = {m.label: m.value for m in at.metric}
-    assert "unstable: η too large" in [m.value for m in at.metric], cards
+    assert "unstable" in [m.value for m in at.metric], cards
 
 
 def test_a_start_already_at_the_target_is_said_to_be_so_on_the_page():

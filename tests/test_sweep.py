@@ -271,7 +271,7 @@ def test_compare_losses_counts_capped_cells_as_cap_plus_one():
             "unstable": [False, False, False, True] + [False] * 4,
         }
     )
-    frame.attrs["axis"] = "z0"
+    frame.attrs |= {"axis": "z0", "worst_error": 1.0}
     got = compare_losses(frame, "q", "ce")
     # Cells where q takes over 10× ce's epochs: 100 > 50, 2001 > 100, 2001 > 0 (5 vs 5 is not).
     # Not learned: two (one of them unstable); of those one started less than 0.5 off.

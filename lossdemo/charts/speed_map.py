@@ -34,6 +34,7 @@ def display_cells(frame: pd.DataFrame, neuron: str) -> pd.DataFrame:
     starts, etas = np.unique(frame[axis]), np.unique(frame["eta"])
     cells = frame.copy()
     cells["status"] = np.where(cells["learned"], "learned", np.where(cells["unstable"], *STATUS))
+    cells["shade"] = np.maximum(cells["epochs"], 1)  # the log colour scale starts at 1 (0: already there)
     for column, values, log in ((axis, starts, False), ("eta", etas, True)):
         edges = _edges(values, log)
         index = np.searchsorted(values, cells[column])
@@ -43,19 +44,8 @@ def display_cells(frame: pd.DataFrame, neuron: str) -> pd.DataFrame:
         cells[f"{column}_lo"] = low
         cells[f"{column}_hi"] = high * overlap if log else high + 0.3 * (high - low)
     cells["loss"] = cells["loss"].map({k: v.name for k, v in LOSSES[neuron].items()})
-    columns = [
-        axis,
-        "eta",
-        "error0",
-        "epochs",
-        "learned",
-        "status",
-        f"{axis}_lo",
-        f"{axis}_hi",
-        "eta_lo",
-        "eta_hi",
-    ]
-    return cells[["loss", *columns]]
+    columns = [axis, "eta", "error0", "epochs", "shade", "learned", "status"]
+    return cells[["loss", *columns, f"{axis}_lo", f"{axis}_hi", "eta_lo", "eta_hi"]]
 
 
 def axis_domain(starts: np.ndarray) -> tuple[float, float]:
@@ -96,8 +86,8 @@ def map_chart(
                 x2=f"{axis}_hi:Q",
                 y=y,
                 y2="eta_hi:Q",
-                color=alt.Color(
-                    "epochs:Q",
+                fill=alt.Fill(
+                    "shade:Q",
                     title="epochs to the goal",
                     scale=alt.Scale(type="log", scheme="viridis", domain=[1, cap], reverse=True),
                     legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=320),
@@ -132,7 +122,8 @@ def map_chart(
                 width=PANEL_WIDTH, height=PANEL_HEIGHT + 40
             )
         )
-    return readable(alt.hconcat(*panels).resolve_scale(color="independent"))
+    # One legend for the epochs (fill) and one for the cells without a count (colour), shared by all.
+    return readable(alt.hconcat(*panels).resolve_scale(fill="shared", color="shared"))
 
 
 _cached_spec = spec_cache(map_chart)

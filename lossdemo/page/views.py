@@ -46,15 +46,15 @@ def summary_cards(scenario: Scenario) -> None:
         )
         output.metric(f"Final output {kind.output}", unit(summary.final_output))
         if summary.unstable:
-            when = "unstable: η too large"
+            when = "unstable"
         else:
-            when = "not within run" if summary.halved_at is None else f"{summary.halved_at:,}"
+            when = "not yet" if summary.halved_at is None else f"{summary.halved_at:,}"
         halved.metric(
-            "Halved for good at epoch",
+            "Halved at epoch",
             when,
             help="First epoch from which the output error |output − target| stays at most half its "
-            "starting value for the rest of the run. Unstable: it got there but kept jumping across "
-            "the target.",
+            "starting value for the rest of the run (halved for good). Not yet: not within this run. "
+            "Unstable: it got there but keeps jumping across the target, η is too large.",
         )
 
 
@@ -278,8 +278,8 @@ def map_sentence(c, losses: dict, cap: int) -> str:
     if c.slow_capped_close:
         text += (
             f" {c.slow_capped_close / c.slow_capped:.0%} of the cells where {slow.lower()} does not learn "
-            "start less than 0.5 from the target, already more right than wrong: there the slow part is "
-            "the last stretch, not a stall at a wrong start."
+            "start nearer the target than half the farthest an output can be from it, already more right "
+            "than wrong: there the slow part is the last stretch, not a stall at a wrong start."
         )
     return text
 

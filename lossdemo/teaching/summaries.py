@@ -131,7 +131,8 @@ def findings(runs: pd.DataFrame, neuron: str, scenario) -> list[str]:
         sentences += _comparison(found, epochs)
     sentences += _instability(found, scenario, kind)
     if len(found) > 1:
-        sentences += _why(found, runs, kind)
+        target = scenario.target_output()
+        sentences += _why(found, runs, kind, max(target, 1.0 - target))
     return sentences
 
 
@@ -182,7 +183,7 @@ def _instability(found: list[Milestones], scenario, kind) -> list[str]:
     return sentences
 
 
-def _why(found: list[Milestones], runs: pd.DataFrame, kind) -> list[str]:
+def _why(found: list[Milestones], runs: pd.DataFrame, kind, worst_error: float) -> list[str]:
     """Why the slowest loss was slow, when it carries the slope factor and the fastest does not."""
     stable = [m for m in found if not m.unstable]
     if len(stable) < 2:
@@ -205,16 +206,17 @@ def _why(found: list[Milestones], runs: pd.DataFrame, kind) -> list[str]:
     ratio = abs(starts.loc[slowest.loss, kind.delta]) / abs(starts.loc[fastest.loss, kind.delta])
     slow, fast = slowest.name.lower(), fastest.name.lower()
     steps = f"at the start its gradient is {1 / ratio:.3g}× smaller than the {fast} one's"
-    if slope < SMALL_SLOPE and slowest.start_error >= 0.5:
+    badly_wrong = slowest.start_error >= 0.5 * worst_error
+    if slope < SMALL_SLOPE and badly_wrong:
         return [
             f"Why: at the start {kind.slope} = {slope:.3g}, tiny next to its peak of 0.25, and the {slow} "
             f"cost's gradient carries this factor ({steps}); the {fast} gradient does not."
         ]
     if slope < SMALL_SLOPE:
         return [
-            f"Why: the output starts on the target's side but where the sigmoid is flat ({kind.slope} = "
-            f"{slope:.3g}); the {slow} cost's gradient carries this factor ({steps}), so its last stretch to "
-            "the target is slow: a slow finish, not a stall at a wrong start."
+            f"Why: the output starts nearer its target than halfway but where the sigmoid is flat "
+            f"({kind.slope} = {slope:.3g}); the {slow} cost's gradient carries this factor ({steps}), so its "
+            "last stretch to the target is slow: a slow finish, not a stall at a wrong start."
         ]
     return [
         f"Why: the {slow} cost's gradient carries the factor {kind.slope} ≤ ¼ (here {slope:.3g}; {steps}), "
