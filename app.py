@@ -1,7 +1,7 @@
 """lossdemo: watch the choice of loss decide how fast a neuron learns.
 
 The page in screen order: the sidebar's controls, the header, the summary and the lesson, then the
-replay, the live numbers and the tabs Curves, Up close and Speed map, and the share link. Every
+replay, the live numbers and the tabs Curves, Up close, Speed map and Network, and the share link. Every
 number comes from the `lossdemo` package; runs, maps and chart specs are cached in
 `lossdemo.page.cache`, the views live in `lossdemo.page.views`."""
 

@@ -39,7 +39,7 @@ from lossdemo.charts.epochs import DATASET, long_form
 from lossdemo.charts.style import downsample
 from lossdemo.controls.presets import PRESETS, preset_values
 from lossdemo.controls.scenario import Scenario, runs
-from lossdemo.controls.url import PARAMS, parse_query, parse_value, share_query
+from lossdemo.controls.url import PARAMS, multi_options, parse_query, parse_value, share_query
 from lossdemo.engine.losses import LOSSES, NEURONS
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -228,6 +228,10 @@ def set_through_widgets(state: dict[str, object]) -> AppTest:
     for name in ("goal", "cap"):
         widgets(at)[name].set_value(state[name])
     at.run()
+    open_view(at, "Network")  # and so are the real network's
+    for name in ("net_losses", "net_eta", "net_init", "net_epochs", "net_hidden"):
+        widgets(at)[name].set_value(state[name])
+    at.run()
     return open_view(at, state.get("view", "Curves"))
 
 
@@ -300,6 +304,8 @@ def good_values(name: str, neuron: str) -> st.SearchStrategy[tuple[object, str]]
         values = list(range(11))  # valid whatever the number of epochs
     elif name == "preset":
         values = [key for key, preset in PRESETS.items() if preset.scenario.neuron == neuron]
+    elif name in ("net_epochs", "net_hidden"):
+        values = values[:2]  # short network runs where a link opens the Network tab
 
     def spellings(value):
         texts = [canonical(value)]
@@ -314,6 +320,22 @@ def good_values(name: str, neuron: str) -> st.SearchStrategy[tuple[object, str]]
         return st.sampled_from([t for t in texts if denotes(name, t, value)])
 
     return st.sampled_from(values).flatmap(lambda v: spellings(v).map(lambda text: (v, text)))
+
+
+def loss_list(draw, name: str, neuron: str, good: bool) -> tuple[list[str], list[str]]:
+    """(raws, the losses the page keeps) for a list parameter: good, the keys or names of some of
+    its losses; bad, those mixed with at least one that is none of them (another neuron's, markup)."""
+    options = multi_options(name, neuron)
+    if good:
+        keys = draw(st.lists(st.sampled_from(list(options)), min_size=1, unique=True))
+        return [draw(st.sampled_from((key, options[key]))) for key in keys], keys
+    others = [k for n in NEURONS for k in LOSSES[n] if k not in options]
+    wrong = st.one_of(st.sampled_from(others + list(HOSTILE)), st.text(max_size=10))
+    raws = draw(st.lists(st.one_of(wrong, st.sampled_from(list(options))), min_size=1, max_size=4))
+    raws.append(draw(wrong.filter(lambda raw: not loss_exists(raw, neuron, name))))
+    raws = draw(st.permutations(raws))
+    kept = list(dict.fromkeys(key for key in (loss_key(raw, neuron, name) for raw in raws) if key))
+    return raws, kept or list(options)
 
 
 @st.composite
@@ -344,22 +366,13 @@ def hostile_queries(draw):
         wrong_kind = [st.sampled_from(other)] if other else []
         query["preset"] = [draw(st.one_of(*wrong_kind, bad_values("preset")))]
         bad.add("preset")
-    if status["losses"] == "good":
-        keys = draw(st.lists(st.sampled_from(list(LOSSES[neuron])), min_size=1, unique=True))
-        query["losses"] = [draw(st.sampled_from((key, LOSSES[neuron][key].name))) for key in keys]
-        expected["losses"] = keys
-    elif status["losses"] == "bad":
-        others = [k for n in NEURONS if n != neuron for k in LOSSES[n] if k not in LOSSES[neuron]]
-        wrong = st.one_of(st.sampled_from(others + list(HOSTILE)), st.text(max_size=10))
-        raws = draw(st.lists(st.one_of(wrong, st.sampled_from(list(LOSSES[neuron]))), min_size=1, max_size=4))
-        raws.append(draw(wrong.filter(lambda raw: not loss_exists(raw, neuron))))
-        raws = draw(st.permutations(raws))
-        query["losses"] = raws
-        kept = list(dict.fromkeys(key for key in (loss_key(raw, neuron) for raw in raws) if key))
-        expected["losses"] = kept or list(LOSSES[neuron])
-        bad.add("losses")
+    for name in ("losses", "net_losses"):
+        if status[name] != "absent":
+            query[name], expected[name] = loss_list(draw, name, neuron, status[name] == "good")
+            if status[name] == "bad":
+                bad.add(name)
     for name in PARAMS:
-        if name in ("neuron", "preset", "losses") or status[name] == "absent":
+        if name in ("neuron", "preset", "losses", "net_losses") or status[name] == "absent":
             continue
         if status[name] == "good":
             value, text = draw(good_values(name, neuron))

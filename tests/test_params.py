@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from lossdemo.controls.presets import PRESETS, preset_values
-from lossdemo.controls.url import PARAMS, parse_query, parse_value, share_query
+from lossdemo.controls.url import PARAMS, multi_options, parse_query, parse_value, share_query
 from lossdemo.engine.losses import LOSSES, NEURONS
 
 # ---------------------------------------------------------------------------------------------
@@ -128,6 +128,7 @@ def defaults(neuron: str) -> dict[str, object]:
     values = {name: p.default for name, p in PARAMS.items()}
     values["neuron"] = neuron
     values["losses"] = list(LOSSES[neuron])
+    values["net_losses"] = list(PARAMS["net_losses"].default)
     return values
 
 
@@ -143,7 +144,7 @@ def is_valid(name: str, value: object, neuron: str) -> bool:
             isinstance(value, list)
             and len(value) > 0
             and len(set(value)) == len(value)
-            and all(isinstance(v, str) and v in LOSSES[neuron] for v in value)
+            and all(isinstance(v, str) and v in multi_options(name, neuron) for v in value)
         )
     if param.kind == "bool":
         return isinstance(value, bool)
@@ -187,16 +188,17 @@ def denotes(name: str, raw: str, value: object) -> bool:
     return math.isfinite(number) and number == value
 
 
-def loss_key(raw: str, neuron: str) -> str | None:
-    """The loss a link means: by its key or by its display name (the pills write the name), any case."""
-    for key, loss in LOSSES[neuron].items():
-        if raw.lower() in (key.lower(), loss.name.lower()):
+def loss_key(raw: str, neuron: str, name: str = "losses") -> str | None:
+    """The loss a link means: by its key or by its display name (the pills write the name), any case.
+    `name`: the list parameter, the neuron's losses or the network's (`net_losses`)."""
+    for key, loss in multi_options(name, neuron).items():
+        if raw.lower() in (key.lower(), loss.lower()):
             return key
     return None
 
 
-def loss_exists(raw: str, neuron: str) -> bool:
-    return loss_key(raw, neuron) is not None
+def loss_exists(raw: str, neuron: str, name: str = "losses") -> bool:
+    return loss_key(raw, neuron, name) is not None
 
 
 def notes_about(notes: list[str], name: str) -> list[str]:
@@ -236,16 +238,22 @@ def valid_states(
 ) -> dict[str, object]:
     """A complete, jointly valid set of control values: every parameter, the way the page holds them.
     `overrides` fixes some of them (never neuron, losses, preset, target or epoch); `max_epochs`
-    keeps runs short where each example costs a page run."""
+    keeps runs short where each example costs a page run (and the network's: its two smallest
+    sizes and lengths)."""
     neuron = draw(st.sampled_from(NEURONS))
     state = defaults(neuron)
     for name, param in PARAMS.items():
-        if name not in ("neuron", "losses", "preset", "target", "epoch"):
+        if name not in ("neuron", "losses", "net_losses", "preset", "target", "epoch"):
             choices = grid(param)
             if name == "epochs" and max_epochs is not None:
                 choices = [n for n in choices if n <= max_epochs]
+            if name in ("net_epochs", "net_hidden") and max_epochs is not None:
+                choices = choices[:2]
             state[name] = draw(st.sampled_from(choices))
     state["losses"] = draw(st.lists(st.sampled_from(list(LOSSES[neuron])), min_size=1, unique=True))
+    state["net_losses"] = draw(
+        st.lists(st.sampled_from(PARAMS["net_losses"].options), min_size=1, unique=True)
+    )
     mine = [key for key, preset in PRESETS.items() if preset.scenario.neuron == neuron]
     if presets and mine and draw(st.booleans()):
         state["preset"] = draw(st.sampled_from(mine))
@@ -289,7 +297,7 @@ def check_notes_name_what_changed(query, values, notes) -> None:
         if name not in PARAMS:
             continue
         if PARAMS[name].kind == "multi":
-            if not all(loss_exists(raw, neuron) for raw in raws):
+            if not raws or not all(loss_exists(raw, neuron, name) for raw in raws):
                 assert notes_about(notes, name), f"{name}={raws} changed silently; notes: {notes}"
             continue
         taken = len(raws) == 1 and name in values and denotes(name, raws[0], values[name])
@@ -321,6 +329,8 @@ def check_notes_name_what_changed(query, values, notes) -> None:
 @example({"neuron": ["sigmoid", "softmax"], "losses": ["cross_entropy", "log_likelihood"]})
 @example({"etta": ["0.5"], "W": ["1"], "eta": ["0.5"]})
 @example({"": [], "that value": []})  # once read as a note about a key named "that value"
+@example({"net_losses": ["Quadratic", "<b>", "cross_entropy"], "net_eta": ["2"], "net_hidden": ["x"]})
+@example({"net_losses": [""], "net_init": ["LARGE"], "view": ["network"]})
 def test_any_query_gives_valid_values_and_plain_text_notes_naming_every_change(query):
     values, notes = parse_query(query)
     check_values(query, values)
@@ -396,6 +406,34 @@ def test_a_loss_that_does_not_exist_for_the_neuron_is_dropped_with_a_note(query,
     values, notes = parse_query(query)
     assert values.get("losses") == losses
     assert notes_about(notes, "losses")
+
+
+@pytest.mark.parametrize(
+    ("raws", "kept", "noted"),
+    [
+        (["Cross-entropy", "quadratic"], ["cross_entropy", "quadratic"], False),
+        (["LOG-LIKELIHOOD", "Log-likelihood"], ["log_likelihood"], False),  # any case; once
+        (["bogus", "quadratic", "quadratic"], ["quadratic"], True),
+        (["<script>alert(1)</script>"], None, True),
+        ([""], None, True),
+    ],
+)
+def test_the_networks_losses_are_read_by_key_or_name_and_anything_else_is_noted(raws, kept, noted):
+    values, notes = parse_query({"net_losses": raws})
+    assert values.get("net_losses") == kept
+    assert len(notes_about(notes, "net_losses")) == noted, notes
+    for note in notes:
+        assert_safe_note(note)
+
+
+def test_the_networks_settings_fall_back_or_snap_with_a_note_and_a_link_writes_loss_names():
+    values, notes = parse_query(
+        {"net_eta": ["2"], "net_epochs": ["1000"], "net_hidden": ["abc"], "net_init": ["huge"]}
+    )
+    assert values == {"net_eta": 3.0, "net_epochs": 60, "net_hidden": 30, "net_init": "book"}
+    assert sorted(note.split(":")[0] for note in notes) == ["net_epochs", "net_eta", "net_hidden", "net_init"]
+    state = defaults("sigmoid") | {"net_losses": ["log_likelihood", "quadratic"], "net_eta": 1.0}
+    assert share_query(state) == {"net_losses": ["Log-likelihood", "Quadratic"], "net_eta": "1.0"}
 
 
 # ---------------------------------------------------------------------------------------------

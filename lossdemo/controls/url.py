@@ -15,9 +15,11 @@ from lossdemo.controls.presets import PRESETS
 from lossdemo.controls.replay import SPEEDS
 from lossdemo.controls.scenario import DEFAULT, EPOCH_CHOICES, ETA_CHOICES
 from lossdemo.engine.losses import LOSSES, NEURONS
+from lossdemo.engine.network import INITS
+from lossdemo.teaching.network import NETWORK_LOSSES
 
 MAX_VALUE_LENGTH = 40
-VIEWS = ("Curves", "Up close", "Speed map")
+VIEWS = ("Curves", "Up close", "Speed map", "Network")
 
 
 @dataclass(frozen=True)
@@ -135,8 +137,8 @@ PARAMS: dict[str, Param] = {
         Param(
             "view",
             "View",
-            "Which part of the page is open: the curves over the epochs, one epoch up close, or the "
-            "learning-speed map.",
+            "Which part of the page is open: the curves over the epochs, one epoch up close, the "
+            "learning-speed map, or a real network learning digits.",
             VIEWS[0],
             "choice",
             options=VIEWS,
@@ -182,6 +184,47 @@ PARAMS: dict[str, Param] = {
             0,
             EPOCH_CHOICES[-1],
             1,
+        ),
+        Param(
+            "net_losses",
+            "Losses to compare",
+            "Each selected loss trains its own copy of the same network, from the same start.",
+            tuple(NETWORK_LOSSES),
+            "multi",
+            options=tuple(NETWORK_LOSSES),
+        ),
+        Param(
+            "net_eta",
+            "Learning rate η",
+            "Step size of mini-batch gradient descent (10 digits a batch), the same for every loss.",
+            0.5,
+            "choice",
+            options=(0.1, 0.5, 1.0, 3.0),
+        ),
+        Param(
+            "net_init",
+            "Initial weights",
+            "book: weights N(0, 1/n_in), so z starts of order 1; large: weights N(0, 1), the book's "
+            "first choice, which saturates many neurons from the start.",
+            INITS[0],
+            "choice",
+            options=INITS,
+        ),
+        Param(
+            "net_epochs",
+            "Epochs",
+            "Passes over the 1,297 training digits.",
+            30,
+            "choice",
+            options=(5, 10, 20, 30, 60),
+        ),
+        Param(
+            "net_hidden",
+            "Hidden neurons",
+            "Sigmoid neurons in the hidden layer (64 inputs, 10 outputs).",
+            30,
+            "choice",
+            options=(10, 30, 100),
         ),
     )
 }
@@ -250,9 +293,10 @@ def share_query(values: Mapping[str, object]) -> dict[str, str | list[str]]:
         param = PARAMS[name]
         if value is None or value == param.default:
             continue
-        if name == "losses":  # the pills show, and so write to the URL, the losses' names
-            if list(value) != list(LOSSES[neuron]):
-                query[name] = [LOSSES[neuron][key].name for key in value]
+        if param.kind == "multi":  # the pills show, and so write to the URL, the losses' names
+            names = multi_options(name, neuron)
+            if list(value) != list(names):
+                query[name] = [names[key] for key in value]
             continue
         if param.kind == "bool":
             query[name] = str(value).lower()
@@ -282,8 +326,9 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[dict[str, object], 
                 values[key] = value
     base = _preset_base(values, notes)
     neuron = values.get("neuron", base.neuron)
-    if "losses" in query:
-        _parse_losses(query["losses"], neuron, values, notes)
+    for name in ("losses", "net_losses"):
+        if name in query:
+            _parse_losses(name, query[name], neuron, values, notes)
     classes = values.get("classes", base.classes)
     if values.get("target", base.target) > classes - 1:
         notes.append(
@@ -310,14 +355,22 @@ def _preset_base(values: dict[str, object], notes: list[str]):
     return scenario
 
 
-def _parse_losses(raws: Sequence[str], neuron: str, values: dict[str, object], notes: list[str]) -> None:
-    """The losses named in the link (by key or by name), for the link's neuron."""
-    known = {key: key for key in LOSSES[neuron]} | {
-        loss.name.lower(): key for key, loss in LOSSES[neuron].items()
-    }
+def multi_options(name: str, neuron: str) -> dict[str, str]:
+    """The losses a list parameter offers, key → name: the neuron's (`losses`) or the network's
+    (`net_losses`). Every one of them is selected by default."""
+    losses = LOSSES[neuron] if name == "losses" else NETWORK_LOSSES
+    return {key: loss.name for key, loss in losses.items()}
+
+
+def _parse_losses(
+    name: str, raws: Sequence[str], neuron: str, values: dict[str, object], notes: list[str]
+) -> None:
+    """The losses named in the link (by key or by name, any case), for the link's neuron."""
+    options = multi_options(name, neuron)
+    known = {key.lower(): key for key in options} | {loss.lower(): key for key, loss in options.items()}
     chosen = [known[raw.lower()] for raw in raws if raw.lower() in known]
     if len(chosen) < len(raws) or not chosen:
-        names = ", ".join(loss.name for loss in LOSSES[neuron].values())
-        notes.append(f"losses: a {neuron} neuron has {names}; ignored the rest")
+        owner = f"a {neuron} neuron" if name == "losses" else "the network"
+        notes.append(f"{name}: {owner} has {', '.join(options.values())}; ignored the rest")
     if chosen:
-        values["losses"] = list(dict.fromkeys(chosen))
+        values[name] = list(dict.fromkeys(chosen))

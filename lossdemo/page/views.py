@@ -19,6 +19,7 @@ from lossdemo.controls.url import PARAMS, VIEWS, share_query
 from lossdemo.engine.losses import LOSSES
 from lossdemo.page import state
 from lossdemo.page.cache import prepared_for, speed_map
+from lossdemo.page.network_view import network_view
 from lossdemo.page.widgets import BIND, control, replay_controls
 from lossdemo.teaching.chain_rule import SMALL_SLOPE, chain_rule, step_ratio
 from lossdemo.teaching.gradient_check import AGREE, CHECKS, TINY
@@ -203,7 +204,7 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
                     alt=f"{panels[index].title}, over the epochs, one line per loss.",
                 )
         return
-    curves, closeup_tab, speed = st.tabs(VIEWS, key="view", on_change="rerun", bind=BIND)
+    curves, closeup_tab, speed, network = st.tabs(VIEWS, key="view", on_change="rerun", bind=BIND)
     if curves.open:
         with curves:
             formulas(scenario)
@@ -219,6 +220,9 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
     if speed.open:
         with speed:
             speed_map_view(scenario)
+    if network.open:
+        with network:
+            network_view()
 
 
 def speed_map_view(scenario: Scenario) -> None:
