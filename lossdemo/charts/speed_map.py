@@ -77,39 +77,26 @@ def map_chart(
     ]
     panels = []
     for name in (LOSSES[neuron][key].name for key in losses):
-        cells = alt.Chart(alt.Data(name="cells"), title=name).transform_filter(alt.datum.loss == name)
-        learned = (
-            cells.transform_filter(alt.datum.learned)
+        cells = (
+            alt.Chart(alt.Data(name="cells"), title=name)
+            .transform_filter(alt.datum.loss == name)
             .mark_rect(clip=True)
-            .encode(
-                x=x,
-                x2=f"{axis}_hi:Q",
-                y=y,
-                y2="eta_hi:Q",
-                fill=alt.Fill(
-                    "shade:Q",
-                    title="epochs to the goal",
-                    scale=alt.Scale(type="log", scheme="viridis", domain=[1, cap], reverse=True),
-                    legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=320),
-                ),
-                tooltip=tooltip,
+            .encode(x=x, x2=f"{axis}_hi:Q", y=y, y2="eta_hi:Q", tooltip=tooltip)
+        )
+        learned = cells.transform_filter(alt.datum.learned).encode(
+            fill=alt.Fill(
+                "shade:Q",
+                title="epochs to the goal",
+                scale=alt.Scale(type="log", scheme="viridis", domain=[1, cap], reverse=True),
+                legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=320),
             )
         )
-        stuck = (
-            cells.transform_filter(~alt.datum.learned)
-            .mark_rect(clip=True)
-            .encode(
-                x=x,
-                x2=f"{axis}_hi:Q",
-                y=y,
-                y2="eta_hi:Q",
-                color=alt.Color(
-                    "status:N",
-                    title=None,
-                    scale=alt.Scale(domain=list(STATUS), range=list(STATUS.values())),
-                    legend=alt.Legend(orient="bottom"),
-                ),
-                tooltip=tooltip,
+        stuck = cells.transform_filter(~alt.datum.learned).encode(
+            color=alt.Color(
+                "status:N",
+                title=None,
+                scale=alt.Scale(domain=list(STATUS), range=list(STATUS.values())),
+                legend=alt.Legend(orient="bottom"),
             )
         )
         here = (
