@@ -93,9 +93,15 @@ def _one_hot(a, y):
 def _power(gamma: int) -> Callable[[Any], Any]:
     """x ↦ x^γ by repeated multiplication (x^0 = 1): the same operations on a float and on an
     array, where `x ** 2.0` would be libm's pow on a float but x·x on an array."""
+    if gamma == 0:
+        return lambda x: 1.0
+    if gamma == 1:
+        return lambda x: x
+    if gamma == 2:
+        return lambda x: x * x
 
     def power(x):
-        result = 1.0 if gamma == 0 else x
+        result = x
         for _ in range(gamma - 1):
             result = result * x
         return result
