@@ -28,7 +28,7 @@ from lossdemo.engine.activations import softplus
 NEURONS = ("sigmoid", "softmax")
 FOCAL_GAMMA = 2  # γ of the focal losses (Lin et al. 2017's choice; no α weighting)
 SMOOTHING = 0.1  # ε of label smoothing
-TINY = 1e-300  # the softmax focal ∂C/∂z takes ln max(a_y, TINY): a_y·ln a_y is below 1e-297 there
+TINY = 1e-300  # the softmax focal ∂C/∂z takes ln(a_y + TINY): finite at a_y = 0, exact above 1e-284
 
 
 class Live(Protocol):
@@ -196,8 +196,9 @@ def focal_softmax(gamma: int = FOCAL_GAMMA) -> SoftmaxLoss:
     Stable and without branches (for the tracer of `softmax_loop`): a_y = Σ t_j a_j exactly;
     b = Σ (1 − t_j) a_j, the rivals' share, keeps its relative precision as a_y → 1 (1 − a_y
     would not); ln a_y = −ln((a_y + b)/a_y) = −log1p(b / a_y), accurate from a_y → 1 (≈ −b) down
-    to the smallest normal a_y. Below TINY (a_y underflowed to 0 or subnormal) max(a_y, TINY)
-    only keeps ln a_y finite: there a_y ln a_y is under 1e-297, nothing next to b^γ ≈ 1.
+    to the smallest normal a_y. Adding TINY keeps ln a_y finite where a_y underflows to 0, and
+    changes nothing above 1e-284 (TINY is below half an ulp of a_y); below that a_y ln a_y is
+    under 1e-281, nothing next to b^γ ≈ 1. (a_y + TINY costs less than np.maximum(a_y, TINY).)
     """
     gamma = _gamma(gamma)
     power, lower = _power(gamma), _power(max(gamma - 1, 0))
@@ -207,7 +208,7 @@ def focal_softmax(gamma: int = FOCAL_GAMMA) -> SoftmaxLoss:
         for aj, tj in zip(a[1:], t[1:]):
             a_y = a_y + tj * aj
             b = b + (1.0 - tj) * aj
-        log_a_y = -np.log1p(b / np.maximum(a_y, TINY))
+        log_a_y = -np.log1p(b / (a_y + TINY))
         weight = gamma * lower(b) * a_y * log_a_y - power(b)
         return [weight * (tj - aj) for aj, tj in zip(a, t)]
 
