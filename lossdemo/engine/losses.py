@@ -115,6 +115,10 @@ def _gamma(gamma: object) -> int:
     return gamma
 
 
+def _power_tex(base: str, n: int) -> str:
+    return "1" if n == 0 else base if n == 1 else f"{base}^{{{n}}}"
+
+
 def _xlnx(p: float) -> float:
     """p ln p, 0 at p = 0 (its limit): for the live values of the focal losses."""
     return p * math.log(p) if p > 0 else 0.0
@@ -164,11 +168,11 @@ def focal_sigmoid(gamma: int = FOCAL_GAMMA) -> SigmoidLoss:
         rf"\ \gamma = {g}",
         delta_tex=r"\frac{\partial C}{\partial z} = y(1 - a)^{\gamma}\left[\gamma a\ln a - (1 - a)\right]"
         r" + (1 - y)\,a^{\gamma}\left[a - \gamma(1 - a)\ln(1 - a)\right]",
-        chain_tex=rf"y\,(1 - a)^{{{g}}}\left[{g}a\ln a - (1 - a)\right]"
-        rf" + (1 - y)\,a^{{{g}}}\left[a - {g}(1 - a)\ln(1 - a)\right]",
+        chain_tex=rf"\left(y\,{_power_tex('(1 - a)', g)}\left[{g}a\ln a - (1 - a)\right]"
+        rf" + (1 - y)\,{_power_tex('a', g)}\left[a - {g}(1 - a)\ln(1 - a)\right]\right)",
         values_tex=lambda v: (
-            rf"{v.num(v.y)}\cdot{v.num((1 - v.a) ** g)}\left[{v.num(g * _xlnx(v.a) - (1 - v.a))}\right]"
-            rf" + {v.num(1 - v.y)}\cdot{v.num(v.a**g)}\left[{v.num(v.a - g * _xlnx(1 - v.a))}\right]"
+            rf"\left({v.num(v.y)}\cdot{v.num((1 - v.a) ** g)}\left[{v.num(g * _xlnx(v.a) - (1 - v.a))}\right]"
+            rf" + {v.num(1 - v.y)}\cdot{v.num(v.a**g)}\left[{v.num(v.a - g * _xlnx(1 - v.a))}\right]\right)"
         ),
         carries_slope=False,
         cost=cost,
@@ -226,7 +230,8 @@ def focal_softmax(gamma: int = FOCAL_GAMMA) -> SoftmaxLoss:
         cost_tex=rf"C = -(1 - a_y)^{{\gamma}}\ln a_y,\ \gamma = {g}",
         delta_tex=r"\frac{\partial C}{\partial z} = \left[\gamma(1 - a_y)^{\gamma - 1}a_y\ln a_y"
         r" - (1 - a_y)^{\gamma}\right](t - a)",
-        chain_tex=rf"\left[{g}(1 - a_y)^{{{g - 1}}}\,a_y\ln a_y - (1 - a_y)^{{{g}}}\right](1 - a_y)",
+        chain_tex=rf"\left[{g}{_power_tex('(1 - a_y)', max(g - 1, 0))}\,a_y\ln a_y"
+        rf" - {_power_tex('(1 - a_y)', g)}\right](1 - a_y)",
         values_tex=lambda v: (
             rf"\left[{g}\cdot{v.num((1 - v.a) ** (g - 1) if g else 0.0)}\cdot({v.num(_xlnx(v.a))})"
             rf" - {v.num((1 - v.a) ** g)}\right]({v.num(1 - v.a)})"
