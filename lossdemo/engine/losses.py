@@ -135,8 +135,8 @@ def focal_sigmoid(gamma: int = FOCAL_GAMMA) -> SigmoidLoss:
     γ = 0 gives −yb + (1 − y)a = a − y. σ′(z) = ab cancels against the 1/a and 1/b of ∂C/∂a,
     so the gradient does not carry it (sp is not used).
 
-    Stable form: ln a = −softplus(−z) and ln b = −softplus(z), both from l = ln(1 + e^−|z|) as
-    softplus(±z) = max(±z, 0) + l with max(±z, 0) = (|z| ± z)/2 exactly; and b = e^(ln b), which
+    Stable form: ln a = −softplus(−z) and ln b = −softplus(z), both from tail = ln(1 + e^−|z|):
+    softplus(±z) = max(±z, 0) + tail, max(±z, 0) = (|z| ± z)/2 exactly; and b = e^(ln b), which
     keeps 1 − a's relative precision as a → 1 (1.0 − a would not). Only ufuncs and arithmetic,
     so a float and an array element get the same bits.
     """
