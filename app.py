@@ -10,7 +10,7 @@ import streamlit as st
 from lossdemo.controls.presets import PRESETS
 from lossdemo.controls.scenario import Scenario
 from lossdemo.controls.url import PARAMS
-from lossdemo.engine.losses import LOSSES, NEURONS
+from lossdemo.engine.losses import DEFAULT_LOSSES, LOSSES, NEURONS
 from lossdemo.engine.neurons import get_kind
 from lossdemo.page import state, views
 from lossdemo.page.cache import prepared_for
@@ -55,7 +55,7 @@ with st.sidebar:
         "losses",
         options=list(LOSSES[neuron]),
         selection_mode="multi",
-        default=list(LOSSES[neuron]),
+        default=list(DEFAULT_LOSSES[neuron]),
         format_func=lambda key: LOSSES[neuron][key].name,
     )
     eta = control(st.select_slider, "eta")
@@ -80,8 +80,9 @@ if present:
 else:
     st.html(PAGE_CSS)
     st.header(TITLE, divider="blue")
-    slow = [loss.name.lower() for loss in LOSSES[neuron].values() if loss.carries_slope]
-    fast = [loss.name.lower() for loss in LOSSES[neuron].values() if not loss.carries_slope]
+    story = [LOSSES[neuron][key] for key in DEFAULT_LOSSES[neuron]]  # the source article's two losses
+    slow = [loss.name.lower() for loss in story if loss.carries_slope]
+    fast = [loss.name.lower() for loss in story if not loss.carries_slope]
     st.markdown(
         "The same neuron, the same start, the same learning rate: only the **loss** differs. "
         f"Watch where **{kind.slope}** is tiny: there the {' and '.join(slow)} cost's gradient is tiny and "

@@ -7,6 +7,7 @@ survive new sections on the page. Expected numbers come from the engine called d
 from __future__ import annotations
 
 import gc
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -41,6 +42,9 @@ PANEL_COLUMNS = {
 }
 GRADIENT_PANEL = 1  # plotted as magnitudes
 MAX_CHART_EPOCHS = 2000
+# A fresh page compares the source article's two losses from DEFAULT's start; switching to softmax
+# selects the softmax layer's two (quadratic and log-likelihood).
+FRESH = DEFAULT
 SOFTMAX_DEFAULT = Scenario(neuron="softmax", losses=("quadratic", "log_likelihood"))
 
 
@@ -135,8 +139,8 @@ def to_softmax(at):
 def test_default_page_runs_without_exception_on_the_default_scenario():
     at = run_app()
     assert not at.exception
-    assert controls(at, "sigmoid") == scenario_controls(DEFAULT)
-    assert page_scenario(at) == DEFAULT
+    assert controls(at, "sigmoid") == scenario_controls(FRESH)
+    assert page_scenario(at) == FRESH
     assert at.selectbox(key="preset").value is None
     assert not at.warning
 
@@ -151,22 +155,24 @@ def test_epoch_chart_is_a_2x2_grid_with_one_series_per_loss_and_panel_quantity()
     for panel, expected in enumerate(PANEL_COLUMNS["sigmoid"]):
         part = data[data["panel"] == panel]
         series = part.groupby(["loss", "series"]).size()
-        assert sorted({loss for loss, _ in series.index}) == sorted(["Quadratic", "Cross-entropy"])
-        assert len(series) == 2 * len(expected), f"panel {panel}"
+        assert sorted({loss for loss, _ in series.index}) == sorted(
+            entry.name for entry in LOSSES["sigmoid"].values()
+        )
+        assert len(series) == len(FRESH.losses) * len(expected), f"panel {panel}"
         assert {columns[(panel, label)] for _, label in series.index} == set(expected)
         assert (series == DEFAULT.epochs + 1).all(), "300 epochs fit the chart whole: 301 points"
 
 
 def test_epoch_chart_values_equal_the_engine_run_at_every_epoch():
     at = run_app()
-    assert_epoch_chart_matches_engine(at, DEFAULT)
+    assert_epoch_chart_matches_engine(at, FRESH)
 
 
 def test_epoch_chart_at_100000_epochs_keeps_2000_epochs_per_loss_but_metrics_use_the_full_run():
     at = run_app()
     at.select_slider(key="epochs").set_value(100_000).run()
     assert not at.exception
-    scenario = Scenario(epochs=100_000)
+    scenario = replace(FRESH, epochs=100_000)
     assert page_scenario(at) == scenario
     assert_epoch_chart_matches_engine(at, scenario)
     data = runs_dataset(at)
@@ -194,7 +200,9 @@ def test_switching_to_softmax_shows_softmax_charts_and_metrics():
         labels = set(data.loc[data["panel"] == panel, "series"])
         assert {columns[(panel, label)] for label in labels} == set(expected)
     assert loss_metrics(at) == expected_metrics(SOFTMAX_DEFAULT)
-    assert set(chart_datasets(sigma_chart(at))["path"]["loss"]) == {"Quadratic", "Log-likelihood"}
+    assert set(chart_datasets(sigma_chart(at))["path"]["loss"]) == {
+        loss.name for loss in LOSSES["softmax"].values()
+    }
 
 
 @pytest.mark.parametrize("name", list(PRESETS))

@@ -90,28 +90,50 @@ def split_breakdown(latex: str) -> tuple[str, str, str, str]:
     return head, symbols, values, result
 
 
+def xlnx(p: float) -> float:
+    return p * math.log(p) if p > 0 else 0.0
+
+
 def expected_factors(row: pd.Series, scenario: Scenario, loss: str) -> tuple[list[float], float]:
     """The factors the breakdown must show (unrounded, in order) and the gradient they give."""
     if scenario.neuron == "sigmoid":
-        error = row["a"] - scenario.y
+        a, y, x = row["a"], scenario.y, scenario.x
+        error = a - y
+        tolerance = {"rel": 1e-12, "abs": 1e-300}
         if loss == "quadratic":
-            factors = [error, row["sigma_prime"], scenario.x]
-            assert error * row["sigma_prime"] * scenario.x == pytest.approx(
-                row["grad_w"], rel=1e-12, abs=1e-300
-            )
+            factors = [error, row["sigma_prime"], x]
+            combined = error * row["sigma_prime"] * x
+        elif loss == "absolute":
+            factors = [error, row["sigma_prime"], x]
+            combined = np.sign(error) * row["sigma_prime"] * x
+        elif loss == "focal":  # y(1 − a)²[2a ln a − (1 − a)] + (1 − y)a²[a − 2(1 − a)ln(1 − a)]
+            first, second = 2 * xlnx(a) - (1 - a), a - 2 * xlnx(1 - a)
+            factors = [y, (1 - a) ** 2, first, 1 - y, a**2, second, x]
+            combined = (y * (1 - a) ** 2 * first + (1 - y) * a**2 * second) * x
+            tolerance = {"rel": 1e-9, "abs": 1e-15}  # 1 − a from a, as the page writes it
         else:
-            factors = [error, scenario.x]
-            assert error * scenario.x == pytest.approx(row["grad_w"], rel=1e-12, abs=1e-300)
+            factors = [error, x]
+            combined = error * x
+        assert combined == pytest.approx(row["grad_w"], **tolerance)
         return factors, row["grad_w"]
     a_y = row["a_y"]
+    tolerance = {"rel": 1e-9, "abs": 1e-15}
     if loss == "quadratic":
         rivals = sum(row[f"a_{j}"] ** 2 for j in range(scenario.classes) if j != scenario.target)
         factors = [row["sigma_prime"], a_y - 1, a_y, rivals]
         combined = row["sigma_prime"] * (a_y - 1) - a_y * rivals
-        assert combined == pytest.approx(row["grad_z_y"], rel=1e-9, abs=1e-15)
+    elif loss == "focal":  # [2(1 − a_y) a_y ln a_y − (1 − a_y)²](1 − a_y)
+        factors = [2, 1 - a_y, xlnx(a_y), (1 - a_y) ** 2, 1 - a_y]
+        combined = (2 * (1 - a_y) * xlnx(a_y) - (1 - a_y) ** 2) * (1 - a_y)
+    elif loss == "label_smoothing":  # a_y − (1 − ε + ε/K), ε = 0.1
+        target_share = 0.9 + 0.1 / scenario.classes
+        factors = [a_y, target_share]
+        combined = a_y - target_share
     else:
         factors = [a_y, 1.0]
-        assert a_y - 1 == pytest.approx(row["grad_z_y"], rel=1e-12)
+        combined = a_y - 1
+        tolerance = {"rel": 1e-12}
+    assert combined == pytest.approx(row["grad_z_y"], **tolerance)
     return factors, row["grad_z_y"]
 
 
@@ -162,7 +184,9 @@ BREAKDOWN_CASES = [
     pytest.param(Scenario(), 150, id="sigmoid-book-start"),
     pytest.param(Scenario(w=8.0, b=8.0, x=1.0, y=0.0), 40, id="sigmoid-saturated-scientific"),
     pytest.param(Scenario(w=-1.5, b=0.5, x=-2.0, y=0.65, eta=0.5, epochs=100), 7, id="sigmoid-negative-x"),
+    pytest.param(Scenario(losses=tuple(LOSSES["sigmoid"]), y=0.3), 150, id="sigmoid-every-loss"),
     pytest.param(Scenario(neuron="softmax", losses=SOFTMAX), 60, id="softmax-default"),
+    pytest.param(Scenario(neuron="softmax", losses=tuple(LOSSES["softmax"])), 60, id="softmax-every-loss"),
     pytest.param(
         Scenario(neuron="softmax", losses=("log_likelihood", "quadratic"), classes=3, target=2, margin=10.0),
         200,
@@ -274,19 +298,35 @@ def gradient_check_rows(at) -> list[list[str]]:
 
 def independent_gradients(scenario: Scenario, loss: str, epoch: int) -> dict[str, float]:
     """The gradients the check should show, by hand from the run's logits (Nielsen ch. 3 for the
-    sigmoid; for softmax ∂C/∂z = a − t (log-likelihood) or J(a − t) with J = diag(a) − a aᵀ)."""
+    sigmoid's quadratic and cross-entropy; focal (γ = 2): y(1 − a)²[2a ln a − (1 − a)]
+    + (1 − y)a²[a − 2(1 − a)ln(1 − a)]; absolute error: sign(a − y)σ′(z). For softmax
+    ∂C/∂z = a − t (log-likelihood), J(a − t) with J = diag(a) − a aᵀ (quadratic),
+    [2(1 − a_y)a_y ln a_y − (1 − a_y)²](t − a) (focal, γ = 2) or a − q with
+    q = 0.9 t + 0.1/K (label smoothing))."""
     row = engine_row(scenario, loss, epoch)
     if scenario.neuron == "sigmoid":
         z = row["w"] * scenario.x + row["b"]
-        a = 1 / (1 + math.exp(-z))
-        dz = (a - scenario.y) * (a * (1 - a) if loss == "quadratic" else 1.0)
+        a, b, y = 1 / (1 + math.exp(-z)), 1 / (1 + math.exp(z)), scenario.y
+        dz = {
+            "quadratic": lambda: (a - y) * a * b,
+            "cross_entropy": lambda: a - y,
+            "focal": lambda: (
+                y * b * b * (2 * a * math.log(a) - b) + (1 - y) * a * a * (a - 2 * b * math.log(b))
+            ),
+            "absolute": lambda: math.copysign(a * b, a - y) if a != y else 0.0,
+        }[loss]()
         return {"∂C/∂w": dz * scenario.x, "∂C/∂b": dz}
     z = np.array([row[f"z_{j}"] for j in range(scenario.classes)])
     a = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
     t = np.eye(scenario.classes)[scenario.target]
-    dz = a - t if loss == "log_likelihood" else (np.diag(a) - np.outer(a, a)) @ (a - t)
-    rival = max((j for j in range(scenario.classes) if j != scenario.target), key=lambda j: z[j])
     y = scenario.target
+    dz = {
+        "log_likelihood": lambda: a - t,
+        "quadratic": lambda: (np.diag(a) - np.outer(a, a)) @ (a - t),
+        "focal": lambda: (2 * (1 - a[y]) * a[y] * math.log(a[y]) - (1 - a[y]) ** 2) * (t - a),
+        "label_smoothing": lambda: a - (0.9 * t + 0.1 / scenario.classes),
+    }[loss]()
+    rival = max((j for j in range(scenario.classes) if j != scenario.target), key=lambda j: z[j])
     return {"∂C/∂b_y": dz[y], "∂C/∂W_y": dz[y] * scenario.x, f"∂C/∂b_{rival}": dz[rival]}
 
 

@@ -127,7 +127,9 @@ def defaults(neuron: str) -> dict[str, object]:
     """Every control's value on a fresh page with this neuron kind."""
     values = {name: p.default for name, p in PARAMS.items()}
     values["neuron"] = neuron
-    values["losses"] = list(LOSSES[neuron])
+    values["losses"] = (
+        ["quadratic", "cross_entropy"] if neuron == "sigmoid" else ["quadratic", "log_likelihood"]
+    )
     values["net_losses"] = list(PARAMS["net_losses"].default)
     return values
 

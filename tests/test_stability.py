@@ -11,13 +11,13 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from lossdemo import MAX_CLASSES, MAX_EPOCHS, simulate_sigmoid, simulate_softmax
+from lossdemo import LOSSES, MAX_CLASSES, MAX_EPOCHS, simulate_sigmoid, simulate_softmax
 from lossdemo.engine.activations import sigmoid
 from lossdemo.engine.sigmoid import INPUT_BOUND, MAX_ETA, PARAM_BOUND
 from lossdemo.engine.softmax import MAX_INPUTS
 
-SIGMOID_LOSSES = ["quadratic", "cross_entropy"]
-SOFTMAX_LOSSES = ["log_likelihood", "quadratic"]
+SIGMOID_LOSSES = list(LOSSES["sigmoid"])
+SOFTMAX_LOSSES = list(LOSSES["softmax"])
 
 
 def floats(low: float, high: float, **kwargs) -> st.SearchStrategy[float]:

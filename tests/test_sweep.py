@@ -297,7 +297,7 @@ def soft(**changes):
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (sig(losses=["quadratic", "hinge"]), "loss must be one of quadratic, cross_entropy .*'hinge'"),
+        (sig(losses=["quadratic", "hinge"]), f"loss must be one of {', '.join(SIGMOID)} .*'hinge'"),
         (sig(losses=[]), "losses must be a non-empty list"),
         (sig(losses=["quadratic", "quadratic"]), "distinct"),
         (sig(x=1e4), r"x must be a finite number in \[-1000, 1000\]; got 10000.0"),

@@ -117,12 +117,18 @@ _cached_spec = spec_cache(map_chart)
 
 
 def map_spec(
-    cells: pd.DataFrame | bytes, neuron: str, cap: int, domain: tuple[float, float], start: float, eta: float
+    cells: pd.DataFrame | bytes,
+    neuron: str,
+    losses: tuple[str, ...],
+    cap: int,
+    domain: tuple[float, float],
+    start: float,
+    eta: float,
 ) -> dict:
     """The map's Vega-Lite spec with the cells (`display_cells`, as a frame or Arrow bytes) and the
-    current scenario (start, η) attached; one heatmap per loss of the neuron."""
+    current scenario (start, η) attached; one heatmap per loss in `losses`."""
     axis = get_kind(neuron).map_axis
-    spec = json.loads(_cached_spec(neuron, tuple(LOSSES[neuron]), cap, domain))
+    spec = json.loads(_cached_spec(neuron, tuple(losses), cap, domain))
     spec["datasets"] = {
         "cells": cells,
         "here": pd.DataFrame({axis: [start], "eta": [eta], "label": ["this scenario"]}),

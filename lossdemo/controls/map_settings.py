@@ -3,12 +3,13 @@ and caps it offers, and the start a clicked cell stands for."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from lossdemo.controls.scenario import ETA_CHOICES
+from lossdemo.engine.losses import DEFAULT_LOSSES
 from lossdemo.engine.neurons import get_kind
 
 # On the sidebar's own grids, so that a clicked cell loads exactly the start and η it shows.
@@ -30,8 +31,10 @@ def start_axis(neuron: str) -> np.ndarray:
     return AXES[get_kind(neuron).map_axis]
 
 
-def map_sweep(neuron: str, start: Mapping[str, object], goal: str, cap: int) -> pd.DataFrame:
-    """Every loss of the neuron over the default grid, for the start parameters it depends on
-    (`NeuronKind.map_start`)."""
-    kind = get_kind(neuron)
-    return kind.sweep(list(kind.losses), start_axis(neuron), ETA_AXIS, tolerance(goal), cap, **start)
+def map_sweep(
+    neuron: str, start: Mapping[str, object], goal: str, cap: int, losses: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """The losses (default: the kind's default comparison) over the default grid, for the start
+    parameters the map depends on (`NeuronKind.map_start`)."""
+    losses = list(DEFAULT_LOSSES[neuron] if losses is None else losses)
+    return get_kind(neuron).sweep(losses, start_axis(neuron), ETA_AXIS, tolerance(goal), cap, **start)

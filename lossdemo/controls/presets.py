@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 
 from lossdemo.controls.scenario import DEFAULT, Scenario
-from lossdemo.engine.losses import LOSSES
+from lossdemo.engine.losses import DEFAULT_LOSSES
 
 
 def default_losses(neuron: str) -> tuple[str, ...]:
-    """Every loss of the neuron kind, in registry order: what a scenario compares by default."""
-    return tuple(LOSSES[neuron])
+    """What a scenario of this neuron kind compares by default: the source article's two losses."""
+    return DEFAULT_LOSSES[neuron]
 
 
 @dataclass(frozen=True)

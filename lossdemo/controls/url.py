@@ -14,7 +14,7 @@ from lossdemo.controls.map_settings import CAPS, GOALS
 from lossdemo.controls.presets import PRESETS
 from lossdemo.controls.replay import SPEEDS
 from lossdemo.controls.scenario import DEFAULT, EPOCH_CHOICES, ETA_CHOICES
-from lossdemo.engine.losses import LOSSES, NEURONS
+from lossdemo.engine.losses import DEFAULT_LOSSES, LOSSES, NEURONS
 from lossdemo.engine.network import INITS
 from lossdemo.teaching.network import NETWORK_LOSSES
 
@@ -295,7 +295,7 @@ def share_query(values: Mapping[str, object]) -> dict[str, str | list[str]]:
             continue
         if param.kind == "multi":  # the pills show, and so write to the URL, the losses' names
             names = multi_options(name, neuron)
-            if list(value) != list(names):
+            if list(value) != default_selection(name, neuron):
                 query[name] = [names[key] for key in value]
             continue
         if param.kind == "bool":
@@ -357,9 +357,15 @@ def _preset_base(values: dict[str, object], notes: list[str]):
 
 def multi_options(name: str, neuron: str) -> dict[str, str]:
     """The losses a list parameter offers, key → name: the neuron's (`losses`) or the network's
-    (`net_losses`). Every one of them is selected by default."""
+    (`net_losses`)."""
     losses = LOSSES[neuron] if name == "losses" else NETWORK_LOSSES
     return {key: loss.name for key, loss in losses.items()}
+
+
+def default_selection(name: str, neuron: str) -> list[str]:
+    """What a list parameter selects when the link does not say: the neuron's default comparison
+    (`losses`), or every loss of the network (`net_losses`)."""
+    return list(DEFAULT_LOSSES[neuron]) if name == "losses" else list(NETWORK_LOSSES)
 
 
 def _parse_losses(

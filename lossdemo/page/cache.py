@@ -92,8 +92,10 @@ class SpeedMap:
 
 
 @st.cache_resource(max_entries=16, ttl=1800, show_spinner="Running every start and learning rate…")
-def speed_map(neuron: str, start: tuple[tuple[str, object], ...], goal: str, cap: int) -> SpeedMap:
-    frame = map_sweep(neuron, dict(start), goal, cap)
+def speed_map(
+    neuron: str, losses: tuple[str, ...], start: tuple[tuple[str, object], ...], goal: str, cap: int
+) -> SpeedMap:
+    frame = map_sweep(neuron, dict(start), goal, cap, losses)
     fast = fastest_loss(frame)
     slower = [loss for loss in frame["loss"].unique() if loss != fast]
     return SpeedMap(

@@ -9,7 +9,7 @@ from lossdemo.controls import replay
 from lossdemo.controls.presets import preset_values
 from lossdemo.controls.scenario import SCENARIO_FIELDS
 from lossdemo.controls.url import PARAMS, parse_query, parse_value, share_query
-from lossdemo.engine.losses import LOSSES
+from lossdemo.engine.losses import DEFAULT_LOSSES
 from lossdemo.engine.neurons import get_kind
 
 
@@ -56,7 +56,7 @@ def changed() -> None:
 
 
 def neuron_changed() -> None:
-    st.session_state.losses = list(LOSSES[st.session_state.neuron])
+    st.session_state.losses = list(DEFAULT_LOSSES[st.session_state.neuron])
     changed()
 
 

@@ -241,10 +241,11 @@ def speed_map_view(scenario: Scenario) -> None:
     with right:
         cap = control(st.select_slider, "cap")
     start = scenario.start()
-    shown = speed_map(scenario.neuron, tuple((name, start[name]) for name in kind.map_start), goal, cap)
+    map_start = tuple((name, start[name]) for name in kind.map_start)
+    shown = speed_map(scenario.neuron, scenario.losses, map_start, goal, cap)
     here = kind.map_position(start)
     st.vega_lite_chart(
-        spec=map_spec(shown.cells, scenario.neuron, cap, shown.domain, here, scenario.eta),
+        spec=map_spec(shown.cells, scenario.neuron, scenario.losses, cap, shown.domain, here, scenario.eta),
         theme=None,
         key="map_pick",
         on_select=state.load_cell,

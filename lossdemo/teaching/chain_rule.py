@@ -31,6 +31,7 @@ class LiveValues:
     y: float
     sigma_prime: float
     rivals: float
+    classes: int
 
     def num(self, value: float) -> str:
         return tex_number(value)
@@ -60,6 +61,7 @@ def chain_rule(row: pd.Series, neuron: str, loss: str, start: Mapping[str, objec
         y=kind.target_output(start),
         sigma_prime=float(row["sigma_prime"]),
         rivals=sum(float(row[name]) ** 2 for name in outputs) - output**2 if outputs else 0.0,
+        classes=len(outputs),
     )
     x = float(start["x"])
     symbols, values = entry.chain_tex, entry.values_tex(live)
