@@ -21,7 +21,7 @@ from test_params import defaults, valid_states
 import lossdemo.page.views
 from lossdemo.charts.style import MAX_POINTS
 from lossdemo.controls.presets import PRESETS
-from lossdemo.controls.scenario import Scenario, runs, to_csv
+from lossdemo.controls.scenario import DEFAULT, Scenario, runs, to_csv
 from lossdemo.controls.url import share_query
 
 FILE_NAME = "lossdemo-runs.csv"
