@@ -13,10 +13,10 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 import pytest
+from apptest_helpers import open_page, runs_datasets, scenario_of
 from hypothesis import given, settings
+from strategies import defaults, valid_states
 from streamlit.runtime.media_file_manager import MediaFileManager
-from test_app_sharing import open_page, runs_datasets, scenario_of
-from test_params import defaults, valid_states
 
 import lossdemo.page.views
 from lossdemo.charts.style import MAX_POINTS

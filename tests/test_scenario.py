@@ -9,9 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import altair as alt
 import pandas as pd
+from apptest_helpers import scenario_of
 from hypothesis import given, settings
-from test_app_sharing import scenario_of
-from test_params import valid_states
+from strategies import valid_states
 
 from lossdemo.charts.style import spec_cache
 from lossdemo.controls.scenario import Scenario, rows_at, runs, simulate

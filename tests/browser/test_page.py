@@ -8,7 +8,7 @@ import time
 import urllib.parse
 
 import pytest
-from live import js, open_app, wait_for_chart, wait_for_idle
+from live import assert_clean, js, open_app, wait_for_chart, wait_for_idle
 
 pytestmark = pytest.mark.browser
 
@@ -67,15 +67,6 @@ def wait_for_new_chart(page, before: tuple[str, list[str]]) -> None:
     )
     wait_for_idle(page)
     wait_for_chart(page)
-
-
-def assert_clean(page, page_log) -> None:
-    """No Python exception on the page, no console error, no uncaught page error, no dialog."""
-    exceptions = page.get_by_test_id("stException")
-    assert exceptions.count() == 0, exceptions.first.inner_text()
-    assert page_log.console_errors == []
-    assert page_log.page_errors == []
-    assert page_log.dialogs == []
 
 
 def load(page, timings, query: str = "") -> None:
