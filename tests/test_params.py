@@ -242,3 +242,26 @@ def test_a_link_survives_being_parsed_and_written_again(state):
     first = share_query(state)
     values, _ = parse_query(query_of(state))
     assert share_query(defaults(state["neuron"]) | values) == first
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "expected"),
+    [
+        # Between 0.002 and 0.005: ln(0.0032/0.002) = ln 1.6 = 0.470 > ln(0.005/0.0032) = ln 1.5625
+        # = 0.446, so 0.005 is nearer on a log scale (on a linear one 0.002 would be: 1.2e-3 < 1.8e-3).
+        ("eta", "0.0032", 0.005),
+        # ln(0.00145/0.001) = 0.372 > ln(0.002/0.00145) = 0.322 (linear: 0.001 is nearer).
+        ("eta", "0.00145", 0.002),
+        # ln(0.72/0.5) = 0.365 > ln(1/0.72) = 0.329 (linear: 0.5 is nearer).
+        ("eta", "0.72", 1.0),
+        # ln(124/100) = 0.215 > ln(150/124) = 0.190 (linear: 100 is nearer, 24 < 26).
+        ("epochs", "124", 150),
+        # And below the geometric midpoints the lower value wins: √(0.002·0.005) = 0.00316.
+        ("eta", "0.0031", 0.002),
+        ("epochs", "122", 100),  # √(100·150) = 122.5
+    ],
+)
+def test_a_value_between_offered_ones_snaps_to_the_nearest_on_a_log_scale(name, raw, expected):
+    value, note = parse_value(PARAMS[name], raw)
+    assert value == expected and type(value) is type(expected)
+    assert note == f"{name}: “{raw}” is not offered; using {expected:g}"
