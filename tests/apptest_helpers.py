@@ -20,6 +20,7 @@ from lossdemo.controls.scenario import Scenario
 APP = Path(__file__).resolve().parents[1] / "app.py"
 TIMEOUT = 30  # seconds per script run: generous, the machine is shared with benchmarks
 
+FILE_NAME = "lossdemo-runs.csv"  # the page's CSV download
 PAGE_TIMEOUT = 60  # seconds per script run in `open_page`; the learning-speed map's sweep can take several
 BASE_URL = "http://localhost:8501/"
 START = {"sigmoid": ("w", "b", "y"), "softmax": ("classes", "target", "margin")}  # besides x and η
@@ -172,3 +173,12 @@ def loss_metrics(at: AppTest) -> list[dict[str, str]]:
         elif m.label == "Halved at epoch":
             rows[-1]["halved"] = m.value
     return rows
+
+
+def the_csv(registered: list) -> object:
+    """The page's one CSV download among those the `downloads` fixture recorded."""
+    found = [d for d in registered if d.file_name == FILE_NAME]
+    assert len(found) == 1, (
+        f"expected one download named {FILE_NAME}, got {[d.file_name for d in registered]}"
+    )
+    return found[0]

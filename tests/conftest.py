@@ -15,10 +15,12 @@ profile prints the reproduction blob of a failure (`print_blob`), so a log alone
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 import pytest
 from hypothesis import settings
 from hypothesis.database import DirectoryBasedExampleDatabase
+from streamlit.runtime.media_file_manager import MediaFileManager
 
 from lossdemo.controls import map_settings
 from lossdemo.page import cache
@@ -46,3 +48,27 @@ def coarse_speed_map():
         cache.speed_map.clear()
         yield
     cache.speed_map.clear()
+
+
+@dataclass
+class Download:
+    """A deferred download the page registered: `data` is the callable a click would run."""
+
+    data: object
+    mimetype: str | None
+    file_name: str | None
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> list[Download]:
+    """Every deferred download a page run registers (AppTest does not click download buttons, so
+    a spy on Streamlit's MediaFileManager.add_deferred keeps the callables the page handed over)."""
+    registered: list[Download] = []
+    original = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        registered.append(Download(data_callable, mimetype, file_name))
+        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return registered
