@@ -1,54 +1,17 @@
 """The live numbers (AppTest): every label shows the quantity it names, at an epoch past the start,
 in the compact table and in presentation mode's large metrics. The expected values come from
-plain-Python gradient descent written out here (Nielsen ch. 3 for the sigmoid neuron; for softmax
-∂C/∂z = a − t under log-likelihood, J(a − t) with J = diag(a) − a aᵀ under the quadratic cost),
-never from the engine. A label over the wrong column (∂C/∂b for ∂C/∂w, ‖∇C‖ for ∂C/∂b_y) fails."""
+plain-Python gradient descent (by_hand.py), never from the engine. A label over the wrong column
+(∂C/∂b for ∂C/∂w, ‖∇C‖ for ∂C/∂b_y) fails."""
 
 from __future__ import annotations
 
-import math
-
 import pytest
 from apptest_helpers import run_app
+from by_hand import sigmoid_numbers, softmax_numbers
 
 SIGMOID_LABELS = ("output a", "cost C", "gradient ∂C/∂w", "σ′(z)")
 SOFTMAX_LABELS = ("output a_y", "cost C", "gradient ∂C/∂b_y", "a_y(1 − a_y)")
 NAMES = {"quadratic": "Quadratic", "cross_entropy": "Cross-entropy", "log_likelihood": "Log-likelihood"}
-
-
-def sigmoid_numbers(loss: str, w: float, b: float, x: float, y: float, eta: float, epoch: int):
-    """(a, C, ∂C/∂w, σ′(z)) after `epoch` gradient steps on (w, b)."""
-    for step in range(epoch + 1):
-        a = 1 / (1 + math.exp(-(w * x + b)))
-        slope = a * (1 - a)
-        delta = (a - y) * (slope if loss == "quadratic" else 1.0)
-        if step == epoch:
-            cross_entropy = -(y * math.log(a) + (1 - y) * math.log(1 - a))
-            cost = 0.5 * (a - y) ** 2 if loss == "quadratic" else cross_entropy
-            return a, cost, delta * x, slope
-        w, b = w - eta * delta * x, b - eta * delta
-    raise AssertionError("unreachable")
-
-
-def softmax_numbers(loss: str, logits: list[float], target: int, x: float, eta: float, epoch: int):
-    """(a_y, C, ∂C/∂b_y, a_y(1 − a_y)) after `epoch` steps z ← z − η(x² + 1)·∂C/∂z (W starts at 0,
-    so z = W x + b moves by that step; ∂C/∂b_y = ∂C/∂z_y)."""
-    z = list(logits)
-    for step in range(epoch + 1):
-        exps = [math.exp(v - max(z)) for v in z]
-        a = [e / sum(exps) for e in exps]
-        t = [1.0 if j == target else 0.0 for j in range(len(z))]
-        if loss == "log_likelihood":
-            delta = [a[j] - t[j] for j in range(len(z))]
-            cost = -math.log(a[target])
-        else:
-            inner = sum(a[j] * (a[j] - t[j]) for j in range(len(z)))
-            delta = [a[i] * (a[i] - t[i]) - a[i] * inner for i in range(len(z))]
-            cost = 0.5 * sum((a[j] - t[j]) ** 2 for j in range(len(z)))
-        if step == epoch:
-            return a[target], cost, delta[target], a[target] * (1 - a[target])
-        z = [z[j] - eta * (x * x + 1) * delta[j] for j in range(len(z))]
-    raise AssertionError("unreachable")
 
 
 # Sigmoid: x = −1.5 (so ∂C/∂w = −1.5·∂C/∂b, not equal to it), y = 0.2, from (w, b) = (2, 2), η = 0.15.
