@@ -489,8 +489,8 @@ def test_a_target_class_beyond_the_classes_is_corrected_and_named():
     assert_page_renders(at)
     shown = controls(at)
     assert shown["classes"] == 3 and shown["neuron"] == "softmax"
-    assert shown["target"] in (PARAMS["target"].default, 2)
-    assert any(note.startswith("target:") for note in warning_notes(at)), "target=7 with 3 classes: no note"
+    assert shown["target"] == 2, "the parser uses the last class, 2 of 0 … 2"
+    assert warning_notes(at) == ["target: class 7 does not exist with 3 classes; using 2"]
 
 
 def test_an_epoch_beyond_the_run_is_corrected_and_named():
@@ -498,8 +498,8 @@ def test_an_epoch_beyond_the_run_is_corrected_and_named():
     assert_page_renders(at)
     shown = controls(at)
     assert shown["epochs"] == 100
-    assert shown["epoch"] in (PARAMS["epoch"].default, 100)
-    assert any(note.startswith("epoch:") for note in warning_notes(at)), "epoch=5000 of 100: no note"
+    assert shown["epoch"] == 100, "the parser uses the run's last epoch"
+    assert warning_notes(at) == ["epoch: 5000 is past the run's last epoch; using 100"]
 
 
 def test_a_loss_of_the_other_neuron_kind_falls_back_to_the_neurons_losses():
