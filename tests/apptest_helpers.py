@@ -14,10 +14,16 @@ import pyarrow.ipc
 from streamlit.testing.v1 import AppTest
 
 from lossdemo import simulate_sigmoid, simulate_softmax, start_logits
+from lossdemo.charts.epochs import DATASET
 from lossdemo.controls.scenario import Scenario
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 TIMEOUT = 30  # seconds per script run: generous, the machine is shared with benchmarks
+
+FILE_NAME = "lossdemo-runs.csv"  # the page's CSV download
+PAGE_TIMEOUT = 60  # seconds per script run in `open_page`; the learning-speed map's sweep can take several
+BASE_URL = "http://localhost:8501/"
+START = {"sigmoid": ("w", "b", "y"), "softmax": ("classes", "target", "margin")}  # besides x and η
 
 SIGMOID_KEYS = ("neuron", "losses", "eta", "epochs", "w", "b", "x", "y")
 SOFTMAX_KEYS = ("neuron", "losses", "eta", "epochs", "x", "classes", "target", "margin")
@@ -31,6 +37,33 @@ def run_app(query: Mapping[str, str | list[str]] | None = None, view: str | None
         at.query_params[key] = value
     at.run()
     return open_view(at, view) if view else at
+
+
+def open_page(query: Mapping[str, str | list[str]]) -> AppTest:
+    """A fresh session opened at BASE_URL with this query string (the page's share link reads it)."""
+    at = AppTest.from_file(str(APP), default_timeout=PAGE_TIMEOUT)
+    at.context = {"url": BASE_URL}
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def scenario_of(state: Mapping[str, object]) -> Scenario:
+    """The scenario a complete set of control values (as `strategies.valid_states` draws) describes."""
+    neuron = state["neuron"]
+    start = {key: state[key] for key in (*START[neuron], "x")}
+    return Scenario(neuron, tuple(state["losses"]), state["eta"], state["epochs"], **start)
+
+
+def runs_datasets(at: AppTest) -> list[pd.DataFrame]:
+    """The `runs` dataset of every chart over the epochs on the page."""
+    found = []
+    for chart in at.get("vega_lite_chart"):
+        for dataset in chart.proto.datasets:
+            if dataset.name == DATASET:
+                table = pyarrow.ipc.open_stream(io.BytesIO(dataset.data.data)).read_all()
+                found.append(table.to_pandas().reset_index(drop=True))
+    return found
 
 
 def chart_datasets(el) -> dict[str, pd.DataFrame]:
@@ -140,3 +173,12 @@ def loss_metrics(at: AppTest) -> list[dict[str, str]]:
         elif m.label == "Halved at epoch":
             rows[-1]["halved"] = m.value
     return rows
+
+
+def the_csv(registered: list) -> object:
+    """The page's one CSV download among those the `downloads` fixture recorded."""
+    found = [d for d in registered if d.file_name == FILE_NAME]
+    assert len(found) == 1, (
+        f"expected one download named {FILE_NAME}, got {[d.file_name for d in registered]}"
+    )
+    return found[0]

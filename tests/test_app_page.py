@@ -7,6 +7,8 @@ survive new sections on the page. Expected numbers come from the engine called d
 from __future__ import annotations
 
 import gc
+import io
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -14,6 +16,7 @@ import pandas as pd
 import pytest
 import streamlit as st
 from apptest_helpers import (
+    FILE_NAME,
     chart_datasets,
     charts,
     cursor_of,
@@ -21,12 +24,14 @@ from apptest_helpers import (
     epoch_chart,
     loss_metrics,
     markdown_texts,
+    open_view,
     page_scenario,
     run_app,
     set_scenario,
     sigma_chart,
     spec_of,
 )
+from by_hand import halving_epoch, sigmoid_outputs
 from findings_oracle import stacked_runs, truths
 
 from lossdemo import LOSSES
@@ -182,10 +187,15 @@ def test_epoch_chart_at_100000_epochs_keeps_2000_epochs_per_loss_but_metrics_use
 
     metrics = loss_metrics(at)
     assert metrics == expected_metrics(scenario)
-    # The halving epochs (233 and 17) are not among the charted epochs: the metrics can only
-    # have come from the full 100,001-row runs.
+    # The halving epochs, by plain-Python gradient descent, are not among the charted epochs:
+    # the metrics can only have come from the full 100,001-row runs.
+    halved = [
+        halving_epoch(sigmoid_outputs(loss, 2.0, 2.0, 1.0, 0.0, 0.15, 400), 0.0)
+        for loss in ("quadratic", "cross_entropy")
+    ]
+    assert [m["halved"] for m in metrics] == [f"{epoch:,}" for epoch in halved]
     charted = set(per_loss.get_group("Quadratic"))
-    assert {int(m["halved"].replace(",", "")) for m in metrics}.isdisjoint(charted)
+    assert set(halved).isdisjoint(charted), (halved, sorted(charted)[:10])
 
 
 def test_switching_to_softmax_shows_softmax_charts_and_metrics():
@@ -264,17 +274,33 @@ def test_moving_a_control_changes_the_charts_data_to_the_new_run(neuron, widget,
     assert loss_metrics(at) == expected_metrics(scenario)
 
 
-def test_moving_the_target_class_reruns_the_engine_for_that_class():
+def test_moving_the_target_class_reruns_the_engine_for_that_class(downloads):
     # The start logits put the strongest rival right after the target and treat the other
-    # classes alike, so every charted quantity (cost, ∂C/∂b_y, ‖∇C‖, a_y) is the same for each
-    # target class; what must hold is that the page runs and charts the newly chosen class.
-    at = to_softmax(run_app())
+    # classes alike, so cost, ∂C/∂b_y, ‖∇C‖ and a_y are the same for every target class. What
+    # differs is which class they are about: here class 2 of 3, whose rival is class 0 (2 + 1
+    # wraps round to 0), starting at logits (4, 0, 0) for (class 0, class 1, class 2).
+    at = to_softmax(run_app(view="Up close"))
     at.slider(key="target").set_value(2).run()
     assert not at.exception
     scenario = page_scenario(at)
     assert scenario.target == 2
     assert_epoch_chart_matches_engine(at, scenario)
     assert loss_metrics(at) == expected_metrics(scenario)
+    # The gradient check names the rival's bias: b_0, not b_1 as for target 0.
+    open_view(at, "Up close")
+    check = next(m.value for m in at.markdown if m.value.startswith("| loss | gradient | analytic"))
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in check.splitlines()[2:]]
+    assert [row[1] for row in rows] == ["∂C/∂b_y", "∂C/∂W_y", "∂C/∂b_0"] * 2
+    # The CSV (the last run's download) is the run for target 2: it says so, and a_y is the
+    # probability of class 2.
+    text = [d for d in downloads if d.file_name == FILE_NAME][-1].data()
+    assert "# target = 2\n" in text
+    frame = pd.read_csv(io.StringIO(text), comment="#")
+    np.testing.assert_array_equal(frame["a_y"], frame["a_2"])
+    np.testing.assert_array_equal(frame["z_y"], frame["z_2"])
+    first = frame[frame["epoch"] == 0].iloc[0]
+    assert [first["z_0"], first["z_1"], first["z_2"]] == [4.0, 0.0, 0.0]
+    assert first["a_2"] == pytest.approx(1 / (2 + math.exp(4)))  # e^0 / (e^4 + e^0 + e^0)
 
 
 def test_fewer_classes_pull_the_target_class_back_into_range():

@@ -7,19 +7,15 @@ left to the browser tests."""
 
 from __future__ import annotations
 
-import io
 import math
-from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pandas as pd
-import pyarrow.ipc
 import pytest
-from apptest_helpers import open_view
+from apptest_helpers import BASE_URL, START, open_page, open_view, runs_datasets, scenario_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from streamlit.testing.v1 import AppTest
-from test_params import (
+from strategies import (
     HOSTILE,
     TOO_LONG,
     assert_safe_note,
@@ -34,19 +30,16 @@ from test_params import (
     unknown_keys,
     valid_states,
 )
+from streamlit.testing.v1 import AppTest
 
-from lossdemo.charts.epochs import DATASET, long_form
+from lossdemo.charts.epochs import long_form
 from lossdemo.charts.style import downsample
 from lossdemo.controls.presets import PRESETS, preset_values
 from lossdemo.controls.scenario import Scenario, runs
 from lossdemo.controls.url import PARAMS, multi_options, parse_query, parse_value, share_query
 from lossdemo.engine.losses import LOSSES, NEURONS
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
-BASE_URL = "http://localhost:8501/"
-TIMEOUT = 60  # seconds per script run; the learning-speed map's sweep can take several
 WIDGET_KINDS = ("segmented_control", "pills", "selectbox", "select_slider", "slider", "toggle", "checkbox")
-START = {"sigmoid": ("w", "b", "y"), "softmax": ("classes", "target", "margin")}  # besides x
 MARKUP = ("<script", "<img", "<svg", "onerror=", "onload=", "javascript:")
 APPTEST = settings(  # each example is a page run (~0.2–1 s): no deadline, and shrink one bug only
     deadline=None,
@@ -62,15 +55,6 @@ def _coarse(coarse_speed_map):
 
 # ---------------------------------------------------------------------------------------------
 # Reading the page
-
-
-def open_page(query: dict[str, str | list[str]]) -> AppTest:
-    """A fresh session opened at BASE_URL with this query string."""
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    at.context = {"url": BASE_URL}
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
 
 
 def widgets(at: AppTest) -> dict[str, object]:
@@ -96,23 +80,6 @@ def share_link(at: AppTest) -> str:
 
 def link_query(link: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(link).query, keep_blank_values=True)
-
-
-def scenario_of(state: dict[str, object]) -> Scenario:
-    neuron = state["neuron"]
-    start = {key: state[key] for key in (*START[neuron], "x")}
-    return Scenario(neuron, tuple(state["losses"]), state["eta"], state["epochs"], **start)
-
-
-def runs_datasets(at: AppTest) -> list[pd.DataFrame]:
-    """The `runs` dataset of every chart over the epochs on the page."""
-    found = []
-    for chart in at.get("vega_lite_chart"):
-        for dataset in chart.proto.datasets:
-            if dataset.name == DATASET:
-                table = pyarrow.ipc.open_stream(io.BytesIO(dataset.data.data)).read_all()
-                found.append(table.to_pandas().reset_index(drop=True))
-    return found
 
 
 def engine_dataset(scenario: Scenario) -> pd.DataFrame:
@@ -535,8 +502,8 @@ def test_a_target_class_beyond_the_classes_is_corrected_and_named():
     assert_page_renders(at)
     shown = controls(at)
     assert shown["classes"] == 3 and shown["neuron"] == "softmax"
-    assert shown["target"] in (PARAMS["target"].default, 2)
-    assert any(note.startswith("target:") for note in warning_notes(at)), "target=7 with 3 classes: no note"
+    assert shown["target"] == 2, "the parser uses the last class, 2 of 0 … 2"
+    assert warning_notes(at) == ["target: class 7 does not exist with 3 classes; using 2"]
 
 
 def test_an_epoch_beyond_the_run_is_corrected_and_named():
@@ -544,8 +511,8 @@ def test_an_epoch_beyond_the_run_is_corrected_and_named():
     assert_page_renders(at)
     shown = controls(at)
     assert shown["epochs"] == 100
-    assert shown["epoch"] in (PARAMS["epoch"].default, 100)
-    assert any(note.startswith("epoch:") for note in warning_notes(at)), "epoch=5000 of 100: no note"
+    assert shown["epoch"] == 100, "the parser uses the run's last epoch"
+    assert warning_notes(at) == ["epoch: 5000 is past the run's last epoch; using 100"]
 
 
 def test_a_loss_of_the_other_neuron_kind_falls_back_to_the_neurons_losses():

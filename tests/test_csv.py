@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, fields
+from dataclasses import fields
 
 import pandas as pd
 import pytest
+from apptest_helpers import open_page, runs_datasets, scenario_of, the_csv
 from hypothesis import given, settings
-from streamlit.runtime.media_file_manager import MediaFileManager
-from test_app_sharing import open_page, runs_datasets, scenario_of
-from test_params import defaults, valid_states
+from strategies import defaults, valid_states
 
 import lossdemo.page.views
 from lossdemo.charts.style import MAX_POINTS
@@ -28,30 +27,9 @@ FILE_NAME = "lossdemo-runs.csv"
 FRESH_LOSSES = DEFAULT.losses  # a fresh page compares the source article's two losses
 
 
-@dataclass
-class Download:
-    data: object
-    mimetype: str | None
-    file_name: str | None
-
-
 @pytest.fixture(autouse=True, scope="module")
 def _coarse(coarse_speed_map):
     """The learning-speed map is not under test here: a coarse grid keeps every page run fast."""
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> list[Download]:
-    """Every deferred download a page run registers, and a count of CSV builds (`built`)."""
-    registered: list[Download] = []
-    original = MediaFileManager.add_deferred
-
-    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        registered.append(Download(data_callable, mimetype, file_name))
-        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
-    return registered
 
 
 @pytest.fixture
@@ -66,14 +44,6 @@ def csv_builds(monkeypatch) -> list[Scenario]:
 
     monkeypatch.setattr(lossdemo.page.views, "to_csv", counting)
     return calls
-
-
-def the_csv(registered: list[Download]) -> Download:
-    found = [d for d in registered if d.file_name == FILE_NAME]
-    assert len(found) == 1, (
-        f"expected one download named {FILE_NAME}, got {[d.file_name for d in registered]}"
-    )
-    return found[0]
 
 
 def parse(text: str) -> pd.DataFrame:

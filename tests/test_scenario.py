@@ -4,14 +4,15 @@ loss at any epoch found by position, and what the page caches once for every ses
 from __future__ import annotations
 
 import json
+import sys
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import altair as alt
 import pandas as pd
+from apptest_helpers import scenario_of
 from hypothesis import given, settings
-from test_app_sharing import scenario_of
-from test_params import valid_states
+from strategies import valid_states
 
 from lossdemo.charts.style import spec_cache
 from lossdemo.controls.scenario import Scenario, rows_at, runs, simulate
@@ -50,15 +51,44 @@ def test_scenario_work_counts_neuron_updates():
 
 
 def test_a_chart_spec_asked_for_by_many_sessions_at_once_is_built_once():
-    builds = []
+    """Eight sessions ask for the same spec while the first build is still under way. No sleep
+    widens the window: every build blocks until the main thread has seen each of the other seven
+    callers either waiting inside the cached function (for the first build) or building too."""
+    builds, release = [], threading.Event()
 
     def chart(neuron):
         builds.append(neuron)
-        time.sleep(0.05)
+        assert release.wait(timeout=60), "never released"
         return alt.Chart(alt.Data(values=[{"a": 1}])).mark_point().encode(x="a:Q")
 
     spec = spec_cache(chart)
-    with ThreadPoolExecutor(8) as pool:
-        specs = list(pool.map(spec, ["sigmoid"] * 8))
-    assert builds == ["sigmoid"] and len(set(specs)) == 1
+    specs: dict[int, str] = {}
+    threads = [threading.Thread(target=lambda i=i: specs.__setitem__(i, spec("sigmoid"))) for i in range(8)]
+
+    def state(thread: threading.Thread) -> str:
+        """'building' (inside chart), 'waiting' (blocked in spec itself, e.g. on its lock), or 'running'."""
+        frame = sys._current_frames().get(thread.ident)
+        if frame is None:
+            return "done"
+        innermost = frame
+        while frame is not None:
+            if frame.f_code is chart.__code__:
+                return "building"
+            frame = frame.f_back
+        return "waiting" if innermost.f_code is spec.__code__ else "running"
+
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 60
+    while True:
+        states = [state(thread) for thread in threads]
+        if "building" in states and all(s in ("building", "waiting") for s in states):
+            break
+        assert time.monotonic() < deadline, f"the callers never all arrived: {states}"
+        time.sleep(0.001)  # polling a condition, not widening a race: the builds are blocked
+    release.set()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert builds == ["sigmoid"], f"{len(builds)} builds; callers were {states}"
+    assert len(specs) == 8 and len(set(specs.values())) == 1
     assert json.loads(specs[0])["mark"] == {"type": "point"}

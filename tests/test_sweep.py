@@ -343,3 +343,18 @@ def test_bad_input_names_the_parameter_the_value_and_what_is_accepted(call, mess
 def test_first_epoch_within_rejects_bad_goals_and_errors(errors, goal, message):
     with pytest.raises(ValueError, match=message):
         first_epoch_within(errors, goal)
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (sig(a0=[0.1, 0.2, 0.2, 0.3]), "a0"),
+        (sig(etas=[0.1, 0.2, 0.2, 0.3]), "etas"),
+        (soft(margins=[0.1, 0.2, 0.2, 0.3]), "margins"),
+    ],
+)
+def test_a_map_axis_with_a_repeated_value_is_rejected(call, name):
+    # A repeated value is not strictly increasing: [0.1, 0.2, 0.2, 0.3] fails at entries 1 and 2.
+    message = rf"{name} must be strictly increasing; got {name}\[1\] = 0.2, {name}\[2\] = 0.2"
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -1,1 +1,1 @@
-"""Developer programs: benchmarks, the load test, screenshots."""
+"""Developer programs: benchmarks, the load test, screenshots, repeated test runs with fresh seeds."""

@@ -60,6 +60,16 @@ CHART_DRAWN_JS = js(
 )
 
 
+def assert_clean(page, page_log) -> None:
+    """No Python exception on the page, no console error, no uncaught page error, no dialog
+    (`page_log` is the browser tests' PageLog fixture)."""
+    exceptions = page.get_by_test_id("stException")
+    assert exceptions.count() == 0, exceptions.first.inner_text()
+    assert page_log.console_errors == []
+    assert page_log.page_errors == []
+    assert page_log.dialogs == []
+
+
 def environment_problem() -> str | None:
     """Why a browser test cannot run here, or None if Playwright and Chromium are both present."""
     try:

@@ -8,7 +8,7 @@ import time
 import urllib.parse
 
 import pytest
-from live import js, open_app, wait_for_chart, wait_for_idle
+from live import assert_clean, js, open_app, wait_for_chart, wait_for_idle
 
 pytestmark = pytest.mark.browser
 
@@ -67,15 +67,6 @@ def wait_for_new_chart(page, before: tuple[str, list[str]]) -> None:
     )
     wait_for_idle(page)
     wait_for_chart(page)
-
-
-def assert_clean(page, page_log) -> None:
-    """No Python exception on the page, no console error, no uncaught page error, no dialog."""
-    exceptions = page.get_by_test_id("stException")
-    assert exceptions.count() == 0, exceptions.first.inner_text()
-    assert page_log.console_errors == []
-    assert page_log.page_errors == []
-    assert page_log.dialogs == []
 
 
 def load(page, timings, query: str = "") -> None:
@@ -173,15 +164,22 @@ def test_choosing_a_preset_sets_the_controls(page, page_log, timings):
     assert slider_value(page, "Initial weight w") == "0.60"
     assert slider_value(page, "Initial bias b") == "0.90"
     assert chart_state(page)[1] != before[1]
-    page.wait_for_url(re.compile(r"[?&]w=0\.6(&|$)"))
+    page.wait_for_url(re.compile(r"[?&]b=0\.9(&|$)"))
+    wait_for_idle(page)
     assert_clean(page, page_log)
-    # A link copied now must name the preset as the page's own links do (?preset=slightly_wrong).
-    written = urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query).get("preset", [])
-    if written and written != ["slightly_wrong"]:
-        pytest.xfail(
-            f"known app bug: the bound preset selectbox writes its label into the URL ({written[0]!r}), "
-            "which the page's own parser rejects when the link is opened"
-        )
+    # The URL names the preset by its key, as the page's own links do, never by its label.
+    query = urllib.parse.urlsplit(page.url).query
+    expected = {"preset": ["slightly_wrong"], "w": ["0.6"], "b": ["0.9"]}
+    assert urllib.parse.parse_qs(query) == expected, page.url
+
+    # A link copied now opens the same scenario, with the preset named and no warning.
+    load(page, timings, query)
+    assert slider_value(page, "Initial weight w") == "0.60"
+    assert slider_value(page, "Initial bias b") == "0.90"
+    chosen = sidebar(page).get_by_role("combobox", name="Preset scenario").input_value()
+    assert chosen.startswith("Slightly wrong"), chosen
+    assert page.get_by_test_id("stAlert").count() == 0, page.get_by_test_id("stAlert").first.inner_text()
+    assert_clean(page, page_log)
 
 
 def test_the_lesson_opens_and_its_buttons_load_their_scenario(page, page_log, timings):

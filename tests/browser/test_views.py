@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from live import open_app, wait_for_chart, wait_for_idle
-from test_page import assert_clean
+from live import assert_clean, open_app, wait_for_chart, wait_for_idle
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,266 @@
+"""Vocabulary, checks and Hypothesis strategies for the URL parameters, shared by the parser's
+tests (test_params) and the page-level tests (test_app_sharing, test_csv, test_scenario). Not a test
+module: test modules import from here, never from each other."""
+
+from __future__ import annotations
+
+import math
+from urllib.parse import parse_qs, urlencode
+
+from hypothesis import strategies as st
+
+from lossdemo.controls.presets import PRESETS, preset_values
+from lossdemo.controls.url import PARAMS, multi_options, share_query
+from lossdemo.engine.losses import LOSSES, NEURONS
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary and hostile input
+
+HOSTILE = (
+    "<script>alert(1)</script>",
+    "<ScRiPt src=//evil.invalid/x.js></ScRiPt>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    '"><script>alert(1)</script>',
+    "<a href=javascript:alert(1)>x</a>",
+    "[x](javascript:alert(1))",
+    "![x](https://evil.invalid/x.png)",
+    "javascript:alert(1)",
+    "**bold**",
+    "__bold__",
+    "_emph_",
+    "`code`",
+    "```\ncode\n```",
+    "$x^2$",
+    "$$\\int$$",
+    ":red[alert]",
+    "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "&lt;script&gt;",
+    "\u202e<script>",
+    "line\nbreak",
+    "- item\n- item",
+    "# heading",
+    "{{7*7}}",
+    "';DROP TABLE x;--",
+    "\x00",
+)
+NOT_NUMBERS = (
+    "",
+    " ",
+    "nan",
+    "NaN",
+    "-nan",
+    "inf",
+    "-inf",
+    "+inf",
+    "Infinity",
+    "-Infinity",
+    "1e309",
+    "-1e309",
+    "0x10",
+    "0.1.2",
+    "--1",
+    "1e",
+    "e5",
+    ".",
+    "true",
+    "false",
+    "None",
+    "null",
+    "[]",
+    "{}",
+    "1,5",
+    "½",
+)
+TOO_LONG = ("0" * 41, "9" * 10_000, "0." + "0" * 9_000 + "1", "<script>" * 1_000)
+# Characters Markdown (or KaTeX) gives a meaning; st.warning renders the notes as Markdown.
+MARKDOWN_CHARS = frozenset("<>[]()`*$_")
+# Words the notes may use although they contain such characters: parameter names and options.
+VOCABULARY = sorted(
+    {
+        *PARAMS,
+        *(str(o) for p in PARAMS.values() for o in p.options),
+        *(k for n in NEURONS for k in LOSSES[n]),
+    },
+    key=len,
+    reverse=True,
+)
+NOTE_MAX_CHARS = 200
+
+SCALAR_PARAMS = [name for name, p in PARAMS.items() if p.kind != "multi"]
+
+
+def textual(param) -> bool:
+    """A choice among strings (neuron, preset, …) rather than among numbers."""
+    return param.kind == "choice" and isinstance(param.options[0], str)
+
+
+NUMERIC_PARAMS = [
+    name for name, p in PARAMS.items() if p.kind in ("float", "int", "choice") and not textual(p)
+]
+
+
+def grid(param) -> list:
+    """Every value a control for `param` can hold (its options, or its slider grid)."""
+    if param.kind == "choice":
+        return list(param.options)
+    if param.kind == "bool":
+        return [False, True]
+    if param.kind == "int":
+        return list(range(int(param.low), int(param.high) + 1))
+    steps = round((param.high - param.low) / param.step)
+    return [round(param.low + k * param.step, 10) for k in range(steps + 1)]
+
+
+def canonical(value) -> str:
+    """How a link writes a value (the same spelling `share_query` uses)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return f"{value:.12g}" if isinstance(value, float) else str(value)
+
+
+def defaults(neuron: str) -> dict[str, object]:
+    """Every control's value on a fresh page with this neuron kind."""
+    values = {name: p.default for name, p in PARAMS.items()}
+    values["neuron"] = neuron
+    values["losses"] = (
+        ["quadratic", "cross_entropy"] if neuron == "sigmoid" else ["quadratic", "log_likelihood"]
+    )
+    values["net_losses"] = list(PARAMS["net_losses"].default)
+    return values
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks shared with the page tests
+
+
+def is_valid(name: str, value: object, neuron: str) -> bool:
+    """Is `value` a value the control for `name` can hold (right type, in range, on the grid)?"""
+    param = PARAMS[name]
+    if param.kind == "multi":
+        return (
+            isinstance(value, list)
+            and len(value) > 0
+            and len(set(value)) == len(value)
+            and all(isinstance(v, str) and v in multi_options(name, neuron) for v in value)
+        )
+    if param.kind == "bool":
+        return isinstance(value, bool)
+    if param.kind == "choice":
+        return value in param.options and type(value) is type(param.options[0])
+    if isinstance(value, bool) or not isinstance(value, int if param.kind == "int" else float):
+        return False
+    if not (math.isfinite(value) and param.low <= value <= param.high):
+        return False
+    return (
+        param.kind == "int"
+        or abs((value - param.low) / param.step - round((value - param.low) / param.step)) < 1e-6
+    )
+
+
+def unsafe_characters(note: str) -> set[str]:
+    """Markdown characters in a note that do not belong to a parameter name or an option."""
+    for word in VOCABULARY:
+        note = note.replace(word, "")
+    return set(note) & MARKDOWN_CHARS
+
+
+def assert_safe_note(note: str) -> None:
+    assert isinstance(note, str) and note, note
+    assert not unsafe_characters(note), f"Markdown characters {unsafe_characters(note)} in note {note!r}"
+    assert "\n" not in note and "\r" not in note, f"line break in note {note!r}"
+    assert len(note) <= NOTE_MAX_CHARS, f"note of {len(note)} characters"
+
+
+def denotes(name: str, raw: str, value: object) -> bool:
+    """Does the URL text `raw` say exactly `value`? (If not, the change must be noted.)"""
+    param = PARAMS[name]
+    if param.kind == "bool":
+        return raw.lower() == canonical(value)
+    if textual(param):
+        return raw == value
+    try:
+        number = float(raw)
+    except ValueError:
+        return False
+    return math.isfinite(number) and number == value
+
+
+def loss_key(raw: str, neuron: str, name: str = "losses") -> str | None:
+    """The loss a link means: by its key or by its display name (the pills write the name), any case."""
+    for key, loss in multi_options(name, neuron).items():
+        if raw.lower() in (key.lower(), loss.lower()):
+            return key
+    return None
+
+
+def loss_exists(raw: str, neuron: str, name: str = "losses") -> bool:
+    return loss_key(raw, neuron, name) is not None
+
+
+def notes_about(notes: list[str], name: str) -> list[str]:
+    return [note for note in notes if note.startswith(f"{name}:")]
+
+
+# ---------------------------------------------------------------------------------------------
+# Strategies shared with the page tests
+
+raw_numbers = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.floats(allow_nan=False, allow_infinity=False).map(lambda f: f"{f:g}"),
+    st.integers(-(10**30), 10**30).map(str),
+    st.floats(-20, 20).map(lambda f: f"{f:.3f}"),
+    st.floats(1e-4, 2e5).map(lambda f: f"{f:.6g}"),
+)
+offered = st.sampled_from(sorted({canonical(v) for name in SCALAR_PARAMS for v in grid(PARAMS[name])[:300]}))
+raw_values = st.one_of(
+    st.sampled_from(HOSTILE + NOT_NUMBERS + TOO_LONG),
+    offered,
+    raw_numbers,
+    st.text(max_size=60),
+    st.text(min_size=41, max_size=120),
+    st.integers(41, 10_000).map(lambda n: "7" * n),
+    st.sampled_from(VOCABULARY),
+)
+unknown_keys = st.one_of(st.text(max_size=30), st.sampled_from(HOSTILE)).filter(
+    lambda k: k not in PARAMS and k.lower() not in ("embed", "embed_options")
+)
+keys = st.one_of(st.sampled_from(list(PARAMS)), unknown_keys)
+queries = st.dictionaries(keys, st.lists(raw_values, min_size=0, max_size=4), max_size=10)
+
+
+@st.composite
+def valid_states(
+    draw, presets: bool = True, overrides: dict | None = None, max_epochs: int | None = None
+) -> dict[str, object]:
+    """A complete, jointly valid set of control values: every parameter, the way the page holds them.
+    `overrides` fixes some of them (never neuron, losses, preset, target or epoch); `max_epochs`
+    keeps runs short where each example costs a page run."""
+    neuron = draw(st.sampled_from(NEURONS))
+    state = defaults(neuron)
+    for name, param in PARAMS.items():
+        if name not in ("neuron", "losses", "net_losses", "preset", "target", "epoch"):
+            choices = grid(param)
+            if name == "epochs" and max_epochs is not None:
+                choices = [n for n in choices if n <= max_epochs]
+            if name in ("net_epochs", "net_hidden") and max_epochs is not None:
+                choices = choices[:2]
+            state[name] = draw(st.sampled_from(choices))
+    state["losses"] = draw(st.lists(st.sampled_from(list(LOSSES[neuron])), min_size=1, unique=True))
+    state["net_losses"] = draw(
+        st.lists(st.sampled_from(PARAMS["net_losses"].options), min_size=1, unique=True)
+    )
+    mine = [key for key, preset in PRESETS.items() if preset.scenario.neuron == neuron]
+    if presets and mine and draw(st.booleans()):
+        state["preset"] = draw(st.sampled_from(mine))
+        state |= preset_values(state["preset"])
+        state["losses"] = list(state["losses"])
+    state |= overrides or {}
+    state["target"] = draw(st.integers(0, state["classes"] - 1))
+    state["epoch"] = draw(st.integers(0, state["epochs"]))
+    return state
+
+
+def query_of(state: dict[str, object]) -> dict[str, list[str]]:
+    """share_query's parameters after a trip through a real query string."""
+    return parse_qs(urlencode(share_query(state), doseq=True), keep_blank_values=True)

@@ -1,0 +1,80 @@
+"""The gradient check (lossdemo.teaching.gradient_check) against gradients worked out by hand in
+plain Python, away from x = 1 (where ∂C/∂w = ∂C/∂b and a row showing the wrong one goes unseen),
+and its verdict on an analytic gradient that is slightly off."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from lossdemo import simulate_sigmoid, simulate_softmax
+from lossdemo.teaching.gradient_check import Check, check_sigmoid, check_softmax
+
+W, B, X, Y, ETA, EPOCH = 1.5, -0.5, -2.5, 0.2, 0.15, 5
+
+
+def by_hand_sigmoid(loss: str, w: float, b: float, x: float, y: float, eta: float, epoch: int):
+    """(∂C/∂w, ∂C/∂b) after `epoch` gradient steps, by the chain rule of Nielsen ch. 3: with
+    δ = ∂C/∂z = (a − y)·σ′(z) (quadratic) or a − y (cross-entropy), ∂C/∂w = δ·x and ∂C/∂b = δ."""
+    for step in range(epoch + 1):
+        a = 1 / (1 + math.exp(-(w * x + b)))
+        delta = (a - y) * (a * (1 - a) if loss == "quadratic" else 1.0)
+        if step == epoch:
+            return delta * x, delta
+        w, b = w - eta * delta * x, b - eta * delta
+    raise AssertionError("unreachable")
+
+
+def by_hand_softmax_log_likelihood(logits: list[float], target: int, x: float, eta: float, epoch: int):
+    """The logits and ∂C/∂z = a − t (one-hot t) after `epoch` steps z ← z − η(x² + 1)·∂C/∂z."""
+    z = list(logits)
+    for step in range(epoch + 1):
+        top = max(z)
+        exps = [math.exp(v - top) for v in z]
+        a = [e / sum(exps) for e in exps]
+        grad = [a[j] - (1.0 if j == target else 0.0) for j in range(len(z))]
+        if step == epoch:
+            return z, grad
+        z = [z[j] - eta * (x * x + 1) * grad[j] for j in range(len(z))]
+    raise AssertionError("unreachable")
+
+
+@pytest.mark.parametrize("loss", ["quadratic", "cross_entropy"])
+def test_the_b_row_of_the_sigmoid_gradient_check_is_dC_db_at_an_input_other_than_1(loss):
+    row = simulate_sigmoid(loss, W, B, X, Y, ETA, EPOCH).iloc[EPOCH]
+    grad_w, grad_b = by_hand_sigmoid(loss, W, B, X, Y, ETA, EPOCH)
+    assert grad_w == pytest.approx(-2.5 * grad_b) and abs(grad_w - grad_b) > 1e-3 * abs(grad_b)
+    checks = {c.parameter: c for c in check_sigmoid(row, loss, {"w": W, "b": B, "x": X, "y": Y})}
+    assert list(checks) == ["w", "b"]
+    assert checks["w"].analytic == pytest.approx(grad_w, rel=1e-9)
+    assert checks["b"].analytic == pytest.approx(grad_b, rel=1e-9)
+    assert checks["w"].numeric == pytest.approx(grad_w, rel=1e-6)
+    assert checks["b"].numeric == pytest.approx(grad_b, rel=1e-6)
+    assert all(c.resolvable and c.agrees for c in checks.values())
+
+
+def test_the_softmax_gradient_check_scales_dC_dW_y_by_an_input_other_than_1():
+    # K = 3, target 0, margin 2: start logits (0, 2, 0); log-likelihood, x = −2.5.
+    run = simulate_softmax("log_likelihood", [[0.0]] * 3, [0.0, 2.0, 0.0], [X], 0, ETA, EPOCH)
+    z, grad = by_hand_softmax_log_likelihood([0.0, 2.0, 0.0], 0, X, ETA, EPOCH)
+    start = {"classes": 3, "target": 0, "x": X, "margin": 2.0}
+    checks = {c.parameter: c for c in check_softmax(run.iloc[EPOCH], "log_likelihood", start)}
+    rival = max((1, 2), key=lambda j: z[j])
+    assert rival == 1 and list(checks) == ["b_y", "W_y", "b_1"]
+    for name, expected in (("b_y", grad[0]), ("W_y", grad[0] * X), ("b_1", grad[1])):
+        assert checks[name].analytic == pytest.approx(expected, rel=1e-9), name
+        assert checks[name].numeric == pytest.approx(expected, rel=1e-6), name
+        assert checks[name].agrees, name
+
+
+def test_an_analytic_gradient_off_by_a_relative_1e_4_does_not_agree():
+    row = simulate_sigmoid("cross_entropy", W, B, X, Y, ETA, EPOCH).iloc[EPOCH].copy()
+    row["grad_w"] *= 1 + 1e-4
+    checks = {c.parameter: c for c in check_sigmoid(row, "cross_entropy", {"w": W, "b": B, "x": X, "y": Y})}
+    assert checks["w"].relative_error == pytest.approx(1e-4, rel=1e-2)
+    assert checks["w"].resolvable and not checks["w"].agrees
+    assert checks["b"].agrees  # the untouched gradient still agrees
+    # The same verdicts on plain numbers: 1e-4 apart says no, 1e-8 apart says yes.
+    assert not Check("w", 0.5 * (1 + 1e-4), 0.5).agrees
+    assert Check("w", 0.5 * (1 + 1e-8), 0.5).agrees
