@@ -30,6 +30,7 @@ from findings_oracle import check, stacked_runs
 from lossdemo import LOSSES
 from lossdemo.controls.presets import PRESETS
 from lossdemo.controls.scenario import Scenario
+from lossdemo.engine.network import train_network
 from lossdemo.teaching.chain_rule import SMALL_SLOPE
 from lossdemo.teaching.lesson import STEPS
 from lossdemo.teaching.summaries import findings
@@ -378,7 +379,10 @@ def test_the_closed_lesson_sends_nothing_but_its_title():
     assert [h.value for h in at.subheader if h.value in {s.title for s in STEPS}] == [s.title for s in STEPS]
 
 
-@pytest.mark.parametrize("number", range(len(STEPS)), ids=[step.preset for step in STEPS])
+PRESET_STEPS = [n for n, step in enumerate(STEPS) if step.preset is not None]
+
+
+@pytest.mark.parametrize("number", PRESET_STEPS, ids=[STEPS[n].preset for n in PRESET_STEPS])
 def test_every_lesson_button_loads_the_preset_its_step_names(number):
     scenario = PRESETS[STEPS[number].preset].scenario
     # Start from the other neuron, on a later epoch, so the button has everything to change.
@@ -449,3 +453,17 @@ def test_the_pages_tables_are_well_formed_markdown_tables():
         columns = header.count("|") - 1
         assert re.fullmatch(r"\|(---\|)+", separator) and separator.count("---") == columns, table
         assert rows and all(row.count("|") - 1 == columns for row in rows), table
+
+
+def test_the_last_lesson_step_opens_the_network_tab_and_its_numbers_are_the_networks():
+    number = next(n for n, step in enumerate(STEPS) if step.view == "Network")
+    at = open_lesson(run_app())
+    look = next(m.value for m in at.markdown if m.value.startswith("**Look at:** After epoch 1"))
+    runs = {loss: train_network(loss, eta=0.5) for loss in ("quadratic", "cross_entropy", "log_likelihood")}
+    for loss, run in runs.items():
+        # Each loss's test accuracy after epoch 1, as the page rounds it (whole percent).
+        assert f"{run['test_accuracy'].iloc[1] * 100:.0f} %" in look, loss
+    at.button(key=f"lesson_{number}").click().run()
+    assert not at.exception
+    assert at.session_state["view"] == "Network"
+    assert any("Does it matter in a real network?" in m.value for m in at.markdown)

@@ -107,6 +107,18 @@ def _choice(name: str):
     return control(st.segmented_control, name, options=p.options, default=p.default, required=True)
 
 
+def default_runs() -> dict[str, pd.DataFrame]:
+    """Every loss trained at the tab's default settings (what the lesson's last step looks at)."""
+    default = {name: PARAMS[name].default for name in ("net_losses", "net_hidden", "net_epochs", "net_eta")}
+    return trained(
+        list(default["net_losses"]),
+        default["net_hidden"],
+        default["net_epochs"],
+        default["net_eta"],
+        PARAMS["net_init"].default,
+    )
+
+
 def network_view() -> None:
     """The tab: a 64 → hidden → 10 network learning the 8×8 digits with each chosen loss."""
     st.markdown(

@@ -48,6 +48,11 @@ def load_preset(name: str | None) -> None:
     st.session_state.url_notes = []
 
 
+def open_view(view: str) -> None:
+    """Open one of the page's tabs (the tabs are bound to the URL parameter `view`)."""
+    st.session_state.view = view
+
+
 def changed() -> None:
     """A control moved by hand: the scenario is no longer the preset, and old link notes go."""
     st.session_state.preset = None

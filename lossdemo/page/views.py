@@ -19,7 +19,7 @@ from lossdemo.controls.url import PARAMS, VIEWS, share_query
 from lossdemo.engine.losses import LOSSES
 from lossdemo.page import state
 from lossdemo.page.cache import prepared_for, speed_map
-from lossdemo.page.network_view import network_view
+from lossdemo.page.network_view import default_runs, network_view
 from lossdemo.page.widgets import BIND, control, replay_controls
 from lossdemo.teaching.chain_rule import SMALL_SLOPE, chain_rule, step_ratio
 from lossdemo.teaching.gradient_check import AGREE, CHECKS, TINY
@@ -60,7 +60,8 @@ def summary_cards(scenario: Scenario) -> None:
 
 
 def lesson() -> None:
-    """The lesson's steps, each with a button that loads its preset; built only while open."""
+    """The lesson's steps, each with a button that loads its preset (or opens its view); built only
+    while open."""
     expander = st.expander(
         f"Lesson: why the loss decides the speed, in {len(STEPS)} steps",
         icon=":material/school:",
@@ -73,14 +74,13 @@ def lesson() -> None:
         for number, step in enumerate(STEPS):
             st.subheader(step.title)
             st.markdown(step.text)
-            look = step.look(prepared_for(PRESETS[step.preset].scenario).frame)
-            st.markdown(f"**Look at:** {look}")
-            st.button(
-                f"Load: {PRESETS[step.preset].label}",
-                key=f"lesson_{number}",
-                on_click=state.load_preset,
-                args=(step.preset,),
-            )
+            if step.preset is not None:
+                st.markdown(f"**Look at:** {step.look(prepared_for(PRESETS[step.preset].scenario).frame)}")
+                label, action, args = f"Load: {PRESETS[step.preset].label}", state.load_preset, (step.preset,)
+            else:
+                st.markdown(f"**Look at:** {step.look(default_runs())}")
+                label, action, args = f"Open the {step.view} tab", state.open_view, (step.view,)
+            st.button(label, key=f"lesson_{number}", on_click=action, args=args)
 
 
 def formulas(scenario: Scenario) -> None:

@@ -1,25 +1,32 @@
-"""The guided lesson: the source article's argument in five short steps, each with the preset
-that demonstrates it and one sentence on what to look at, whose numbers are computed from that
-preset's runs (never typed into the text)."""
+"""The guided lesson: the source article's argument in short steps, each with the preset (or the
+view) that demonstrates it and what to look at, whose numbers are computed from its runs (never
+typed into the text)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from lossdemo.engine.milestones import first_epoch_within, settled_within
 from lossdemo.teaching.chain_rule import SMALL_SLOPE
+from lossdemo.teaching.network import accuracy_sentence, hidden_sentence
 
 
 @dataclass(frozen=True)
 class Step:
+    """One step: its text, what it loads, and what to look at, computed from what it loads: a
+    preset's runs (the `runs` frame), or with `view = "Network"` the network's runs at the tab's
+    default settings (loss key → `train_network` frame)."""
+
     title: str
     text: str  # Markdown with LaTeX in $…$
-    preset: str  # a key of lossdemo.controls.presets.PRESETS
-    look: Callable[[pd.DataFrame], str]  # what to look at, from the preset's runs (`runs` frame)
+    preset: str | None  # a key of lossdemo.controls.presets.PRESETS
+    look: Callable[[Any], str]
+    view: str | None = None  # the tab the step opens instead of loading a preset
 
 
 def _run(runs: pd.DataFrame, loss: str) -> pd.DataFrame:
@@ -132,5 +139,16 @@ STEPS = (
         "$\\eta = 5$) cross-entropy oscillates while the quadratic cost settles.",
         "textbook_eta",
         _look_textbook_eta,
+    ),
+    Step(
+        "6. Does it matter in a real network?",
+        "The argument is about one output neuron. A real network has hidden layers too: here a "
+        "64 → 30 → 10 network of sigmoid neurons learns handwritten 8×8 digits from the same start "
+        "with each loss. Cross-entropy (or a softmax output with log-likelihood) removes $\\sigma'$ "
+        "from the **output** layer's gradient only; the hidden neurons keep theirs (the vanishing "
+        "gradients of deeper networks, the book's chapter 5).",
+        None,
+        lambda runs: f"{accuracy_sentence(runs)} {hidden_sentence(runs)}",
+        view="Network",
     ),
 )
