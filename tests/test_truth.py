@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 
 from apptest_helpers import run_app
 
@@ -36,7 +35,7 @@ def test_the_softmax_start_says_a_tie_is_a_tie():
 def test_the_gradient_panel_says_it_shows_the_gradient_not_the_step_and_when_its_lines_coincide():
     at = run_app()
     spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
-    subtitles = " ".join(re.findall(r'"subtitle": "([^"]*)"', json.dumps(spec, ensure_ascii=False)))
+    subtitles = " ".join(json.dumps(found, ensure_ascii=False) for found in _subtitles(spec))
     assert "the gradient, not yet times η" in subtitles and "one line when x = ±1" in subtitles
 
 
@@ -54,3 +53,15 @@ def test_the_lesson_says_the_softmax_factor_is_the_leads_sigma_prime():
     at.session_state["lesson"] = True
     at.run()
     assert "every entry of the target's row carries" in markdown(at)
+
+
+def _subtitles(node):
+    """Every title's subtitle in a spec (a string or a list of lines)."""
+    if isinstance(node, dict):
+        if isinstance(node.get("title"), dict) and "subtitle" in node["title"]:
+            yield node["title"]["subtitle"]
+        for value in node.values():
+            yield from _subtitles(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _subtitles(value)

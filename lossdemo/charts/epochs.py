@@ -25,7 +25,7 @@ class Panel:
     title: str
     axis: str
     fields: tuple[tuple[str, str], ...]  # (column, series label); a second one is drawn thinner
-    subtitle: str
+    subtitle: str | list[str]  # a list is drawn as lines, so a narrow panel keeps its width
     log_able: bool = False
 
 
@@ -44,7 +44,7 @@ def _panels(kind: NeuronKind) -> tuple[Panel, ...]:
             "Gradient size",
             "|gradient|",
             ((gradient, f"|{symbol}|"), (second, second_symbol)),
-            f"thick |{symbol}|, thin {second_symbol}{kind.gradient_note}: the gradient, not yet times η",
+            [f"thick |{symbol}|, thin {second_symbol}{kind.gradient_note}", "the gradient, not yet times η"],
             log_able=True,
         ),
         Panel(
