@@ -19,6 +19,8 @@ CURSOR_JS = """() => [...document.querySelectorAll("line[aria-label*='inspected 
 NUMBERS_JS = """() => [...document.querySelectorAll(
   "[data-testid='stCaptionContainer'], [data-testid='stProgress']")]
   .map((c) => c.textContent).find((t) => t.includes("At epoch")) || ''"""
+LINES_WIDTH_JS = """(el) => Math.max(0, ...[...el.querySelectorAll('g.mark-line path')].map(
+  (p) => p.getBBox().width))"""
 TITLES_JS = "(el) => [...el.querySelectorAll('g.role-title-text text')].map((t) => t.textContent)"
 
 
@@ -101,5 +103,10 @@ def test_presentation_mode_hides_the_sidebar_and_shows_large_live_numbers(browse
         for index in range(4):
             box = charts.nth(index).bounding_box()
             assert box["x"] + box["width"] <= size[0], "every panel fits the screen's width"
+            # and draws its lines across most of it (a long subtitle once squeezed a plot to 3 px)
+            drawn = charts.nth(index).evaluate(LINES_WIDTH_JS)
+            assert drawn > 0.5 * box["width"], (
+                f"panel {index}: lines span {drawn:.0f} of {box['width']:.0f} px"
+            )
     finally:
         context.close()
