@@ -76,8 +76,8 @@ def assert_header_states(text: str, scenario: Scenario) -> None:
         if isinstance(value, tuple):
             places = [said.find(loss) for loss in value]
             assert -1 not in places and places == sorted(places), f"losses {value} stated as {said!r}"
-        elif isinstance(value, str):
-            assert said == value, field.name
+        elif isinstance(value, str | bool):
+            assert said == str(value), field.name
         else:
             assert float(said) == value, f"{field.name} = {value} stated as {said!r}"
 
