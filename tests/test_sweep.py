@@ -348,7 +348,7 @@ def test_first_epoch_within_rejects_bad_goals_and_errors(errors, goal, message):
 @pytest.mark.parametrize(
     ("call", "name"),
     [
-        (sig(a0=[0.1, 0.2, 0.2, 0.3]), "a0"),
+        (sig(z0=[0.1, 0.2, 0.2, 0.3]), "z0"),
         (sig(etas=[0.1, 0.2, 0.2, 0.3]), "etas"),
         (soft(margins=[0.1, 0.2, 0.2, 0.3]), "margins"),
     ],
