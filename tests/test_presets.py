@@ -20,7 +20,7 @@ SIGMOID = {"neuron": "sigmoid", "losses": ("quadratic", "cross_entropy")}
 SOFTMAX = {"neuron": "softmax", "losses": ("quadratic", "log_likelihood")}
 # Fields a kind does not use still have to hold the page's defaults (they come back when the
 # neuron is switched): w = b = 2, x = 1, y = 0, 3 classes, target 0, margin 4.
-UNUSED = {"w": 2.0, "b": 2.0, "x": 1.0, "y": 0.0, "classes": 3, "target": 0, "margin": 4.0}
+UNUSED = {"w": 2.0, "b": 2.0, "x": 1.0, "y": 0.0, "classes": 3, "target": 0, "margin": 4.0, "balance": False}
 BOOK = {"eta": 0.15, "epochs": 300, "x": 1.0, "y": 0.0}  # Nielsen ch. 3
 
 EXPECTED = {
