@@ -52,7 +52,9 @@ def scenario_of(state: Mapping[str, object]) -> Scenario:
     """The scenario a complete set of control values (as `strategies.valid_states` draws) describes."""
     neuron = state["neuron"]
     start = {key: state[key] for key in (*START[neuron], "x")}
-    return Scenario(neuron, tuple(state["losses"]), state["eta"], state["epochs"], **start)
+    return Scenario(
+        neuron, tuple(state["losses"]), state["eta"], state["epochs"], **start, balance=state["balance"]
+    )
 
 
 def runs_datasets(at: AppTest) -> list[pd.DataFrame]:

@@ -290,8 +290,9 @@ def good_values(name: str, neuron: str) -> st.SearchStrategy[tuple[object, str]]
 
 
 def loss_list(draw, name: str, neuron: str, good: bool) -> tuple[list[str], list[str]]:
-    """(raws, the losses the page keeps) for a list parameter: good, the keys or names of some of
-    its losses; bad, those mixed with at least one that is none of them (another neuron's, markup)."""
+    """(raws, the losses the page keeps from them) for a list parameter: good, the keys or names of
+    some of its losses; bad, those mixed with at least one that is none of them (another neuron's,
+    markup). Nothing kept means the page keeps what it would show without the parameter."""
     options = multi_options(name, neuron)
     if good:
         keys = draw(st.lists(st.sampled_from(list(options)), min_size=1, unique=True))
@@ -302,7 +303,7 @@ def loss_list(draw, name: str, neuron: str, good: bool) -> tuple[list[str], list
     raws.append(draw(wrong.filter(lambda raw: not loss_exists(raw, neuron, name))))
     raws = draw(st.permutations(raws))
     kept = list(dict.fromkeys(key for key in (loss_key(raw, neuron, name) for raw in raws) if key))
-    return raws, kept or list(options)
+    return raws, kept
 
 
 @st.composite
@@ -335,7 +336,8 @@ def hostile_queries(draw):
         bad.add("preset")
     for name in ("losses", "net_losses"):
         if status[name] != "absent":
-            query[name], expected[name] = loss_list(draw, name, neuron, status[name] == "good")
+            query[name], kept = loss_list(draw, name, neuron, status[name] == "good")
+            expected[name] = kept or expected[name]  # none usable: the preset's, or the default
             if status[name] == "bad":
                 bad.add(name)
     for name in PARAMS:
