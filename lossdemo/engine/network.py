@@ -34,7 +34,11 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     """σ(z) = 1/(1 + e^−z). Below z = −700 the exponent is held at 700 so e^−z cannot overflow
     (σ is under 1e−304 there either way). ½(1 + tanh(z/2)) cannot overflow either, but numpy's
     tanh is several times slower than its exp."""
-    return 1.0 / (1.0 + np.exp(np.minimum(-z, 700.0)))
+    out = np.negative(z)
+    np.minimum(out, 700.0, out=out)
+    np.exp(out, out=out)
+    out += 1.0
+    return np.reciprocal(out, out=out)  # in place: the mini-batches are small, allocation costs
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
