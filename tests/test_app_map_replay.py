@@ -1,4 +1,4 @@
-"""The learning-speed map (#6), the replay and the presentation mode (#7) through AppTest, and the
+"""The learning-speed map, the replay and the presentation mode through AppTest, and the
 pure replay and map helpers they use."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""AppTest-level tests of the dashboard page (issue #3): it runs, its charts carry the engine's
+"""AppTest-level tests of the dashboard page: it runs, its charts carry the engine's
 numbers, and every control, preset and toggle does what it says.
 
 Charts are found by what their spec contains, widgets by key, metrics by label, so the tests
@@ -40,7 +40,7 @@ from lossdemo.controls.presets import PRESETS
 from lossdemo.controls.scenario import DEFAULT, Scenario, runs
 from lossdemo.teaching.summaries import findings
 
-# The quantities each panel of the 2×2 chart must plot (issue #3), in panel order.
+# The quantities each panel of the 2×2 chart must plot, in panel order.
 PANEL_COLUMNS = {
     "sigmoid": (("cost_left",), ("grad_w", "grad_b"), ("sigma_prime",), ("a",)),
     "softmax": (("cost_left",), ("grad_b_y", "grad_norm"), ("sigma_prime",), ("a_y",)),

@@ -1,4 +1,4 @@
-"""Tests of the page's teaching layer (issue #4): the chain-rule breakdown, the step ratio, the
+"""Tests of the page's teaching layer: the chain-rule breakdown, the step ratio, the
 epoch inspector, the findings, the σ path, the lesson buttons and the gradient check.
 
 Numbers are parsed out of what the page renders and compared with the engine's own columns,

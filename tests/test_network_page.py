@@ -1,4 +1,4 @@
-"""The Network tab (#21) at AppTest level: it opens from a link, its charts show exactly the
+"""The Network tab at AppTest level: it opens from a link, its charts show exactly the
 engine's runs for its settings, its sentences' numbers are the runs', bad link values warn and
 fall back, only the open tab trains, and sessions asking at once for the same run train it once."""
 

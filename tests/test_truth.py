@@ -1,4 +1,4 @@
-"""Page texts that used to be false in some scenario (issue #15), each pinned where it was wrong."""
+"""Page texts that used to be false in some scenario, each pinned where it was wrong."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The real network's charts (issue #21): accuracy, cost, stuck outputs and the hidden layer's σ′
+"""The real network's charts: accuracy, cost, stuck outputs and the hidden layer's σ′
 over the epochs in a 2×2 grid, one colour and dash per loss; and the first test digits with each
 loss's answer.
 

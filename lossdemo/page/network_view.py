@@ -1,4 +1,4 @@
-"""The Network tab (issue #21): does the loss matter in a real network? Its controls, each chosen
+"""The Network tab: does the loss matter in a real network? Its controls, each chosen
 loss trained once per setting for every session (with a progress bar for whoever waits), the
 charts, the first test digits with each loss's answer, and two sentences from the runs."""
 

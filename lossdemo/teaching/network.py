@@ -1,4 +1,4 @@
-"""What the real network's runs say (issue #21): two sentences whose every number comes from the
+"""What the real network's runs say: two sentences whose every number comes from the
 runs, worded so that they hold for any setting (which loss is ahead is read from the numbers)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The Network tab (#21) in a browser: a link opens it, its 2×2 chart draws a line per loss in each
+"""The Network tab in a browser: a link opens it, its 2×2 chart draws a line per loss in each
 panel and the digits are drawn; a control writes its URL parameter. Page times are recorded."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""What only a browser shows of the other views: KaTeX and the σ path (#4), the heatmaps and a
-click on a cell (#6), the replay moving the drawn cursor, and presentation mode (#7)."""
+"""What only a browser shows of the other views: KaTeX and the σ path, the heatmaps and a
+click on a cell, the replay moving the drawn cursor, and presentation mode."""
 
 from __future__ import annotations
 
