@@ -62,11 +62,7 @@ def test_the_speed_map_draws_both_heatmaps_and_a_click_loads_that_cell(page, pag
 
 
 def test_replay_moves_the_cursor_in_the_browser_the_numbers_follow_and_pause_keeps_the_epoch(page, page_log):
-    # 2,000 epochs at 4 a frame take 50 s to replay, so the pause below should land mid-replay
-    # however busy the machine is (with 300 epochs a slow machine could reach the end first, and the
-    # click meant to pause would start a new replay from epoch 0). Wherever it lands, the URL, the
-    # numbers and the drawn cursor must agree on it.
-    open_app(page, "speed=4&epochs=2000")
+    open_app(page, "speed=4")
     wait_for_chart(page)
     cursor, numbers = page.evaluate(CURSOR_JS), page.evaluate(NUMBERS_JS)
     assert "At epoch 0 of" in numbers
@@ -80,7 +76,7 @@ def test_replay_moves_the_cursor_in_the_browser_the_numbers_follow_and_pause_kee
     wait_for_idle(page)
     page.wait_for_url(re.compile(r"[?&]epoch=\d+"))
     epoch = int(re.search(r"[?&]epoch=(\d+)", page.url).group(1))
-    assert 0 < epoch <= 2000
+    assert 0 < epoch <= 300
     page.wait_for_function(f"() => ({NUMBERS_JS})().includes('At epoch {epoch} of')")
     page.wait_for_function(f"() => ({CURSOR_JS})().includes('inspected epoch: {epoch} ')")
     assert_clean(page, page_log)
