@@ -3,7 +3,8 @@ has to ask which kind it is showing.
 
 Each kind names its run's columns (the output, the slope factor, the gradients, the σ-curve
 coordinates), the symbols the page writes them with, the start parameters it takes, how to run
-it from those, and the axis of its learning-speed map. A kind's losses are `LOSSES[kind.key]`.
+it from those, which of them a comparison of starts varies, the axis of its learning-speed map, and
+the step rules other than gradient descent it can also be run with. A kind's losses are `LOSSES[kind.key]`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from lossdemo.engine.activations import sigmoid, softmax
 from lossdemo.engine.losses import LOSSES, Loss
 from lossdemo.engine.sigmoid import simulate_sigmoid
 from lossdemo.engine.softmax import simulate_softmax, start_logits
+from lossdemo.engine.step_rules import WIDGET_RULE, StepRule
 from lossdemo.engine.sweep import sweep_sigmoid, sweep_softmax
 
 
@@ -27,6 +29,7 @@ class NeuronKind:
     key: str
     name: str
     start: tuple[str, ...]  # the start parameters a run takes (besides loss, η and epochs)
+    varied: tuple[str, ...]  # what makes one start differ from another, for comparing starts
     output: str  # column of the output the target is about
     output_label: str
     target_label: str  # what the output should reach, in words
@@ -52,6 +55,7 @@ class NeuronKind:
     cost_curve: Callable[[Loss, Mapping[str, object]], np.ndarray]  # a loss's cost over a wide logit grid
     balance_point: str  # where `balance_gradient` is taken, in words
     balance_gradient: Callable[[Loss, Mapping[str, object]], float]  # |∂C/∂z| there (the target's)
+    step_rules: tuple[StepRule, ...] = ()  # rules other than gradient descent that can run beside it
 
     @property
     def losses(self) -> dict:
@@ -116,6 +120,7 @@ KINDS: dict[str, NeuronKind] = {
             key="sigmoid",
             name="Sigmoid neuron",
             start=("w", "b", "x", "y"),
+            varied=("w", "b"),
             output="a",
             output_label="output a",
             target_label="the target y",
@@ -143,11 +148,13 @@ KINDS: dict[str, NeuronKind] = {
             cost_curve=_sigmoid_costs,
             balance_point="a = ½",
             balance_gradient=_sigmoid_balance,
+            step_rules=(WIDGET_RULE,),
         ),
         NeuronKind(
             key="softmax",
             name="Softmax layer",
             start=("classes", "target", "x", "margin"),
+            varied=("margin",),
             output="a_y",
             output_label="target probability a_y",
             target_label="the target 1",

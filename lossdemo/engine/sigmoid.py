@@ -70,14 +70,24 @@ def simulate_sigmoid(
     epochs = validation.integer("epochs", epochs, 0, MAX_EPOCHS)
 
     z = z_trajectory(entry, w * x + b, eta * (1.0 + x * x), y, epochs)
+    return run_frame(entry, z, w, b, x, y, eta)
+
+
+def run_frame(
+    entry: Loss, z: np.ndarray, w: float, b: float, x: float, y: float, eta: float, steps=None
+) -> pd.DataFrame:
+    """A run's columns from its path of z: the path of (w, b) from (w, b), the output, its error,
+    the loss's cost and true gradients at every row, and σ′(z). Row k's update moved b by
+    −η·steps[k] and w by x times that; `steps` is ∂C/∂z by default (gradient descent)."""
     a, sp = sigmoid(z)
     grad_z = entry.delta(z, a, sp, y)
     grad_w = grad_z * x
-    w_path = np.cumsum(np.concatenate(([w], -eta * grad_w[:-1])))
-    b_path = np.cumsum(np.concatenate(([b], -eta * grad_z[:-1])))
+    steps = grad_z if steps is None else steps
+    w_path = np.cumsum(np.concatenate(([w], -eta * (steps[:-1] * x))))
+    b_path = np.cumsum(np.concatenate(([b], -eta * steps[:-1])))
     return pd.DataFrame(
         {
-            "epoch": np.arange(epochs + 1),
+            "epoch": np.arange(z.size),
             "w": w_path,
             "b": b_path,
             "z": z,
