@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from lossdemo import simulate_sigmoid, simulate_softmax, start_logits
 from lossdemo.charts.epochs import DATASET
 from lossdemo.controls.scenario import Scenario
+from lossdemo.controls.url import parse_starts
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 TIMEOUT = 30  # seconds per script run: generous, the machine is shared with benchmarks
@@ -53,7 +54,14 @@ def scenario_of(state: Mapping[str, object]) -> Scenario:
     neuron = state["neuron"]
     start = {key: state[key] for key in (*START[neuron], "x")}
     return Scenario(
-        neuron, tuple(state["losses"]), state["eta"], state["epochs"], **start, balance=state["balance"]
+        neuron,
+        tuple(state["losses"]),
+        state["eta"],
+        state["epochs"],
+        **start,
+        balance=state["balance"],
+        starts=parse_starts(state["starts"], neuron)[0] if state.get("starts") else (),
+        widget_rule=bool(state.get("widget_rule")),
     )
 
 

@@ -10,8 +10,10 @@ from urllib.parse import parse_qs, urlencode
 from hypothesis import strategies as st
 
 from lossdemo.controls.presets import PRESETS, preset_values
-from lossdemo.controls.url import PARAMS, multi_options, share_query
+from lossdemo.controls.scenario import starts_text
+from lossdemo.controls.url import MAX_STARTS, PARAMS, multi_options, parse_starts, share_query
 from lossdemo.engine.losses import LOSSES, NEURONS
+from lossdemo.engine.neurons import get_kind
 
 # ---------------------------------------------------------------------------------------------
 # Vocabulary and hostile input
@@ -87,7 +89,7 @@ VOCABULARY = sorted(
 )
 NOTE_MAX_CHARS = 200
 
-SCALAR_PARAMS = [name for name, p in PARAMS.items() if p.kind != "multi"]
+SCALAR_PARAMS = [name for name, p in PARAMS.items() if p.kind not in ("multi", "starts")]
 
 
 def textual(param) -> bool:
@@ -146,6 +148,10 @@ def is_valid(name: str, value: object, neuron: str) -> bool:
         )
     if param.kind == "bool":
         return isinstance(value, bool)
+    if param.kind == "starts":  # "" or a start list the parser reads back as written, silently
+        return isinstance(value, str) and (
+            value == "" or starts_text(parse_starts(value, neuron)[0]) == value
+        )
     if param.kind == "choice":
         return value in param.options and type(value) is type(param.options[0])
     if isinstance(value, bool) or not isinstance(value, int if param.kind == "int" else float):
@@ -177,6 +183,11 @@ def denotes(name: str, raw: str, value: object) -> bool:
     param = PARAMS[name]
     if param.kind == "bool":
         return raw.lower() == canonical(value)
+    if param.kind == "starts":
+        said, meant = raw.split(","), value.split(",") if value else []
+        return len(said) == len(meant) and all(
+            _numbers(a) is not None and _numbers(a) == _numbers(b) for a, b in zip(said, meant)
+        )
     if textual(param):
         return raw == value
     try:
@@ -184,6 +195,13 @@ def denotes(name: str, raw: str, value: object) -> bool:
     except ValueError:
         return False
     return math.isfinite(number) and number == value
+
+
+def _numbers(start: str) -> list[float] | None:
+    try:
+        return [float(part) for part in start.split(":")]
+    except ValueError:
+        return None
 
 
 def loss_key(raw: str, neuron: str, name: str = "losses") -> str | None:
@@ -239,7 +257,7 @@ def valid_states(
     neuron = draw(st.sampled_from(NEURONS))
     state = defaults(neuron)
     for name, param in PARAMS.items():
-        if name not in ("neuron", "losses", "net_losses", "preset", "target", "epoch"):
+        if name not in ("neuron", "losses", "net_losses", "preset", "target", "epoch", "starts"):
             choices = grid(param)
             if name == "epochs" and max_epochs is not None:
                 choices = [n for n in choices if n <= max_epochs]
@@ -247,6 +265,7 @@ def valid_states(
                 choices = choices[:2]
             state[name] = draw(st.sampled_from(choices))
     state["losses"] = draw(st.lists(st.sampled_from(list(LOSSES[neuron])), min_size=1, unique=True))
+    state["starts"] = draw(st.one_of(st.just(""), start_lists(neuron)))
     state["net_losses"] = draw(
         st.lists(st.sampled_from(PARAMS["net_losses"].options), min_size=1, unique=True)
     )
@@ -259,6 +278,12 @@ def valid_states(
     state["target"] = draw(st.integers(0, state["classes"] - 1))
     state["epoch"] = draw(st.integers(0, state["epochs"]))
     return state
+
+
+def start_lists(neuron: str):
+    """A `starts` value as a link writes it: two to MAX_STARTS distinct starts on the controls' grids."""
+    one = st.tuples(*(st.sampled_from(grid(PARAMS[name])) for name in get_kind(neuron).varied))
+    return st.lists(one, min_size=2, max_size=MAX_STARTS, unique=True).map(lambda s: starts_text(tuple(s)))
 
 
 def query_of(state: dict[str, object]) -> dict[str, list[str]]:

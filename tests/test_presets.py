@@ -21,6 +21,7 @@ SOFTMAX = {"neuron": "softmax", "losses": ("quadratic", "log_likelihood")}
 # Fields a kind does not use still have to hold the page's defaults (they come back when the
 # neuron is switched): w = b = 2, x = 1, y = 0, 3 classes, target 0, margin 4.
 UNUSED = {"w": 2.0, "b": 2.0, "x": 1.0, "y": 0.0, "classes": 3, "target": 0, "margin": 4.0, "balance": False}
+UNUSED |= {"starts": (), "widget_rule": False}
 BOOK = {"eta": 0.15, "epochs": 300, "x": 1.0, "y": 0.0}  # Nielsen ch. 3
 
 EXPECTED = {
@@ -28,6 +29,12 @@ EXPECTED = {
     "slightly_wrong": UNUSED | SIGMOID | BOOK | {"w": 0.6, "b": 0.9},
     "saturated_low": UNUSED | SIGMOID | {"eta": 0.15, "epochs": 300, "w": -2.0, "b": -2.0, "y": 1.0},
     "textbook_eta": UNUSED | SIGMOID | {"eta": 0.005, "epochs": 1000, "w": 2.0, "b": 2.0},
+    "book_two_starts": UNUSED
+    | BOOK
+    | {"neuron": "sigmoid", "losses": ("quadratic",), "starts": ((0.6, 0.9), (2.0, 2.0))},
+    "textbook_widget": UNUSED
+    | SIGMOID
+    | {"eta": 0.005, "epochs": 300, "w": 2.0, "b": 2.0, "widget_rule": True},
     "confidently_wrong": UNUSED | SOFTMAX | {"eta": 0.15, "epochs": 300, "margin": 5.0},
     "softmax_close": UNUSED | SOFTMAX | {"eta": 0.15, "epochs": 300, "margin": -1.0},
 }
@@ -40,7 +47,11 @@ def test_the_presets_are_exactly_the_intended_ones():
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_every_preset_holds_its_literal_intended_values(name):
     assert asdict(PRESETS[name].scenario) | {"losses": PRESETS[name].scenario.losses} == EXPECTED[name]
-    assert preset_values(name) == EXPECTED[name] | {"losses": list(EXPECTED[name]["losses"])}
+    starts = ",".join(":".join(f"{v:g}" for v in start) for start in EXPECTED[name]["starts"])
+    assert preset_values(name) == EXPECTED[name] | {
+        "losses": list(EXPECTED[name]["losses"]),
+        "starts": starts,
+    }
 
 
 @pytest.mark.parametrize(

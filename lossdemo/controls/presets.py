@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 
-from lossdemo.controls.scenario import DEFAULT, Scenario
+from lossdemo.controls.scenario import DEFAULT, Scenario, starts_text
 from lossdemo.engine.losses import DEFAULT_LOSSES
 
 
@@ -27,6 +27,14 @@ PRESETS: dict[str, Preset] = {
     ),
     "saturated_low": Preset("Saturated at 0, target 1", replace(DEFAULT, w=-2.0, b=-2.0, y=1.0)),
     "textbook_eta": Preset("Textbook η = 0.005, true gradient", replace(DEFAULT, eta=0.005, epochs=1000)),
+    "book_two_starts": Preset(
+        "Quadratic from both book starts (Nielsen ch. 3: a = 0.82 and 0.98)",
+        replace(DEFAULT, losses=("quadratic",), starts=((0.6, 0.9), (2.0, 2.0))),
+    ),
+    "textbook_widget": Preset(
+        "The book widget's rule at η = 0.005 (Nielsen ch. 3: w = 2, b = 2)",
+        replace(DEFAULT, eta=0.005, widget_rule=True),
+    ),
     "confidently_wrong": Preset(
         "Confidently wrong (margin 5)",
         replace(DEFAULT, neuron="softmax", losses=default_losses("softmax"), margin=5.0),
@@ -42,4 +50,4 @@ def preset_values(name: str) -> dict[str, object]:
     """The control values a preset sets, keyed by URL parameter name."""
     scenario = PRESETS[name].scenario
     values = {f.name: getattr(scenario, f.name) for f in fields(scenario)}
-    return values | {"losses": list(scenario.losses)}
+    return values | {"losses": list(scenario.losses), "starts": starts_text(scenario.starts)}

@@ -1,5 +1,10 @@
 """The scenario: one training set-up (the neuron, the losses to compare, the start they share),
-its runs as one tidy frame, and its CSV."""
+its runs as one tidy frame, and its CSV.
+
+Two additions turn the comparison of losses into a comparison of runs, each a *series*: `starts`
+(two or three starts for the first selected loss, overlaid) and `widget_rule` (beside the true
+gradient runs, the kind's step rules that are not gradient descent). Without them the runs are
+exactly the losses' runs from the one start."""
 
 from __future__ import annotations
 
@@ -30,6 +35,8 @@ class Scenario:
     target: int = 0
     margin: float = 4.0
     balance: bool = False  # scale each loss's η so that all have the same |∂C/∂z| at the balance point
+    starts: tuple[tuple[float, ...], ...] = ()  # starts to compare: values of the kind's `varied` parameters
+    widget_rule: bool = False  # also run the kind's step rules (the book widget's), beside the gradient
 
     @property
     def kind(self) -> NeuronKind:
@@ -54,8 +61,38 @@ class Scenario:
         return self.eta * max(gradients.values()) / gradients[loss] if gradients[loss] > 0 else self.eta
 
     def work(self) -> int:
-        """How much computing the runs take, in neuron-updates: epochs × losses × updates per epoch."""
-        return self.epochs * len(self.losses) * self.kind.updates_per_epoch(self.start())
+        """How much computing the runs take, in neuron-updates: epochs × runs × updates per epoch."""
+        return self.epochs * len(self.series()) * self.kind.updates_per_epoch(self.start())
+
+    def compares_starts(self) -> bool:
+        return len(self.starts) >= 2
+
+    def plain(self) -> bool:
+        """One run per loss from one start, all gradient descent: the page's usual comparison."""
+        return not (self.compares_starts() or any(series.rule for series in self.series()))
+
+    def series(self) -> tuple[Series, ...]:
+        """The runs the scenario asks for: each selected loss from the start, or with `starts` the
+        first selected loss from each start; then, with `widget_rule`, each step rule from each start,
+        beside the true-gradient run of its loss (added if that loss is not selected)."""
+        kind, start = self.kind, self.start()
+        starts, losses = [start], self.losses
+        if self.compares_starts():
+            starts = [start | dict(zip(kind.varied, values)) for values in self.starts]
+            losses = self.losses[:1]
+        rules = kind.step_rules if self.widget_rule else ()
+        losses = tuple(dict.fromkeys(losses + tuple(rule.loss for rule in rules)))  # each rule's true twin
+        found = [Series(loss, "", each) for each in starts for loss in losses]
+        return tuple(found + [Series(rule.loss, rule.key, each) for each in starts for rule in rules])
+
+
+@dataclass(frozen=True)
+class Series:
+    """One run of a scenario: a loss from a start, by gradient descent or by a step rule (its key)."""
+
+    loss: str
+    rule: str  # "" for gradient descent, else a key of the kind's `step_rules`
+    start: dict[str, object]
 
 
 DEFAULT = Scenario()
@@ -67,31 +104,72 @@ def simulate(scenario: Scenario, loss: str) -> pd.DataFrame:
     return scenario.kind.simulate(loss, scenario.eta_for(loss), scenario.epochs, **scenario.start())
 
 
+def simulate_series(scenario: Scenario, series: Series) -> pd.DataFrame:
+    """The engine's run of one series: its loss by gradient descent, or its step rule, from its start."""
+    kind, eta = scenario.kind, scenario.eta_for(series.loss)
+    if not series.rule:
+        return kind.simulate(series.loss, eta, scenario.epochs, **series.start)
+    rule = next(rule for rule in kind.step_rules if rule.key == series.rule)
+    return rule.simulate(eta, scenario.epochs, **series.start)
+
+
+def starts_text(starts: tuple[tuple[float, ...], ...]) -> str:
+    """Starts as the `starts` URL parameter writes them: "0.6:0.9,2:2" (values joined by ":")."""
+    return ",".join(":".join(f"{value:g}" for value in start) for start in starts)
+
+
+def start_text(scenario: Scenario, start: dict[str, object]) -> str:
+    """A start in words, by the parameters a comparison varies: "w = 0.6, b = 0.9"."""
+    return ", ".join(f"{name} = {start[name]:g}" for name in scenario.kind.varied)
+
+
+def series_label(scenario: Scenario, series: Series, first: pd.Series) -> str:
+    """How the page names a run: the loss (or the step rule), and in a comparison of starts the
+    start with its output there, e.g. "Quadratic · start w = 0.6, b = 0.9 (a₀ = 0.82)"."""
+    kind = scenario.kind
+    rule = {rule.key: rule.name for rule in kind.step_rules}
+    name = rule.get(series.rule) or kind.losses[series.loss].name
+    if not scenario.compares_starts():
+        return name
+    return f"{name} · start {start_text(scenario, series.start)} ({kind.output}₀ = {first[kind.output]:.2g})"
+
+
 def runs(scenario: Scenario) -> pd.DataFrame:
     """Every selected loss's run, stacked in the scenario's order with a `loss` column (tidy: one
     row per loss and epoch; the column is categorical, so grouping and filtering stay cheap), and
     `cost_left` = (C − C_min)/(C₀ − C_min): the cost still above the loss's own floor, as a share of
     where it started (1 at the start, 0 at the floor), so losses with different scales and floors
-    compare on one axis."""
-    parts = []
-    for loss in scenario.losses:
-        run = simulate(scenario, loss)
+    compare on one axis.
+
+    Unless the scenario is `plain`, one run per series, led by the categorical `series` (its label),
+    `start` (in words) and `rule` ("gradient descent" or the step rule's key) columns."""
+    parts, labels = [], []
+    for series in scenario.series():
+        run = simulate_series(scenario, series)
         cost = run["cost"].to_numpy()
-        floor = scenario.kind.cost_floor(loss, scenario.start(), cost)
+        floor = scenario.kind.cost_floor(series.loss, series.start, cost)
         above = cost[0] - floor
         run["cost_left"] = (cost - floor) / above if above > 0 else np.zeros_like(cost)
         parts.append(run)
+        labels.append(series_label(scenario, series, run.iloc[0]))
     frame = pd.concat(parts, ignore_index=True)
-    codes = np.repeat(np.arange(len(scenario.losses)), scenario.epochs + 1)
-    frame.insert(0, "loss", pd.Categorical.from_codes(codes, categories=list(scenario.losses)))
+    series = scenario.series()
+    losses = list(dict.fromkeys(s.loss for s in series)) if not scenario.plain() else list(scenario.losses)
+    codes = np.repeat([losses.index(s.loss) for s in series], scenario.epochs + 1)
+    frame.insert(0, "loss", pd.Categorical.from_codes(codes, categories=losses))
+    if not scenario.plain():
+        rows = scenario.epochs + 1
+        frame.insert(0, "rule", np.repeat([s.rule or "gradient descent" for s in series], rows))
+        frame.insert(0, "start", np.repeat([start_text(scenario, s.start) for s in series], rows))
+        frame.insert(0, "series", pd.Categorical.from_codes(np.repeat(np.arange(len(series)), rows), labels))
     return frame
 
 
 def rows_at(frame: pd.DataFrame, scenario: Scenario, epoch: int) -> dict[str, pd.Series]:
-    """Each loss's row of `runs(scenario)` at one epoch, found by position, not by a scan."""
-    return {
-        loss: frame.iloc[index * (scenario.epochs + 1) + epoch] for index, loss in enumerate(scenario.losses)
-    }
+    """Each run's row of `runs(scenario)` at one epoch, found by position, not by a scan: keyed
+    by loss, or by series label unless the scenario is `plain`."""
+    keys = scenario.losses if scenario.plain() else frame["series"].cat.categories
+    return {key: frame.iloc[index * (scenario.epochs + 1) + epoch] for index, key in enumerate(keys)}
 
 
 def to_csv(scenario: Scenario) -> str:

@@ -1,7 +1,7 @@
 """The page's controls as URL parameters: names, ranges, defaults, help texts, and a parser that
 turns any query string into valid values plus plain-text notes on what it ignored or corrected.
 
-Nothing from a URL is echoed except a short, sanitised snippet (letters, digits, . + -)."""
+Nothing from a URL is echoed except a short, sanitised snippet (letters, digits, . + - :)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from lossdemo.controls.map_settings import CAPS, GOALS
 from lossdemo.controls.presets import PRESETS
 from lossdemo.controls.replay import SPEEDS
-from lossdemo.controls.scenario import DEFAULT, EPOCH_CHOICES, ETA_CHOICES
+from lossdemo.controls.scenario import DEFAULT, EPOCH_CHOICES, ETA_CHOICES, starts_text
 from lossdemo.engine.losses import DEFAULT_LOSSES, LOSSES, NEURONS
 from lossdemo.engine.network import INITS
+from lossdemo.engine.neurons import get_kind
 from lossdemo.teaching.network import NETWORK_LOSSES
 
 MAX_VALUE_LENGTH = 40
+MAX_STARTS = 3
 VIEWS = ("Curves", "Up close", "Speed map", "Network")
 
 
@@ -28,7 +30,7 @@ class Param:
     label: str
     help: str
     default: object
-    kind: str  # "float", "int", "choice", "multi" or "bool"
+    kind: str  # "float", "int", "choice", "multi", "bool" or "starts" (see `parse_starts`)
     low: float = 0.0
     high: float = 0.0
     step: float = 0.0
@@ -133,6 +135,23 @@ PARAMS: dict[str, Param] = {
             False,
             "bool",
         ),
+        Param(
+            "starts",
+            "Compare starts",
+            "Two or three starts for the first selected loss, overlaid in the charts, separated by commas; "
+            "each start gives the start values that differ (sigmoid w:b, e.g. 0.6:0.9,2:2; softmax "
+            "the margin, e.g. 1,5), the others are the sidebar's. Empty: compare the losses.",
+            "",
+            "starts",
+        ),
+        Param(
+            "widget_rule",
+            "The book's widget rule",
+            "Also step the cross-entropy neuron by ∂C/∂a = (a − y)/(a(1 − a)) in place of ∂C/∂z, as the "
+            "interactive widget of Nielsen's chapter 3 does: not gradient descent.",
+            False,
+            "bool",
+        ),
         Param("log", "Log scale", "Show cost and gradient on a logarithmic axis.", False, "bool"),
         Param(
             "view",
@@ -231,7 +250,7 @@ PARAMS: dict[str, Param] = {
 
 
 def _snippet(raw: str) -> str:
-    cleaned = re.sub(r"[^A-Za-z0-9.+\-]", "", raw)[:12]
+    cleaned = re.sub(r"[^A-Za-z0-9.+\-:]", "", raw)[:12]
     return f"“{cleaned}”" if cleaned else "that value"
 
 
@@ -317,7 +336,7 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[dict[str, object], 
         if param is None:
             named = f"unknown parameter {_snippet(key)}" if _snippet(key) != "that value" else "a parameter"
             notes.append(f"{named} is not a parameter of this page; ignored")
-        elif param.kind != "multi":
+        elif param.kind not in ("multi", "starts"):
             if len(raws) != 1:
                 notes.append(f"{key}: given {len(raws)} times; used the last")
             value, note = parse_value(param, raws[-1] if raws else "")
@@ -329,6 +348,12 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[dict[str, object], 
     for name in ("losses", "net_losses"):
         if name in query:
             _parse_losses(name, query[name], neuron, values, notes)
+    if "starts" in query:
+        raws = query["starts"]
+        if len(raws) != 1:
+            notes.append(f"starts: given {len(raws)} times; used the last")
+        starts, starts_notes = parse_starts(raws[-1] if raws else "", neuron)
+        values["starts"], notes = starts_text(starts), notes + starts_notes
     classes = values.get("classes", base.classes)
     if values.get("target", base.target) > classes - 1:
         notes.append(
@@ -380,3 +405,39 @@ def _parse_losses(
         notes.append(f"{name}: {owner} has {', '.join(options.values())}; ignored the rest")
     if chosen:
         values[name] = list(dict.fromkeys(chosen))
+
+
+def parse_starts(raw: str, neuron: str) -> tuple[tuple[tuple[float, ...], ...], list[str]]:
+    """The starts a `starts` value compares, and notes on what was dropped or corrected.
+
+    Starts are separated by commas, and each gives the values of the neuron kind's `varied`
+    parameters joined by ":" (sigmoid w:b, softmax the margin). A value off its control's range or
+    grid is clamped or snapped as the control would; a start that is not so many numbers, or a
+    repeated one, is dropped; past MAX_STARTS the rest are dropped. Fewer than two starts left
+    compare nothing: then no starts at all."""
+    names = get_kind(neuron).varied
+    spelled = ":".join(names)
+    if len(raw) > MAX_VALUE_LENGTH:
+        return (), [f"starts: longer than {MAX_VALUE_LENGTH} characters; ignored"]
+    starts: list[tuple[float, ...]] = []
+    notes: list[str] = []
+    for piece in raw.split(","):
+        parts = piece.split(":")
+        numbers = [_number(part) for part in parts]
+        if len(parts) != len(names) or None in numbers:
+            notes.append(f"starts: {_snippet(piece)} is not a start written as {spelled} in numbers; dropped")
+            continue
+        start = tuple(float(parse_value(PARAMS[name], part)[0]) for name, part in zip(names, parts))
+        if start != tuple(numbers):
+            fixed = starts_text((start,))
+            notes.append(f"starts: {_snippet(piece)} is off the controls' range or grid; using {fixed}")
+        if start in starts:
+            notes.append(f"starts: {starts_text((start,))} is given twice; dropped")
+        elif len(starts) == MAX_STARTS:
+            notes.append(f"starts: at most {MAX_STARTS} starts; dropped {starts_text((start,))}")
+        else:
+            starts.append(start)
+    if len(starts) < 2:
+        notes.append("starts: a comparison needs two or three starts; showing the losses from one start")
+        return (), notes
+    return tuple(starts), notes

@@ -81,17 +81,20 @@ class Milestones:
 
 
 def milestones(runs: pd.DataFrame, neuron: str, output: str, target: float) -> list[Milestones]:
-    """The milestones of every loss in `runs`, whose column `output` should reach `target`."""
+    """The milestones of every run in `runs`, whose column `output` should reach `target`: one per
+    loss, or per series where a `series` column names the runs (then the series is the name)."""
     found = []
-    for loss, run in runs.groupby("loss", sort=False):
+    by = "series" if "series" in runs else "loss"
+    for key, run in runs.groupby(by, sort=False, observed=True):
         errors = run["error"].to_numpy()
         goal = goal_for(errors[0], None)
         reached, halved = first_epoch_within(errors, goal), settled_within(errors, goal)
+        loss = run["loss"].iloc[0]
         entry = LOSSES[neuron][loss]
         found.append(
             Milestones(
                 loss=loss,
-                name=entry.name,
+                name=entry.name if by == "loss" else str(key),
                 carries_slope=entry.carries_slope,
                 start_error=float(errors[0]),
                 final_error=float(errors[-1]),

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.milestones import PLATEAU, Milestones, milestones
 from lossdemo.engine.neurons import get_kind
 from lossdemo.teaching.chain_rule import SMALL_SLOPE
@@ -17,6 +16,7 @@ SAME_SPEED = 1.5  # halving epochs within this factor count as "about the same s
 
 @dataclass(frozen=True)
 class LossSummary:
+    key: str  # the run's key in `rows_at`: the loss, or the series label
     loss: str
     name: str
     start_cost: float
@@ -48,20 +48,22 @@ def _milestones(runs: pd.DataFrame, scenario) -> list[Milestones]:
 
 
 def summarize(runs: pd.DataFrame, scenario) -> list[LossSummary]:
-    """One summary per loss in `runs`, in the order the losses appear."""
-    found = {m.loss: m for m in _milestones(runs, scenario)}
+    """One summary per run in `runs` (per loss, or per series), in the order the runs appear."""
     output = get_kind(scenario.neuron).output
+    by = "series" if "series" in runs else "loss"
+    groups = runs.groupby(by, sort=False, observed=True)
     return [
         LossSummary(
-            loss=loss,
-            name=LOSSES[scenario.neuron][loss].name,
+            key=str(key),
+            loss=m.loss,
+            name=m.name,
             start_cost=float(run["cost"].iloc[0]),
             final_cost=float(run["cost"].iloc[-1]),
             final_output=float(run[output].iloc[-1]),
-            halved_at=found[loss].halved,
-            unstable=found[loss].unstable,
+            halved_at=m.halved,
+            unstable=m.unstable,
         )
-        for loss, run in runs.groupby("loss", sort=False)
+        for m, (key, run) in zip(_milestones(runs, scenario), groups)
     ]
 
 
@@ -83,7 +85,7 @@ def _softmax_start(first: pd.Series, scenario) -> str:
 START_SENTENCES = {"sigmoid": _sigmoid_start, "softmax": _softmax_start}  # per neuron kind
 
 
-def _progress(m: Milestones, epochs: int) -> str:
+def progress(m: Milestones, epochs: int) -> str:
     if m.halved is not None and m.unstable:
         done = f"halved {{}} by epoch {m.halved:,} but keeps jumping across the target"
     elif m.halved is not None:
@@ -119,7 +121,7 @@ def findings(runs: pd.DataFrame, neuron: str, scenario) -> list[str]:
             f"{start}: the output starts within {found[0].start_error:.2g} of its target, so there is "
             "almost nothing left to learn and every loss's gradient is tiny."
         ]
-    sentences = [f"{start}: " + "; ".join(_progress(m, epochs) for m in found) + "."]
+    sentences = [f"{start}: " + "; ".join(progress(m, epochs) for m in found) + "."]
     scaled = [(m.name, scenario.eta_for(m.loss)) for m in found if scenario.eta_for(m.loss) != scenario.eta]
     if scaled:
         rates = ", ".join(f"{name} with η = {eta:.3g} ({eta / scenario.eta:.3g}× η)" for name, eta in scaled)
