@@ -9,7 +9,7 @@ import streamlit as st
 
 from lossdemo.controls.presets import PRESETS
 from lossdemo.controls.scenario import Scenario
-from lossdemo.controls.url import PARAMS
+from lossdemo.controls.url import PARAMS, parse_starts
 from lossdemo.engine.losses import DEFAULT_LOSSES, LOSSES, NEURONS
 from lossdemo.engine.neurons import get_kind
 from lossdemo.page import state, views
@@ -62,8 +62,19 @@ with st.sidebar:
     balance = control(st.toggle, "balance")
     epochs = control(st.select_slider, "epochs")
     st.subheader("Start")
-    start = {name: control(st.slider, name) for name in kind.start}
-    scenario = Scenario(neuron, tuple(losses), eta, epochs, **start, balance=balance)
+    shown_starts = control(
+        st.text_input, "starts", placeholder=f"e.g. {kind.varied[0]} values, commas between"
+    )
+    compared, start_notes = parse_starts(shown_starts, neuron) if shown_starts else ((), [])
+    for note in start_notes:
+        st.warning(note)
+    start = {
+        name: control(st.slider, name, disabled=bool(compared) and name in kind.varied) for name in kind.start
+    }
+    widget_rule = control(st.toggle, "widget_rule") if kind.step_rules else False
+    scenario = Scenario(
+        neuron, tuple(losses), eta, epochs, **start, balance=balance, starts=compared, widget_rule=widget_rule
+    )
     st.subheader("View")
     log_scale = control(st.toggle, "log", on_change="rerun")
     if not st.session_state.get("present"):
@@ -83,11 +94,17 @@ else:
     story = [LOSSES[neuron][key] for key in DEFAULT_LOSSES[neuron]]  # the source article's two losses
     slow = [loss.name.lower() for loss in story if loss.carries_slope]
     fast = [loss.name.lower() for loss in story if not loss.carries_slope]
-    st.markdown(
-        "The same neuron, the same start, the same learning rate: only the **loss** differs. "
-        f"Watch where **{kind.slope}** is tiny: there the {' and '.join(slow)} cost's gradient is tiny and "
-        f"its cost curve stays flat, while {' and '.join(fast)} keeps learning fast."
-    )
+    if scenario.compares_starts() and losses:
+        st.markdown(
+            f"One loss, **{LOSSES[neuron][losses[0]].name.lower()}**, the same learning rate, several "
+            f"starts: compare the *shape* of its learning from each. Watch where **{kind.slope}** is tiny."
+        )
+    else:
+        st.markdown(
+            "The same neuron, the same start, the same learning rate: only the **loss** differs. "
+            f"Watch where **{kind.slope}** is tiny: there the {' and '.join(slow)} cost's gradient is tiny "
+            f"and its cost curve stays flat, while {' and '.join(fast)} keeps learning fast."
+        )
 if st.session_state.url_notes:
     st.warning(
         "Some link parameters were ignored or corrected:\n\n- " + "\n- ".join(st.session_state.url_notes)

@@ -19,7 +19,7 @@ from strategies import defaults, valid_states
 
 import lossdemo.page.views
 from lossdemo.charts.style import MAX_POINTS
-from lossdemo.controls.presets import PRESETS
+from lossdemo.controls.presets import preset_values
 from lossdemo.controls.scenario import DEFAULT, Scenario, runs, to_csv
 from lossdemo.controls.url import share_query
 
@@ -51,8 +51,8 @@ def parse(text: str) -> pd.DataFrame:
 
 
 def as_read(frame: pd.DataFrame) -> pd.DataFrame:
-    """The engine's runs as a CSV reader sees them: the loss column is text, not categorical."""
-    return frame.astype({"loss": "str"})
+    """The engine's runs as a CSV reader sees them: the loss (and series) column is text, not categorical."""
+    return frame.astype({column: "str" for column in frame.select_dtypes("category")})
 
 
 def header(text: str) -> dict[str, str]:
@@ -73,7 +73,9 @@ def assert_header_states(text: str, scenario: Scenario) -> None:
         value = getattr(scenario, field.name)
         assert field.name in stated, f"the header does not state {field.name}: {stated}"
         said = stated[field.name]
-        if isinstance(value, tuple):
+        if isinstance(value, tuple) and not all(isinstance(v, str) for v in value):  # the starts
+            assert said == str(value), f"{field.name} = {value} stated as {said!r}"
+        elif isinstance(value, tuple):
             places = [said.find(loss) for loss in value]
             assert -1 not in places and places == sorted(places), f"losses {value} stated as {said!r}"
         elif isinstance(value, str | bool):
@@ -121,7 +123,7 @@ SCENARIOS = {
         "losses": ["log_likelihood", "quadratic"],
     },
     "softmax-2-classes": {"neuron": "softmax", "classes": 2, "target": 1, "margin": -5.0, "epochs": 10},
-    "preset": {"preset": "textbook_eta"} | vars(PRESETS["textbook_eta"].scenario),
+    "preset": {"preset": "textbook_eta"} | preset_values("textbook_eta"),
 }
 
 

@@ -17,9 +17,11 @@ from strategies import valid_states
 from lossdemo.charts.style import spec_cache
 from lossdemo.controls.scenario import Scenario, rows_at, runs, simulate
 
+PLAIN = {"starts": "", "widget_rule": False}  # one run per loss (series: test_compare_starts)
+
 
 @settings(max_examples=60, deadline=None)
-@given(valid_states(max_epochs=3000))
+@given(valid_states(max_epochs=3000, overrides=PLAIN))
 def test_runs_stack_each_losss_engine_run_in_the_scenarios_order(state):
     scenario = scenario_of(state)
     frame = runs(scenario)
@@ -37,13 +39,16 @@ def test_runs_stack_each_losss_engine_run_in_the_scenarios_order(state):
 
 @settings(max_examples=60, deadline=None)
 @given(valid_states(max_epochs=3000))
-def test_rows_at_are_the_rows_of_each_loss_at_that_epoch(state):
+def test_rows_at_are_the_rows_of_each_run_at_that_epoch(state):
+    """Keyed by loss, or by series label when the runs are series (several starts, a step rule)."""
     scenario, epoch = scenario_of(state), state["epoch"]
     frame = runs(scenario)
     rows = rows_at(frame, scenario, epoch)
-    assert list(rows) == list(scenario.losses)
-    for loss, row in rows.items():
-        scanned = frame[(frame["loss"] == loss) & (frame["epoch"] == epoch)]
+    key = "series" if "series" in frame else "loss"
+    assert list(rows) == list(frame[key].unique())
+    assert key == "series" or list(rows) == list(scenario.losses)
+    for run, row in rows.items():
+        scanned = frame[(frame[key] == run) & (frame["epoch"] == epoch)]
         assert len(scanned) == 1
         pd.testing.assert_series_equal(row, scanned.iloc[0])
 

@@ -1,5 +1,6 @@
 """The epoch chart: cost, gradient size, the slope factor and the output over the epochs, one
-line per loss, in a 2×2 grid (or one panel at a time for presentation mode).
+line per loss (or per series: one loss from several starts, a step rule beside the gradient), in a
+2×2 grid (or one panel at a time for presentation mode).
 
 Data: the runs in the shape of `long_form` (dataset `runs`) and the target output (`target`);
 the inspected epoch is the Vega-Lite parameter `cursor` (`controls.replay.cursor_params`).
@@ -15,7 +16,16 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lossdemo.charts.style import PANEL_HEIGHT, PANEL_WIDTH, downsample, loss_scale, readable, spec_cache
+from lossdemo.charts.style import (
+    PANEL_HEIGHT,
+    PANEL_WIDTH,
+    Style,
+    downsample,
+    loss_scale,
+    readable,
+    series_scale,
+    spec_cache,
+)
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.neurons import KINDS, NeuronKind
 
@@ -62,11 +72,20 @@ def _panels(kind: NeuronKind) -> tuple[Panel, ...]:
 PANELS = {key: _panels(kind) for key, kind in KINDS.items()}
 
 
-def long_form(runs: pd.DataFrame, neuron: str) -> pd.DataFrame:
-    """One row per loss, epoch and plotted quantity, with magnitudes for the gradients. Built from
-    numpy arrays and categoricals: it is recomputed for every new scenario, so it must be cheap."""
+def run_names(runs: pd.DataFrame, neuron: str) -> pd.Categorical:
+    """Each row's run as the charts name it: its series label, or its loss's name."""
+    if "series" in runs:
+        return pd.Categorical(runs["series"])
     names = [LOSSES[neuron][key].name for key in runs["loss"].unique()]
-    loss = pd.Categorical(runs["loss"].map({k: v.name for k, v in LOSSES[neuron].items()}), categories=names)
+    return pd.Categorical(runs["loss"].map({k: v.name for k, v in LOSSES[neuron].items()}), categories=names)
+
+
+def long_form(runs: pd.DataFrame, neuron: str) -> pd.DataFrame:
+    """One row per run (loss or series), epoch and plotted quantity, with magnitudes for the
+    gradients, the run's name in the column `loss`. Built from numpy arrays and categoricals: it is
+    recomputed for every new scenario, so it must be cheap."""
+    loss = run_names(runs, neuron)
+    names = list(loss.categories)
     labels = [label for panel in PANELS[neuron] for _, label in panel.fields]
     panels, series, values, signed = [], [], [], []
     for index, panel in enumerate(PANELS[neuron]):
@@ -105,10 +124,14 @@ def _panel(
     log_scale: bool,
     hover: alt.Parameter,
     legend: bool = True,
+    series: tuple[Style, ...] = (),
 ) -> alt.LayerChart:
-    """One quantity over the epochs: a line per loss (and per series), the hover and epoch rules."""
+    """One quantity over the epochs: a line per run (and per quantity), the hover and epoch rules.
+    Runs are the losses, styled as every chart styles them, or the given `series`."""
     panel = PANELS[neuron][index]
-    colour, dash = loss_scale(neuron, losses)
+    colour, dash = series_scale(series) if series else loss_scale(neuron, losses)
+    # A series' name says loss and start: one per line, never cut short.
+    shown = alt.Legend(title="run", orient="top", direction="vertical", labelLimit=0) if series else None
     log = log_scale and panel.log_able
     base = alt.Chart(title=alt.Title(panel.title, subtitle=panel.subtitle, anchor="start")).transform_filter(
         alt.datum.panel == index
@@ -126,7 +149,9 @@ def _panel(
         x=x,
         y=y,
         color=alt.Color(
-            "loss:N", scale=colour, legend=alt.Legend(title="loss", orient="top") if legend else None
+            "loss:N",
+            scale=colour,
+            legend=(shown or alt.Legend(title="loss", orient="top")) if legend else None,
         ),
         strokeDash=alt.StrokeDash("loss:N", scale=dash, legend=None),
         detail="series:N",
@@ -149,7 +174,7 @@ def _panel(
             y=y,
             color=alt.Color("loss:N", scale=colour, legend=None),
             tooltip=[
-                alt.Tooltip("loss:N"),
+                alt.Tooltip("loss:N", title="run" if series else "loss"),
                 alt.Tooltip("epoch:Q"),
                 alt.Tooltip("series:N", title="quantity"),
                 alt.Tooltip("signed:Q", title="value", format=".4g"),
@@ -170,20 +195,27 @@ def _panel(
 
 
 def epoch_chart(
-    neuron: str, losses: tuple[str, ...], log_scale: bool, panel: int | None = None
+    neuron: str,
+    losses: tuple[str, ...],
+    log_scale: bool,
+    panel: int | None = None,
+    series: tuple[Style, ...] = (),
 ) -> alt.TopLevelMixin:
     """Cost, gradient, slope and output over epochs in a 2×2 grid with one hover rule shared by
     all four panels, or one of them (`panel`) alone at the width of its container. Data comes as
     named datasets (see `epoch_chart_spec`): the runs in the shape of `long_form` and the target
-    output; the inspected epoch is the `cursor` parameter."""
+    output; the inspected epoch is the `cursor` parameter. With `series` (`style.series_styles`) the
+    lines are those runs, with a legend of their names."""
     hover = _hover()
     if panel is not None:
-        one = _panel(neuron, losses, panel, log_scale, hover, legend=False).properties(
+        one = _panel(neuron, losses, panel, log_scale, hover, legend=bool(series), series=series).properties(
             width="container", height=PANEL_HEIGHT + 60, data=alt.Data(name=DATASET)
         )
         return readable(one)
     panels = [
-        _panel(neuron, losses, index, log_scale, hover).properties(width=PANEL_WIDTH, height=PANEL_HEIGHT)
+        _panel(neuron, losses, index, log_scale, hover, series=series).properties(
+            width=PANEL_WIDTH, height=PANEL_HEIGHT
+        )
         for index in range(len(PANELS[neuron]))
     ]
     with warnings.catch_warnings():
@@ -230,11 +262,12 @@ def epoch_chart_spec(
     cursor: list[dict],
     target: float,
     panel: int | None = None,
+    series: tuple[Style, ...] = (),
 ) -> dict:
     """The Vega-Lite spec of `epoch_chart` with its data (`epoch_chart_data`) and its epoch cursor
     (`replay.cursor_params`) attached. The chart is built once per (neuron, scale, panel): building
-    it costs far more than the simulation."""
-    spec = json.loads(_cached_spec(neuron, tuple(LOSSES[neuron]), log_scale, panel))
+    it costs far more than the simulation. `series`: the runs' styles, when they are series."""
+    spec = json.loads(_cached_spec(neuron, tuple(LOSSES[neuron]), log_scale, panel, series))
     spec["params"] = spec.get("params", []) + cursor
     spec["datasets"] = {DATASET: data, "target": pd.DataFrame({"at": [target]})}
     return spec

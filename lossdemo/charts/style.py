@@ -14,9 +14,11 @@ import numpy as np
 import pandas as pd
 
 from lossdemo.engine.losses import LOSSES
+from lossdemo.engine.step_rules import GRADIENT
 
 PALETTE = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 DASHES = ((8, 4), (1, 0), (2, 3), (10, 3, 2, 3), (4, 4), (6, 2), (1, 3), (12, 2, 2, 2))
+RULE_STYLE = ("#000000", (1, 3))  # a run stepped by a rule that is not the gradient: black dots
 MAX_POINTS = 2000
 PANEL_WIDTH = 300
 PANEL_HEIGHT = 190
@@ -26,15 +28,30 @@ FONTS = {"axis": (13, 14), "title": (16, 13), "legend": (14, 14)}  # (labels or 
 FONT = '"Source Sans", "Source Sans Pro", sans-serif'  # the page's own font
 
 
+Style = tuple[str, str, tuple[int, ...]]  # (run's name in the charts, colour, dash)
+
+
 def _style(neuron: str, loss: str) -> tuple[str, tuple[int, ...]]:
     position = list(LOSSES[neuron]).index(loss) % len(PALETTE)
     return PALETTE[position], DASHES[position]
 
 
+def _line(dash: tuple[int, ...]) -> str:
+    return "solid line" if dash == (1, 0) else "dotted line" if dash == RULE_STYLE[1] else "dashed line"
+
+
 def loss_style(neuron: str, loss: str) -> tuple[str, str]:
     """The colour of a loss and a word for its line style, as every chart draws it."""
     colour, dash = _style(neuron, loss)
-    return colour, "solid line" if dash == (1, 0) else "dashed line"
+    return colour, _line(dash)
+
+
+def run_style(neuron: str, key: str, series: tuple[Style, ...]) -> tuple[str, str]:
+    """`loss_style` of a run: of its loss, or with `series` of the series named `key`."""
+    if not series:
+        return loss_style(neuron, key)
+    colour, dash = next((colour, dash) for name, colour, dash in series if name == key)
+    return colour, _line(dash)
 
 
 def loss_scale(neuron: str, losses: tuple[str, ...]) -> tuple[alt.Scale, alt.Scale]:
@@ -45,6 +62,31 @@ def loss_scale(neuron: str, losses: tuple[str, ...]) -> tuple[alt.Scale, alt.Sca
     colour = alt.Scale(domain=names, range=[c for c, _ in styles])
     dash = alt.Scale(domain=names, range=[list(d) for _, d in styles])
     return colour, dash
+
+
+def series_styles(runs: pd.DataFrame, neuron: str) -> tuple[Style, ...]:
+    """The colour and dash of each series of a frame with `series`, `start`, `loss` and `rule`
+    columns. From one start, a loss keeps its own style and a step rule is drawn in black dots;
+    comparing starts, each start has its colour, and its dash too when all runs are of one kind
+    (otherwise the dash tells the loss or the rule)."""
+    firsts = runs.groupby("series", sort=False, observed=True).head(1)
+    starts = list(dict.fromkeys(firsts["start"]))
+    kinds = set(zip(firsts["loss"], firsts["rule"]))
+    styles = []
+    for label, start, loss, rule in firsts[["series", "start", "loss", "rule"]].itertuples(index=False):
+        colour, dash = _style(neuron, loss) if rule == GRADIENT else RULE_STYLE
+        if len(starts) > 1:
+            colour = PALETTE[starts.index(start) % len(PALETTE)]
+            dash = DASHES[starts.index(start) % len(DASHES)] if len(kinds) == 1 else dash
+        styles.append((str(label), colour, dash))
+    return tuple(styles)
+
+
+def series_scale(styles: tuple[Style, ...]) -> tuple[alt.Scale, alt.Scale]:
+    """Colour and dash scales over the runs' names, as `series_styles` gives them."""
+    names = [name for name, _, _ in styles]
+    colour = alt.Scale(domain=names, range=[c for _, c, _ in styles])
+    return colour, alt.Scale(domain=names, range=[list(d) for _, _, d in styles])
 
 
 def downsample(frame: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFrame:

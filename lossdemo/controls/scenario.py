@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from lossdemo.engine.neurons import NeuronKind, get_kind
+from lossdemo.engine.step_rules import GRADIENT
 
 ETA_CHOICES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
 EPOCH_CHOICES = (10, 20, 50, 100, 150, 200, 300, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000)
@@ -52,12 +53,13 @@ class Scenario:
 
     def eta_for(self, loss: str) -> float:
         """The learning rate a loss trains with: η, or with `balance` η times the factor that gives
-        it the largest |∂C/∂z| of the shown losses at the kind's balance point (the quadratic cost
-        of a sigmoid neuron: 4η against cross-entropy)."""
+        it the largest |∂C/∂z| of the shown losses (those of `series`) at the kind's balance point
+        (the quadratic cost of a sigmoid neuron: 4η against cross-entropy)."""
         if not self.balance:
             return self.eta
         losses, start = self.kind.losses, self.start()
-        gradients = {key: self.kind.balance_gradient(losses[key], start) for key in self.losses}
+        shown = dict.fromkeys(series.loss for series in self.series())
+        gradients = {key: self.kind.balance_gradient(losses[key], start) for key in shown}
         return self.eta * max(gradients.values()) / gradients[loss] if gradients[loss] > 0 else self.eta
 
     def work(self) -> int:
@@ -142,7 +144,7 @@ def runs(scenario: Scenario) -> pd.DataFrame:
     compare on one axis.
 
     Unless the scenario is `plain`, one run per series, led by the categorical `series` (its label),
-    `start` (in words) and `rule` ("gradient descent" or the step rule's key) columns."""
+    `start` (in words) and `rule` (GRADIENT or the step rule's key) columns."""
     parts, labels = [], []
     for series in scenario.series():
         run = simulate_series(scenario, series)
@@ -159,7 +161,7 @@ def runs(scenario: Scenario) -> pd.DataFrame:
     frame.insert(0, "loss", pd.Categorical.from_codes(codes, categories=losses))
     if not scenario.plain():
         rows = scenario.epochs + 1
-        frame.insert(0, "rule", np.repeat([s.rule or "gradient descent" for s in series], rows))
+        frame.insert(0, "rule", np.repeat([s.rule or GRADIENT for s in series], rows))
         frame.insert(0, "start", np.repeat([start_text(scenario, s.start) for s in series], rows))
         frame.insert(0, "series", pd.Categorical.from_codes(np.repeat(np.arange(len(series)), rows), labels))
     return frame

@@ -23,6 +23,7 @@ from lossdemo.engine import validation
 from lossdemo.engine.losses import get_loss
 from lossdemo.engine.sigmoid import INPUT_BOUND, MAX_EPOCHS, MAX_ETA, PARAM_BOUND, run_frame
 
+GRADIENT = "gradient descent"  # how a run names its rule when it is the true gradient
 Z_LIMIT = 100.0  # |z| beyond which the rule is not followed: σ′(z) < e^−100, its step ~e^100
 
 
@@ -68,6 +69,7 @@ class StepRule:
     key: str
     name: str  # how the page labels its run
     loss: str  # the loss whose cost and gradients its run reports
+    tex: str  # what it steps by, in LaTeX
     simulate: Callable[..., pd.DataFrame]  # simulate(eta, epochs, **start)
 
 
@@ -75,5 +77,7 @@ WIDGET_RULE = StepRule(
     key="widget",
     name="Cross-entropy, book's widget rule (not the gradient)",
     loss="cross_entropy",
+    tex=r"\text{steps by } \frac{\partial C}{\partial a} = \frac{a - y}{a(1 - a)}"
+    r" = \frac{\partial C / \partial z}{\sigma'(z)} \quad \text{(not gradient descent)}",
     simulate=lambda eta, epochs, *, w, b, x, y: simulate_widget_rule(w, b, x, y, eta, epochs),
 )

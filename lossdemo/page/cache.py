@@ -14,9 +14,11 @@ import streamlit as st
 from lossdemo.charts.epochs import epoch_chart_data
 from lossdemo.charts.sigma_path import sigma_path_data
 from lossdemo.charts.speed_map import axis_domain, display_cells
+from lossdemo.charts.style import Style, series_styles
 from lossdemo.controls.map_settings import map_sweep, start_axis
 from lossdemo.controls.scenario import Scenario, rows_at, runs
 from lossdemo.engine.sweep import LossComparison, compare_losses, fastest_loss
+from lossdemo.teaching.comparison import comparison_findings
 from lossdemo.teaching.summaries import LossSummary, findings, summarize
 
 LONG_RUN_WORK = 20_000  # neuron-updates (a 1.8 MB frame, about 10 ms) from which a run counts as long
@@ -37,20 +39,24 @@ class Prepared:
     """A scenario's runs and everything the page shows of them that does not depend on the epoch."""
 
     frame: pd.DataFrame
-    starts: dict[str, pd.Series]  # each loss's first row
+    starts: dict[str, pd.Series]  # each run's first row
     chart: bytes  # the epoch chart's data, as Arrow
-    path: dict[str, bytes]  # the σ chart's data, as Arrow
+    path: dict[str, bytes]  # the σ chart's data, as Arrow (one run per loss only)
     story: list[str]  # the findings
     summaries: list[LossSummary]
+    series: tuple[Style, ...]  # each series' style, unless the runs are one per loss
 
 
 def prepare(scenario: Scenario) -> Prepared:
     frame = runs(scenario)
     starts = rows_at(frame, scenario, 0)
-    path = {name: arrow(data) for name, data in sigma_path_data(frame, scenario.neuron).items()}
     chart = arrow(epoch_chart_data(frame, scenario.neuron))
-    story, summaries = findings(frame, scenario.neuron, scenario), summarize(frame, scenario)
-    return Prepared(frame, starts, chart, path, story, summaries)
+    summaries = summarize(frame, scenario)
+    if not scenario.plain():
+        story = comparison_findings(frame, scenario)
+        return Prepared(frame, starts, chart, {}, story, summaries, series_styles(frame, scenario.neuron))
+    path = {name: arrow(data) for name, data in sigma_path_data(frame, scenario.neuron).items()}
+    return Prepared(frame, starts, chart, path, findings(frame, scenario.neuron, scenario), summaries, ())
 
 
 @st.cache_resource

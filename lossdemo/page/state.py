@@ -62,6 +62,7 @@ def changed() -> None:
 
 def neuron_changed() -> None:
     st.session_state.losses = list(DEFAULT_LOSSES[st.session_state.neuron])
+    st.session_state.starts = ""  # the other kind's starts are not this kind's
     changed()
 
 

@@ -11,7 +11,7 @@ import streamlit as st
 from lossdemo.charts.epochs import PANELS, epoch_chart_spec
 from lossdemo.charts.sigma_path import sigma_path_spec
 from lossdemo.charts.speed_map import map_spec
-from lossdemo.charts.style import loss_style
+from lossdemo.charts.style import loss_style, run_style
 from lossdemo.controls.presets import PRESETS
 from lossdemo.controls.replay import NUMBERS_SECONDS, cursor_params
 from lossdemo.controls.scenario import Scenario, rows_at, to_csv
@@ -29,10 +29,10 @@ from lossdemo.teaching.summaries import percent_change, unit
 
 def summary_cards(scenario: Scenario) -> None:
     """One bordered card per loss: final cost (and its change), final output, when it halved."""
-    kind = scenario.kind
-    summaries = prepared_for(scenario).summaries
+    kind, prepared = scenario.kind, prepared_for(scenario)
+    summaries = prepared.summaries
     for column, summary in zip(st.columns(len(summaries), border=True), summaries):
-        colour, line = loss_style(scenario.neuron, summary.loss)
+        colour, line = run_style(scenario.neuron, summary.key, prepared.series)
         column.html(f'<b style="color:{colour};font-size:1.3rem">{summary.name}</b> ({line})')
         if scenario.eta_for(summary.loss) != scenario.eta:
             column.caption(f"trains with η = {scenario.eta_for(summary.loss):.3g} (equal gradients at a = ½)")
@@ -84,17 +84,25 @@ def lesson() -> None:
 
 
 def formulas(scenario: Scenario) -> None:
-    """Each shown loss's cost and ∂C/∂z, as the loss registry writes them."""
+    """Each shown loss's cost and ∂C/∂z, as the loss registry writes them, and what each shown
+    step rule steps by."""
     losses = LOSSES[scenario.neuron]
-    for column, key in zip(st.columns(len(scenario.losses)), scenario.losses):
+    shown = list(dict.fromkeys(series.loss for series in scenario.series()))
+    for column, key in zip(st.columns(len(shown)), shown):
         colour, _ = loss_style(scenario.neuron, key)
         column.html(f'<b style="color:{colour}">{losses[key].name}</b>')
         column.latex(rf"{losses[key].cost_tex} \qquad {losses[key].delta_tex}")
+    for rule in scenario.kind.step_rules if scenario.widget_rule else ():
+        st.html(f"<b>{rule.name}</b>")
+        st.latex(rule.tex)
 
 
 def live_numbers(rows: dict, scenario: Scenario, big: bool) -> None:
-    """The run's state at the inspected epoch: large metrics side by side, or one compact table."""
+    """The runs' state at the inspected epoch: large metrics side by side, or one compact table.
+    A run is a loss, or a series named by its label."""
     kind, losses = scenario.kind, LOSSES[scenario.neuron]
+    name = (lambda key: losses[key].name) if scenario.plain() else str
+    series = prepared_for(scenario).series
     gradient, symbol = kind.gradient
     labels = {
         kind.output: f"output {kind.output}",
@@ -106,14 +114,14 @@ def live_numbers(rows: dict, scenario: Scenario, big: bool) -> None:
         table = ["| loss | " + " | ".join(labels.values()) + " |", "|---" * (len(labels) + 1) + "|"]
         for loss, row in rows.items():
             values = " | ".join(f"{row[field]:.4g}" for field in labels)
-            table.append(f"| **{losses[loss].name}** | {values} |")
+            table.append(f"| **{name(loss)}** | {values} |")
         st.markdown("\n".join(table))
         return
     for loss, row in rows.items():
-        name, *cells = st.columns([1.2, 1, 1, 1, 1], vertical_alignment="bottom")
-        colour, line = loss_style(scenario.neuron, loss)
-        name.html(
-            f'<div style="color:{colour};font-size:2rem;font-weight:700">{losses[loss].name}</div>'
+        title, *cells = st.columns([1.2, 1, 1, 1, 1], vertical_alignment="bottom")
+        colour, line = run_style(scenario.neuron, loss, series)
+        title.html(
+            f'<div style="color:{colour};font-size:2rem;font-weight:700">{name(loss)}</div>'
             f'<div style="color:{colour}">{line} in the charts</div>'
         )
         for cell, (field, label) in zip(cells, labels.items()):
@@ -121,7 +129,13 @@ def live_numbers(rows: dict, scenario: Scenario, big: bool) -> None:
 
 
 def one_epoch(rows: dict, scenario: Scenario, epoch: int) -> None:
-    """The chain rule, the σ path and the gradient check at one epoch."""
+    """The chain rule, the σ path and the gradient check at one epoch, of one run per loss."""
+    if not scenario.plain():
+        st.info(
+            "Up close follows one run per loss from one start, by gradient descent: empty *Compare "
+            "starts* and turn off the book's widget rule to take a run apart factor by factor."
+        )
+        return
     prepared, neuron, start = prepared_for(scenario), scenario.neuron, scenario.start()
     breakdowns = [chain_rule(row, neuron, loss, start) for loss, row in rows.items()]
     st.markdown(
@@ -194,12 +208,13 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
         st.session_state.epoch, st.session_state.get("play_speed", 1), scenario.epochs, timer_on
     )
     chart_args = (prepared.chart, scenario.neuron, log_scale, cursor, scenario.target_output())
+    series = {"series": prepared.series}
     if present:
         panels = PANELS[scenario.neuron]
         for index, column in enumerate(st.columns(len(panels))):
             with column:
                 st.vega_lite_chart(
-                    spec=epoch_chart_spec(*chart_args, panel=index),
+                    spec=epoch_chart_spec(*chart_args, panel=index, **series),
                     theme=None,
                     alt=f"{panels[index].title}, over the epochs, one line per loss.",
                 )
@@ -209,7 +224,7 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
         with curves:
             formulas(scenario)
             st.vega_lite_chart(
-                spec=epoch_chart_spec(*chart_args),
+                spec=epoch_chart_spec(*chart_args, **series),
                 theme=None,
                 alt="Four charts over the epochs, one line per loss: cost, gradient size, the activation's "
                 "slope, and the output against its target. " + " ".join(prepared.story),

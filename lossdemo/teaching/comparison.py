@@ -9,9 +9,8 @@ import pandas as pd
 
 from lossdemo.engine.milestones import Milestones, milestones
 from lossdemo.engine.neurons import get_kind
+from lossdemo.engine.step_rules import GRADIENT
 from lossdemo.teaching.summaries import progress
-
-GRADIENT = "gradient descent"  # the `rule` of a true-gradient run
 
 
 def comparison_findings(runs: pd.DataFrame, scenario) -> list[str]:
