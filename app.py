@@ -62,9 +62,7 @@ with st.sidebar:
     balance = control(st.toggle, "balance")
     epochs = control(st.select_slider, "epochs")
     st.subheader("Start")
-    shown_starts = control(
-        st.text_input, "starts", placeholder=f"e.g. {kind.varied[0]} values, commas between"
-    )
+    shown_starts = control(st.text_input, "starts", placeholder=",".join([":".join(kind.varied)] * 2))
     compared, start_notes = parse_starts(shown_starts, neuron) if shown_starts else ((), [])
     for note in start_notes:
         st.warning(note)

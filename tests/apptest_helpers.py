@@ -133,7 +133,10 @@ def page_scenario(at: AppTest) -> Scenario:
     keys = SIGMOID_KEYS if neuron == "sigmoid" else SOFTMAX_KEYS
     values = {key: state[key] for key in keys}
     values["losses"] = tuple(values["losses"])
-    return Scenario(**values)
+    # A Streamlit session state has no get(); these two widgets are not always on the page.
+    extra = {key: state[key] for key in ("starts", "widget_rule") if key in state}
+    compared = parse_starts(extra["starts"], neuron)[0] if extra.get("starts") else ()
+    return Scenario(**values, starts=compared, widget_rule=bool(extra.get("widget_rule")))
 
 
 def set_scenario(at: AppTest, scenario: Scenario) -> AppTest:
