@@ -127,5 +127,10 @@ if not present:
         "Source of the argument and of the book presets: Michael Nielsen, *Neural Networks and Deep "
         "Learning*, chapter 3, [The cross-entropy cost function](http://neuralnetworksanddeeplearning.com/"
         "chap3.html#the_cross-entropy_cost_function) and [Softmax](http://neuralnetworksanddeeplearning.com/"
-        "chap3.html#softmax). Every number on this page is computed live with the true gradients."
+        "chap3.html#softmax). Every number on this page is computed live with the true gradients"
+        + (
+            ", except the runs named after the book widget's rule."
+            if scenario.widget_rule and kind.step_rules
+            else "."
+        )
     )

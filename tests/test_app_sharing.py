@@ -26,6 +26,7 @@ from strategies import (
     is_valid,
     loss_exists,
     loss_key,
+    start_lists,
     textual,
     unknown_keys,
     valid_states,
@@ -35,11 +36,20 @@ from streamlit.testing.v1 import AppTest
 from lossdemo.charts.epochs import long_form
 from lossdemo.charts.style import downsample
 from lossdemo.controls.presets import PRESETS, preset_values
-from lossdemo.controls.scenario import Scenario, runs
-from lossdemo.controls.url import PARAMS, multi_options, parse_query, parse_value, share_query
+from lossdemo.controls.scenario import Scenario, runs, starts_text
+from lossdemo.controls.url import PARAMS, multi_options, parse_query, parse_starts, parse_value, share_query
 from lossdemo.engine.losses import LOSSES, NEURONS
 
-WIDGET_KINDS = ("segmented_control", "pills", "selectbox", "select_slider", "slider", "toggle", "checkbox")
+WIDGET_KINDS = (
+    "segmented_control",
+    "pills",
+    "selectbox",
+    "select_slider",
+    "slider",
+    "toggle",
+    "checkbox",
+    "text_input",
+)
 MARKUP = ("<script", "<img", "<svg", "onerror=", "onload=", "javascript:")
 APPTEST = settings(  # each example is a page run (~0.2–1 s): no deadline, and shrink one bug only
     deadline=None,
@@ -225,6 +235,8 @@ def acceptable(name: str, raw: str) -> bool:
     param = PARAMS[name]
     if param.kind == "bool":
         return raw.lower() in ("true", "false")
+    if param.kind == "starts":  # read without a note by either neuron kind
+        return any(not parse_starts(raw, neuron)[1] for neuron in NEURONS)
     if textual(param):
         return raw in param.options
     try:
@@ -264,6 +276,8 @@ def bad_values(name: str) -> st.SearchStrategy[str]:
 def good_values(name: str, neuron: str) -> st.SearchStrategy[tuple[object, str]]:
     """(value, how the URL spells it): canonical, or another exact spelling of the same value."""
     param = PARAMS[name]
+    if param.kind == "starts":
+        return start_lists(neuron).map(lambda text: (text, text))
     values = grid(param)
     if name == "target":
         values = [0, 1]  # valid whatever the number of classes
@@ -354,7 +368,10 @@ def hostile_queries(draw):
             pick = st.one_of(good_values(name, neuron).map(lambda pair: pair[1]), bad_values(name))
             raws = draw(st.lists(pick, min_size=2, max_size=3))
         query[name] = raws
-        expected[name] = parse_value(PARAMS[name], raws[-1])[0]
+        if PARAMS[name].kind == "starts":  # what is left of them, after notes: none, or a valid list
+            expected[name] = starts_text(parse_starts(raws[-1], neuron)[0])
+        else:
+            expected[name] = parse_value(PARAMS[name], raws[-1])[0]
         bad.add(name)
     if expected["target"] > expected["classes"] - 1:
         expected["target"] = expected["classes"] - 1

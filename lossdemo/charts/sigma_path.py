@@ -1,6 +1,6 @@
 """The σ chart of the close-up: σ(z) and σ′(z) with each loss's path over the epochs drawn on the
-curve (for softmax, a_y = σ(ℓ) against the target's lead ℓ). The chart is built once per neuron
-and losses, the data attached per scenario and epoch."""
+curve (for softmax, a_y = σ(ℓ) against the target's lead ℓ), one panel per run (a loss, or a
+series). The chart is built once per neuron and runs, the data attached per scenario and epoch."""
 
 from __future__ import annotations
 
@@ -10,22 +10,21 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lossdemo.charts.epochs import PANEL_HEIGHT, PANEL_WIDTH, downsample, readable, spec_cache
+from lossdemo.charts.epochs import PANEL_HEIGHT, PANEL_WIDTH, downsample, readable, run_names, spec_cache
 from lossdemo.engine.activations import sigmoid
-from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.neurons import get_kind
 
 PATH_POINTS = 400
 
 
-def sigma_path_chart(neuron: str, losses: tuple[str, ...]) -> alt.HConcatChart:
-    """σ(z) and σ′(z) with each loss's path of (z, a) over the epochs drawn on the curve, one panel
-    per loss; for softmax, a_y against the target's lead ℓ = z_y − ln Σ_{j≠y} e^{z_j}, for which
-    a_y = σ(ℓ) exactly at every K, so the path lies on the same curve.
+def sigma_path_chart(neuron: str, names: tuple[str, ...]) -> alt.HConcatChart:
+    """σ(z) and σ′(z) with each run's path of (z, a) over the epochs drawn on the curve, one panel
+    per run (`names`: as the charts name the runs); for softmax, a_y against the target's lead
+    ℓ = z_y − ln Σ_{j≠y} e^{z_j}, for which a_y = σ(ℓ) exactly at every K, so the path lies on the
+    same curve.
     Data: named datasets `curve` (z, value, curve), `path` (loss, epoch, z, a) and `marks` (the
     same columns and `marker`: the start and the inspected epoch)."""
     kind = get_kind(neuron)
-    names = [LOSSES[neuron][key].name for key in losses]
     x_title, y_title = kind.curve_titles
     x = alt.X("z:Q", title=x_title)
     curves = (
@@ -77,7 +76,7 @@ _cached_path_spec = spec_cache(sigma_path_chart)
 
 
 def sigma_path_data(runs: pd.DataFrame, neuron: str) -> dict[str, pd.DataFrame]:
-    """The σ chart's curves over a z range covering the run, and each loss's downsampled path.
+    """The σ chart's curves over a z range covering the run, and each run's downsampled path.
     Computed once per scenario; `sigma_path_spec` adds the start and the inspected epoch."""
     z_col, a_col = get_kind(neuron).curve
     low = min(-8.0, float(runs[z_col].min()) - 0.5)
@@ -89,7 +88,7 @@ def sigma_path_data(runs: pd.DataFrame, neuron: str) -> dict[str, pd.DataFrame]:
     shown = downsample(runs, PATH_POINTS)
     path = pd.DataFrame(
         {
-            "loss": shown["loss"].map({k: v.name for k, v in LOSSES[neuron].items()}),
+            "loss": run_names(shown, neuron),
             "epoch": shown["epoch"],
             "z": shown[z_col],
             "a": shown[a_col],
@@ -99,22 +98,27 @@ def sigma_path_data(runs: pd.DataFrame, neuron: str) -> dict[str, pd.DataFrame]:
 
 
 def sigma_path_spec(
-    data: dict, neuron: str, start: dict[str, pd.Series], inspected: dict[str, pd.Series]
+    data: dict,
+    neuron: str,
+    start: dict[str, pd.Series],
+    inspected: dict[str, pd.Series],
+    names: dict[str, str],
 ) -> dict:
     """The spec of `sigma_path_chart` with its data (`sigma_path_data`, as frames or Arrow bytes)
-    and marks at each loss's first row (`start`) and its row at the inspected epoch."""
+    and marks at each run's first row (`start`) and its row at the inspected epoch; `names` gives
+    each run's name in the charts by its key in those rows (`scenario.rows_at`)."""
     z_col, a_col = get_kind(neuron).curve
     marked = [(loss, row, "start") for loss, row in start.items()]
     marked += [(loss, row, "inspected epoch") for loss, row in inspected.items()]
     marks = pd.DataFrame(
         {
-            "loss": [LOSSES[neuron][loss].name for loss, _, _ in marked],
+            "loss": [names[key] for key, _, _ in marked],
             "epoch": [int(row["epoch"]) for _, row, _ in marked],
             "z": [float(row[z_col]) for _, row, _ in marked],
             "a": [float(row[a_col]) for _, row, _ in marked],
             "marker": [marker for _, _, marker in marked],
         }
     )
-    spec = json.loads(_cached_path_spec(neuron, tuple(inspected)))
+    spec = json.loads(_cached_path_spec(neuron, tuple(names[key] for key in inspected)))
     spec["datasets"] = {**data, "marks": marks}
     return spec

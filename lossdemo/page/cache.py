@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from lossdemo.charts.epochs import epoch_chart_data
+from lossdemo.charts.epochs import epoch_chart_data, run_names
 from lossdemo.charts.sigma_path import sigma_path_data
 from lossdemo.charts.speed_map import axis_domain, display_cells
 from lossdemo.charts.style import Style, series_styles
@@ -41,22 +41,24 @@ class Prepared:
     frame: pd.DataFrame
     starts: dict[str, pd.Series]  # each run's first row
     chart: bytes  # the epoch chart's data, as Arrow
-    path: dict[str, bytes]  # the σ chart's data, as Arrow (one run per loss only)
+    path: dict[str, bytes]  # the σ chart's data, as Arrow
     story: list[str]  # the findings
     summaries: list[LossSummary]
+    names: dict[str, str]  # each run's name in the charts, by its key in `rows_at`
     series: tuple[Style, ...]  # each series' style, unless the runs are one per loss
 
 
 def prepare(scenario: Scenario) -> Prepared:
-    frame = runs(scenario)
+    frame, neuron = runs(scenario), scenario.neuron
     starts = rows_at(frame, scenario, 0)
-    chart = arrow(epoch_chart_data(frame, scenario.neuron))
+    names = dict(zip(starts, run_names(frame, neuron).categories))
+    path = {name: arrow(data) for name, data in sigma_path_data(frame, neuron).items()}
+    chart = arrow(epoch_chart_data(frame, neuron))
     summaries = summarize(frame, scenario)
-    if not scenario.plain():
-        story = comparison_findings(frame, scenario)
-        return Prepared(frame, starts, chart, {}, story, summaries, series_styles(frame, scenario.neuron))
-    path = {name: arrow(data) for name, data in sigma_path_data(frame, scenario.neuron).items()}
-    return Prepared(frame, starts, chart, path, findings(frame, scenario.neuron, scenario), summaries, ())
+    if scenario.plain():
+        return Prepared(frame, starts, chart, path, findings(frame, neuron, scenario), summaries, names, ())
+    story, series = comparison_findings(frame, scenario), series_styles(frame, neuron)
+    return Prepared(frame, starts, chart, path, story, summaries, names, series)
 
 
 @st.cache_resource

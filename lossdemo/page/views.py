@@ -3,6 +3,7 @@ registries (neuron kinds, losses) what to show; none asks which neuron or loss i
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from urllib.parse import urlencode
 
@@ -100,9 +101,7 @@ def formulas(scenario: Scenario) -> None:
 def live_numbers(rows: dict, scenario: Scenario, big: bool) -> None:
     """The runs' state at the inspected epoch: large metrics side by side, or one compact table.
     A run is a loss, or a series named by its label."""
-    kind, losses = scenario.kind, LOSSES[scenario.neuron]
-    name = (lambda key: losses[key].name) if scenario.plain() else str
-    series = prepared_for(scenario).series
+    kind, prepared = scenario.kind, prepared_for(scenario)
     gradient, symbol = kind.gradient
     labels = {
         kind.output: f"output {kind.output}",
@@ -114,14 +113,14 @@ def live_numbers(rows: dict, scenario: Scenario, big: bool) -> None:
         table = ["| loss | " + " | ".join(labels.values()) + " |", "|---" * (len(labels) + 1) + "|"]
         for loss, row in rows.items():
             values = " | ".join(f"{row[field]:.4g}" for field in labels)
-            table.append(f"| **{name(loss)}** | {values} |")
+            table.append(f"| **{prepared.names[loss]}** | {values} |")
         st.markdown("\n".join(table))
         return
     for loss, row in rows.items():
         title, *cells = st.columns([1.2, 1, 1, 1, 1], vertical_alignment="bottom")
-        colour, line = run_style(scenario.neuron, loss, series)
+        colour, line = run_style(scenario.neuron, loss, prepared.series)
         title.html(
-            f'<div style="color:{colour};font-size:2rem;font-weight:700">{name(loss)}</div>'
+            f'<div style="color:{colour};font-size:2rem;font-weight:700">{prepared.names[loss]}</div>'
             f'<div style="color:{colour}">{line} in the charts</div>'
         )
         for cell, (field, label) in zip(cells, labels.items()):
@@ -129,15 +128,14 @@ def live_numbers(rows: dict, scenario: Scenario, big: bool) -> None:
 
 
 def one_epoch(rows: dict, scenario: Scenario, epoch: int) -> None:
-    """The chain rule, the σ path and the gradient check at one epoch, of one run per loss."""
-    if not scenario.plain():
-        st.info(
-            "Up close follows one run per loss from one start, by gradient descent: empty *Compare "
-            "starts* and turn off the book's widget rule to take a run apart factor by factor."
-        )
-        return
-    prepared, neuron, start = prepared_for(scenario), scenario.neuron, scenario.start()
-    breakdowns = [chain_rule(row, neuron, loss, start) for loss, row in rows.items()]
+    """The chain rule, the σ path and the gradient check at one epoch. Every run is drawn on the σ
+    curve; only gradient-descent runs are taken apart (a step rule's steps are not its gradient)."""
+    prepared, neuron = prepared_for(scenario), scenario.neuron
+    names = prepared.names
+    gradient = [(key, row, s) for (key, row), s in zip(rows.items(), scenario.series()) if not s.rule]
+    breakdowns = [
+        replace(chain_rule(row, neuron, s.loss, s.start), name=names[key]) for key, row, s in gradient
+    ]
     st.markdown(
         f"**The gradient at epoch {epoch:,}, factor by factor** (highlighted: a slope below {SMALL_SLOPE:g})"
     )
@@ -148,23 +146,25 @@ def one_epoch(rows: dict, scenario: Scenario, epoch: int) -> None:
     if ratio:
         st.markdown(f"**{ratio}**")
     st.vega_lite_chart(
-        spec=sigma_path_spec(prepared.path, neuron, prepared.starts, rows),
+        spec=sigma_path_spec(prepared.path, neuron, prepared.starts, rows, names),
         theme=None,
-        alt="The sigmoid curve with each loss's path over the epochs drawn on it; points coloured by "
+        alt="The sigmoid curve with each run's path over the epochs drawn on it; points coloured by "
         "epoch, the start and the inspected epoch marked.",
     )
+    if len(gradient) < len(rows):
+        st.caption("A run stepped by a rule other than the gradient is drawn above, not taken apart here.")
     st.markdown(
         f"**Gradient check at epoch {epoch:,}**: each analytic gradient against a central finite "
         f"difference of the cost. They agree when the relative error is below {AGREE:g}; gradients "
         f"below {TINY:g} are too small for a finite difference to resolve."
     )
     table = ["| loss | gradient | analytic | finite difference | relative error | agree? |", "|" + "---|" * 6]
-    for loss, row in rows.items():
-        for c in CHECKS[neuron](row, loss, start):
+    for key, row, s in gradient:
+        for c in CHECKS[neuron](row, s.loss, s.start):
             verdict = ":green[**✓ yes**]" if c.agrees else ":red[**✗ no**]"
             error = f"{c.relative_error:.1e}" if c.resolvable else "too small to resolve"
             table.append(
-                f"| {LOSSES[neuron][loss].name} | ∂C/∂{c.parameter} | {c.analytic:.10g} | {c.numeric:.10g} "
+                f"| {names[key]} | ∂C/∂{c.parameter} | {c.analytic:.10g} | {c.numeric:.10g} "
                 f"| {error} | {verdict if c.resolvable else '—'} |"
             )
     st.markdown("\n".join(table))
