@@ -208,7 +208,7 @@ def epoch_chart(
     lines are those runs, with a legend of their names."""
     hover = _hover()
     if panel is not None:
-        one = _panel(neuron, losses, panel, log_scale, hover, legend=bool(series), series=series).properties(
+        one = _panel(neuron, losses, panel, log_scale, hover, legend=False, series=series).properties(
             width="container", height=PANEL_HEIGHT + 60, data=alt.Data(name=DATASET)
         )
         return readable(one)

@@ -116,11 +116,12 @@ def live_numbers(rows: dict, scenario: Scenario, big: bool) -> None:
             table.append(f"| **{prepared.names[loss]}** | {values} |")
         st.markdown("\n".join(table))
         return
+    size = "1.2rem" if prepared.series else "2rem"  # a series' name also says its start
     for loss, row in rows.items():
         title, *cells = st.columns([1.2, 1, 1, 1, 1], vertical_alignment="bottom")
         colour, line = run_style(scenario.neuron, loss, prepared.series)
         title.html(
-            f'<div style="color:{colour};font-size:2rem;font-weight:700">{prepared.names[loss]}</div>'
+            f'<div style="color:{colour};font-size:{size};font-weight:700">{prepared.names[loss]}</div>'
             f'<div style="color:{colour}">{line} in the charts</div>'
         )
         for cell, (field, label) in zip(cells, labels.items()):
