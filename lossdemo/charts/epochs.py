@@ -174,7 +174,7 @@ def _panel(
             y=y,
             color=alt.Color("loss:N", scale=colour, legend=None),
             tooltip=[
-                alt.Tooltip("loss:N", title="run" if series else "loss"),
+                alt.Tooltip("loss:N", title="run") if series else alt.Tooltip("loss:N"),
                 alt.Tooltip("epoch:Q"),
                 alt.Tooltip("series:N", title="quantity"),
                 alt.Tooltip("signed:Q", title="value", format=".4g"),

@@ -156,7 +156,7 @@ def runs(scenario: Scenario) -> pd.DataFrame:
         labels.append(series_label(scenario, series, run.iloc[0]))
     frame = pd.concat(parts, ignore_index=True)
     series = scenario.series()
-    losses = list(dict.fromkeys(s.loss for s in series)) if not scenario.plain() else list(scenario.losses)
+    losses = list(dict.fromkeys(s.loss for s in series))
     codes = np.repeat([losses.index(s.loss) for s in series], scenario.epochs + 1)
     frame.insert(0, "loss", pd.Categorical.from_codes(codes, categories=losses))
     if not scenario.plain():
