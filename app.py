@@ -66,9 +66,9 @@ with st.sidebar:
     compared, start_notes = parse_starts(shown_starts, neuron) if shown_starts else ((), [])
     for note in start_notes:
         st.warning(note)
-    start = {
-        name: control(st.slider, name, disabled=bool(compared) and name in kind.varied) for name in kind.start
-    }
+    if compared:  # the sliders stay live: disabling a widget would reset its value
+        st.caption(f"Comparing starts: {', '.join(kind.varied)} come from the list above, not the sliders.")
+    start = {name: control(st.slider, name) for name in kind.start}
     widget_rule = control(st.toggle, "widget_rule") if kind.step_rules else False
     scenario = Scenario(
         neuron, tuple(losses), eta, epochs, **start, balance=balance, starts=compared, widget_rule=widget_rule
