@@ -39,6 +39,7 @@ from lossdemo.controls.presets import PRESETS, preset_values
 from lossdemo.controls.scenario import Scenario, runs, starts_text
 from lossdemo.controls.url import PARAMS, multi_options, parse_query, parse_starts, parse_value, share_query
 from lossdemo.engine.losses import LOSSES, NEURONS
+from lossdemo.engine.neurons import get_kind
 
 WIDGET_KINDS = (
     "segmented_control",
@@ -77,8 +78,10 @@ def controls(at: AppTest) -> dict[str, object]:
 
 
 def relevant(neuron: str) -> list[str]:
-    """The parameters that matter for a neuron kind (the other kind's start is not shown)."""
+    """The parameters that matter for a neuron kind (the other kind's start is not shown, nor the
+    widget-rule toggle for a kind without step rules)."""
     other = START["softmax" if neuron == "sigmoid" else "sigmoid"]
+    other += () if get_kind(neuron).step_rules else ("widget_rule",)
     return [name for name in PARAMS if name not in other]
 
 

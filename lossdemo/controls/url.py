@@ -1,7 +1,7 @@
 """The page's controls as URL parameters: names, ranges, defaults, help texts, and a parser that
 turns any query string into valid values plus plain-text notes on what it ignored or corrected.
 
-Nothing from a URL is echoed except a short, sanitised snippet (letters, digits, . + - :)."""
+Nothing from a URL is echoed except a short, sanitised snippet (letters, digits, . + -)."""
 
 from __future__ import annotations
 
@@ -250,7 +250,7 @@ PARAMS: dict[str, Param] = {
 
 
 def _snippet(raw: str) -> str:
-    cleaned = re.sub(r"[^A-Za-z0-9.+\-:]", "", raw)[:12]
+    cleaned = re.sub(r"[^A-Za-z0-9.+\-]", "", raw)[:12]
     return f"“{cleaned}”" if cleaned else "that value"
 
 
@@ -421,16 +421,16 @@ def parse_starts(raw: str, neuron: str) -> tuple[tuple[tuple[float, ...], ...], 
         return (), [f"starts: longer than {MAX_VALUE_LENGTH} characters; ignored"]
     starts: list[tuple[float, ...]] = []
     notes: list[str] = []
-    for piece in raw.split(","):
+    for number, piece in enumerate(raw.split(","), start=1):
         parts = piece.split(":")
         numbers = [_number(part) for part in parts]
         if len(parts) != len(names) or None in numbers:
-            notes.append(f"starts: {_snippet(piece)} is not a start written as {spelled} in numbers; dropped")
+            notes.append(f"starts: start {number} is not written as {spelled} in numbers; dropped")
             continue
         start = tuple(float(parse_value(PARAMS[name], part)[0]) for name, part in zip(names, parts))
         if start != tuple(numbers):
             fixed = starts_text((start,))
-            notes.append(f"starts: {_snippet(piece)} is off the controls' range or grid; using {fixed}")
+            notes.append(f"starts: start {number} is off the controls' range or grid; using {fixed}")
         if start in starts:
             notes.append(f"starts: {starts_text((start,))} is given twice; dropped")
         elif len(starts) == MAX_STARTS:
