@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
-from apptest_helpers import chart_datasets, epoch_chart, open_page, run_app, spec_of, the_csv
+from apptest_helpers import chart_datasets, epoch_chart, open_page, run_app, sigma_chart, spec_of, the_csv
 from by_hand import sigmoid_outputs
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -310,3 +310,16 @@ def test_the_widget_rule_is_off_by_default_and_its_preset_runs_it_beside_the_gra
     story = " ".join(m.value for m in at.markdown)
     assert "cross-entropy ends at a = 0.78" in story and "is not gradient descent" in story
     assert DEFAULT.widget_rule is False
+
+
+@pytest.mark.parametrize("name", ["book_two_starts", "textbook_widget"])
+def test_up_close_takes_apart_every_gradient_run_and_draws_every_run(name):
+    scenario = PRESETS[name].scenario
+    at = run_app({"preset": name}, view="Up close")
+    assert not at.exception
+    labels = runs(scenario)["series"].cat.categories.tolist()
+    gradient_runs = [label for label in labels if "widget rule" not in label]
+    assert [c.value for c in at.caption if c.value in labels] == gradient_runs
+    assert set(chart_datasets(sigma_chart(at))["path"]["loss"]) == set(labels)
+    checks = next(m.value for m in at.markdown if m.value.startswith("| loss | gradient | analytic"))
+    assert "✗" not in checks and all(label in checks for label in gradient_runs)
