@@ -1,6 +1,6 @@
 """lossdemo: watch the choice of loss decide how fast a neuron learns.
 
-The page in screen order: the sidebar's controls, the header, the summary and the lesson, then the
+The page in screen order: the sidebar's controls, the header, the lesson and the summary, then the
 replay, the live numbers and the tabs Curves, Up close, Speed map and Network, and the share link. Every
 number comes from the `lossdemo` package; runs, maps and chart specs are cached in
 `lossdemo.page.cache`, the views live in `lossdemo.page.views`."""
@@ -80,6 +80,7 @@ if present:
 else:
     st.html(PAGE_CSS)
     st.header(TITLE, divider="blue")
+if not present and not st.session_state.get("lesson"):  # a lesson step tells its own part of the story
     story = [LOSSES[neuron][key] for key in DEFAULT_LOSSES[neuron]]  # the source article's two losses
     slow = [loss.name.lower() for loss in story if loss.carries_slope]
     fast = [loss.name.lower() for loss in story if not loss.carries_slope]
@@ -96,11 +97,11 @@ if not losses:
     st.info("Select at least one loss in the sidebar to compare.")
     st.stop()
 
-# The summary, the findings and the lesson.
+# The lesson, the summary and the findings.
+views.lesson(present)
 if not present:
     views.summary_cards(scenario)
     st.markdown("\n\n".join(prepared_for(scenario).story))
-    views.lesson()
 
 # The replay, the live numbers and the views of the run.
 views.epoch_views(scenario, log_scale, present)

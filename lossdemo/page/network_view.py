@@ -119,27 +119,30 @@ def default_runs() -> dict[str, pd.DataFrame]:
     )
 
 
-def network_view() -> None:
-    """The tab: a 64 → hidden → 10 network learning the 8×8 digits with each chosen loss."""
-    st.markdown(
+def network_view(present: bool) -> None:
+    """The tab: a 64 → hidden → 10 network learning the 8×8 digits with each chosen loss. On a
+    projector its settings wait behind a button, so the charts are on the first screen."""
+    about = (
         "**Does it matter in a real network?** A network of sigmoid neurons (softmax outputs for "
         "log-likelihood) learns to read 8×8 handwritten digits by mini-batch gradient descent, "
         "the experiment of chapter 3 of Nielsen's book at a smaller scale. Every loss starts from "
         "the same weights and sees the digits in the same order."
     )
-    losses, eta, init, epochs, hidden = network_controls()
+    with st.popover("Network settings", icon=":material/tune:") if present else st.container():
+        st.markdown(about)
+        losses, eta, init, epochs, hidden = network_controls()
     if not losses:
         st.info("Select at least one loss to train.")
         return
     runs = trained(losses, hidden, epochs, eta, init)
     names = {key: NETWORK_LOSSES[key].name for key in losses}
-    st.markdown(f"{accuracy_sentence(runs)} {hidden_sentence(runs)}")
     st.vega_lite_chart(
         spec=network_spec(arrow(network_data(runs, names)), tuple(losses), tuple(names.values())),
         theme=None,
         alt="Four charts over the epochs, one line per loss: test and training accuracy, the training "
         "cost, the share of outputs stuck at the wrong end, and the hidden layer's mean σ′.",
     )
+    st.markdown(f"{accuracy_sentence(runs)} {hidden_sentence(runs)}")
     first = next(iter(runs.values())).attrs
     images = test_images(len(first["labels"]))
     said = {names[key]: run.attrs["predictions"] for key, run in runs.items()}

@@ -12,7 +12,7 @@ from lossdemo.charts.epochs import PANELS, epoch_chart_spec
 from lossdemo.charts.sigma_path import sigma_path_spec
 from lossdemo.charts.speed_map import map_spec
 from lossdemo.charts.style import loss_style
-from lossdemo.controls.presets import PRESETS
+from lossdemo.controls.presets import lesson_scenario
 from lossdemo.controls.replay import NUMBERS_SECONDS, cursor_params
 from lossdemo.controls.scenario import Scenario, rows_at, to_csv
 from lossdemo.controls.url import PARAMS, VIEWS, share_query
@@ -59,28 +59,62 @@ def summary_cards(scenario: Scenario) -> None:
         )
 
 
-def lesson() -> None:
-    """The lesson's steps, each with a button that loads its preset (or opens its view); built only
-    while open."""
-    expander = st.expander(
-        f"Lesson: why the loss decides the speed, in {len(STEPS)} steps",
-        icon=":material/school:",
-        key="lesson",
-        on_change="rerun",
-    )
-    if not expander.open:  # its elements are built and sent only while it is open
+def lesson(present: bool) -> None:
+    """The lesson: a button that starts it, or the step on show with its prediction prompt, its
+    explanation and what to look at (computed from the step's runs), and the way on. Page Down
+    and Page Up (a presentation clicker's keys) go to the next and the previous step."""
+    number = st.session_state.get("lesson", 0)
+    if not number:
+        text, start = st.columns([4, 1], vertical_alignment="center")
+        text.markdown(
+            f"**Lesson**: the whole argument in {len(STEPS)} steps. Each step sets up the page for you: "
+            "predict, then press Play."
+        )
+        start.button(
+            "Start the lesson",
+            icon=":material/school:",
+            key="lesson_start",
+            on_click=state.go_to_step,
+            args=(1,),
+        )
         return
-    with expander:
-        for number, step in enumerate(STEPS):
-            st.subheader(step.title)
+    step = STEPS[number - 1]
+    with st.container(border=True):
+        title, way = st.columns([1, 1], vertical_alignment="center")
+        title.progress(number / len(STEPS), text=f"**Lesson, step {number} of {len(STEPS)}: {step.title}**")
+        row = way.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center")
+        moves = (
+            ("Previous", ":material/arrow_back:", "lesson_previous", number - 1, "PageUp", "secondary"),
+            ("Next", ":material/arrow_forward:", "lesson_next", number + 1, "PageDown", "primary"),
+        )
+        for label, icon, key, to, shortcut, kind in moves:
+            row.button(
+                label,
+                icon=icon,
+                key=key,
+                type=kind,
+                disabled=not 1 <= to <= len(STEPS),
+                on_click=state.go_to_step,
+                args=(to,),
+                shortcut=shortcut,
+            )
+        st.markdown(f"**Predict, then run.** {step.predict}")
+        # On a projector the explanation waits behind a button, out of the chart's way.
+        more = (
+            row.popover("Explain", icon=":material/menu_book:") if present else st.expander("Explain", True)
+        )
+        with more:
             st.markdown(step.text)
-            if step.preset is not None:
-                st.markdown(f"**Look at:** {step.look(prepared_for(PRESETS[step.preset].scenario).frame)}")
-                label, action, args = f"Load: {PRESETS[step.preset].label}", state.load_preset, (step.preset,)
-            else:
-                st.markdown(f"**Look at:** {step.look(default_runs())}")
-                label, action, args = f"Open the {step.view} tab", state.open_view, (step.view,)
-            st.button(label, key=f"lesson_{number}", on_click=action, args=args)
+            scenario = lesson_scenario(number)
+            runs = default_runs() if scenario is None else prepared_for(scenario).frame
+            st.markdown(f"**Look at** (after the replay): {step.look(runs)}")
+            st.button(
+                "Leave the lesson",
+                icon=":material/close:",
+                key="lesson_leave",
+                on_click=state.go_to_step,
+                args=(0,),
+            )
 
 
 def formulas(scenario: Scenario) -> None:
@@ -121,9 +155,15 @@ def live_numbers(rows: dict, scenario: Scenario, big: bool) -> None:
 
 
 def one_epoch(rows: dict, scenario: Scenario, epoch: int) -> None:
-    """The chain rule, the σ path and the gradient check at one epoch."""
+    """The σ path, the chain rule and the gradient check at one epoch."""
     prepared, neuron, start = prepared_for(scenario), scenario.neuron, scenario.start()
     breakdowns = [chain_rule(row, neuron, loss, start) for loss, row in rows.items()]
+    st.vega_lite_chart(
+        spec=sigma_path_spec(prepared.path, neuron, prepared.starts, rows),
+        theme=None,
+        alt="The sigmoid curve with each loss's path over the epochs drawn on it; points coloured by "
+        "epoch, the start and the inspected epoch marked.",
+    )
     st.markdown(
         f"**The gradient at epoch {epoch:,}, factor by factor** (highlighted: a slope below {SMALL_SLOPE:g})"
     )
@@ -133,12 +173,6 @@ def one_epoch(rows: dict, scenario: Scenario, epoch: int) -> None:
     ratio = step_ratio(breakdowns, epoch)
     if ratio:
         st.markdown(f"**{ratio}**")
-    st.vega_lite_chart(
-        spec=sigma_path_spec(prepared.path, neuron, prepared.starts, rows),
-        theme=None,
-        alt="The sigmoid curve with each loss's path over the epochs drawn on it; points coloured by "
-        "epoch, the start and the inspected epoch marked.",
-    )
     st.markdown(
         f"**Gradient check at epoch {epoch:,}**: each analytic gradient against a central finite "
         f"difference of the cost. They agree when the relative error is below {AGREE:g}; gradients "
@@ -180,15 +214,40 @@ def closeup(scenario: Scenario) -> None:
     one_epoch(rows_at(prepared_for(scenario).frame, scenario, epoch), scenario, epoch)
 
 
+# Views that train runs of their own: the scenario's replay and live numbers stay off their screen.
+OWN_RUNS = frozenset({"Network"})
+
+
 def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
-    """Everything tied to the inspected epoch, and the map; only the open tab's content runs.
-    While a replay plays, the numbers and the close-up rerun on a timer as fragments."""
+    """The replay, the live numbers and the tabs; only the open tab's content runs. While a replay
+    plays, the numbers and the close-up rerun on a timer as fragments."""
     timer_on = bool(st.session_state.get("playing"))
     every = NUMBERS_SECONDS if timer_on else None
-    replay_controls(scenario.epochs, one_row=present)
-    if st.session_state.get("playing", False) != timer_on:
-        st.rerun()  # starting or stopping the replay's timers takes a full run
-    st.fragment(epoch_numbers, run_every=every)(scenario, present, timer_on)
+    follows = state.value("view") not in OWN_RUNS
+    if follows:
+        replay_controls(scenario.epochs, one_row=present)
+        if st.session_state.get("playing", False) != timer_on:
+            st.rerun()  # starting or stopping the replay's timers takes a full run
+    numbers = partial(st.fragment(epoch_numbers, run_every=every), scenario, present, timer_on)
+    if follows and not present:
+        numbers()
+    bodies = {
+        "Curves": partial(curves, scenario, log_scale, present, timer_on),
+        "Up close": partial(st.fragment(closeup, run_every=every), scenario),
+        "Speed map": partial(speed_map_view, scenario),
+        "Network": partial(network_view, present),
+    }
+    for tab, name in zip(st.tabs(VIEWS, key="view", on_change="rerun", bind=BIND), VIEWS):
+        if tab.open:
+            with tab:
+                bodies[name]()
+    if follows and present:  # on a projector the view comes first, the large numbers under it
+        numbers()
+
+
+def curves(scenario: Scenario, log_scale: bool, present: bool, timer_on: bool) -> None:
+    """The four panels over the epochs with the replay's cursor: one chart under the formulas, or
+    in presentation mode four charts side by side."""
     prepared = prepared_for(scenario)
     cursor = cursor_params(
         st.session_state.epoch, st.session_state.get("play_speed", 1), scenario.epochs, timer_on
@@ -204,25 +263,13 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
                     alt=f"{panels[index].title}, over the epochs, one line per loss.",
                 )
         return
-    curves, closeup_tab, speed, network = st.tabs(VIEWS, key="view", on_change="rerun", bind=BIND)
-    if curves.open:
-        with curves:
-            formulas(scenario)
-            st.vega_lite_chart(
-                spec=epoch_chart_spec(*chart_args),
-                theme=None,
-                alt="Four charts over the epochs, one line per loss: cost, gradient size, the activation's "
-                "slope, and the output against its target. " + " ".join(prepared.story),
-            )
-    if closeup_tab.open:
-        with closeup_tab:
-            st.fragment(closeup, run_every=every)(scenario)
-    if speed.open:
-        with speed:
-            speed_map_view(scenario)
-    if network.open:
-        with network:
-            network_view()
+    formulas(scenario)
+    st.vega_lite_chart(
+        spec=epoch_chart_spec(*chart_args),
+        theme=None,
+        alt="Four charts over the epochs, one line per loss: cost, gradient size, the activation's "
+        "slope, and the output against its target. " + " ".join(prepared.story),
+    )
 
 
 def speed_map_view(scenario: Scenario) -> None:

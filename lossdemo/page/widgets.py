@@ -43,7 +43,7 @@ def replay_controls(epochs: int, one_row: bool) -> None:
     clamp("epoch", epochs)
     playing = st.session_state.get("playing", False)
     if one_row:
-        controls, slider = st.columns([1.25, 1], vertical_alignment="bottom")
+        controls, slider = st.columns([2, 1], vertical_alignment="bottom")
     else:
         controls = slider = st.container()
     row = controls.container(horizontal=True, vertical_alignment="bottom")
