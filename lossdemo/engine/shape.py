@@ -41,9 +41,9 @@ def sigmoid_shape(entry: Loss, z: np.ndarray, start: Mapping[str, object]) -> Sh
 def canonical_logits(lead: np.ndarray, classes: int, target: int) -> np.ndarray:
     """The logits (one row per lead) at which a softmax layer's curves are taken: the target's at
     ℓ + ln(K − 1), every other class's at 0. Its lead is then ℓ, so a_y = σ(ℓ), and the other
-    classes share 1 − a_y equally: the spread every loss here likes best, so a run whose rivals
-    are unequal has the same a_y but, for quadratic cost and label smoothing, a higher cost (and a
-    different gradient) than its curve shows."""
+    classes share 1 − a_y equally: the spread the losses here like best, so a run whose rivals
+    are unequal has the same a_y but, under quadratic cost and label smoothing, a higher cost than
+    its curve shows (and under quadratic cost a larger |∂C/∂z_y|)."""
     z = np.zeros((len(lead), classes))
     z[:, target] = lead + math.log(classes - 1)
     return z
