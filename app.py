@@ -1,9 +1,9 @@
 """lossdemo: watch the choice of loss decide how fast a neuron learns.
 
 The page in screen order: the sidebar's controls, the header, the lesson and the summary, then the
-replay, the live numbers and the tabs Curves, Up close, Speed map and Network, and the share link. Every
-number comes from the `lossdemo` package; runs, maps and chart specs are cached in
-`lossdemo.page.cache`, the views live in `lossdemo.page.views`."""
+replay, the live numbers and the tabs Curves, Up close, Loss shape, Speed map and Network, and the
+share link. Every number comes from the `lossdemo` package; runs, maps and chart specs are cached
+in `lossdemo.page.cache`, the views live in `lossdemo.page.views`."""
 
 import streamlit as st
 

@@ -408,7 +408,7 @@ def test_a_link_naming_a_preset_opens_that_presets_scenario(name):
     assert loss_metrics(at) == expected_metrics(scenario)
 
 
-@pytest.mark.parametrize("view", ["Curves", "Up close"])
+@pytest.mark.parametrize("view", ["Curves", "Up close", "Loss shape"])
 def test_a_run_dropped_from_the_cache_is_freed_while_its_session_stays_open(view):
     """Nothing a session keeps between its runs (widget callbacks and the run's globals they
     reach, fragments, the CSV download) may hold a run: with a lecture hall of sessions, each

@@ -20,7 +20,7 @@ from lossdemo.teaching.lesson import STEPS
 from lossdemo.teaching.network import NETWORK_LOSSES
 
 MAX_VALUE_LENGTH = 40
-VIEWS = ("Curves", "Up close", "Speed map", "Network")
+VIEWS = ("Curves", "Up close", "Loss shape", "Speed map", "Network")
 
 
 @dataclass(frozen=True)
@@ -138,8 +138,9 @@ PARAMS: dict[str, Param] = {
         Param(
             "view",
             "View",
-            "Which part of the page is open: the curves over the epochs, one epoch up close, the "
-            "learning-speed map, or a real network learning digits.",
+            "Which part of the page is open: the curves over the epochs, one epoch up close, each "
+            "loss's cost and gradient against the output, the learning-speed map, or a real network "
+            "learning digits.",
             VIEWS[0],
             "choice",
             options=VIEWS,

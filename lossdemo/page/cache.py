@@ -12,10 +12,12 @@ import pyarrow as pa
 import streamlit as st
 
 from lossdemo.charts.epochs import epoch_chart_data
+from lossdemo.charts.loss_shape import loss_shape_data
 from lossdemo.charts.sigma_path import sigma_path_data
 from lossdemo.charts.speed_map import axis_domain, display_cells
 from lossdemo.controls.map_settings import map_sweep, start_axis
 from lossdemo.controls.scenario import Scenario, rows_at, runs
+from lossdemo.engine.shape import coordinates, shape_frame
 from lossdemo.engine.sweep import LossComparison, compare_losses, fastest_loss
 from lossdemo.teaching.summaries import LossSummary, findings, summarize
 
@@ -79,6 +81,18 @@ def prepared_for(scenario: Scenario) -> Prepared:
     """The scenario's runs and what the page shows of them, from the cache for its size."""
     cached = prepared_long if scenario.work() >= LONG_RUN_WORK else prepared_short
     return cached(astuple(scenario))
+
+
+@st.cache_resource(max_entries=16, ttl=1800, show_spinner=False)
+def shape_curves(key: tuple) -> bytes:
+    """The loss-shape chart's curves (Arrow) for a scenario given as a tuple, computed the first
+    time its tab opens: every shown loss over the output's whole range, reaching every run's z
+    (or ℓ)."""
+    scenario = Scenario(*key)
+    kind = scenario.kind
+    seen = prepared_for(scenario).frame[kind.curve[0]].to_numpy()
+    frame = shape_frame(kind, scenario.losses, scenario.start(), coordinates(seen))
+    return arrow(loss_shape_data(frame, scenario.neuron))
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,14 @@ registries (neuron kinds, losses) what to show; none asks which neuron or loss i
 
 from __future__ import annotations
 
+from dataclasses import astuple
 from functools import partial
 from urllib.parse import urlencode
 
 import streamlit as st
 
 from lossdemo.charts.epochs import PANELS, epoch_chart_spec
+from lossdemo.charts.loss_shape import loss_shape_spec
 from lossdemo.charts.sigma_path import sigma_path_spec
 from lossdemo.charts.speed_map import map_spec
 from lossdemo.charts.style import loss_style
@@ -17,13 +19,15 @@ from lossdemo.controls.replay import NUMBERS_SECONDS, cursor_params
 from lossdemo.controls.scenario import Scenario, rows_at, to_csv
 from lossdemo.controls.url import PARAMS, VIEWS, share_query
 from lossdemo.engine.losses import LOSSES
+from lossdemo.engine.shape import shape_points
 from lossdemo.page import state
-from lossdemo.page.cache import prepared_for, speed_map
+from lossdemo.page.cache import prepared_for, shape_curves, speed_map
 from lossdemo.page.network_view import default_runs, network_view
 from lossdemo.page.widgets import BIND, control, replay_controls
 from lossdemo.teaching.chain_rule import SMALL_SLOPE, chain_rule, step_ratio
 from lossdemo.teaching.gradient_check import AGREE, CHECKS, TINY
 from lossdemo.teaching.lesson import STEPS
+from lossdemo.teaching.loss_shape import shape_sentence
 from lossdemo.teaching.summaries import percent_change, unit
 
 
@@ -214,6 +218,31 @@ def closeup(scenario: Scenario) -> None:
     one_epoch(rows_at(prepared_for(scenario).frame, scenario, epoch), scenario, epoch)
 
 
+def loss_shape(scenario: Scenario, log_scale: bool) -> None:
+    """Each shown loss's cost and |∂C/∂z| against the output, each run's point at the inspected
+    epoch on its curve, and what the gradients are there; follows a replay like the close-up."""
+    kind, epoch = scenario.kind, state.replay_at(scenario.epochs)
+    rows = rows_at(prepared_for(scenario).frame, scenario, epoch)
+    points = shape_points(kind, rows, scenario.start())
+    sentence = shape_sentence(points, scenario.neuron)
+    st.markdown(
+        f"Each loss's cost and gradient size |{kind.delta_symbol}| against the output {kind.output} over "
+        f"its whole range. Each step moves the logit by −η(1 + x²)·{kind.delta_symbol}, so where a "
+        "curve's gradient is small, that loss learns slowly. The large dots are where each run stands at "
+        "the inspected epoch."
+    )
+    spec = loss_shape_spec(
+        shape_curves(astuple(scenario)), points, scenario.neuron, log_scale, scenario.target_output()
+    )
+    st.vega_lite_chart(
+        spec=spec,
+        theme=None,
+        alt=f"Two charts against the output {kind.output}, one line per loss: the cost and the gradient "
+        f"size |{kind.delta_symbol}|, with each run's point at the inspected epoch marked. {sentence}",
+    )
+    st.markdown(f"**{sentence}**")
+
+
 # Views that train runs of their own: the scenario's replay and live numbers stay off their screen.
 OWN_RUNS = frozenset({"Network"})
 
@@ -234,6 +263,7 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
     bodies = {
         "Curves": partial(curves, scenario, log_scale, present, timer_on),
         "Up close": partial(st.fragment(closeup, run_every=every), scenario),
+        "Loss shape": partial(st.fragment(loss_shape, run_every=every), scenario, log_scale),
         "Speed map": partial(speed_map_view, scenario),
         "Network": partial(network_view, present),
     }
