@@ -12,45 +12,13 @@ import pandas as pd
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from torch_rules import torch_adam, torch_sgd_momentum
 
 from lossdemo import LOSSES, simulate_sigmoid, simulate_softmax, start_logits
 from lossdemo.engine.activations import sigmoid
 from lossdemo.engine.optimizers import OPTIMIZERS, get_optimizer
 from lossdemo.engine.sigmoid import INPUT_BOUND, MAX_ETA, PARAM_BOUND
 from lossdemo.engine.softmax_loop import reference_logits
-
-# --- the oracles: PyTorch's pseudo-code, one parameter at a time --------------------------------
-
-
-def torch_sgd_momentum(params, grad, lr, epochs, mu=0.9):
-    """torch.optim.SGD(lr, momentum=mu), dampening 0, not Nesterov: b_1 = g_1, b_t = μ b_{t−1} + g_t,
-    θ ← θ − lr·b_t. Returns the parameters after 0 … epochs updates."""
-    rows, buf = [list(params)], None
-    for _ in range(epochs):
-        g = grad(params)
-        buf = list(g) if buf is None else [mu * bi + gi for bi, gi in zip(buf, g)]
-        params = [p - lr * bi for p, bi in zip(params, buf)]
-        rows.append(params)
-    return np.array(rows)
-
-
-def torch_adam(params, grad, lr, epochs, betas=(0.9, 0.999), eps=1e-8):
-    """torch.optim.Adam(lr, betas, eps), no weight decay, not amsgrad: m_t, v_t, their bias
-    corrections m̂_t = m_t/(1 − β₁ᵗ), v̂_t = v_t/(1 − β₂ᵗ), θ ← θ − lr·m̂_t/(√v̂_t + ε)."""
-    b1, b2 = betas
-    m, v = [0.0] * len(params), [0.0] * len(params)
-    rows = [list(params)]
-    for t in range(1, epochs + 1):
-        g = grad(params)
-        m = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m, g)]
-        v = [b2 * vi + (1 - b2) * gi**2 for vi, gi in zip(v, g)]
-        params = [
-            p - lr * (mi / (1 - b1**t)) / (math.sqrt(vi / (1 - b2**t)) + eps)
-            for p, mi, vi in zip(params, m, v)
-        ]
-        rows.append(params)
-    return np.array(rows)
-
 
 ORACLES = {"momentum": torch_sgd_momentum, "adam": torch_adam}
 

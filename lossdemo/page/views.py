@@ -77,7 +77,9 @@ def lesson() -> None:
             st.subheader(step.title)
             st.markdown(step.text)
             if step.preset is not None:
-                st.markdown(f"**Look at:** {step.look(prepared_for(PRESETS[step.preset].scenario).frame)}")
+                shown = [step.preset] + [step.baseline] * (step.baseline is not None)
+                frames = [prepared_for(PRESETS[name].scenario).frame for name in shown]
+                st.markdown(f"**Look at:** {step.look(*frames)}")
                 label, action, args = f"Load: {PRESETS[step.preset].label}", state.load_preset, (step.preset,)
             else:
                 st.markdown(f"**Look at:** {step.look(default_runs())}")
