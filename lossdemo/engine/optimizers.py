@@ -14,6 +14,8 @@ import math
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import repeat
+from operator import sub
 from typing import Any
 
 import numpy as np
@@ -125,15 +127,12 @@ def follow(
     """(parameters, steps): the parameters after 0 … epochs updates, shape (epochs + 1, P), and
     per row the length ‖Δp‖ of the update the optimizer makes from that row (for the last row, the
     one it would make next). `gradient(params)` is ∂C/∂p at those parameters, one float each."""
-    update, count = optimizer.update, len(params)
-    states = [optimizer.start] * count
+    count, at_t = len(params), repeat
+    states: tuple = (optimizer.start,) * count
     rows, steps = array("d"), array("d")  # 8 bytes a number, not a Python float
     for t in range(1, epochs + 2):
         rows.extend(params)
-        changes = []
-        for i, g in enumerate(gradient(params)):
-            change, states[i] = update(g, states[i], t, eta)
-            changes.append(change)
-        steps.append(math.sqrt(sum(c * c for c in changes)))
-        params = [p - c for p, c in zip(params, changes)]
+        changes, states = zip(*map(optimizer.update, gradient(params), states, at_t(t), at_t(eta)))
+        steps.append(math.hypot(*changes))
+        params = list(map(sub, params, changes))
     return np.frombuffer(rows).reshape(epochs + 1, count), np.frombuffer(steps)
