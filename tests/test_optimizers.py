@@ -5,6 +5,7 @@ run stays finite without a warning over the whole range of the inputs; bad names
 
 from __future__ import annotations
 
+import io
 import math
 
 import numpy as np
@@ -15,10 +16,12 @@ from hypothesis import strategies as st
 from torch_rules import torch_adam, torch_sgd_momentum
 
 from lossdemo import LOSSES, simulate_sigmoid, simulate_softmax, start_logits
+from lossdemo.controls.scenario import Scenario, to_csv
 from lossdemo.engine.activations import sigmoid
 from lossdemo.engine.optimizers import OPTIMIZERS, get_optimizer
 from lossdemo.engine.sigmoid import INPUT_BOUND, MAX_ETA, PARAM_BOUND
 from lossdemo.engine.softmax_loop import reference_logits
+from lossdemo.engine.sweep import sweep_sigmoid
 
 ORACLES = {"momentum": torch_sgd_momentum, "adam": torch_adam}
 
@@ -224,3 +227,16 @@ def test_an_unknown_optimizer_is_refused_with_the_accepted_keys(bad):
         with pytest.raises(ValueError, match="optimizer must be one of") as info:
             call()
         assert accepted in str(info.value) and repr(bad)[:20] in str(info.value)
+
+
+def test_the_map_refuses_an_unknown_optimizer_and_the_csv_names_the_one_used():
+    with pytest.raises(
+        ValueError, match=r"optimizer must be one of 'gd', 'momentum', 'adam'; got 'nesterov'"
+    ):
+        sweep_sigmoid(["quadratic"], 1.0, 0.0, [0.0, 1.0], [0.1, 0.2], optimizer="nesterov")
+    scenario = Scenario(optimizer="adam", epochs=10)
+    text = to_csv(scenario)
+    assert "# optimizer = adam\n" in text
+    rows = pd.read_csv(io.StringIO(text), comment="#")
+    expected = simulate_sigmoid("quadratic", 2.0, 2.0, 1.0, 0.0, 0.15, 10, "adam")["step"].to_numpy()
+    np.testing.assert_allclose(rows[rows["loss"] == "quadratic"]["step"].to_numpy(), expected, rtol=1e-15)
