@@ -11,13 +11,14 @@ import json
 import altair as alt
 import pandas as pd
 
-from lossdemo.charts.style import PANEL_HEIGHT, PANEL_WIDTH, downsample, loss_scale, readable, spec_cache
+from lossdemo.charts.style import PANEL_HEIGHT, downsample, loss_scale, readable, spec_cache
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.neurons import KINDS
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS
 
 DATASET = "comparison"
 DASHES = ([1, 0], [7, 4])  # gradient descent, the other optimizer
+COMPARISON_WIDTH = 200  # three panels side by side fit the page's main column
 
 
 def _panels(neuron: str) -> tuple[tuple[str, str, str, bool], ...]:
@@ -87,7 +88,7 @@ def comparison_chart(neuron: str, optimizer: str) -> alt.TopLevelMixin:
                 alt.Tooltip("value:Q", format=".4g"),
             ],
         )
-        panels.append(lines.properties(width=PANEL_WIDTH - 40, height=PANEL_HEIGHT))
+        panels.append(lines.properties(width=COMPARISON_WIDTH, height=PANEL_HEIGHT))
     return readable(alt.hconcat(*panels, data=alt.Data(name=DATASET)))
 
 

@@ -32,7 +32,7 @@ class Optimizer:
     key: str
     name: str
     purpose: str  # one line: what it does to the step
-    update_tex: str  # the update rule, LaTeX
+    update_tex: str  # the update rule, LaTeX (lines separated by \\)
     state: str  # what it keeps between updates, in words
     torch: str  # the PyTorch optimizer it equals
     start: tuple[float, ...]  # its state before the first update (zeros)
@@ -98,9 +98,9 @@ OPTIMIZERS: dict[str, Optimizer] = {
             purpose="Divides each parameter's step by a running estimate of its gradient's size: the "
             "step is about η whether the gradient is tiny or not.",
             update_tex=r"m \leftarrow \beta_1 m + (1 - \beta_1) g,"
-            r"\quad v \leftarrow \beta_2 v + (1 - \beta_2) g^2,"
-            r"\quad p \leftarrow p - \eta\,\frac{m / (1 - \beta_1^t)}{\sqrt{v / (1 - \beta_2^t)} + \epsilon},"
-            r"\quad \beta_1 = 0.9,\ \beta_2 = 0.999,\ \epsilon = 10^{-8}",
+            r"\quad v \leftarrow \beta_2 v + (1 - \beta_2) g^2"
+            r"\\ p \leftarrow p - \eta\,\frac{m / (1 - \beta_1^t)}{\sqrt{v / (1 - \beta_2^t)} + \epsilon}"
+            r"\\ \beta_1 = 0.9,\ \beta_2 = 0.999,\ \epsilon = 10^{-8}",
             state="the running means m of g and v of g² per parameter, and the update count t",
             torch="torch.optim.Adam(params, lr=η, betas=(0.9, 0.999), eps=1e-8)",
             start=(0.0, 0.0),

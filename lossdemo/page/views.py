@@ -108,7 +108,7 @@ def optimizer_comparison(scenario: Scenario) -> None:
         f"η. {rule.purpose} Solid lines: gradient descent; dashed: {rule.name} "
         f"(`{rule.torch}`)."
     )
-    st.latex(rule.update_tex)
+    st.latex(rf"\begin{{gathered}}{rule.update_tex}\end{{gathered}}")
     st.vega_lite_chart(
         spec=comparison_spec(prepared.comparison, scenario.neuron, scenario.optimizer),
         theme=None,
