@@ -107,7 +107,7 @@ def simulate_sigmoid(
     a, sp = sigmoid(z)
     grad_z = entry.delta(z, a, sp, y)
     grad_w = grad_z * x
-    if rule.along_gradient:
+    if rule.along_gradient:  # then the parameters and steps follow from the gradients
         w_path = np.cumsum(np.concatenate(([w], -eta * grad_w[:-1])))
         b_path = np.cumsum(np.concatenate(([b], -eta * grad_z[:-1])))
         step = eta * np.hypot(grad_w, grad_z)

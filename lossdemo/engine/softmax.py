@@ -121,7 +121,7 @@ def simulate_softmax(
     grad = entry.delta(list(z.T), a_cols, one_hot(classes, y))
     a = np.column_stack(a_cols)
     grad_norm = np.sqrt(sum(g * g for g in grad) * stretch)
-    if rule.along_gradient:
+    if rule.along_gradient:  # then the parameters and steps follow from the gradients
         step = eta * grad_norm
     others = np.delete(z, y, axis=1)
     top = others.max(axis=1)
