@@ -12,6 +12,7 @@ from lossdemo.controls.scenario import Scenario
 from lossdemo.controls.url import PARAMS
 from lossdemo.engine.losses import DEFAULT_LOSSES, LOSSES, NEURONS
 from lossdemo.engine.neurons import get_kind
+from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS
 from lossdemo.page import state, views
 from lossdemo.page.cache import prepared_for
 from lossdemo.page.widgets import control
@@ -60,10 +61,18 @@ with st.sidebar:
     )
     eta = control(st.select_slider, "eta")
     balance = control(st.toggle, "balance")
+    optimizer = control(
+        st.segmented_control,
+        "optimizer",
+        options=list(OPTIMIZERS),
+        default=DEFAULT_OPTIMIZER,
+        required=True,
+        format_func=lambda key: OPTIMIZERS[key].name,
+    )
     epochs = control(st.select_slider, "epochs")
     st.subheader("Start")
     start = {name: control(st.slider, name) for name in kind.start}
-    scenario = Scenario(neuron, tuple(losses), eta, epochs, **start, balance=balance)
+    scenario = Scenario(neuron, tuple(losses), eta, epochs, **start, balance=balance, optimizer=optimizer)
     st.subheader("View")
     log_scale = control(st.toggle, "log", on_change="rerun")
     if not st.session_state.get("present"):

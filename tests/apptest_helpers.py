@@ -25,8 +25,8 @@ PAGE_TIMEOUT = 60  # seconds per script run in `open_page`; the learning-speed m
 BASE_URL = "http://localhost:8501/"
 START = {"sigmoid": ("w", "b", "y"), "softmax": ("classes", "target", "margin")}  # besides x and η
 
-SIGMOID_KEYS = ("neuron", "losses", "eta", "epochs", "w", "b", "x", "y")
-SOFTMAX_KEYS = ("neuron", "losses", "eta", "epochs", "x", "classes", "target", "margin")
+SIGMOID_KEYS = ("neuron", "losses", "eta", "epochs", "w", "b", "x", "y", "optimizer")
+SOFTMAX_KEYS = ("neuron", "losses", "eta", "epochs", "x", "classes", "target", "margin", "optimizer")
 
 
 def run_app(query: Mapping[str, str | list[str]] | None = None, view: str | None = None) -> AppTest:
@@ -53,7 +53,13 @@ def scenario_of(state: Mapping[str, object]) -> Scenario:
     neuron = state["neuron"]
     start = {key: state[key] for key in (*START[neuron], "x")}
     return Scenario(
-        neuron, tuple(state["losses"]), state["eta"], state["epochs"], **start, balance=state["balance"]
+        neuron,
+        tuple(state["losses"]),
+        state["eta"],
+        state["epochs"],
+        **start,
+        balance=state["balance"],
+        optimizer=state["optimizer"],
     )
 
 
@@ -135,6 +141,7 @@ def set_scenario(at: AppTest, scenario: Scenario) -> AppTest:
     at.pills(key="losses").set_value(list(scenario.losses))
     at.select_slider(key="eta").set_value(scenario.eta)
     at.select_slider(key="epochs").set_value(scenario.epochs)
+    at.segmented_control(key="optimizer").set_value(scenario.optimizer)
     names = ("w", "b", "x", "y") if scenario.neuron == "sigmoid" else ("classes", "x", "margin")
     for name in names:
         at.slider(key=name).set_value(getattr(scenario, name))
@@ -150,9 +157,9 @@ def engine_run(scenario: Scenario, loss: str) -> pd.DataFrame:
     """The engine's run of one loss, called directly (not through the page's helpers)."""
     s = scenario
     if s.neuron == "sigmoid":
-        return simulate_sigmoid(loss, s.w, s.b, s.x, s.y, s.eta, s.epochs)
+        return simulate_sigmoid(loss, s.w, s.b, s.x, s.y, s.eta, s.epochs, s.optimizer)
     logits = start_logits(s.classes, s.target, s.margin)
-    return simulate_softmax(loss, [[0.0]] * s.classes, logits, [s.x], s.target, s.eta, s.epochs)
+    return simulate_softmax(loss, [[0.0]] * s.classes, logits, [s.x], s.target, s.eta, s.epochs, s.optimizer)
 
 
 def metric_values(at: AppTest) -> list[str]:

@@ -365,14 +365,15 @@ def test_every_preset_has_true_findings_and_an_agreeing_gradient_check_at_first_
 
 # What each step must show, written from the lesson's argument rather than read from its table:
 # the quadratic cost alone until cross-entropy is introduced (step 3), then the softmax layer, the
-# textbook learning rate, and the real network, each on the view its text talks about.
+# textbook learning rate, Adam, and the real network, each on the view its text talks about.
 LESSON = {
     1: ("slightly_wrong", ("quadratic",), "Curves"),
     2: ("badly_wrong", ("quadratic",), "Up close"),
     3: ("badly_wrong", ("quadratic", "cross_entropy"), "Curves"),
     4: ("confidently_wrong", ("quadratic", "log_likelihood"), "Curves"),
     5: ("textbook_eta", ("quadratic", "cross_entropy"), "Curves"),
-    6: (None, None, "Network"),
+    6: ("adam_badly_wrong", ("quadratic", "cross_entropy"), "Curves"),
+    7: (None, None, "Network"),
 }
 
 

@@ -31,13 +31,15 @@ class Shot(NamedTuple):
 
 
 # The page at its defaults down to its charts, and presentation mode on a projector (1280 × 720,
-# 1920 × 1080) and on a phone (390 × 844), where the page itself is shown too.
+# 1920 × 1080) and on a phone (390 × 844), where the page itself is shown too; the whole page with
+# the badly wrong start trained by Adam, down to its comparison with gradient descent.
 README_SHOTS = (
     Shot(SCREENSHOTS / "page.png", "", 1400, 1750),
     Shot(SCREENSHOTS / "page-390x844.png", "", 390, 844),
     Shot(SCREENSHOTS / "present-1280x720.png", PRESENT, 1280, 720),
     Shot(SCREENSHOTS / "present-1920x1080.png", PRESENT, 1920, 1080),
     Shot(SCREENSHOTS / "present-390x844.png", PRESENT, 390, 844),
+    Shot(SCREENSHOTS / "adam.png", "preset=adam_badly_wrong", 1400, 1200, full_page=True),
 )
 
 # Every Vega-Lite chart on the page (whatever its layout) has an SVG with at least one drawn mark.

@@ -28,6 +28,7 @@ PRESETS: dict[str, Preset] = {
     ),
     "saturated_low": Preset("Saturated at 0, target 1", replace(DEFAULT, w=-2.0, b=-2.0, y=1.0)),
     "textbook_eta": Preset("Textbook η = 0.005, true gradient", replace(DEFAULT, eta=0.005, epochs=1000)),
+    "adam_badly_wrong": Preset("Badly wrong, trained with Adam", replace(DEFAULT, optimizer="adam")),
     "confidently_wrong": Preset(
         "Confidently wrong (margin 5)",
         replace(DEFAULT, neuron="softmax", losses=default_losses("softmax"), margin=5.0),

@@ -1,5 +1,5 @@
-"""The scenario: one training set-up (the neuron, the losses to compare, the start they share),
-its runs as one tidy frame, and its CSV."""
+"""The scenario: one training set-up (the neuron, the losses to compare, the start they share and
+the optimizer that trains them), its runs as one tidy frame, and its CSV."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from lossdemo.engine.neurons import NeuronKind, get_kind
+from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER
 
 ETA_CHOICES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
 EPOCH_CHOICES = (10, 20, 50, 100, 150, 200, 300, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000)
@@ -16,7 +17,7 @@ EPOCH_CHOICES = (10, 20, 50, 100, 150, 200, 300, 500, 1000, 2000, 5000, 10_000, 
 
 @dataclass(frozen=True)
 class Scenario:
-    """One training set-up: the neuron, the losses to compare and the start they share."""
+    """One training set-up: the neuron, the losses to compare, the start they share and the optimizer."""
 
     neuron: str = "sigmoid"
     losses: tuple[str, ...] = ("quadratic", "cross_entropy")
@@ -30,6 +31,7 @@ class Scenario:
     target: int = 0
     margin: float = 4.0
     balance: bool = False  # scale each loss's η so that all have the same |∂C/∂z| at the balance point
+    optimizer: str = DEFAULT_OPTIMIZER  # a key of `engine.optimizers.OPTIMIZERS`
 
     @property
     def kind(self) -> NeuronKind:
@@ -64,7 +66,8 @@ SCENARIO_FIELDS = tuple(f.name for f in fields(Scenario))
 
 def simulate(scenario: Scenario, loss: str) -> pd.DataFrame:
     """The engine's run of one loss under the scenario."""
-    return scenario.kind.simulate(loss, scenario.eta_for(loss), scenario.epochs, **scenario.start())
+    eta = scenario.eta_for(loss)
+    return scenario.kind.simulate(loss, eta, scenario.epochs, scenario.optimizer, **scenario.start())
 
 
 def runs(scenario: Scenario) -> pd.DataFrame:

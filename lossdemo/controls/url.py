@@ -16,6 +16,7 @@ from lossdemo.controls.replay import SPEEDS
 from lossdemo.controls.scenario import DEFAULT, EPOCH_CHOICES, ETA_CHOICES
 from lossdemo.engine.losses import DEFAULT_LOSSES, LOSSES, NEURONS
 from lossdemo.engine.network import INITS
+from lossdemo.engine.optimizers import OPTIMIZERS
 from lossdemo.teaching.lesson import STEPS
 from lossdemo.teaching.network import NETWORK_LOSSES
 
@@ -70,6 +71,16 @@ PARAMS: dict[str, Param] = {
             DEFAULT.eta,
             "choice",
             options=ETA_CHOICES,
+        ),
+        Param(
+            "optimizer",
+            "Optimizer",
+            "How each gradient becomes a step: plain gradient descent (the step is η times the "
+            "gradient), momentum (a running sum of the gradients), or Adam (each step divided by the "
+            "gradient's running size). Any other than gradient descent is also compared with it.",
+            DEFAULT.optimizer,
+            "choice",
+            options=tuple(OPTIMIZERS),
         ),
         Param(
             "epochs",

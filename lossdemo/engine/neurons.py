@@ -46,8 +46,8 @@ class NeuronKind:
     shape_note: str  # the logits the loss-shape curves assume, in words ("" if the coordinate fixes them)
     map_axis: str  # the learning-speed map's start axis, a column of its sweep
     map_axis_title: str
-    simulate: Callable[..., pd.DataFrame]  # simulate(loss, eta, epochs, **start)
-    sweep: Callable[..., pd.DataFrame]  # sweep(losses, starts, etas, tolerance, cap, **map_start)
+    simulate: Callable[..., pd.DataFrame]  # simulate(loss, eta, epochs, optimizer, **start)
+    sweep: Callable[..., pd.DataFrame]  # sweep(losses, starts, etas, tolerance, cap, optimizer, **map_start)
     map_start: tuple[str, ...]  # the start parameters the map depends on (the rest is its axis)
     map_position: Callable[[Mapping[str, object]], float]  # the start's value on the map's axis
     map_load: Callable[[float, Mapping[str, object]], dict[str, float]]  # (axis value, start) -> new start
@@ -103,14 +103,16 @@ def _softmax_balance(entry: Loss, start: Mapping[str, object]) -> float:
     return abs(float(entry.delta(z, a, t)[target]))
 
 
-def _sigmoid_run(loss: str, eta: float, epochs: int, *, w, b, x, y) -> pd.DataFrame:
-    return simulate_sigmoid(loss, w, b, x, y, eta, epochs)
+def _sigmoid_run(loss: str, eta: float, epochs: int, optimizer: str, *, w, b, x, y) -> pd.DataFrame:
+    return simulate_sigmoid(loss, w, b, x, y, eta, epochs, optimizer)
 
 
-def _softmax_run(loss: str, eta: float, epochs: int, *, classes, target, x, margin) -> pd.DataFrame:
+def _softmax_run(
+    loss: str, eta: float, epochs: int, optimizer: str, *, classes, target, x, margin
+) -> pd.DataFrame:
     """A softmax layer on one input x with W = 0 and the biases of `start_logits`."""
     logits = start_logits(classes, target, margin)
-    return simulate_softmax(loss, np.zeros((classes, 1)), logits, [x], target, eta, epochs)
+    return simulate_softmax(loss, np.zeros((classes, 1)), logits, [x], target, eta, epochs, optimizer)
 
 
 KINDS: dict[str, NeuronKind] = {
@@ -139,8 +141,8 @@ KINDS: dict[str, NeuronKind] = {
             map_axis="z0",
             map_axis_title="starting z₀ = w·x + b (output a₀ = σ(z₀))",
             simulate=_sigmoid_run,
-            sweep=lambda losses, starts, etas, tolerance, cap, *, x, y: sweep_sigmoid(
-                losses, x, y, starts, etas, tolerance, cap
+            sweep=lambda losses, starts, etas, tolerance, cap, optimizer, *, x, y: sweep_sigmoid(
+                losses, x, y, starts, etas, tolerance, cap, optimizer
             ),
             map_start=("x", "y"),
             map_position=lambda start: float(start["w"]) * float(start["x"]) + float(start["b"]),
@@ -174,8 +176,8 @@ KINDS: dict[str, NeuronKind] = {
             map_axis="margin",
             map_axis_title="start margin (wrong class's lead)",
             simulate=_softmax_run,
-            sweep=lambda losses, starts, etas, tolerance, cap, *, classes, target, x: sweep_softmax(
-                losses, classes, target, x, starts, etas, tolerance, cap
+            sweep=lambda losses, starts, etas, tolerance, cap, optimizer, *, classes, target, x: (
+                sweep_softmax(losses, classes, target, x, starts, etas, tolerance, cap, optimizer)
             ),
             map_start=("classes", "target", "x"),
             map_position=lambda start: float(start["margin"]),

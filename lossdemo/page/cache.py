@@ -5,7 +5,7 @@ only read, so sessions share one copy instead of each receiving its own)."""
 from __future__ import annotations
 
 import threading
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 
 import pandas as pd
 import pyarrow as pa
@@ -13,12 +13,15 @@ import streamlit as st
 
 from lossdemo.charts.epochs import epoch_chart_data
 from lossdemo.charts.loss_shape import loss_shape_data
+from lossdemo.charts.optimizers import comparison_data
 from lossdemo.charts.sigma_path import sigma_path_data
 from lossdemo.charts.speed_map import axis_domain, display_cells
 from lossdemo.controls.map_settings import map_sweep, start_axis
 from lossdemo.controls.scenario import Scenario, rows_at, runs
+from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER
 from lossdemo.engine.shape import coordinates, shape_frame
 from lossdemo.engine.sweep import LossComparison, compare_losses, fastest_loss
+from lossdemo.teaching.optimizers import versus
 from lossdemo.teaching.summaries import LossSummary, findings, summarize
 
 LONG_RUN_WORK = 20_000  # neuron-updates (a 1.8 MB frame, about 10 ms) from which a run counts as long
@@ -42,8 +45,9 @@ class Prepared:
     starts: dict[str, pd.Series]  # each loss's first row
     chart: bytes  # the epoch chart's data, as Arrow
     path: dict[str, bytes]  # the σ chart's data, as Arrow
-    story: list[str]  # the findings
+    story: list[str]  # the findings (and how the optimizer compares with gradient descent)
     summaries: list[LossSummary]
+    comparison: bytes | None  # the optimizer comparison's data, as Arrow (None under gradient descent)
 
 
 def prepare(scenario: Scenario) -> Prepared:
@@ -52,7 +56,12 @@ def prepare(scenario: Scenario) -> Prepared:
     path = {name: arrow(data) for name, data in sigma_path_data(frame, scenario.neuron).items()}
     chart = arrow(epoch_chart_data(frame, scenario.neuron))
     story, summaries = findings(frame, scenario.neuron, scenario), summarize(frame, scenario)
-    return Prepared(frame, starts, chart, path, story, summaries)
+    comparison = None
+    if scenario.optimizer != DEFAULT_OPTIMIZER:
+        baseline = runs(replace(scenario, optimizer=DEFAULT_OPTIMIZER))
+        story = story + versus(baseline, frame, scenario)
+        comparison = arrow(comparison_data(baseline, frame, scenario.neuron, scenario.optimizer))
+    return Prepared(frame, starts, chart, path, story, summaries, comparison)
 
 
 @st.cache_resource
@@ -107,9 +116,14 @@ class SpeedMap:
 
 @st.cache_resource(max_entries=16, ttl=1800, show_spinner="Running every start and learning rate…")
 def speed_map(
-    neuron: str, losses: tuple[str, ...], start: tuple[tuple[str, object], ...], goal: str, cap: int
+    neuron: str,
+    losses: tuple[str, ...],
+    start: tuple[tuple[str, object], ...],
+    goal: str,
+    cap: int,
+    optimizer: str,
 ) -> SpeedMap:
-    frame = map_sweep(neuron, dict(start), goal, cap, losses)
+    frame = map_sweep(neuron, dict(start), goal, cap, losses, optimizer)
     fast = fastest_loss(frame)
     slower = [loss for loss in frame["loss"].unique() if loss != fast]
     return SpeedMap(

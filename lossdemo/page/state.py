@@ -42,7 +42,7 @@ def load_preset(name: str | None) -> None:
         st.session_state.preset = name
         values = preset_values(name)
         st.session_state.update({key: values[key] for key in SCENARIO_FIELDS})
-        st.session_state.epoch = 0
+        st.session_state.epoch = st.session_state.epoch_wanted = 0
         st.session_state.playing = False
     st.session_state.url_notes = []
 
@@ -56,6 +56,7 @@ def go_to_step(number: int) -> None:
         return
     values = lesson_values(number)
     st.session_state.update(values)
+    st.session_state.epoch_wanted = values["epoch"]
     st.session_state.playing = False
     st.session_state.url_notes = []
     st.query_params["lesson"] = str(number)

@@ -11,14 +11,16 @@ import streamlit as st
 
 from lossdemo.charts.epochs import PANELS, epoch_chart_spec
 from lossdemo.charts.loss_shape import loss_shape_spec
+from lossdemo.charts.optimizers import comparison_spec
 from lossdemo.charts.sigma_path import sigma_path_spec
 from lossdemo.charts.speed_map import map_spec
 from lossdemo.charts.style import loss_style
-from lossdemo.controls.presets import lesson_scenario
+from lossdemo.controls.presets import PRESETS, lesson_scenario
 from lossdemo.controls.replay import NUMBERS_SECONDS, cursor_params
 from lossdemo.controls.scenario import Scenario, rows_at, to_csv
 from lossdemo.controls.url import PARAMS, VIEWS, share_query
 from lossdemo.engine.losses import LOSSES
+from lossdemo.engine.optimizers import OPTIMIZERS
 from lossdemo.engine.shape import shape_points
 from lossdemo.page import state
 from lossdemo.page.cache import prepared_for, shape_curves, speed_map
@@ -110,8 +112,12 @@ def lesson(present: bool) -> None:
         with more:
             st.markdown(step.text)
             scenario = lesson_scenario(number)
-            runs = default_runs() if scenario is None else prepared_for(scenario).frame
-            st.markdown(f"**Look at** (after the replay): {step.look(runs)}")
+            if scenario is None:
+                look = step.look(default_runs())
+            else:
+                shown = [scenario, *(PRESETS[name].scenario for name in (step.baseline,) if name)]
+                look = step.look(*(prepared_for(each).frame for each in shown))
+            st.markdown(f"**Look at** (after the replay): {look}")
             st.button(
                 "Leave the lesson",
                 icon=":material/close:",
@@ -128,6 +134,27 @@ def formulas(scenario: Scenario) -> None:
         colour, _ = loss_style(scenario.neuron, key)
         column.html(f'<b style="color:{colour}">{losses[key].name}</b>')
         column.latex(rf"{losses[key].cost_tex} \qquad {losses[key].delta_tex}")
+
+
+def optimizer_comparison(scenario: Scenario) -> None:
+    """Each shown loss under gradient descent and under the chosen optimizer, side by side: the
+    gradient the loss hands over against the step the optimizer takes (shown when it is not
+    gradient descent)."""
+    prepared, rule = prepared_for(scenario), OPTIMIZERS[scenario.optimizer]
+    if prepared.comparison is None:
+        return
+    st.markdown(
+        f"**{rule.name} against gradient descent**: the same losses from the same start with the same "
+        f"η. {rule.purpose} Solid lines: gradient descent; dashed: {rule.name} "
+        f"(`{rule.torch}`)."
+    )
+    st.latex(rf"\begin{{gathered}}{rule.update_tex}\end{{gathered}}")
+    st.vega_lite_chart(
+        spec=comparison_spec(prepared.comparison, scenario.neuron, scenario.optimizer),
+        theme=None,
+        alt=f"Three charts over the epochs, one line per loss and optimizer (gradient descent solid, "
+        f"{rule.name} dashed): the output, the gradient size and the length of the step taken.",
+    )
 
 
 def live_numbers(rows: dict, scenario: Scenario, big: bool) -> None:
@@ -174,7 +201,7 @@ def one_epoch(rows: dict, scenario: Scenario, epoch: int) -> None:
     for breakdown in breakdowns:
         st.caption(breakdown.name)
         st.latex(breakdown.latex)
-    ratio = step_ratio(breakdowns, epoch)
+    ratio = step_ratio(breakdowns, epoch, OPTIMIZERS[scenario.optimizer])
     if ratio:
         st.markdown(f"**{ratio}**")
     st.markdown(
@@ -300,6 +327,7 @@ def curves(scenario: Scenario, log_scale: bool, present: bool, timer_on: bool) -
         alt="Four charts over the epochs, one line per loss: cost, gradient size, the activation's "
         "slope, and the output against its target. " + " ".join(prepared.story),
     )
+    optimizer_comparison(scenario)
 
 
 def speed_map_view(scenario: Scenario) -> None:
@@ -307,10 +335,11 @@ def speed_map_view(scenario: Scenario) -> None:
     kind, losses = scenario.kind, LOSSES[scenario.neuron]
     depends = ", ".join(kind.map_start)
     st.markdown(
-        "With one training example, every update moves each output's weight and bias along (x, 1), so "
-        "its logit changes by −η(x² + 1)·∂C/∂z: a run depends on its starting logits only, not on the "
-        "weights and biases separately. So one map covers every start whose value lies on its "
-        f"horizontal axis, for these values of {depends}."
+        f"Trained with {OPTIMIZERS[scenario.optimizer].name.lower()}. With one training example every "
+        "update depends only on the gradients so far, and those only on the logits (∂C/∂b = ∂C/∂z, "
+        "∂C/∂w = x·∂C/∂z): a run depends on its starting logits only, not on the weights and biases "
+        f"separately. So one map covers every start whose value lies on its horizontal axis, for these "
+        f"values of {depends}."
     )
     left, right = st.columns(2)
     with left:
@@ -319,7 +348,7 @@ def speed_map_view(scenario: Scenario) -> None:
         cap = control(st.select_slider, "cap")
     start = scenario.start()
     map_start = tuple((name, start[name]) for name in kind.map_start)
-    shown = speed_map(scenario.neuron, scenario.losses, map_start, goal, cap)
+    shown = speed_map(scenario.neuron, scenario.losses, map_start, goal, cap, scenario.optimizer)
     here = kind.map_position(start)
     st.vega_lite_chart(
         spec=map_spec(shown.cells, scenario.neuron, scenario.losses, cap, shown.domain, here, scenario.eta),

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,16 +20,18 @@ from lossdemo.teaching.network import accuracy_sentence, hidden_sentence
 class Step:
     """One step: its text, the scenario it sets, a prediction to make before the replay, and what
     to look at, computed from what it sets: the runs of its preset with its losses (the `runs`
-    frame), or with `view = "Network"` the network's runs at the tab's default settings (loss key →
+    frame; with a `baseline` preset, that preset's runs as well), or with `view = "Network"` the
+    network's runs at the tab's default settings (loss key →
     `train_network` frame)."""
 
     title: str
     text: str  # Markdown with LaTeX in $…$
     preset: str | None  # a key of lossdemo.controls.presets.PRESETS; None keeps the scenario
-    look: Callable[[Any], str]
+    look: Callable[..., str]
     predict: str  # asked before the replay runs
     losses: tuple[str, ...] | None = None  # the losses to show, if not all of the preset's
     view: str = "Curves"  # the tab the step opens
+    baseline: str | None = None  # a preset whose runs `look` compares the preset's runs with
 
 
 def _run(runs: pd.DataFrame, loss: str) -> pd.DataFrame:
@@ -86,6 +87,24 @@ def _look_textbook_eta(runs: pd.DataFrame) -> str:
         "At η = 0.005 cross-entropy halves the error for good "
         f"{_by(_halved(runs, 'cross_entropy'), epochs)}; the quadratic cost: "
         f"{_by(_halved(runs, 'quadratic'), epochs)}."
+    )
+
+
+def _look_optimizer(runs: pd.DataFrame, baseline: pd.DataFrame) -> str:
+    """The quadratic cost under Adam (`runs`) against gradient descent (`baseline`), same start."""
+    adam, gd = _run(runs, "quadratic"), _run(baseline, "quadratic")
+    epochs = len(adam) - 1
+    first, last = adam.iloc[0], adam.iloc[-1]
+    per_gradient = gd["step"].iloc[0] / abs(gd["grad_z"].iloc[0])  # gradient descent's step per |∂C/∂z|
+    return (
+        f"With Adam the quadratic cost halves the error for good {_by(_halved(runs, 'quadratic'), epochs)} "
+        f"(gradient descent: {_by(_halved(baseline, 'quadratic'), epochs)}; cross-entropy with Adam: "
+        f"{_by(_halved(runs, 'cross_entropy'), epochs)}). Its gradient at the start is the same tiny "
+        f"{first['grad_z']:.3g}, but Adam's first step is {first['step'] / gd['step'].iloc[0]:.3g}× "
+        f"gradient descent's. At epoch {epochs:,} the gradient is {last['grad_z']:.2g} and the step "
+        f"{last['step']:.2g}, {last['step'] / (abs(last['grad_z']) * per_gradient):.3g}× what gradient "
+        "descent would take from there: set by Adam's memory of earlier gradients, not by how wrong "
+        "the neuron is."
     )
 
 
@@ -157,6 +176,24 @@ STEPS = (
         _look_textbook_eta,
         "The learning rate of the book's demo, with the true gradients. Predict how far each output "
         "gets within the run, then press Play.",
+    ),
+    Step(
+        "Does a better optimizer fix it?",
+        "Adam divides each parameter's step by a running root-mean-square of its own past gradients, "
+        "so a gradient that is tiny because $\\sigma'(z)$ is tiny still makes a step of about "
+        "$\\eta$ at first: the quadratic cost's stall at a badly wrong start largely disappears. What "
+        "it does not change: the gradient itself is as small as ever (the loss still hands over "
+        "$\\sigma'(z)$, see the gradient panel); the step is set by $\\eta$ and the gradients so far "
+        "rather than by how wrong the neuron is; and with several examples a cost that weighs them "
+        "wrongly (the quadratic cost counts a confidently wrong example little) stays wrong, because "
+        "Adam rescales parameters, not examples. Momentum only adds up past gradients: a tiny "
+        "gradient stays a small step.",
+        "adam_badly_wrong",
+        _look_optimizer,
+        "The same badly wrong start with the quadratic cost and cross-entropy, now trained with Adam "
+        "(dashed in the comparison below the curves) beside gradient descent. Predict: does Adam "
+        "remove the stall, and does it make the gradient any larger? Press Play.",
+        baseline="badly_wrong",
     ),
     Step(
         "Does it matter in a real network?",
