@@ -116,9 +116,10 @@ def warning_notes(at: AppTest) -> list[str]:
 
 
 def assert_page_renders(at: AppTest) -> None:
-    """No exception; the open view draws its chart, and the curves (opened if need be) draw runs."""
+    """No exception; the open view draws its chart, and the curves (opened if need be) draw runs.
+    (Presentation mode shows the open view too.)"""
     assert not at.exception, [e.value for e in at.exception]
-    if not at.session_state["present"] and at.session_state["view"] != "Curves":  # tabs are shown
+    if at.session_state["view"] != "Curves":
         assert at.get("vega_lite_chart"), f"the {at.session_state['view']} view draws no chart"
         open_view(at, "Curves")
     assert runs_datasets(at), "no chart over the epochs"
@@ -130,12 +131,9 @@ def assert_page_renders(at: AppTest) -> None:
 
 def assert_page_shows(at: AppTest, state: dict[str, object]) -> None:
     """The controls hold the state, the charts show its runs, the link names it (and no defaults)."""
-    present = state.get("present", False)
-    if not present:
-        assert at.session_state["view"] == state.get("view", "Curves")
+    assert at.session_state["view"] == state.get("view", "Curves")
     assert_page_renders(at)  # this may open the Curves view to read the runs
-    if not present:
-        state = state | {"view": at.session_state["view"]}
+    state = state | {"view": at.session_state["view"]}
     assert not at.warning, at.warning[0].value
     shown = controls(at)
     for name in relevant(state["neuron"]):
@@ -315,6 +313,7 @@ def hostile_queries(draw):
     bad: set[str] = set()
     neuron = PARAMS["neuron"].default
     status = {name: draw(st.sampled_from(("absent", "absent", "good", "bad"))) for name in PARAMS}
+    status["lesson"] = "absent"  # a lesson step brings a whole scenario: tested on its own below
     if status["neuron"] == "good":
         neuron = draw(st.sampled_from(NEURONS))
         query["neuron"] = [neuron]
@@ -578,3 +577,17 @@ def test_the_link_is_a_full_url_that_urlencode_would_write():
     values, notes = parse_query(query)
     assert notes == [] and values["neuron"] == "softmax" and values["margin"] == -2.5
     assert values["losses"] == ["log_likelihood"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "step", "named"),
+    [("abc", 0, True), ("99", 7, True), ("-3", 0, True), ("2.5", 2, True), ("3", 3, False)],
+)
+def test_a_bad_lesson_value_is_named_and_the_page_opens_the_nearest_step_or_none(raw, step, named):
+    at = open_page({"lesson": [raw], "eta": ["0.5"]})
+    assert not at.exception
+    assert at.session_state["lesson"] == step
+    assert at.session_state["eta"] == 0.5  # the rest of the link still counts
+    notes = " ".join(w.value for w in at.warning)
+    assert ("lesson" in notes) is named, notes
+    assert "<" not in notes

@@ -330,10 +330,10 @@ def share_query(values: Mapping[str, object]) -> dict[str, str | list[str]]:
     """The query parameters of a link to these control values, leaving out what the link's base
     (`base_values`, else each parameter's default) already says."""
     query: dict[str, str | list[str]] = {}
-    neuron = values.get("neuron", DEFAULT.neuron)
     base = base_values(values)
     # A link without `neuron` opens the neuron its preset or lesson step implies, whichever it is.
     base["neuron"] = base_values(values | {"neuron": None}).get("neuron", DEFAULT.neuron)
+    neuron = values.get("neuron", base["neuron"])
     for name, value in values.items():
         param = PARAMS[name]
         if value is None or value == base.get(name, param.default):
