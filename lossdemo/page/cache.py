@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from lossdemo.charts.epochs import epoch_chart_data
+from lossdemo.charts.epochs import epoch_chart_data, epoch_chart_description
 from lossdemo.charts.sigma_path import sigma_path_data
 from lossdemo.charts.speed_map import axis_domain, display_cells
 from lossdemo.controls.map_settings import map_sweep, start_axis
@@ -39,6 +39,7 @@ class Prepared:
     frame: pd.DataFrame
     starts: dict[str, pd.Series]  # each loss's first row
     chart: bytes  # the epoch chart's data, as Arrow
+    description: str  # the epoch chart in words
     path: dict[str, bytes]  # the σ chart's data, as Arrow
     story: list[str]  # the findings
     summaries: list[LossSummary]
@@ -49,8 +50,9 @@ def prepare(scenario: Scenario) -> Prepared:
     starts = rows_at(frame, scenario, 0)
     path = {name: arrow(data) for name, data in sigma_path_data(frame, scenario.neuron).items()}
     chart = arrow(epoch_chart_data(frame, scenario.neuron))
+    description = epoch_chart_description(frame, scenario.neuron)
     story, summaries = findings(frame, scenario.neuron, scenario), summarize(frame, scenario)
-    return Prepared(frame, starts, chart, path, story, summaries)
+    return Prepared(frame, starts, chart, description, path, story, summaries)
 
 
 @st.cache_resource

@@ -11,7 +11,7 @@ import streamlit as st
 from lossdemo.charts.epochs import PANELS, epoch_chart_spec
 from lossdemo.charts.sigma_path import sigma_path_spec
 from lossdemo.charts.speed_map import map_spec
-from lossdemo.charts.style import loss_style
+from lossdemo.charts.style import line_sample, line_word
 from lossdemo.controls.presets import PRESETS
 from lossdemo.controls.replay import NUMBERS_SECONDS, cursor_params
 from lossdemo.controls.scenario import Scenario, rows_at, to_csv
@@ -32,8 +32,8 @@ def summary_cards(scenario: Scenario) -> None:
     kind = scenario.kind
     summaries = prepared_for(scenario).summaries
     for column, summary in zip(st.columns(len(summaries), border=True), summaries):
-        colour, line = loss_style(scenario.neuron, summary.loss)
-        column.html(f'<b style="color:{colour};font-size:1.3rem">{summary.name}</b> ({line})')
+        sample, line = line_sample(scenario.neuron, summary.loss), line_word(scenario.neuron, summary.loss)
+        column.html(f'{sample} <b style="font-size:1.3rem">{summary.name}</b> ({line})')
         if scenario.eta_for(summary.loss) != scenario.eta:
             column.caption(f"trains with η = {scenario.eta_for(summary.loss):.3g} (equal gradients at a = ½)")
         cost, output, halved = column.columns(3)
@@ -87,8 +87,7 @@ def formulas(scenario: Scenario) -> None:
     """Each shown loss's cost and ∂C/∂z, as the loss registry writes them."""
     losses = LOSSES[scenario.neuron]
     for column, key in zip(st.columns(len(scenario.losses)), scenario.losses):
-        colour, _ = loss_style(scenario.neuron, key)
-        column.html(f'<b style="color:{colour}">{losses[key].name}</b>')
+        column.html(f"{line_sample(scenario.neuron, key)} <b>{losses[key].name}</b>")
         column.latex(rf"{losses[key].cost_tex} \qquad {losses[key].delta_tex}")
 
 
@@ -111,10 +110,10 @@ def live_numbers(rows: dict, scenario: Scenario, big: bool) -> None:
         return
     for loss, row in rows.items():
         name, *cells = st.columns([1.2, 1, 1, 1, 1], vertical_alignment="bottom")
-        colour, line = loss_style(scenario.neuron, loss)
         name.html(
-            f'<div style="color:{colour};font-size:2rem;font-weight:700">{losses[loss].name}</div>'
-            f'<div style="color:{colour}">{line} in the charts</div>'
+            f'<div style="font-size:2rem;font-weight:700">{losses[loss].name}</div>'
+            f"<div>{line_sample(scenario.neuron, loss, width=60)} {line_word(scenario.neuron, loss)} "
+            "in the charts</div>"
         )
         for cell, (field, label) in zip(cells, labels.items()):
             cell.metric(label, f"{row[field]:.4g}")
@@ -136,8 +135,6 @@ def one_epoch(rows: dict, scenario: Scenario, epoch: int) -> None:
     st.vega_lite_chart(
         spec=sigma_path_spec(prepared.path, neuron, prepared.starts, rows),
         theme=None,
-        alt="The sigmoid curve with each loss's path over the epochs drawn on it; points coloured by "
-        "epoch, the start and the inspected epoch marked.",
     )
     st.markdown(
         f"**Gradient check at epoch {epoch:,}**: each analytic gradient against a central finite "
@@ -193,7 +190,14 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
     cursor = cursor_params(
         st.session_state.epoch, st.session_state.get("play_speed", 1), scenario.epochs, timer_on
     )
-    chart_args = (prepared.chart, scenario.neuron, log_scale, cursor, scenario.target_output())
+    chart_args = (
+        prepared.chart,
+        scenario.neuron,
+        log_scale,
+        cursor,
+        scenario.target_output(),
+        f"{prepared.description} {' '.join(prepared.story)}",
+    )
     if present:
         panels = PANELS[scenario.neuron]
         for index, column in enumerate(st.columns(len(panels))):
@@ -201,7 +205,6 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
                 st.vega_lite_chart(
                     spec=epoch_chart_spec(*chart_args, panel=index),
                     theme=None,
-                    alt=f"{panels[index].title}, over the epochs, one line per loss.",
                 )
         return
     curves, closeup_tab, speed, network = st.tabs(VIEWS, key="view", on_change="rerun", bind=BIND)
@@ -211,8 +214,6 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
             st.vega_lite_chart(
                 spec=epoch_chart_spec(*chart_args),
                 theme=None,
-                alt="Four charts over the epochs, one line per loss: cost, gradient size, the activation's "
-                "slope, and the output against its target. " + " ".join(prepared.story),
             )
     if closeup_tab.open:
         with closeup_tab:
@@ -250,9 +251,6 @@ def speed_map_view(scenario: Scenario) -> None:
         key="map_pick",
         on_select=state.load_cell,
         selection_mode="pick",
-        alt="One heatmap per loss: epochs until the output error reaches the goal for every start "
-        "(horizontal) and learning rate (vertical, log scale); grey cells did not learn, pink cells "
-        "reached the goal but oscillate.",
     )
     low, high = shown.domain
     sentences = []
