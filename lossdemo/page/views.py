@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from lossdemo.charts.epochs import PANELS, epoch_chart_spec
+from lossdemo.charts.figures import with_caption
 from lossdemo.charts.sigma_path import sigma_path_spec
 from lossdemo.charts.speed_map import map_spec
 from lossdemo.charts.style import line_sample, line_word
@@ -19,6 +20,7 @@ from lossdemo.controls.url import PARAMS, VIEWS, share_query
 from lossdemo.engine.losses import LOSSES
 from lossdemo.page import state
 from lossdemo.page.cache import prepared_for, speed_map
+from lossdemo.page.downloads import figure_downloads
 from lossdemo.page.network_view import default_runs, network_view
 from lossdemo.page.widgets import BIND, control, replay_controls
 from lossdemo.teaching.chain_rule import SMALL_SLOPE, chain_rule, step_ratio
@@ -132,10 +134,12 @@ def one_epoch(rows: dict, scenario: Scenario, epoch: int) -> None:
     ratio = step_ratio(breakdowns, epoch)
     if ratio:
         st.markdown(f"**{ratio}**")
+    spec = sigma_path_spec(prepared.path, neuron, prepared.starts, rows)
     st.vega_lite_chart(
-        spec=sigma_path_spec(prepared.path, neuron, prepared.starts, rows),
+        spec=spec,
         theme=None,
     )
+    figure_downloads("sigma-path", spec)
     st.markdown(
         f"**Gradient check at epoch {epoch:,}**: each analytic gradient against a central finite "
         f"difference of the cost. They agree when the relative error is below {AGREE:g}; gradients "
@@ -211,10 +215,15 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
     if curves.open:
         with curves:
             formulas(scenario)
+            spec = epoch_chart_spec(*chart_args)
             st.vega_lite_chart(
-                spec=epoch_chart_spec(*chart_args),
+                spec=spec,
                 theme=None,
             )
+            kind = scenario.kind
+            title = f"Cost, gradient, {kind.slope} and {kind.output_label} over the epochs"
+            caption = f"{scenario.caption()}; dotted line: epoch {st.session_state.epoch:,}"
+            figure_downloads("curves", spec, slide=with_caption(spec, title, caption))
     if closeup_tab.open:
         with closeup_tab:
             st.fragment(closeup, run_every=every)(scenario)
@@ -245,13 +254,15 @@ def speed_map_view(scenario: Scenario) -> None:
     map_start = tuple((name, start[name]) for name in kind.map_start)
     shown = speed_map(scenario.neuron, scenario.losses, map_start, goal, cap)
     here = kind.map_position(start)
+    spec = map_spec(shown.cells, scenario.neuron, scenario.losses, cap, shown.domain, here, scenario.eta)
     st.vega_lite_chart(
-        spec=map_spec(shown.cells, scenario.neuron, scenario.losses, cap, shown.domain, here, scenario.eta),
+        spec=spec,
         theme=None,
         key="map_pick",
         on_select=state.load_cell,
         selection_mode="pick",
     )
+    figure_downloads("speed-map", spec)
     low, high = shown.domain
     sentences = []
     if not low <= here <= high:
