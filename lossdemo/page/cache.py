@@ -1,6 +1,7 @@
 """Caching at the page boundary: a scenario's runs and everything the page shows of them, and the
 learning-speed map, computed once and shared by every session (st.cache_resource: the frames are
-only read, so sessions share one copy instead of each receiving its own)."""
+only read, so sessions share one copy instead of each receiving its own); and the charts rendered
+as files for slides (st.cache_data: each download receives its own bytes)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
+from lossdemo.charts import figures
 from lossdemo.charts.epochs import epoch_chart_data, epoch_chart_description
 from lossdemo.charts.sigma_path import sigma_path_data
 from lossdemo.charts.speed_map import axis_domain, display_cells
@@ -30,6 +32,27 @@ def arrow(frame: pd.DataFrame) -> bytes:
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
     return sink.getvalue().to_pybytes()
+
+
+def frame(data: bytes | pd.DataFrame) -> pd.DataFrame:
+    """A chart dataset as a DataFrame, whether it is one already or Arrow IPC bytes (`arrow`)."""
+    return pa.ipc.open_stream(data).read_all().to_pandas() if isinstance(data, bytes) else data
+
+
+def figure(spec: dict, form: str) -> str | bytes:
+    """A chart's spec as the page draws it (datasets as frames or Arrow), rendered as a file: "svg"
+    or "png" at the chart's size, or "slide", a PNG SLIDE_WIDTH pixels wide. The same chart asked
+    again, by any session, is not rendered again."""
+    datasets = {name: frame(data) for name, data in spec["datasets"].items()}
+    return rendered(figures.spec_json(spec, datasets), form)
+
+
+# Rendering takes seconds; files are a few hundred kB, so a few dozen are kept.
+@st.cache_data(max_entries=48, ttl=1800, show_spinner=False)
+def rendered(spec: str, form: str) -> str | bytes:
+    if form == "svg":
+        return figures.svg(spec)
+    return figures.png(rendered(spec, "svg"), width=figures.SLIDE_WIDTH if form == "slide" else None)
 
 
 @dataclass(frozen=True)
