@@ -18,11 +18,8 @@ from lossdemo.page.widgets import control
 
 TITLE = "Why the loss decides how fast a neuron learns"
 # Captions and the replay buttons' key hints ("Space", "Home") in a contrast of at least 4.5:1:
-# Streamlit draws both faded (3.9:1 on white; 2.9:1 for "Space" on the Play button).
-READABLE_CSS = (
-    "[data-testid='stCaptionContainer'] { color: #65666E; }\n"
-    "[data-testid^='stBaseButton'] kbd { opacity: 0.85; }"
-)
+# Streamlit draws both at 60 % opacity (3.9:1 on white; 2.9:1 for "Space" on the Play button).
+READABLE_CSS = "[data-testid='stCaptionContainer'], [data-testid^='stBaseButton'] kbd { opacity: 0.85; }"
 PAGE_CSS = f'<style>[data-testid="stMainBlockContainer"] {{ padding-top: 3rem; }} {READABLE_CSS}</style>'
 PRESENTATION_CSS = f"""<style>
 {READABLE_CSS}
