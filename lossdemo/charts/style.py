@@ -37,14 +37,14 @@ def line_word(neuron: str, loss: str) -> str:
 
 
 def line_sample(neuron: str, loss: str, width: int = 36) -> str:
-    """A short stretch of a loss's line in its colour and dash, as inline SVG hidden from screen
-    readers: it stands beside the loss's name, which keeps the page's text colour (most of the
-    palette is too light to read as text on white)."""
+    """A short stretch of a loss's line in its colour and line style, as an HTML span hidden from
+    screen readers (a CSS border: the page's HTML keeps no inline SVG). It stands beside the loss's
+    name, which keeps the page's text colour (most of the palette is too light to read as text)."""
     colour, dash = _style(neuron, loss)
+    style = "solid" if dash == (1, 0) else "dotted" if dash[0] <= 2 else "dashed"
     return (
-        f'<svg width="{width}" height="12" aria-hidden="true" style="vertical-align:middle">'
-        f'<line x1="0" y1="6" x2="{width}" y2="6" stroke="{colour}" stroke-width="4" '
-        f'stroke-dasharray="{" ".join(map(str, dash))}"/></svg>'
+        f'<span aria-hidden="true" style="display:inline-block;width:{width}px;vertical-align:middle;'
+        f'border-top:4px {style} {colour}"></span>'
     )
 
 

@@ -114,7 +114,7 @@ def live_numbers(rows: dict, scenario: Scenario, big: bool) -> None:
         name, *cells = st.columns([1.2, 1, 1, 1, 1], vertical_alignment="bottom")
         name.html(
             f'<div style="font-size:2rem;font-weight:700">{losses[loss].name}</div>'
-            f"<div>{line_sample(scenario.neuron, loss, width=60)} {line_word(scenario.neuron, loss)} "
+            f"<div>{line_sample(scenario.neuron, loss)} {line_word(scenario.neuron, loss)} "
             "in the charts</div>"
         )
         for cell, (field, label) in zip(cells, labels.items()):
