@@ -31,14 +31,25 @@ def _style(neuron: str, loss: str) -> tuple[str, tuple[int, ...]]:
     return PALETTE[position], DASHES[position]
 
 
-def loss_style(neuron: str, loss: str) -> tuple[str, str]:
-    """The colour of a loss and a word for its line style, as every chart draws it."""
+def line_word(neuron: str, loss: str) -> str:
+    """A word for a loss's line style, as every chart draws it."""
+    return "solid line" if _style(neuron, loss)[1] == (1, 0) else "dashed line"
+
+
+def line_sample(neuron: str, loss: str, width: int = 36) -> str:
+    """A short stretch of a loss's line in its colour and line style, as an HTML span hidden from
+    screen readers (a CSS border: the page's HTML keeps no inline SVG). It stands beside the loss's
+    name, which keeps the page's text colour (most of the palette is too light to read as text)."""
     colour, dash = _style(neuron, loss)
-    return colour, "solid line" if dash == (1, 0) else "dashed line"
+    style = "solid" if dash == (1, 0) else "dotted" if dash[0] <= 2 else "dashed"
+    return (
+        f'<span aria-hidden="true" style="display:inline-block;width:{width}px;vertical-align:middle;'
+        f'border-top:4px {style} {colour}"></span>'
+    )
 
 
 def loss_scale(neuron: str, losses: tuple[str, ...]) -> tuple[alt.Scale, alt.Scale]:
-    """Colour and dash scales over the losses (display names), each styled as `loss_style` says:
+    """Colour and dash scales over the losses (display names), each styled as `line_sample` draws it:
     `losses` are all of the neuron's registry keys, so a loss looks the same whatever is shown."""
     names = [LOSSES[neuron][key].name for key in losses]
     styles = [_style(neuron, key) for key in losses]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
+from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.neurons import NeuronKind, get_kind
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER
 
@@ -54,6 +55,13 @@ class Scenario:
         losses, start = self.kind.losses, self.start()
         gradients = {key: self.kind.balance_gradient(losses[key], start) for key in self.losses}
         return self.eta * max(gradients.values()) / gradients[loss] if gradients[loss] > 0 else self.eta
+
+    def caption(self) -> str:
+        """The scenario in one line, for a figure's caption: neuron, losses, start, η and epochs."""
+        names = " vs ".join(LOSSES[self.neuron][loss].name.lower() for loss in self.losses)
+        start = ", ".join(f"{name} = {value:g}" for name, value in self.start().items())
+        eta = f"η = {self.eta:g}" + (" (equal gradients at a = ½)" if self.balance else "")
+        return f"{self.kind.name}, {names}; start {start}; {eta}; {self.epochs:,} epochs"
 
     def work(self) -> int:
         """How much computing the runs take, in neuron-updates: epochs × losses × updates per epoch."""

@@ -1,6 +1,7 @@
 """Caching at the page boundary: a scenario's runs and everything the page shows of them, and the
 learning-speed map, computed once and shared by every session (st.cache_resource: the frames are
-only read, so sessions share one copy instead of each receiving its own)."""
+only read, so sessions share one copy instead of each receiving its own); and the charts rendered
+as files for slides (st.cache_data: each download receives its own bytes)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from lossdemo.charts.epochs import epoch_chart_data
+from lossdemo.charts import figures
+from lossdemo.charts.epochs import epoch_chart_data, epoch_chart_description
 from lossdemo.charts.loss_shape import loss_shape_data
 from lossdemo.charts.optimizers import comparison_data
 from lossdemo.charts.sigma_path import sigma_path_data
@@ -37,6 +39,27 @@ def arrow(frame: pd.DataFrame) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
+def frame(data: bytes | pd.DataFrame) -> pd.DataFrame:
+    """A chart dataset as a DataFrame, whether it is one already or Arrow IPC bytes (`arrow`)."""
+    return pa.ipc.open_stream(data).read_all().to_pandas() if isinstance(data, bytes) else data
+
+
+def figure(spec: dict, form: str) -> str | bytes:
+    """A chart's spec as the page draws it (datasets as frames or Arrow), rendered as a file: "svg"
+    or "png" at the chart's size, or "slide", a PNG SLIDE_WIDTH pixels wide. The same chart asked
+    again, by any session, is not rendered again."""
+    datasets = {name: frame(data) for name, data in spec["datasets"].items()}
+    return rendered(figures.spec_json(spec, datasets), form)
+
+
+# Rendering takes seconds; files are a few hundred kB, so a few dozen are kept.
+@st.cache_data(max_entries=48, ttl=1800, show_spinner=False)
+def rendered(spec: str, form: str) -> str | bytes:
+    if form == "svg":
+        return figures.svg(spec)
+    return figures.png(rendered(spec, "svg"), width=figures.SLIDE_WIDTH if form == "slide" else None)
+
+
 @dataclass(frozen=True)
 class Prepared:
     """A scenario's runs and everything the page shows of them that does not depend on the epoch."""
@@ -44,6 +67,7 @@ class Prepared:
     frame: pd.DataFrame
     starts: dict[str, pd.Series]  # each loss's first row
     chart: bytes  # the epoch chart's data, as Arrow
+    description: str  # the epoch chart in words
     path: dict[str, bytes]  # the σ chart's data, as Arrow
     story: list[str]  # the findings (and how the optimizer compares with gradient descent)
     summaries: list[LossSummary]
@@ -55,13 +79,14 @@ def prepare(scenario: Scenario) -> Prepared:
     starts = rows_at(frame, scenario, 0)
     path = {name: arrow(data) for name, data in sigma_path_data(frame, scenario.neuron).items()}
     chart = arrow(epoch_chart_data(frame, scenario.neuron))
+    description = epoch_chart_description(frame, scenario.neuron)
     story, summaries = findings(frame, scenario.neuron, scenario), summarize(frame, scenario)
     comparison = None
     if scenario.optimizer != DEFAULT_OPTIMIZER:
         baseline = runs(replace(scenario, optimizer=DEFAULT_OPTIMIZER))
         story = story + versus(baseline, frame, scenario)
         comparison = arrow(comparison_data(baseline, frame, scenario.neuron, scenario.optimizer))
-    return Prepared(frame, starts, chart, path, story, summaries, comparison)
+    return Prepared(frame, starts, chart, description, path, story, summaries, comparison)
 
 
 @st.cache_resource

@@ -10,11 +10,12 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from lossdemo.charts.epochs import PANELS, epoch_chart_spec
+from lossdemo.charts.figures import with_caption
 from lossdemo.charts.loss_shape import loss_shape_spec
 from lossdemo.charts.optimizers import comparison_spec
 from lossdemo.charts.sigma_path import sigma_path_spec
 from lossdemo.charts.speed_map import map_spec
-from lossdemo.charts.style import loss_style
+from lossdemo.charts.style import line_sample, line_word
 from lossdemo.controls.presets import PRESETS, lesson_scenario
 from lossdemo.controls.replay import NUMBERS_SECONDS, cursor_params
 from lossdemo.controls.scenario import Scenario, rows_at, to_csv
@@ -24,6 +25,7 @@ from lossdemo.engine.optimizers import OPTIMIZERS
 from lossdemo.engine.shape import shape_points
 from lossdemo.page import state
 from lossdemo.page.cache import prepared_for, shape_curves, speed_map
+from lossdemo.page.downloads import figure_downloads
 from lossdemo.page.network_view import default_runs, network_view
 from lossdemo.page.widgets import BIND, control, replay_controls
 from lossdemo.teaching.chain_rule import SMALL_SLOPE, chain_rule, step_ratio
@@ -38,8 +40,8 @@ def summary_cards(scenario: Scenario) -> None:
     kind = scenario.kind
     summaries = prepared_for(scenario).summaries
     for column, summary in zip(st.columns(len(summaries), border=True), summaries):
-        colour, line = loss_style(scenario.neuron, summary.loss)
-        column.html(f'<b style="color:{colour};font-size:1.3rem">{summary.name}</b> ({line})')
+        sample, line = line_sample(scenario.neuron, summary.loss), line_word(scenario.neuron, summary.loss)
+        column.html(f'{sample} <b style="font-size:1.3rem">{summary.name}</b> ({line})')
         if scenario.eta_for(summary.loss) != scenario.eta:
             column.caption(f"trains with η = {scenario.eta_for(summary.loss):.3g} (equal gradients at a = ½)")
         cost, output, halved = column.columns(3)
@@ -131,8 +133,7 @@ def formulas(scenario: Scenario) -> None:
     """Each shown loss's cost and ∂C/∂z, as the loss registry writes them."""
     losses = LOSSES[scenario.neuron]
     for column, key in zip(st.columns(len(scenario.losses)), scenario.losses):
-        colour, _ = loss_style(scenario.neuron, key)
-        column.html(f'<b style="color:{colour}">{losses[key].name}</b>')
+        column.html(f"{line_sample(scenario.neuron, key)} <b>{losses[key].name}</b>")
         column.latex(rf"{losses[key].cost_tex} \qquad {losses[key].delta_tex}")
 
 
@@ -176,10 +177,10 @@ def live_numbers(rows: dict, scenario: Scenario, big: bool) -> None:
         return
     for loss, row in rows.items():
         name, *cells = st.columns([1.2, 1, 1, 1, 1], vertical_alignment="bottom")
-        colour, line = loss_style(scenario.neuron, loss)
         name.html(
-            f'<div style="color:{colour};font-size:2rem;font-weight:700">{losses[loss].name}</div>'
-            f'<div style="color:{colour}">{line} in the charts</div>'
+            f'<div style="font-size:2rem;font-weight:700">{losses[loss].name}</div>'
+            f"<div>{line_sample(scenario.neuron, loss)} {line_word(scenario.neuron, loss)} "
+            "in the charts</div>"
         )
         for cell, (field, label) in zip(cells, labels.items()):
             cell.metric(label, f"{row[field]:.4g}")
@@ -189,12 +190,12 @@ def one_epoch(rows: dict, scenario: Scenario, epoch: int) -> None:
     """The σ path, the chain rule and the gradient check at one epoch."""
     prepared, neuron, start = prepared_for(scenario), scenario.neuron, scenario.start()
     breakdowns = [chain_rule(row, neuron, loss, start) for loss, row in rows.items()]
+    spec = sigma_path_spec(prepared.path, neuron, prepared.starts, rows)
     st.vega_lite_chart(
-        spec=sigma_path_spec(prepared.path, neuron, prepared.starts, rows),
+        spec=spec,
         theme=None,
-        alt="The sigmoid curve with each loss's path over the epochs drawn on it; points coloured by "
-        "epoch, the start and the inspected epoch marked.",
     )
+    figure_downloads("sigma-path", spec)
     st.markdown(
         f"**The gradient at epoch {epoch:,}, factor by factor** (highlighted: a slope below {SMALL_SLOPE:g})"
     )
@@ -309,7 +310,14 @@ def curves(scenario: Scenario, log_scale: bool, present: bool, timer_on: bool) -
     cursor = cursor_params(
         st.session_state.epoch, st.session_state.get("play_speed", 1), scenario.epochs, timer_on
     )
-    chart_args = (prepared.chart, scenario.neuron, log_scale, cursor, scenario.target_output())
+    chart_args = (
+        prepared.chart,
+        scenario.neuron,
+        log_scale,
+        cursor,
+        scenario.target_output(),
+        f"{prepared.description} {' '.join(prepared.story)}",
+    )
     if present:
         panels = PANELS[scenario.neuron]
         for index, column in enumerate(st.columns(len(panels))):
@@ -317,16 +325,15 @@ def curves(scenario: Scenario, log_scale: bool, present: bool, timer_on: bool) -
                 st.vega_lite_chart(
                     spec=epoch_chart_spec(*chart_args, panel=index),
                     theme=None,
-                    alt=f"{panels[index].title}, over the epochs, one line per loss.",
                 )
         return
     formulas(scenario)
-    st.vega_lite_chart(
-        spec=epoch_chart_spec(*chart_args),
-        theme=None,
-        alt="Four charts over the epochs, one line per loss: cost, gradient size, the activation's "
-        "slope, and the output against its target. " + " ".join(prepared.story),
-    )
+    spec = epoch_chart_spec(*chart_args)
+    st.vega_lite_chart(spec=spec, theme=None)
+    kind = scenario.kind
+    title = f"Cost, gradient, {kind.slope} and {kind.output_label} over the epochs"
+    caption = f"{scenario.caption()}; dotted line: epoch {st.session_state.epoch:,}"
+    figure_downloads("curves", spec, slide=with_caption(spec, title, caption))
     optimizer_comparison(scenario)
 
 
@@ -350,16 +357,15 @@ def speed_map_view(scenario: Scenario) -> None:
     map_start = tuple((name, start[name]) for name in kind.map_start)
     shown = speed_map(scenario.neuron, scenario.losses, map_start, goal, cap, scenario.optimizer)
     here = kind.map_position(start)
+    spec = map_spec(shown.cells, scenario.neuron, scenario.losses, cap, shown.domain, here, scenario.eta)
     st.vega_lite_chart(
-        spec=map_spec(shown.cells, scenario.neuron, scenario.losses, cap, shown.domain, here, scenario.eta),
+        spec=spec,
         theme=None,
         key="map_pick",
         on_select=state.load_cell,
         selection_mode="pick",
-        alt="One heatmap per loss: epochs until the output error reaches the goal for every start "
-        "(horizontal) and learning rate (vertical, log scale); grey cells did not learn, pink cells "
-        "reached the goal but oscillate.",
     )
+    figure_downloads("speed-map", spec)
     low, high = shown.domain
     sentences = []
     if not low <= here <= high:
