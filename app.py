@@ -1,9 +1,9 @@
 """lossdemo: watch the choice of loss decide how fast a neuron learns.
 
-The page in screen order: the sidebar's controls, the header, the summary and the lesson, then the
-replay, the live numbers and the tabs Curves, Up close, Speed map and Network, and the share link. Every
-number comes from the `lossdemo` package; runs, maps and chart specs are cached in
-`lossdemo.page.cache`, the views live in `lossdemo.page.views`."""
+The page in screen order: the sidebar's controls, the header, the lesson and the summary, then the
+replay, the live numbers and the tabs Curves, Up close, Loss shape, Speed map and Network, and the
+share link. Every number comes from the `lossdemo` package; runs, maps and chart specs are cached
+in `lossdemo.page.cache`, the views live in `lossdemo.page.views`."""
 
 import streamlit as st
 
@@ -12,17 +12,22 @@ from lossdemo.controls.scenario import Scenario
 from lossdemo.controls.url import PARAMS, parse_starts
 from lossdemo.engine.losses import DEFAULT_LOSSES, LOSSES, NEURONS
 from lossdemo.engine.neurons import get_kind
+from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS
 from lossdemo.page import state, views
 from lossdemo.page.cache import prepared_for
 from lossdemo.page.widgets import control
 
 TITLE = "Why the loss decides how fast a neuron learns"
-PAGE_CSS = '<style>[data-testid="stMainBlockContainer"] { padding-top: 3rem; }</style>'
-PRESENTATION_CSS = """<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
-[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
-[data-testid="stMain"] { font-size: 1.25rem; }
-[data-testid="stMetricValue"] { font-size: 2.8rem; }
+# Captions and the replay buttons' key hints ("Space", "Home") in a contrast of at least 4.5:1:
+# Streamlit draws both at 60 % opacity (3.9:1 on white; 2.9:1 for "Space" on the Play button).
+READABLE_CSS = "[data-testid='stCaptionContainer'], [data-testid^='stBaseButton'] kbd { opacity: 0.85; }"
+PAGE_CSS = f'<style>[data-testid="stMainBlockContainer"] {{ padding-top: 3rem; }} {READABLE_CSS}</style>'
+PRESENTATION_CSS = f"""<style>
+{READABLE_CSS}
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {{ display: none; }}
+[data-testid="stMainBlockContainer"] {{ padding-top: 2.5rem; }}
+[data-testid="stMain"] {{ font-size: 1.25rem; }}
+[data-testid="stMetricValue"] {{ font-size: 2.8rem; }}
 </style>"""
 
 st.set_page_config(page_title=f"lossdemo: {TITLE.lower()}", layout="wide")
@@ -60,6 +65,14 @@ with st.sidebar:
     )
     eta = control(st.select_slider, "eta")
     balance = control(st.toggle, "balance")
+    optimizer = control(
+        st.segmented_control,
+        "optimizer",
+        options=list(OPTIMIZERS),
+        default=DEFAULT_OPTIMIZER,
+        required=True,
+        format_func=lambda key: OPTIMIZERS[key].name,
+    )
     epochs = control(st.select_slider, "epochs")
     st.subheader("Start")
     shown_starts = control(st.text_input, "starts", placeholder=",".join([":".join(kind.varied)] * 2))
@@ -71,8 +84,21 @@ with st.sidebar:
     start = {name: control(st.slider, name) for name in kind.start}
     widget_rule = control(st.toggle, "widget_rule") if kind.step_rules else False
     scenario = Scenario(
-        neuron, tuple(losses), eta, epochs, **start, balance=balance, starts=compared, widget_rule=widget_rule
+        neuron,
+        tuple(losses),
+        eta,
+        epochs,
+        **start,
+        balance=balance,
+        optimizer=optimizer,
+        starts=compared,
+        widget_rule=widget_rule,
     )
+    if scenario.rule_ignored():  # the toggle stays live: disabling a widget would reset its value
+        st.caption(
+            "The book's widget rule stands in for gradient descent's step: it is shown with gradient "
+            "descent only, not beside this optimizer."
+        )
     st.subheader("View")
     log_scale = control(st.toggle, "log", on_change="rerun")
     if not st.session_state.get("present"):
@@ -89,6 +115,7 @@ if present:
 else:
     st.html(PAGE_CSS)
     st.header(TITLE, divider="blue")
+if not present and not st.session_state.get("lesson"):  # a lesson step tells its own part of the story
     story = [LOSSES[neuron][key] for key in DEFAULT_LOSSES[neuron]]  # the source article's two losses
     slow = [loss.name.lower() for loss in story if loss.carries_slope]
     fast = [loss.name.lower() for loss in story if not loss.carries_slope]
@@ -111,11 +138,11 @@ if not losses:
     st.info("Select at least one loss in the sidebar to compare.")
     st.stop()
 
-# The summary, the findings and the lesson.
+# The lesson, the summary and the findings.
+views.lesson(present)
 if not present:
     views.summary_cards(scenario)
     st.markdown("\n\n".join(prepared_for(scenario).story))
-    views.lesson()
 
 # The replay, the live numbers and the views of the run.
 views.epoch_views(scenario, log_scale, present)
@@ -128,9 +155,5 @@ if not present:
         "Learning*, chapter 3, [The cross-entropy cost function](http://neuralnetworksanddeeplearning.com/"
         "chap3.html#the_cross-entropy_cost_function) and [Softmax](http://neuralnetworksanddeeplearning.com/"
         "chap3.html#softmax). Every number on this page is computed live with the true gradients"
-        + (
-            ", except the runs named after the book widget's rule."
-            if scenario.widget_rule and kind.step_rules
-            else "."
-        )
+        + (", except the runs named after the book widget's rule." if scenario.step_rules() else ".")
     )

@@ -26,8 +26,8 @@ PAGE_TIMEOUT = 60  # seconds per script run in `open_page`; the learning-speed m
 BASE_URL = "http://localhost:8501/"
 START = {"sigmoid": ("w", "b", "y"), "softmax": ("classes", "target", "margin")}  # besides x and η
 
-SIGMOID_KEYS = ("neuron", "losses", "eta", "epochs", "w", "b", "x", "y")
-SOFTMAX_KEYS = ("neuron", "losses", "eta", "epochs", "x", "classes", "target", "margin")
+SIGMOID_KEYS = ("neuron", "losses", "eta", "epochs", "w", "b", "x", "y", "optimizer")
+SOFTMAX_KEYS = ("neuron", "losses", "eta", "epochs", "x", "classes", "target", "margin", "optimizer")
 
 
 def run_app(query: Mapping[str, str | list[str]] | None = None, view: str | None = None) -> AppTest:
@@ -60,6 +60,7 @@ def scenario_of(state: Mapping[str, object]) -> Scenario:
         state["epochs"],
         **start,
         balance=state["balance"],
+        optimizer=state["optimizer"],
         starts=parse_starts(state["starts"], neuron)[0] if state.get("starts") else (),
         widget_rule=bool(state.get("widget_rule")),
     )
@@ -146,6 +147,7 @@ def set_scenario(at: AppTest, scenario: Scenario) -> AppTest:
     at.pills(key="losses").set_value(list(scenario.losses))
     at.select_slider(key="eta").set_value(scenario.eta)
     at.select_slider(key="epochs").set_value(scenario.epochs)
+    at.segmented_control(key="optimizer").set_value(scenario.optimizer)
     names = ("w", "b", "x", "y") if scenario.neuron == "sigmoid" else ("classes", "x", "margin")
     for name in names:
         at.slider(key=name).set_value(getattr(scenario, name))
@@ -161,9 +163,9 @@ def engine_run(scenario: Scenario, loss: str) -> pd.DataFrame:
     """The engine's run of one loss, called directly (not through the page's helpers)."""
     s = scenario
     if s.neuron == "sigmoid":
-        return simulate_sigmoid(loss, s.w, s.b, s.x, s.y, s.eta, s.epochs)
+        return simulate_sigmoid(loss, s.w, s.b, s.x, s.y, s.eta, s.epochs, s.optimizer)
     logits = start_logits(s.classes, s.target, s.margin)
-    return simulate_softmax(loss, [[0.0]] * s.classes, logits, [s.x], s.target, s.eta, s.epochs)
+    return simulate_softmax(loss, [[0.0]] * s.classes, logits, [s.x], s.target, s.eta, s.epochs, s.optimizer)
 
 
 def metric_values(at: AppTest) -> list[str]:

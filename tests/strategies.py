@@ -14,6 +14,7 @@ from lossdemo.controls.scenario import starts_text
 from lossdemo.controls.url import MAX_STARTS, PARAMS, multi_options, parse_starts, share_query
 from lossdemo.engine.losses import LOSSES, NEURONS
 from lossdemo.engine.neurons import get_kind
+from lossdemo.teaching.lesson import STEPS
 
 # ---------------------------------------------------------------------------------------------
 # Vocabulary and hostile input
@@ -130,6 +131,32 @@ def defaults(neuron: str) -> dict[str, object]:
     )
     values["net_losses"] = list(PARAMS["net_losses"].default)
     return values
+
+
+def link_base(state: dict[str, object]) -> dict[str, object]:
+    """What a link to `state` leaves to be filled in, as the README documents it: a preset's
+    values (the link then names it), else, for a lesson step whose scenario is for the link's
+    neuron (or has none), that step's scenario (without naming its preset), view and epoch 0, else
+    the defaults (the losses' default being the link's neuron's)."""
+    step = STEPS[state["lesson"] - 1] if state.get("lesson") else None
+    implied = (  # the neuron a link without `neuron` opens
+        PRESETS[state["preset"]].scenario.neuron
+        if state.get("preset")
+        else PRESETS[step.preset].scenario.neuron
+        if step and step.preset
+        else PARAMS["neuron"].default
+    )
+    base = defaults(state["neuron"]) | {"neuron": implied}
+    if state.get("preset"):
+        return base | preset_values(state["preset"])
+    if step:
+        view = {"view": step.view, "epoch": 0}
+        if step.preset is None:
+            return base | view
+        scenario = PRESETS[step.preset].scenario
+        if scenario.neuron == state["neuron"]:
+            return base | preset_values(step.preset) | {"losses": list(step.losses or scenario.losses)} | view
+    return base
 
 
 # ---------------------------------------------------------------------------------------------

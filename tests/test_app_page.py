@@ -376,18 +376,18 @@ def test_log_scale_toggle_puts_cost_and_gradient_on_a_log_axis(neuron):
 
 
 @pytest.mark.parametrize("neuron", ["sigmoid", "softmax"])
-def test_every_chart_has_alt_text_and_the_epoch_chart_states_the_findings(neuron):
+def test_every_chart_has_a_description_and_the_epoch_chart_states_the_findings(neuron):
     at = run_app()
     if neuron == "softmax":
         at = to_softmax(at)
     assert charts(at)
-    for el in charts(at):
-        assert len(el.proto.alt.strip()) > 40
+    for el in charts(at):  # the spec's description is the chart's accessible name in the browser
+        assert len(spec_of(el)["description"].strip()) > 40
     scenario = page_scenario(at)
     frame = pd.concat(
         [engine_run(scenario, loss).assign(loss=loss) for loss in scenario.losses], ignore_index=True
     )
-    alt = epoch_chart(at).proto.alt
+    alt = spec_of(epoch_chart(at))["description"]
     for sentence in findings(frame, neuron, scenario):
         assert sentence in alt
         assert any(sentence in text for text in markdown_texts(at))
@@ -414,7 +414,7 @@ def test_a_link_naming_a_preset_opens_that_presets_scenario(name):
     assert loss_metrics(at) == expected_metrics(scenario)
 
 
-@pytest.mark.parametrize("view", ["Curves", "Up close"])
+@pytest.mark.parametrize("view", ["Curves", "Up close", "Loss shape"])
 def test_a_run_dropped_from_the_cache_is_freed_while_its_session_stays_open(view):
     """Nothing a session keeps between its runs (widget callbacks and the run's globals they
     reach, fragments, the CSV download) may hold a run: with a lecture hall of sessions, each

@@ -24,6 +24,7 @@ from strategies import (
     denotes,
     grid,
     is_valid,
+    link_base,
     loss_exists,
     loss_key,
     start_lists,
@@ -128,9 +129,10 @@ def warning_notes(at: AppTest) -> list[str]:
 
 
 def assert_page_renders(at: AppTest) -> None:
-    """No exception; the open view draws its chart, and the curves (opened if need be) draw runs."""
+    """No exception; the open view draws its chart, and the curves (opened if need be) draw runs.
+    (Presentation mode shows the open view too.)"""
     assert not at.exception, [e.value for e in at.exception]
-    if not at.session_state["present"] and at.session_state["view"] != "Curves":  # tabs are shown
+    if at.session_state["view"] != "Curves":
         assert at.get("vega_lite_chart"), f"the {at.session_state['view']} view draws no chart"
         open_view(at, "Curves")
     assert runs_datasets(at), "no chart over the epochs"
@@ -142,12 +144,9 @@ def assert_page_renders(at: AppTest) -> None:
 
 def assert_page_shows(at: AppTest, state: dict[str, object]) -> None:
     """The controls hold the state, the charts show its runs, the link names it (and no defaults)."""
-    present = state.get("present", False)
-    if not present:
-        assert at.session_state["view"] == state.get("view", "Curves")
+    assert at.session_state["view"] == state.get("view", "Curves")
     assert_page_renders(at)  # this may open the Curves view to read the runs
-    if not present:
-        state = state | {"view": at.session_state["view"]}
+    state = state | {"view": at.session_state["view"]}
     assert not at.warning, at.warning[0].value
     shown = controls(at)
     for name in relevant(state["neuron"]):
@@ -165,12 +164,12 @@ def assert_page_shows(at: AppTest, state: dict[str, object]) -> None:
     query = link_query(link)
     values, notes = parse_query(query)
     assert notes == []
-    reopened = defaults(state["neuron"]) | values
+    base = link_base(state)
+    reopened = base | values
     for name in relevant(state["neuron"]):
         assert reopened[name] == state[name], f"{name}: link gives {reopened[name]!r}, page {state[name]!r}"
-    base = defaults(state["neuron"]) | {"neuron": PARAMS["neuron"].default}
     for name in query:
-        assert values[name] != base[name], f"the link carries {name}'s default"
+        assert values[name] != base[name], f"the link carries what it would say without {name}"
 
 
 @settings(APPTEST, max_examples=40)
@@ -216,8 +215,9 @@ def set_through_widgets(state: dict[str, object]) -> AppTest:
 
 
 @settings(APPTEST, max_examples=6)
-@given(valid_states(presets=False, overrides={"present": False}, max_epochs=5000))
+@given(valid_states(presets=False, overrides={"present": False, "lesson": 0}, max_epochs=5000))
 def test_a_link_and_the_same_settings_made_by_hand_show_the_same_page(state):
+    # (No lesson: a lesson step is not a control; its buttons set the whole scenario.)
     by_hand = set_through_widgets(state)
     assert_page_shows(by_hand, state)
     by_link = open_page(share_query(state))
@@ -330,6 +330,7 @@ def hostile_queries(draw):
     bad: set[str] = set()
     neuron = PARAMS["neuron"].default
     status = {name: draw(st.sampled_from(("absent", "absent", "good", "bad"))) for name in PARAMS}
+    status["lesson"] = "absent"  # a lesson step brings a whole scenario: tested on its own below
     if status["neuron"] == "good":
         neuron = draw(st.sampled_from(NEURONS))
         query["neuron"] = [neuron]
@@ -596,3 +597,17 @@ def test_the_link_is_a_full_url_that_urlencode_would_write():
     values, notes = parse_query(query)
     assert notes == [] and values["neuron"] == "softmax" and values["margin"] == -2.5
     assert values["losses"] == ["log_likelihood"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "step", "named"),
+    [("abc", 0, True), ("99", 7, True), ("-3", 0, True), ("2.5", 2, True), ("3", 3, False)],
+)
+def test_a_bad_lesson_value_is_named_and_the_page_opens_the_nearest_step_or_none(raw, step, named):
+    at = open_page({"lesson": [raw], "eta": ["0.5"]})
+    assert not at.exception
+    assert at.session_state["lesson"] == step
+    assert at.session_state["eta"] == 0.5  # the rest of the link still counts
+    notes = " ".join(w.value for w in at.warning)
+    assert ("lesson" in notes) is named, notes
+    assert "<" not in notes

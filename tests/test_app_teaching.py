@@ -364,57 +364,100 @@ def test_every_preset_has_true_findings_and_an_agreeing_gradient_check_at_first_
 # The lesson
 
 
-def open_lesson(at):
-    """Open the lesson's expander (its content is built only while it is open)."""
-    at.session_state["lesson"] = True
-    return at.run()
+# What each step must show, written from the lesson's argument rather than read from its table:
+# the quadratic cost alone until cross-entropy is introduced (step 3), then the softmax layer, the
+# textbook learning rate, Adam, and the real network, each on the view its text talks about.
+LESSON = {
+    1: ("slightly_wrong", ("quadratic",), "Curves"),
+    2: ("badly_wrong", ("quadratic",), "Up close"),
+    3: ("badly_wrong", ("quadratic", "cross_entropy"), "Curves"),
+    4: ("confidently_wrong", ("quadratic", "log_likelihood"), "Curves"),
+    5: ("textbook_eta", ("quadratic", "cross_entropy"), "Curves"),
+    6: ("adam_badly_wrong", ("quadratic", "cross_entropy"), "Curves"),
+    7: (None, None, "Network"),
+}
 
 
-def test_the_closed_lesson_sends_nothing_but_its_title():
-    at = run_app()
-    assert not [b for b in at.button if (b.key or "").startswith("lesson_")]
-    at = open_lesson(at)
-    assert [b.key for b in at.button if (b.key or "").startswith("lesson_")] == [
-        f"lesson_{n}" for n in range(len(STEPS))
-    ]
-    assert [h.value for h in at.subheader if h.value in {s.title for s in STEPS}] == [s.title for s in STEPS]
+def test_the_lesson_has_the_steps_these_tests_describe():
+    assert len(STEPS) == len(LESSON)
 
 
-PRESET_STEPS = [n for n, step in enumerate(STEPS) if step.preset is not None]
-
-
-@pytest.mark.parametrize("number", PRESET_STEPS, ids=[STEPS[n].preset for n in PRESET_STEPS])
-def test_every_lesson_button_loads_the_preset_its_step_names(number):
-    scenario = PRESETS[STEPS[number].preset].scenario
-    # Start from the other neuron, on a later epoch, so the button has everything to change.
-    at = run_app(view="Up close")
-    if scenario.neuron == "sigmoid":
-        at.segmented_control(key="neuron").set_value("softmax").run()
-    at = open_lesson(inspect_epoch(at, 5))
-    at.button(key=f"lesson_{number}").click().run()
+def assert_shows_step(at, number: int, before: Scenario | None = None) -> None:
+    """The page shows lesson step `number`: its title, its scenario, its view, epoch 0, in the URL."""
+    preset, losses, view = LESSON[number]
     assert not at.exception
-    assert page_scenario(at) == scenario
-    assert at.segmented_control(key="neuron").value == scenario.neuron
-    assert at.pills(key="losses").value == list(scenario.losses)
-    assert at.select_slider(key="eta").value == scenario.eta
-    assert at.select_slider(key="epochs").value == scenario.epochs
-    names = ("w", "b", "x", "y") if scenario.neuron == "sigmoid" else ("classes", "target", "x", "margin")
-    for key in names:
-        assert at.slider(key=key).value == getattr(scenario, key), key
+    assert at.session_state["lesson"] == number
+    assert at.query_params["lesson"] in (str(number), [str(number)])  # as the link gave it, or as set
+    assert any(
+        f"step {number} of {len(STEPS)}: {STEPS[number - 1].title}" in p.proto.text
+        for p in at.get("progress")
+    )
+    assert at.session_state["view"] == view
+    if preset is None:  # the network step keeps the scenario it found
+        assert before is None or page_scenario(at) == before
+        return
+    expected = PRESETS[preset].scenario
+    assert page_scenario(at) == Scenario(**{**expected.__dict__, "losses": losses})
     assert at.slider(key="epoch").value == 0
-    runs = chart_datasets(epoch_chart(at))["runs"]
-    assert set(runs["loss"]) == {LOSSES[scenario.neuron][loss].name for loss in scenario.losses}
-    assert runs["epoch"].max() == scenario.epochs
+    if view == "Curves":
+        runs = chart_datasets(epoch_chart(at))["runs"]
+        assert set(runs["loss"]) == {LOSSES[expected.neuron][loss].name for loss in losses}
+        assert runs["epoch"].max() == expected.epochs
 
 
-def test_lesson_button_leaves_the_preset_selectbox_naming_what_it_loaded():
-    # A preset chosen earlier must not stay on show once a lesson button loads a different one.
-    at = open_lesson(load_preset(run_app(view="Up close"), "slightly_wrong"))
-    number = next(i for i, step in enumerate(STEPS) if step.preset == "badly_wrong")
-    at.button(key=f"lesson_{number}").click().run()
+def test_a_link_opens_its_lesson_step_with_the_steps_scenario_and_view():
+    for number in LESSON:
+        at = run_app({"lesson": str(number)})
+        assert_shows_step(at, number)
+
+
+def test_a_link_to_a_step_opens_it_in_presentation_mode_too():
+    at = run_app({"lesson": "2", "present": "true"})
+    assert_shows_step(at, 2)
+    assert at.session_state["present"] is True
+    assert at.button(key="lesson_next")  # the way on is there without the sidebar
+
+
+def test_the_link_overrides_the_steps_own_values():
+    at = run_app({"lesson": "3", "eta": "0.5"})
+    assert at.session_state["eta"] == 0.5
+    assert at.session_state["w"] == 2.0 and at.session_state["losses"] == ["quadratic", "cross_entropy"]
+
+
+def test_next_and_previous_walk_the_lesson_and_each_step_resets_what_the_last_one_changed():
+    at = run_app(view="Speed map")
+    at.button(key="lesson_start").click().run()
+    assert_shows_step(at, 1)
+    assert at.button(key="lesson_previous").disabled
+    for number in range(2, len(STEPS) + 1):
+        before = page_scenario(at)
+        if number < len(STEPS):
+            inspect_epoch(at, 7)  # a step starts at epoch 0 whatever was inspected before
+        at.button(key="lesson_next").click().run()
+        assert_shows_step(at, number, before)
+    assert at.button(key="lesson_next").disabled
+    at.button(key="lesson_previous").click().run()
+    assert_shows_step(at, len(STEPS) - 1)
+    at.button(key="lesson_leave").click().run()
     assert not at.exception
-    assert page_scenario(at) == PRESETS["badly_wrong"].scenario
-    assert at.selectbox(key="preset").value == "badly_wrong"
+    assert "lesson" not in at.query_params
+    assert at.button(key="lesson_start")
+
+
+def test_the_steps_look_at_sentence_comes_from_the_steps_own_runs():
+    # Step 2 talks about the quadratic cost from the book's badly wrong start: σ′ at the start is
+    # σ′(4) (z = 2·1 + 2), to 3 significant digits, computed here with the standard library.
+    at = run_app({"lesson": "2"})
+    look = next(text for text in markdown_texts(at) if text.startswith("**Look at**"))
+    sigma = 1 / (1 + math.exp(-4.0))
+    assert f"starts at {sigma * (1 - sigma):.3g}" in look, look
+
+
+def test_steps_before_cross_entropy_never_compare_losses():
+    # Before step 3 introduces cross-entropy, nothing on the page may name it.
+    for number in (1, 2):
+        at = run_app({"lesson": str(number)})
+        assert not [t for t in markdown_texts(at) if "ross-entropy" in t and "Look at" not in t], number
 
 
 def test_why_sentence_does_not_depend_on_the_order_the_losses_were_selected():
@@ -457,14 +500,14 @@ def test_the_pages_tables_are_well_formed_markdown_tables():
 
 
 def test_the_last_lesson_step_opens_the_network_tab_and_its_numbers_are_the_networks():
-    number = next(n for n, step in enumerate(STEPS) if step.view == "Network")
-    at = open_lesson(run_app())
-    look = next(m.value for m in at.markdown if m.value.startswith("**Look at:** After epoch 1"))
+    number = next(n for n, step in enumerate(STEPS, start=1) if step.view == "Network")
+    at = run_app({"lesson": str(number)})
+    assert not at.exception
+    assert at.session_state["view"] == "Network"
+    look = next(
+        m.value for m in at.markdown if m.value.startswith("**Look at** (after the replay): After epoch 1")
+    )
     runs = {loss: train_network(loss, eta=0.5) for loss in ("quadratic", "cross_entropy", "log_likelihood")}
     for loss, run in runs.items():
         # Each loss's test accuracy after epoch 1, as the page rounds it (whole percent).
         assert f"{run['test_accuracy'].iloc[1] * 100:.0f} %" in look, loss
-    at.button(key=f"lesson_{number}").click().run()
-    assert not at.exception
-    assert at.session_state["view"] == "Network"
-    assert any("Does it matter in a real network?" in m.value for m in at.markdown)

@@ -19,12 +19,14 @@ from by_hand import sigmoid_outputs
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from lossdemo.charts.epochs import epoch_chart_data, epoch_chart_spec
+from lossdemo.charts.epochs import epoch_chart_data, epoch_chart_description, epoch_chart_spec
 from lossdemo.charts.style import series_styles
-from lossdemo.controls.presets import PRESETS
+from lossdemo.controls.presets import PRESETS, preset_values
 from lossdemo.controls.scenario import DEFAULT, Scenario, runs, simulate, to_csv
 from lossdemo.controls.url import parse_query, share_query
+from lossdemo.engine.losses import LOSSES
 from lossdemo.teaching.comparison import comparison_findings
+from lossdemo.teaching.summaries import unit
 
 BOOK = Scenario(losses=("quadratic",), starts=((0.6, 0.9), (2.0, 2.0)))
 SERIES_COLUMNS = ["series", "start", "rule", "loss", "cost_left"]
@@ -117,7 +119,10 @@ def legend_titles(spec: dict) -> set[str]:
 def test_the_charts_tell_the_starts_apart_by_colour_and_dash_with_a_legend():
     frame = runs(replace(BOOK, starts=((0.6, 0.9), (2.0, 2.0), (-1.0, 3.0))))
     styles = series_styles(frame, "sigmoid")
-    spec = epoch_chart_spec(epoch_chart_data(frame, "sigmoid"), "sigmoid", False, [], 0.0, series=styles)
+    described = epoch_chart_description(frame, "sigmoid")
+    spec = epoch_chart_spec(
+        epoch_chart_data(frame, "sigmoid"), "sigmoid", False, [], 0.0, described, series=styles
+    )
     labels = frame["series"].cat.categories.tolist()
     lines = [layer for layer in layers(spec) if "strokeDash" in layer.get("encoding", {})]
     assert len(lines) == 4  # one line layer per panel
@@ -180,6 +185,16 @@ def test_bad_starts_give_a_note_and_no_comparison(raw):
     assert values == {"starts": ""}
     assert notes and all(note.startswith("starts:") for note in notes)
     assert not any(ch in note for note in notes for ch in "<>[]`*$_")
+
+
+def test_an_empty_starts_says_compare_the_losses_even_over_a_preset_that_compares_starts():
+    """Since a link leaves out what its preset says, `starts=` is how it turns a preset's comparison
+    of starts off: there a value, not a mistake, so no note (without such a base it is named, as
+    above); and the share link writes it so."""
+    values, notes = parse_query({"preset": ["book_two_starts"], "starts": [""]})
+    assert values == {"preset": "book_two_starts", "starts": ""} and notes == []
+    link = preset_values("book_two_starts") | {"preset": "book_two_starts", "starts": ""}
+    assert share_query(link) == {"preset": "book_two_starts", "starts": ""}
 
 
 def test_a_start_off_the_grid_is_snapped_and_extra_starts_dropped_with_notes():
@@ -323,3 +338,18 @@ def test_up_close_takes_apart_every_gradient_run_and_draws_every_run(name):
     assert set(chart_datasets(sigma_chart(at))["path"]["loss"]) == set(labels)
     checks = next(m.value for m in at.markdown if m.value.startswith("| loss | gradient | analytic"))
     assert "✗" not in checks and all(label in checks for label in gradient_runs)
+
+
+@pytest.mark.parametrize("name", ["book_two_starts", "textbook_widget"])
+def test_the_loss_shape_puts_every_run_on_its_losss_curve(name):
+    """Two starts of one loss, or the widget rule beside its true twin, are points on the same
+    curve: one per place, each named by its loss with its own output."""
+    frame = runs(PRESETS[name].scenario)
+    at = run_app({"preset": name, "epoch": "100"}, view="Loss shape")
+    assert not at.exception
+    here = frame[frame["epoch"] == 100]
+    places = set(zip(here["loss"], here["a"]))
+    sentence = next(m.value for m in at.markdown if m.value.startswith("**At epoch 100"))
+    assert sentence.count(" for ") == len(places) == len(here), sentence
+    for loss, a in places:
+        assert f"for {LOSSES['sigmoid'][loss].name.lower()} (at a = {unit(a)})" in sentence, sentence

@@ -116,7 +116,7 @@ def test_every_view_works_with_every_registered_loss(neuron):
     ]
     assert scales and all(scale["domain"] == names for scale in scales)
     assert all(len(set(scale["range"])) == len(keys) for scale in scales)
-    for view in ("Up close", "Speed map"):
+    for view in ("Up close", "Loss shape", "Speed map"):
         at = run_app({"neuron": neuron, "losses": keys}, view=view)
         assert not at.exception, view
     # The map: one heatmap per loss of the registry, and one sentence per loss against the fastest.

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import math
 
+from torch_rules import torch_adam
+
 from lossdemo.controls.presets import PRESETS
 from lossdemo.controls.scenario import runs
 from lossdemo.teaching.lesson import STEPS
@@ -63,3 +65,25 @@ def test_the_slightly_wrong_step_names_the_books_start_and_when_the_quadratic_co
     rows = [a for a, _ in by_hand("quadratic", 0.6, 0.9, 0.15, 300)]
     text = look("slightly_wrong")
     assert "a = 0.82" in text and f"by epoch {settled(rows):,}" in text
+
+
+def test_the_optimizer_step_compares_adam_with_gradient_descent_in_the_books_numbers():
+    """Adam and gradient descent written out by hand from (w, b) = (2, 2), x = 1, y = 0, η = 0.15."""
+    step = next(s for s in STEPS if s.preset == "adam_badly_wrong")
+    text = step.look(runs(PRESETS[step.preset].scenario), runs(PRESETS[step.baseline].scenario))
+
+    def quadratic_grad(params):
+        a = 1 / (1 + math.exp(-(params[0] + params[1])))
+        delta = a * a * (1 - a)
+        return [delta, delta]
+
+    adam = torch_adam([2.0, 2.0], quadratic_grad, 0.15, 300)
+    outputs = [1 / (1 + math.exp(-(w + b))) for w, b in adam]
+    gd = [a for a, _ in by_hand("quadratic", 2.0, 2.0, 0.15, 300)]
+    assert f"halves the error for good by epoch {settled(outputs):,}" in text
+    assert f"(gradient descent: by epoch {settled(gd):,};" in text
+    g0 = quadratic_grad([2.0, 2.0])[0]
+    first_adam = math.dist(adam[0], adam[1])
+    first_gd = 0.15 * g0 * math.sqrt(2)
+    assert f"the same tiny {g0:.3g}" in text
+    assert f"first step is {first_adam / first_gd:.3g}× gradient descent's" in text

@@ -20,6 +20,7 @@ from strategies import (
     denotes,
     grid,
     is_valid,
+    link_base,
     loss_exists,
     notes_about,
     queries,
@@ -221,7 +222,7 @@ def test_a_link_to_the_defaults_leaves_them_all_out(neuron):
 @given(valid_states())
 def test_a_link_holds_exactly_the_values_that_differ_from_the_defaults(state):
     query = share_query(state)
-    base = defaults(state["neuron"]) | {"neuron": PARAMS["neuron"].default}
+    base = link_base(state)  # a preset or lesson step implies its neuron
     assert set(query) == {name for name in PARAMS if state[name] != base[name]}
     for name, text in query.items():
         if not isinstance(text, list):
@@ -233,7 +234,7 @@ def test_a_link_holds_exactly_the_values_that_differ_from_the_defaults(state):
 def test_a_link_parses_back_to_the_same_state_without_notes(state):
     values, notes = parse_query(query_of(state))
     assert notes == []
-    assert defaults(state["neuron"]) | values == state
+    assert link_base(state) | values == state
     for name, value in values.items():
         assert type(value) is type(state[name]), name
 
@@ -243,7 +244,7 @@ def test_a_link_parses_back_to_the_same_state_without_notes(state):
 def test_a_link_survives_being_parsed_and_written_again(state):
     first = share_query(state)
     values, _ = parse_query(query_of(state))
-    assert share_query(defaults(state["neuron"]) | values) == first
+    assert share_query(link_base(state) | values) == first
 
 
 @pytest.mark.parametrize(

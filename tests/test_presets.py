@@ -22,21 +22,25 @@ SOFTMAX = {"neuron": "softmax", "losses": ("quadratic", "log_likelihood")}
 # neuron is switched): w = b = 2, x = 1, y = 0, 3 classes, target 0, margin 4.
 UNUSED = {"w": 2.0, "b": 2.0, "x": 1.0, "y": 0.0, "classes": 3, "target": 0, "margin": 4.0, "balance": False}
 UNUSED |= {"starts": (), "widget_rule": False}
+GD = {"optimizer": "gd"}
 BOOK = {"eta": 0.15, "epochs": 300, "x": 1.0, "y": 0.0}  # Nielsen ch. 3
 
 EXPECTED = {
-    "badly_wrong": UNUSED | SIGMOID | BOOK | {"w": 2.0, "b": 2.0},
-    "slightly_wrong": UNUSED | SIGMOID | BOOK | {"w": 0.6, "b": 0.9},
-    "saturated_low": UNUSED | SIGMOID | {"eta": 0.15, "epochs": 300, "w": -2.0, "b": -2.0, "y": 1.0},
-    "textbook_eta": UNUSED | SIGMOID | {"eta": 0.005, "epochs": 1000, "w": 2.0, "b": 2.0},
+    "badly_wrong": UNUSED | GD | SIGMOID | BOOK | {"w": 2.0, "b": 2.0},
+    "slightly_wrong": UNUSED | GD | SIGMOID | BOOK | {"w": 0.6, "b": 0.9},
+    "saturated_low": UNUSED | GD | SIGMOID | {"eta": 0.15, "epochs": 300, "w": -2.0, "b": -2.0, "y": 1.0},
+    "textbook_eta": UNUSED | GD | SIGMOID | {"eta": 0.005, "epochs": 1000, "w": 2.0, "b": 2.0},
     "book_two_starts": UNUSED
+    | GD
     | BOOK
     | {"neuron": "sigmoid", "losses": ("quadratic",), "starts": ((0.6, 0.9), (2.0, 2.0))},
     "textbook_widget": UNUSED
+    | GD
     | SIGMOID
     | {"eta": 0.005, "epochs": 300, "w": 2.0, "b": 2.0, "widget_rule": True},
-    "confidently_wrong": UNUSED | SOFTMAX | {"eta": 0.15, "epochs": 300, "margin": 5.0},
-    "softmax_close": UNUSED | SOFTMAX | {"eta": 0.15, "epochs": 300, "margin": -1.0},
+    "adam_badly_wrong": UNUSED | SIGMOID | BOOK | {"w": 2.0, "b": 2.0, "optimizer": "adam"},
+    "confidently_wrong": UNUSED | GD | SOFTMAX | {"eta": 0.15, "epochs": 300, "margin": 5.0},
+    "softmax_close": UNUSED | GD | SOFTMAX | {"eta": 0.15, "epochs": 300, "margin": -1.0},
 }
 
 

@@ -4,9 +4,15 @@ values, the two set-up commands, and the screenshots it shows exist."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
+from lossdemo.controls.presets import PRESETS
+from lossdemo.controls.scenario import runs
 from lossdemo.controls.url import PARAMS
+from lossdemo.engine.losses import LOSSES
+from lossdemo.engine.optimizers import OPTIMIZERS
+from lossdemo.teaching.summaries import summarize
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -38,3 +44,22 @@ def test_the_two_setup_commands_are_there_and_ci_runs_the_test_command():
 def test_the_images_the_readme_shows_exist():
     for path in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README):
         assert (ROOT / path).is_file(), path
+
+
+def test_every_optimizer_has_a_row_in_the_optimizer_table():
+    rows = re.findall(r"^\| [^|]+ \(`(\w+)`\) \| [^|]*p ← ", README, flags=re.M)
+    assert rows == list(OPTIMIZERS)
+
+
+def test_the_optimizer_table_of_halving_epochs_is_what_the_runs_give():
+    starts = {"sigmoid, badly wrong": "badly_wrong", "softmax, confidently wrong": "confidently_wrong"}
+    for start, preset in starts.items():
+        base = PRESETS[preset].scenario
+        for loss in base.losses:
+            name = LOSSES[base.neuron][loss].name.lower()
+            row = re.search(rf"^\| {start} \| {name} \| (\d+) \| (\d+) \| (\d+) \|$", README, flags=re.M)
+            assert row, (start, name)
+            for optimizer, shown in zip(OPTIMIZERS, row.groups()):
+                scenario = replace(base, optimizer=optimizer)
+                halved = next(s.halved_at for s in summarize(runs(scenario), scenario) if s.loss == loss)
+                assert int(shown) == halved, (start, name, optimizer)

@@ -10,6 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from lossdemo import LOSSES, simulate_sigmoid, simulate_softmax, start_logits
+from lossdemo.engine import optimizers
 from lossdemo.engine.milestones import first_epoch_within, goal_for
 from lossdemo.engine.sweep import (
     LossComparison,
@@ -19,22 +20,23 @@ from lossdemo.engine.sweep import (
     sweep_softmax,
 )
 
+OPTIMIZERS = tuple(optimizers.OPTIMIZERS)
 SIGMOID = tuple(LOSSES["sigmoid"])
 SOFTMAX = tuple(LOSSES["softmax"])
 DEFAULT_Z0 = np.round(np.arange(-100, 101) * 0.1, 10)
 DEFAULT_ETAS = np.geomspace(0.001, 10.0, 16)
 
 
-def single_sigmoid(loss, z0, x, y, eta, cap, tolerance, w=0.0, b=None):
+def single_sigmoid(loss, z0, x, y, eta, cap, tolerance, w=0.0, b=None, optimizer="gd"):
     """The reference: one engine run from w·x + b = z0, classified by `status`."""
-    run = simulate_sigmoid(loss, w, z0 if b is None else b, x, y, eta, cap)
+    run = simulate_sigmoid(loss, w, z0 if b is None else b, x, y, eta, cap, optimizer)
     signed = run["a"].to_numpy() - y
     return status(signed, goal_for(abs(signed[0]), tolerance), cap)
 
 
-def single_softmax(loss, classes, target, x, margin, eta, cap, tolerance):
+def single_softmax(loss, classes, target, x, margin, eta, cap, tolerance, optimizer="gd"):
     b = start_logits(classes, target, margin)
-    run = simulate_softmax(loss, np.zeros((classes, 1)), b, [x], target, eta, cap)
+    run = simulate_softmax(loss, np.zeros((classes, 1)), b, [x], target, eta, cap, optimizer)
     signed = run["a_y"].to_numpy() - 1.0
     return status(signed, goal_for(abs(signed[0]), tolerance), cap)
 
@@ -44,13 +46,16 @@ def assert_cell_matches(row, single, cap):
 
 
 def check_sigmoid_frame(frame, x, y, cap, tolerance):
+    optimizer = frame.attrs["optimizer"]
     for row in frame.itertuples():
-        assert_cell_matches(row, single_sigmoid(row.loss, row.z0, x, y, row.eta, cap, tolerance), cap)
+        single = single_sigmoid(row.loss, row.z0, x, y, row.eta, cap, tolerance, optimizer=optimizer)
+        assert_cell_matches(row, single, cap)
 
 
 def check_softmax_frame(frame, classes, target, x, cap, tolerance):
+    optimizer = frame.attrs["optimizer"]
     for row in frame.itertuples():
-        single = single_softmax(row.loss, classes, target, x, row.margin, row.eta, cap, tolerance)
+        single = single_softmax(row.loss, classes, target, x, row.margin, row.eta, cap, tolerance, optimizer)
         assert_cell_matches(row, single, cap)
 
 
@@ -60,13 +65,14 @@ EXTREME_Z0 = [-40.0, -20.7, -3.9, -0.85, 0.0, 0.85, 3.5, 20.7, 36.7]
 ETAS = [0.001, 0.01, 0.15, 1.0, 3.0, 10.0, 1000.0]
 
 
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
 @pytest.mark.parametrize(
     ("x", "y", "tolerance"),
     [(1.0, 0.0, None), (-1.5, 0.3, 0.2), (0.5, 1.0, 0.9), (3.0, 0.5, None)],
 )
-def test_every_sigmoid_cell_equals_its_single_run(x, y, tolerance):
+def test_every_sigmoid_cell_equals_its_single_run(x, y, tolerance, optimizer):
     cap = 300
-    frame = sweep_sigmoid(SIGMOID, x, y, EXTREME_Z0, ETAS, tolerance=tolerance, cap=cap)
+    frame = sweep_sigmoid(SIGMOID, x, y, EXTREME_Z0, ETAS, tolerance=tolerance, cap=cap, optimizer=optimizer)
     check_sigmoid_frame(frame, x, y, cap, tolerance)
 
 
@@ -87,14 +93,17 @@ def test_sampled_cells_of_the_default_grid_equal_their_single_runs():
     check_sigmoid_frame(sample, 1.0, 0.0, 2000, None)
 
 
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
 @pytest.mark.parametrize(
     ("classes", "target", "x", "tolerance"),
     [(3, 0, 1.0, None), (4, 3, -0.7, 0.5), (2, 1, 2.0, 0.99)],
 )
-def test_every_softmax_cell_equals_its_single_run(classes, target, x, tolerance):
+def test_every_softmax_cell_equals_its_single_run(classes, target, x, tolerance, optimizer):
     cap = 250
     margins = [-30.0, -2.0, 0.0, 1.5, 5.0, 30.0]
-    frame = sweep_softmax(SOFTMAX, classes, target, x, margins, ETAS[:-1], tolerance=tolerance, cap=cap)
+    frame = sweep_softmax(
+        SOFTMAX, classes, target, x, margins, ETAS[:-1], tolerance=tolerance, cap=cap, optimizer=optimizer
+    )
     check_softmax_frame(frame, classes, target, x, cap, tolerance)
 
 
@@ -118,9 +127,10 @@ rates = st.floats(0.001, 20.0)
     y=st.floats(0.0, 1.0),
     tolerance=st.none() | st.floats(0.001, 0.999),
     cap=st.integers(1, 150),
+    optimizer=st.sampled_from(OPTIMIZERS),
 )
-def test_any_small_sigmoid_map_equals_its_single_runs(z0, etas, x, y, tolerance, cap):
-    frame = sweep_sigmoid(SIGMOID, x, y, z0, etas, tolerance=tolerance, cap=cap)
+def test_any_small_sigmoid_map_equals_its_single_runs(z0, etas, x, y, tolerance, cap, optimizer):
+    frame = sweep_sigmoid(SIGMOID, x, y, z0, etas, tolerance=tolerance, cap=cap, optimizer=optimizer)
     check_sigmoid_frame(frame, x, y, cap, tolerance)
 
 
@@ -133,10 +143,15 @@ def test_any_small_sigmoid_map_equals_its_single_runs(z0, etas, x, y, tolerance,
     x=st.floats(-3.0, 3.0),
     tolerance=st.none() | st.floats(0.001, 0.999),
     cap=st.integers(1, 100),
+    optimizer=st.sampled_from(OPTIMIZERS),
 )
-def test_any_small_softmax_map_equals_its_single_runs(classes, target, margins, etas, x, tolerance, cap):
+def test_any_small_softmax_map_equals_its_single_runs(
+    classes, target, margins, etas, x, tolerance, cap, optimizer
+):
     target = target % classes
-    frame = sweep_softmax(SOFTMAX, classes, target, x, margins, etas, tolerance=tolerance, cap=cap)
+    frame = sweep_softmax(
+        SOFTMAX, classes, target, x, margins, etas, tolerance=tolerance, cap=cap, optimizer=optimizer
+    )
     check_softmax_frame(frame, classes, target, x, cap, tolerance)
 
 

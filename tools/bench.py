@@ -23,6 +23,7 @@ from lossdemo import LOSSES, MAX_EPOCHS, simulate_sigmoid, simulate_softmax, sta
 from lossdemo.controls.map_settings import map_sweep
 from lossdemo.engine.losses import FOCAL_GAMMA, SMOOTHING
 from lossdemo.engine.milestones import first_epoch_within, goal_for, oscillates, settled_within
+from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,28 @@ def short_runs(repeats: int) -> list[Row]:
     return compare("sigmoid", 300, repeats, 1.0) + compare("softmax", 300, repeats, 1.0)
 
 
+def optimizer_runs(repeats: int) -> list[Row]:
+    """Momentum and Adam on every loss, 300 epochs from a badly wrong start (no naive twin: the
+    tests hold them to PyTorch's update rules)."""
+    starts = {
+        "sigmoid": (2.0, 2.0, 1.0, 0.0, 0.15, 300),
+        "softmax": (np.zeros((3, 1)), start_logits(3, 0, 4.0), [1.0], 0, 0.15, 300),
+    }
+    engines = {"sigmoid": simulate_sigmoid, "softmax": simulate_softmax}
+    return [
+        Row(
+            f"{neuron} {loss}, {optimizer}, 300 epochs",
+            median_ms(lambda n=neuron, loss=loss, o=optimizer: engines[n](loss, *starts[n], o), repeats),
+            None,
+            1.0,
+        )
+        for optimizer in OPTIMIZERS
+        if optimizer != DEFAULT_OPTIMIZER
+        for neuron in starts
+        for loss in LOSSES[neuron]
+    ]
+
+
 def long_runs(repeats: int) -> list[Row]:
     return compare("sigmoid", MAX_EPOCHS, repeats, 50.0) + compare("softmax", MAX_EPOCHS, repeats, 250.0)
 
@@ -175,24 +198,26 @@ def single_cell(neuron: str, row) -> int:
 
 def speed_map(repeats: int) -> list[Row]:
     """The learning-speed map's default grid (every start × the 16 η of the sidebar, cap 2,000,
-    x = 1, every loss at once, every cell run to the cap unless its z stops changing) beside single
-    engine runs cell by cell, timed on a sample and extrapolated to the grid."""
+    x = 1, every loss at once, every cell run to the cap unless its state stops changing) beside
+    single engine runs cell by cell, timed on a sample and extrapolated to the grid; then the same
+    map under every other optimizer, whose target is 3× the gradient-descent map's time."""
     sweeps = {
-        "sigmoid": (lambda: map_sweep("sigmoid", {"x": 1.0, "y": 0.0}, "half", MAP_CAP), 300.0),
-        "softmax": (
-            lambda: map_sweep("softmax", {"classes": 3, "target": 0, "x": 1.0}, "half", MAP_CAP),
-            None,
-        ),
+        "sigmoid": ({"x": 1.0, "y": 0.0}, 300.0),
+        "softmax": ({"classes": 3, "target": 0, "x": 1.0}, None),
     }
     rows = []
-    for neuron, (sweep, target_ms) in sweeps.items():
+    for neuron, (start, target_ms) in sweeps.items():
+
+        def sweep(optimizer: str = DEFAULT_OPTIMIZER, neuron=neuron, start=start):
+            return map_sweep(neuron, start, "half", MAP_CAP, None, optimizer)
+
         frame = sweep()
         sample = frame.sample(12, random_state=6)
-        start = time.perf_counter()
+        begin = time.perf_counter()
         for row in sample.itertuples():
             if single_cell(neuron, row) != row.epochs:
                 raise AssertionError(f"{neuron} map: cell {row} disagrees with its single run")
-        naive_ms = 1e3 * (time.perf_counter() - start) / len(sample) * len(frame)
+        naive_ms = 1e3 * (time.perf_counter() - begin) / len(sample) * len(frame)
         ms = median_ms(sweep, repeats)
         tracemalloc.start()
         sweep()
@@ -205,6 +230,17 @@ def speed_map(repeats: int) -> list[Row]:
             f" {updates / 1e6:.1f} M updates, {ms * 1e6 / updates:.1f} ns each, peak {peak / 2**20:.0f} MiB"
         )
         rows.append(Row(case, ms, naive_ms, target_ms))
+        for optimizer in OPTIMIZERS:
+            if optimizer != DEFAULT_OPTIMIZER:
+                others = median_ms(lambda o=optimizer: sweep(o), repeats)
+                rows.append(
+                    Row(
+                        f"{neuron} map as above, {optimizer} (target 3× gradient descent's)",
+                        others,
+                        None,
+                        3 * ms,
+                    )
+                )
     return rows
 
 
@@ -217,6 +253,7 @@ def page(repeats: int) -> list[Row]:
 
 SECTIONS: dict[str, Callable[[int], list[Row]]] = {
     "short": short_runs,
+    "optimizers": optimizer_runs,
     "long": long_runs,
     "map": speed_map,
     "page": page,

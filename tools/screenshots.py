@@ -31,18 +31,17 @@ class Shot(NamedTuple):
 
 
 # The page at its defaults down to its charts, and presentation mode on a projector (1280 × 720,
-# 1920 × 1080) and on a phone (390 × 844), where the page itself is shown too.
+# 1920 × 1080) and on a phone (390 × 844), where the page itself is shown too; the whole page with
+# the badly wrong start trained by Adam, down to its comparison with gradient descent.
 README_SHOTS = (
     Shot(SCREENSHOTS / "page.png", "", 1400, 1750),
     Shot(SCREENSHOTS / "page-390x844.png", "", 390, 844),
     Shot(SCREENSHOTS / "present-1280x720.png", PRESENT, 1280, 720),
     Shot(SCREENSHOTS / "present-1920x1080.png", PRESENT, 1920, 1080),
     Shot(SCREENSHOTS / "present-390x844.png", PRESENT, 390, 844),
+    Shot(SCREENSHOTS / "adam.png", "preset=adam_badly_wrong", 1400, 1200, full_page=True),
 )
 
-# Every Vega-Lite chart on the page (whatever its layout) has an SVG with at least one drawn mark.
-ALL_CHARTS_DRAWN_JS = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
-  .every((c) => c.querySelector("svg g.role-mark path, svg g.role-mark rect, svg g.role-mark line"))"""
 # Streamlit scrolls inside stMain (and the sidebar), not the document, so Playwright's full_page alone
 # captures one viewport: grow the viewport to the content's height instead.
 CONTENT_HEIGHT_JS = """() => Math.max(window.innerHeight, ...[...document.querySelectorAll(
@@ -60,7 +59,7 @@ def grow_to_content(page, width: int) -> int:
         height = wanted
         page.set_viewport_size({"width": width, "height": height})
         page.evaluate(TWO_FRAMES_JS)
-        page.wait_for_function(ALL_CHARTS_DRAWN_JS)
+        page.wait_for_function(live.ALL_CHARTS_DRAWN_JS)
     return height
 
 
@@ -72,7 +71,7 @@ def take(browser, url: str, shot: Shot) -> int:
     try:
         live.open_app(page, shot.query)
         try:
-            page.wait_for_function(ALL_CHARTS_DRAWN_JS, timeout=15_000)
+            page.wait_for_function(live.ALL_CHARTS_DRAWN_JS, timeout=15_000)
         except Exception:
             print("screenshots: warning: not every chart was drawn; taking the page as it is")
         page.evaluate("() => document.fonts.ready.then(() => true)")

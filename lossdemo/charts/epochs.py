@@ -158,17 +158,18 @@ def _panel(
         strokeWidth=width,
     )
     # One invisible point per epoch is what the hover finds nearest; only the hovered epoch's
-    # points are drawn, so long runs do not put thousands of hidden marks in the page.
+    # points are drawn, so long runs do not put thousands of hidden marks in the page. These
+    # pointer aids stay out of the accessibility tree (aria=False): the lines and rules carry it.
     selectors = (
         base.transform_window(rank="row_number()", groupby=["epoch"])
         .transform_filter(alt.datum.rank == 1)
-        .mark_point(opacity=0, size=10)
+        .mark_point(opacity=0, size=10, aria=False)
         .encode(x=x, y=alt.value(0))
         .add_params(hover)
     )
     points = (
         base.transform_filter(hover)
-        .mark_point(size=80, filled=True)
+        .mark_point(size=80, filled=True, aria=False)
         .encode(
             x=x,
             y=y,
@@ -181,7 +182,7 @@ def _panel(
             ],
         )
     )
-    hover_rule = base.mark_rule(color="#555555").encode(x=x).transform_filter(hover)
+    hover_rule = base.mark_rule(color="#555555", aria=False).encode(x=x).transform_filter(hover)
     layers = [
         lines,
         selectors,
@@ -255,19 +256,38 @@ def epoch_chart_data(runs: pd.DataFrame, neuron: str) -> pd.DataFrame:
     return long_form(downsample(runs), neuron)
 
 
+def epoch_chart_description(runs: pd.DataFrame, neuron: str) -> str:
+    """The epoch chart in words for screen readers (its Vega-Lite `description`): what it plots and
+    where each loss's output went, from the runs (in the shape of `scenario.runs`)."""
+    kind = KINDS[neuron]
+    quantities = ", ".join(panel.title.lower() for panel in PANELS[neuron])
+    ends = runs[kind.output].groupby(run_names(runs, neuron), observed=True).agg(["first", "last"])
+    moves = "; ".join(
+        f"{name}: {kind.output_label} from {row['first']:.3g} to {row['last']:.3g}"
+        for name, row in ends.iterrows()
+    )
+    last = int(runs["epoch"].max())
+    each = "run" if "series" in runs else "loss"
+    return f"Over {last:,} epochs, one line per {each}: {quantities}. {moves}."
+
+
 def epoch_chart_spec(
     data: pd.DataFrame,
     neuron: str,
     log_scale: bool,
     cursor: list[dict],
     target: float,
+    description: str,
     panel: int | None = None,
     series: tuple[Style, ...] = (),
 ) -> dict:
-    """The Vega-Lite spec of `epoch_chart` with its data (`epoch_chart_data`) and its epoch cursor
-    (`replay.cursor_params`) attached. The chart is built once per (neuron, scale, panel): building
-    it costs far more than the simulation. `series`: the runs' styles, when they are series."""
+    """The Vega-Lite spec of `epoch_chart` with its data (`epoch_chart_data`), its epoch cursor
+    (`replay.cursor_params`) and its `description` (`epoch_chart_description`, the accessible name;
+    a single panel's names the panel first) attached. The chart is built once per (neuron, scale,
+    panel, series): building it costs far more than the simulation. `series`: the runs' styles,
+    when they are series."""
     spec = json.loads(_cached_spec(neuron, tuple(LOSSES[neuron]), log_scale, panel, series))
+    spec["description"] = description if panel is None else f"{PANELS[neuron][panel].title}. {description}"
     spec["params"] = spec.get("params", []) + cursor
     spec["datasets"] = {DATASET: data, "target": pd.DataFrame({"at": [target]})}
     return spec

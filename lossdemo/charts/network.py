@@ -125,8 +125,16 @@ def network_chart(losses: tuple[str, ...], names: tuple[str, ...]) -> alt.VConca
     """The 2×2 grid over the epochs for these losses (keys, and their names as the data has them)."""
     colour, dash = _scales(losses, names)
     panels = [_panel(panel, colour, dash) for panel in PANELS]
+    description = (
+        f"Over the epochs, one line per loss ({', '.join(names)}): "
+        + ", ".join(panel.title.lower() for panel in PANELS)
+        + "."
+    )
     grid = alt.vconcat(
-        alt.hconcat(panels[0], panels[1]), alt.hconcat(panels[2], panels[3]), data=alt.Data(name=DATASET)
+        alt.hconcat(panels[0], panels[1]),
+        alt.hconcat(panels[2], panels[3]),
+        data=alt.Data(name=DATASET),
+        description=description,
     )
     return readable(grid.resolve_scale(color="shared", strokeWidth="independent"))
 
@@ -185,6 +193,8 @@ def digits_chart(count: int, epochs: int, columns: int = 4) -> alt.FacetChart:
         facet=alt.Facet("caption:N", sort=alt.EncodingSortField(field="image", op="min"), header=header),
         columns=columns,
         data=alt.Data(name=DIGITS),
+        description=f"The first {count} test digits as 8×8 grey images, each captioned with every "
+        f"loss's answer after epoch {epochs} and whether it is right.",
         title=alt.Title(
             f"The first {count} test digits and each loss's answer after epoch {epochs}",
             subtitle="✓ right, ✗ wrong: the network has not seen these digits",

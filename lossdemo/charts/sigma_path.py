@@ -69,7 +69,12 @@ def sigma_path_chart(neuron: str, names: tuple[str, ...]) -> alt.HConcatChart:
             )
         )
         panels.append(alt.layer(curves, trail, marks).properties(width=PANEL_WIDTH, height=PANEL_HEIGHT + 40))
-    return readable(alt.hconcat(*panels).resolve_scale(color="shared"))
+    description = (
+        f"{kind.curve_names[0]} and {kind.curve_names[1]} against {x_title}, one panel per loss "
+        f"({', '.join(names)}), with the loss's path over the epochs drawn on the curve, coloured by "
+        "epoch; a circle marks the start, a diamond the inspected epoch."
+    )
+    return readable(alt.hconcat(*panels, description=description).resolve_scale(color="shared"))
 
 
 _cached_path_spec = spec_cache(sigma_path_chart)

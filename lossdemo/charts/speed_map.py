@@ -110,7 +110,13 @@ def map_chart(
             )
         )
     # One legend for the epochs (fill) and one for the cells without a count (colour), shared by all.
-    return readable(alt.hconcat(*panels).resolve_scale(fill="shared", color="shared"))
+    description = (
+        f"One heatmap per loss ({', '.join(LOSSES[neuron][key].name for key in losses)}): epochs until "
+        f"the output error reaches the goal, over {kind.map_axis_title} and the learning rate η; grey "
+        f"cells did not learn within {cap:,} epochs, pink cells reached the goal but oscillate."
+    )
+    grid = alt.hconcat(*panels, description=description)
+    return readable(grid.resolve_scale(fill="shared", color="shared"))
 
 
 _cached_spec = spec_cache(map_chart)

@@ -36,26 +36,34 @@ def _style(neuron: str, loss: str) -> tuple[str, tuple[int, ...]]:
     return PALETTE[position], DASHES[position]
 
 
-def _line(dash: tuple[int, ...]) -> str:
+def _look(neuron: str, key: str, series: tuple[Style, ...]) -> tuple[str, tuple[int, ...]]:
+    """A run's colour and dash: its loss's (`key` a loss), or with `series` the series named `key`."""
+    if not series:
+        return _style(neuron, key)
+    return next((colour, dash) for name, colour, dash in series if name == key)
+
+
+def line_word(neuron: str, key: str, series: tuple[Style, ...] = ()) -> str:
+    """A word for a loss's line style (or with `series`, a series' line), as every chart draws it."""
+    dash = _look(neuron, key, series)[1]
     return "solid line" if dash == (1, 0) else "dotted line" if dash == RULE_STYLE[1] else "dashed line"
 
 
-def loss_style(neuron: str, loss: str) -> tuple[str, str]:
-    """The colour of a loss and a word for its line style, as every chart draws it."""
-    colour, dash = _style(neuron, loss)
-    return colour, _line(dash)
-
-
-def run_style(neuron: str, key: str, series: tuple[Style, ...]) -> tuple[str, str]:
-    """`loss_style` of a run: of its loss, or with `series` of the series named `key`."""
-    if not series:
-        return loss_style(neuron, key)
-    colour, dash = next((colour, dash) for name, colour, dash in series if name == key)
-    return colour, _line(dash)
+def line_sample(neuron: str, key: str, width: int = 36, series: tuple[Style, ...] = ()) -> str:
+    """A short stretch of a loss's line (or with `series`, a series' line) in its colour and line
+    style, as an HTML span hidden from screen readers (a CSS border: the page's HTML keeps no
+    inline SVG). It stands beside the run's name, which keeps the page's text colour (most of the
+    palette is too light to read as text)."""
+    colour, dash = _look(neuron, key, series)
+    style = "solid" if dash == (1, 0) else "dotted" if dash[0] <= 2 else "dashed"
+    return (
+        f'<span aria-hidden="true" style="display:inline-block;width:{width}px;vertical-align:middle;'
+        f'border-top:4px {style} {colour}"></span>'
+    )
 
 
 def loss_scale(neuron: str, losses: tuple[str, ...]) -> tuple[alt.Scale, alt.Scale]:
-    """Colour and dash scales over the losses (display names), each styled as `loss_style` says:
+    """Colour and dash scales over the losses (display names), each styled as `line_sample` draws it:
     `losses` are all of the neuron's registry keys, so a loss looks the same whatever is shown."""
     names = [LOSSES[neuron][key].name for key in losses]
     styles = [_style(neuron, key) for key in losses]

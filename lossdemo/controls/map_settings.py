@@ -11,6 +11,7 @@ import pandas as pd
 from lossdemo.controls.scenario import ETA_CHOICES
 from lossdemo.engine.losses import DEFAULT_LOSSES
 from lossdemo.engine.neurons import get_kind
+from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER
 
 # On the sidebar's own grids, so that a clicked cell loads exactly the start and η it shows.
 AXES = {
@@ -32,9 +33,15 @@ def start_axis(neuron: str) -> np.ndarray:
 
 
 def map_sweep(
-    neuron: str, start: Mapping[str, object], goal: str, cap: int, losses: Sequence[str] | None = None
+    neuron: str,
+    start: Mapping[str, object],
+    goal: str,
+    cap: int,
+    losses: Sequence[str] | None = None,
+    optimizer: str = DEFAULT_OPTIMIZER,
 ) -> pd.DataFrame:
-    """The losses (default: the kind's default comparison) over the default grid, for the start
-    parameters the map depends on (`NeuronKind.map_start`)."""
+    """The losses (default: the kind's default comparison) over the default grid under one
+    optimizer, for the start parameters the map depends on (`NeuronKind.map_start`)."""
     losses = list(DEFAULT_LOSSES[neuron] if losses is None else losses)
-    return get_kind(neuron).sweep(losses, start_axis(neuron), ETA_AXIS, tolerance(goal), cap, **start)
+    kind = get_kind(neuron)
+    return kind.sweep(losses, start_axis(neuron), ETA_AXIS, tolerance(goal), cap, optimizer, **start)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields, replace
 
 from lossdemo.controls.scenario import DEFAULT, Scenario, starts_text
 from lossdemo.engine.losses import DEFAULT_LOSSES
+from lossdemo.teaching.lesson import STEPS
 
 
 def default_losses(neuron: str) -> tuple[str, ...]:
@@ -35,6 +36,7 @@ PRESETS: dict[str, Preset] = {
         "The book widget's rule at η = 0.005 (Nielsen ch. 3: w = 2, b = 2)",
         replace(DEFAULT, eta=0.005, widget_rule=True),
     ),
+    "adam_badly_wrong": Preset("Badly wrong, trained with Adam", replace(DEFAULT, optimizer="adam")),
     "confidently_wrong": Preset(
         "Confidently wrong (margin 5)",
         replace(DEFAULT, neuron="softmax", losses=default_losses("softmax"), margin=5.0),
@@ -46,8 +48,33 @@ PRESETS: dict[str, Preset] = {
 }
 
 
-def preset_values(name: str) -> dict[str, object]:
-    """The control values a preset sets, keyed by URL parameter name."""
-    scenario = PRESETS[name].scenario
+def scenario_values(scenario: Scenario) -> dict[str, object]:
+    """The control values that show a scenario, keyed by URL parameter name."""
     values = {f.name: getattr(scenario, f.name) for f in fields(scenario)}
     return values | {"losses": list(scenario.losses), "starts": starts_text(scenario.starts)}
+
+
+def preset_values(name: str) -> dict[str, object]:
+    """The control values a preset sets, keyed by URL parameter name."""
+    return scenario_values(PRESETS[name].scenario)
+
+
+def lesson_scenario(number: int) -> Scenario | None:
+    """The scenario lesson step `number` (1 … len(STEPS)) shows: its preset with its losses, or
+    None for a step that keeps the scenario and only opens a view."""
+    step = STEPS[number - 1]
+    if step.preset is None:
+        return None
+    scenario = PRESETS[step.preset].scenario
+    return replace(scenario, losses=step.losses) if step.losses else scenario
+
+
+def lesson_values(number: int) -> dict[str, object]:
+    """The control values lesson step `number` sets, keyed by URL parameter name: its scenario (if
+    it has one; the preset is named only if the step shows it unchanged), the view it opens, the
+    first epoch, and the step itself."""
+    step, scenario = STEPS[number - 1], lesson_scenario(number)
+    values = {"view": step.view, "epoch": 0, "lesson": number}
+    if scenario is not None:
+        values |= scenario_values(scenario) | {"preset": None if step.losses else step.preset}
+    return values

@@ -1,10 +1,14 @@
-"""The scenario: one training set-up (the neuron, the losses to compare, the start they share),
-its runs as one tidy frame, and its CSV.
+"""The scenario: one training set-up (the neuron, the losses to compare, the start they share and
+the optimizer that trains them), its runs as one tidy frame, and its CSV.
 
 Two additions turn the comparison of losses into a comparison of runs, each a *series*: `starts`
 (two or three starts for the first selected loss, overlaid) and `widget_rule` (beside the true
 gradient runs, the kind's step rules that are not gradient descent). Without them the runs are
-exactly the losses' runs from the one start."""
+exactly the losses' runs from the one start.
+
+A step rule replaces gradient descent's step, so it is shown beside gradient descent only: under
+another optimizer `widget_rule` stays set (a link keeps it) but adds no run (`step_rules`), and the
+page says so."""
 
 from __future__ import annotations
 
@@ -13,7 +17,9 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
+from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.neurons import NeuronKind, get_kind
+from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER
 from lossdemo.engine.step_rules import GRADIENT
 
 ETA_CHOICES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
@@ -22,7 +28,7 @@ EPOCH_CHOICES = (10, 20, 50, 100, 150, 200, 300, 500, 1000, 2000, 5000, 10_000, 
 
 @dataclass(frozen=True)
 class Scenario:
-    """One training set-up: the neuron, the losses to compare and the start they share."""
+    """One training set-up: the neuron, the losses to compare, the start they share and the optimizer."""
 
     neuron: str = "sigmoid"
     losses: tuple[str, ...] = ("quadratic", "cross_entropy")
@@ -36,8 +42,9 @@ class Scenario:
     target: int = 0
     margin: float = 4.0
     balance: bool = False  # scale each loss's η so that all have the same |∂C/∂z| at the balance point
+    optimizer: str = DEFAULT_OPTIMIZER  # a key of `engine.optimizers.OPTIMIZERS`
     starts: tuple[tuple[float, ...], ...] = ()  # starts to compare: values of the kind's `varied` parameters
-    widget_rule: bool = False  # also run the kind's step rules (the book widget's), beside the gradient
+    widget_rule: bool = False  # also run the kind's step rules (the book widget's), beside gradient descent
 
     @property
     def kind(self) -> NeuronKind:
@@ -62,12 +69,37 @@ class Scenario:
         gradients = {key: self.kind.balance_gradient(losses[key], start) for key in shown}
         return self.eta * max(gradients.values()) / gradients[loss] if gradients[loss] > 0 else self.eta
 
+    def caption(self) -> str:
+        """The scenario in one line, for a figure's caption: neuron, runs, start(s), η and epochs."""
+        kind, shared = self.kind, self.start()
+        names = " vs ".join(LOSSES[self.neuron][loss].name.lower() for loss in self.losses)
+        where = "start " + ", ".join(f"{name} = {value:g}" for name, value in shared.items())
+        if self.compares_starts():  # one loss from several starts, which set the varied values
+            names = LOSSES[self.neuron][self.losses[0]].name.lower()
+            shown = [shared | dict(zip(kind.varied, values)) for values in self.starts]
+            each = " and ".join(f"({start_text(self, start)})" for start in shown)
+            rest = "".join(f", {n} = {v:g}" for n, v in shared.items() if n not in kind.varied)
+            where = f"starts {each}{rest}"
+        names += "".join(f", with the {rule.name.lower()}" for rule in self.step_rules())
+        eta = f"η = {self.eta:g}" + (" (equal gradients at a = ½)" if self.balance else "")
+        return f"{kind.name}, {names}; {where}; {eta}; {self.epochs:,} epochs"
+
     def work(self) -> int:
         """How much computing the runs take, in neuron-updates: epochs × runs × updates per epoch."""
         return self.epochs * len(self.series()) * self.kind.updates_per_epoch(self.start())
 
     def compares_starts(self) -> bool:
         return len(self.starts) >= 2
+
+    def step_rules(self) -> tuple:
+        """The step rules run beside the gradient: the kind's, with `widget_rule` and gradient
+        descent only (a step rule stands in for gradient descent's step; beside momentum or Adam
+        it would compare two changes at once)."""
+        return self.kind.step_rules if self.widget_rule and self.optimizer == DEFAULT_OPTIMIZER else ()
+
+    def rule_ignored(self) -> bool:
+        """Is `widget_rule` set but left out because another optimizer trains the runs?"""
+        return self.widget_rule and bool(self.kind.step_rules) and not self.step_rules()
 
     def plain(self) -> bool:
         """One run per loss from one start, all gradient descent: the page's usual comparison."""
@@ -82,7 +114,7 @@ class Scenario:
         if self.compares_starts():
             starts = [start | dict(zip(kind.varied, values)) for values in self.starts]
             losses = self.losses[:1]
-        rules = kind.step_rules if self.widget_rule else ()
+        rules = self.step_rules()
         losses = tuple(dict.fromkeys(losses + tuple(rule.loss for rule in rules)))  # each rule's true twin
         found = [Series(loss, "", each) for each in starts for loss in losses]
         return tuple(found + [Series(rule.loss, rule.key, each) for each in starts for rule in rules])
@@ -103,14 +135,16 @@ SCENARIO_FIELDS = tuple(f.name for f in fields(Scenario))
 
 def simulate(scenario: Scenario, loss: str) -> pd.DataFrame:
     """The engine's run of one loss under the scenario."""
-    return scenario.kind.simulate(loss, scenario.eta_for(loss), scenario.epochs, **scenario.start())
+    eta = scenario.eta_for(loss)
+    return scenario.kind.simulate(loss, eta, scenario.epochs, scenario.optimizer, **scenario.start())
 
 
 def simulate_series(scenario: Scenario, series: Series) -> pd.DataFrame:
-    """The engine's run of one series: its loss by gradient descent, or its step rule, from its start."""
+    """The engine's run of one series: its loss under the scenario's optimizer, or its step rule,
+    from its start."""
     kind, eta = scenario.kind, scenario.eta_for(series.loss)
     if not series.rule:
-        return kind.simulate(series.loss, eta, scenario.epochs, **series.start)
+        return kind.simulate(series.loss, eta, scenario.epochs, scenario.optimizer, **series.start)
     rule = next(rule for rule in kind.step_rules if rule.key == series.rule)
     return rule.simulate(eta, scenario.epochs, **series.start)
 

@@ -11,17 +11,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from lossdemo.controls.map_settings import CAPS, GOALS
-from lossdemo.controls.presets import PRESETS
+from lossdemo.controls.presets import PRESETS, lesson_values, preset_values
 from lossdemo.controls.replay import SPEEDS
 from lossdemo.controls.scenario import DEFAULT, EPOCH_CHOICES, ETA_CHOICES, starts_text
 from lossdemo.engine.losses import DEFAULT_LOSSES, LOSSES, NEURONS
 from lossdemo.engine.network import INITS
 from lossdemo.engine.neurons import get_kind
+from lossdemo.engine.optimizers import OPTIMIZERS
+from lossdemo.teaching.lesson import STEPS
 from lossdemo.teaching.network import NETWORK_LOSSES
 
 MAX_VALUE_LENGTH = 40
 MAX_STARTS = 3
-VIEWS = ("Curves", "Up close", "Speed map", "Network")
+VIEWS = ("Curves", "Up close", "Loss shape", "Speed map", "Network")
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,16 @@ PARAMS: dict[str, Param] = {
             DEFAULT.eta,
             "choice",
             options=ETA_CHOICES,
+        ),
+        Param(
+            "optimizer",
+            "Optimizer",
+            "How each gradient becomes a step: plain gradient descent (the step is η times the "
+            "gradient), momentum (a running sum of the gradients), or Adam (each step divided by the "
+            "gradient's running size). Any other than gradient descent is also compared with it.",
+            DEFAULT.optimizer,
+            "choice",
+            options=tuple(OPTIMIZERS),
         ),
         Param(
             "epochs",
@@ -156,11 +168,23 @@ PARAMS: dict[str, Param] = {
         Param(
             "view",
             "View",
-            "Which part of the page is open: the curves over the epochs, one epoch up close, the "
-            "learning-speed map, or a real network learning digits.",
+            "Which part of the page is open: the curves over the epochs, one epoch up close, each "
+            "loss's cost and gradient against the output, the learning-speed map, or a real network "
+            "learning digits.",
             VIEWS[0],
             "choice",
             options=VIEWS,
+        ),
+        Param(
+            "lesson",
+            "Lesson step",
+            "The lesson step on show (0: no lesson). Each step sets up the scenario and view it talks "
+            "about; a link with lesson=3 opens step 3.",
+            0,
+            "int",
+            0,
+            len(STEPS),
+            1,
         ),
         Param(
             "present",
@@ -304,17 +328,38 @@ def parse_value(param: Param, raw: str) -> tuple[object, str | None]:
     return value, None
 
 
+def base_values(values: Mapping[str, object]) -> dict[str, object]:
+    """What the parameters a link leaves out stand for, beyond their defaults: the values of its
+    preset if that suits the link's neuron, else those of its lesson step if that does (but not the
+    step's preset: only a link that names a preset shows it as chosen; the step itself is always
+    in the link)."""
+    neuron = values.get("neuron")
+    step = lesson_values(values["lesson"]) if values.get("lesson") else None
+    sources = (
+        preset_values(values["preset"]) if values.get("preset") else None,
+        step and {key: value for key, value in step.items() if key not in ("preset", "lesson")},
+    )
+    for source in sources:
+        if (source is not None and source.get("neuron", neuron) == neuron) or (neuron is None and source):
+            return source
+    return {}
+
+
 def share_query(values: Mapping[str, object]) -> dict[str, str | list[str]]:
-    """The query parameters of a link to these control values, leaving out defaults."""
+    """The query parameters of a link to these control values, leaving out what the link's base
+    (`base_values`, else each parameter's default) already says."""
     query: dict[str, str | list[str]] = {}
-    neuron = values.get("neuron", DEFAULT.neuron)
+    base = base_values(values)
+    # A link without `neuron` opens the neuron its preset or lesson step implies, whichever it is.
+    base["neuron"] = base_values(values | {"neuron": None}).get("neuron", DEFAULT.neuron)
+    neuron = values.get("neuron", base["neuron"])
     for name, value in values.items():
         param = PARAMS[name]
-        if value is None or value == param.default:
+        if value is None or value == base.get(name, param.default):
             continue
         if param.kind == "multi":  # the pills show, and so write to the URL, the losses' names
             names = multi_options(name, neuron)
-            if list(value) != default_selection(name, neuron):
+            if list(value) != base.get(name, default_selection(name, neuron)):
                 query[name] = [names[key] for key in value]
             continue
         if param.kind == "bool":
@@ -343,8 +388,13 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[dict[str, object], 
             notes.extend([note] if note else [])
             if value is not None:
                 values[key] = value
-    base = _preset_base(values, notes)
-    neuron = values.get("neuron", base.neuron)
+    preset = PRESETS[values["preset"]].scenario.neuron if "preset" in values else None
+    if preset is not None and values.get("neuron", preset) != preset:
+        notes.append(
+            f"preset: {values.pop('preset')} is a {preset} preset, not a {values['neuron']} one; ignored"
+        )
+    base = {name: p.default for name, p in PARAMS.items()} | base_values(values)
+    neuron = values.get("neuron", base["neuron"])
     for name in ("losses", "net_losses"):
         if name in query:
             _parse_losses(name, query[name], neuron, values, notes)
@@ -352,32 +402,22 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[dict[str, object], 
         raws = query["starts"]
         if len(raws) != 1:
             notes.append(f"starts: given {len(raws)} times; used the last")
-        starts, starts_notes = parse_starts(raws[-1] if raws else "", neuron)
+        raw = raws[-1] if raws else ""
+        # Empty turns off the comparison of starts its base (preset or lesson step) makes: the share
+        # link writes it so. With nothing to turn off, it is a malformed value like any other.
+        starts, starts_notes = parse_starts(raw, neuron) if raw or not base["starts"] else ((), [])
         values["starts"], notes = starts_text(starts), notes + starts_notes
-    classes = values.get("classes", base.classes)
-    if values.get("target", base.target) > classes - 1:
+    classes = values.get("classes", base["classes"])
+    if values.get("target", base["target"]) > classes - 1:
         notes.append(
             f"target: class {values['target']} does not exist with {classes} classes; using {classes - 1}"
         )
         values["target"] = classes - 1
-    epochs = values.get("epochs", base.epochs)
+    epochs = values.get("epochs", base["epochs"])
     if values.get("epoch", 0) > epochs:
         notes.append(f"epoch: {values['epoch']} is past the run's last epoch; using {epochs}")
         values["epoch"] = epochs
     return values, notes
-
-
-def _preset_base(values: dict[str, object], notes: list[str]):
-    """The scenario the link starts from: its preset if that suits the link's neuron, else the default."""
-    preset = values.get("preset")
-    if preset is None:
-        return DEFAULT
-    scenario = PRESETS[preset].scenario
-    if values.get("neuron", scenario.neuron) != scenario.neuron:
-        notes.append(f"preset: {preset} is a {scenario.neuron} preset, not a {values['neuron']} one; ignored")
-        del values["preset"]
-        return DEFAULT
-    return scenario
 
 
 def multi_options(name: str, neuron: str) -> dict[str, str]:

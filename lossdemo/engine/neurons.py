@@ -18,6 +18,7 @@ import pandas as pd
 
 from lossdemo.engine.activations import sigmoid, softmax
 from lossdemo.engine.losses import LOSSES, Loss
+from lossdemo.engine.shape import Shape, sigmoid_shape, softmax_shape
 from lossdemo.engine.sigmoid import simulate_sigmoid
 from lossdemo.engine.softmax import simulate_softmax, start_logits
 from lossdemo.engine.step_rules import WIDGET_RULE, StepRule
@@ -38,15 +39,18 @@ class NeuronKind:
     second_gradient: tuple[str, str]  # (column, label of its size) of the gradient drawn beside it
     gradient_note: str  # when the two gradient lines coincide, if they can
     delta: str  # column of ∂C/∂z (sigmoid) or ∂C/∂z_y (softmax): what every step is made of
+    delta_symbol: str  # its symbol
     chain_head: str  # LaTeX of what the chain-rule breakdown computes
     chain_times_input: bool  # is that ∂C/∂z times the input x (sigmoid: ∂C/∂w = ∂C/∂z · x)?
     curve: tuple[str, str]  # (x, y) columns of the run drawn on the σ curve: (z, a) or (lead, a_y)
     curve_titles: tuple[str, str]
     curve_names: tuple[str, str]  # the σ curve and its slope, in this kind's symbols
+    shape: Callable[[Loss, np.ndarray, Mapping[str, object]], Shape]  # output, C, ∂C/∂z at curve[0] values
+    shape_note: str  # the logits the loss-shape curves assume, in words ("" if the coordinate fixes them)
     map_axis: str  # the learning-speed map's start axis, a column of its sweep
     map_axis_title: str
-    simulate: Callable[..., pd.DataFrame]  # simulate(loss, eta, epochs, **start)
-    sweep: Callable[..., pd.DataFrame]  # sweep(losses, starts, etas, tolerance, cap, **map_start)
+    simulate: Callable[..., pd.DataFrame]  # simulate(loss, eta, epochs, optimizer, **start)
+    sweep: Callable[..., pd.DataFrame]  # sweep(losses, starts, etas, tolerance, cap, optimizer, **map_start)
     map_start: tuple[str, ...]  # the start parameters the map depends on (the rest is its axis)
     map_position: Callable[[Mapping[str, object]], float]  # the start's value on the map's axis
     map_load: Callable[[float, Mapping[str, object]], dict[str, float]]  # (axis value, start) -> new start
@@ -103,14 +107,16 @@ def _softmax_balance(entry: Loss, start: Mapping[str, object]) -> float:
     return abs(float(entry.delta(z, a, t)[target]))
 
 
-def _sigmoid_run(loss: str, eta: float, epochs: int, *, w, b, x, y) -> pd.DataFrame:
-    return simulate_sigmoid(loss, w, b, x, y, eta, epochs)
+def _sigmoid_run(loss: str, eta: float, epochs: int, optimizer: str, *, w, b, x, y) -> pd.DataFrame:
+    return simulate_sigmoid(loss, w, b, x, y, eta, epochs, optimizer)
 
 
-def _softmax_run(loss: str, eta: float, epochs: int, *, classes, target, x, margin) -> pd.DataFrame:
+def _softmax_run(
+    loss: str, eta: float, epochs: int, optimizer: str, *, classes, target, x, margin
+) -> pd.DataFrame:
     """A softmax layer on one input x with W = 0 and the biases of `start_logits`."""
     logits = start_logits(classes, target, margin)
-    return simulate_softmax(loss, np.zeros((classes, 1)), logits, [x], target, eta, epochs)
+    return simulate_softmax(loss, np.zeros((classes, 1)), logits, [x], target, eta, epochs, optimizer)
 
 
 KINDS: dict[str, NeuronKind] = {
@@ -129,16 +135,19 @@ KINDS: dict[str, NeuronKind] = {
             second_gradient=("grad_b", "|∂C/∂b|"),
             gradient_note=" (one line when x = ±1)",
             delta="grad_z",
+            delta_symbol="∂C/∂z",
             chain_head=r"\frac{\partial C}{\partial w}",
             chain_times_input=True,
             curve=("z", "a"),
             curve_titles=("z = w·x + b", "output a"),
             curve_names=("σ(z)", "σ′(z)"),
+            shape=sigmoid_shape,
+            shape_note="",
             map_axis="z0",
             map_axis_title="starting z₀ = w·x + b (output a₀ = σ(z₀))",
             simulate=_sigmoid_run,
-            sweep=lambda losses, starts, etas, tolerance, cap, *, x, y: sweep_sigmoid(
-                losses, x, y, starts, etas, tolerance, cap
+            sweep=lambda losses, starts, etas, tolerance, cap, optimizer, *, x, y: sweep_sigmoid(
+                losses, x, y, starts, etas, tolerance, cap, optimizer
             ),
             map_start=("x", "y"),
             map_position=lambda start: float(start["w"]) * float(start["x"]) + float(start["b"]),
@@ -163,16 +172,19 @@ KINDS: dict[str, NeuronKind] = {
             second_gradient=("grad_norm", "‖∇C‖"),
             gradient_note="",
             delta="grad_z_y",
+            delta_symbol="∂C/∂z_y",
             chain_head=r"\frac{\partial C}{\partial z_y}",
             chain_times_input=False,
             curve=("lead", "a_y"),
             curve_titles=("target's lead ℓ = z_y − ln Σ_{j≠y} e^{z_j}", "a_y"),
             curve_names=("a_y = σ(ℓ)", "a_y(1 − a_y) = σ′(ℓ)"),
+            shape=softmax_shape,
+            shape_note="the other classes sharing 1 − a_y equally",
             map_axis="margin",
             map_axis_title="start margin (wrong class's lead)",
             simulate=_softmax_run,
-            sweep=lambda losses, starts, etas, tolerance, cap, *, classes, target, x: sweep_softmax(
-                losses, classes, target, x, starts, etas, tolerance, cap
+            sweep=lambda losses, starts, etas, tolerance, cap, optimizer, *, classes, target, x: (
+                sweep_softmax(losses, classes, target, x, starts, etas, tolerance, cap, optimizer)
             ),
             map_start=("classes", "target", "x"),
             map_position=lambda start: float(start["margin"]),

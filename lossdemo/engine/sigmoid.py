@@ -1,13 +1,15 @@
-"""A training run of one sigmoid neuron on one example (x, y), under one loss.
+"""A training run of one sigmoid neuron on one example (x, y), under one loss and one optimizer.
 
-Each update moves (w, b) along (x, 1), so z = w·x + b evolves on its own:
-z ← z − η(1 + x²)·∂C/∂z. The loop follows that one number; every other column is computed
-afterwards over the whole run with numpy.
+Under gradient descent each update moves (w, b) along (x, 1), so z = w·x + b evolves on its own:
+z ← z − η(1 + x²)·∂C/∂z, and the loop follows that one number. Momentum and Adam step otherwise,
+so their loop follows w and b. Every other column is computed afterwards over the whole run with
+numpy, at each row's parameters.
 """
 
 from __future__ import annotations
 
 from array import array
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -15,6 +17,7 @@ import pandas as pd
 from lossdemo.engine import validation
 from lossdemo.engine.activations import sigmoid
 from lossdemo.engine.losses import Loss, get_loss
+from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, Optimizer, follow, get_optimizer
 
 MAX_EPOCHS = 100_000
 PARAM_BOUND = 1e6  # |w|, |b|
@@ -22,25 +25,42 @@ INPUT_BOUND = 1e3  # |x|
 MAX_ETA = 1e3
 
 
-def z_trajectory(loss: Loss, z0: float, step: float, y: float, epochs: int) -> np.ndarray:
-    """z after 0 … epochs updates, with step = η(1 + x²).
+def delta_at(delta: Callable, z: float, y: float) -> float:
+    """∂C/∂z at the logit z, on floats. It spells out `activations.sigmoid` operation for
+    operation (a call to it per epoch would cost a fifth of a run), so every value is the bits the
+    map's array code computes. A delta made of numpy ufuncs returns a numpy float: `float` keeps
+    the loop in Python floats (the same bits), whose arithmetic costs less."""
+    e = float(np.exp(-abs(z)))
+    one_plus_e = 1.0 + e
+    slope = e / (one_plus_e * one_plus_e)
+    if slope > 0.25:  # `activations.sigmoid`'s cap (a comparison costs the loop less than min())
+        slope = 0.25
+    return float(delta(z, (1.0 if z >= 0 else e) / one_plus_e, slope, y))
 
-    The loop spells out `activations.sigmoid` on floats, operation for operation (a call per
-    epoch would cost a fifth of the run), so every z is the bits the map's array code computes.
-    A delta made of numpy ufuncs returns a numpy float: `float` keeps z a Python float (the same
-    bits), whose arithmetic costs the loop less.
-    """
+
+def z_trajectory(loss: Loss, z0: float, step: float, y: float, epochs: int) -> np.ndarray:
+    """z after 0 … epochs updates of gradient descent, with step = η(1 + x²)."""
     zs = array("d", [z0])  # 8 bytes per epoch, not a Python float
-    append, delta, exp, z = zs.append, loss.delta, np.exp, z0
+    append, delta, z = zs.append, loss.delta, z0
     for _ in range(epochs):
-        e = float(exp(-abs(z)))
-        one_plus_e = 1.0 + e
-        slope = e / (one_plus_e * one_plus_e)
-        if slope > 0.25:  # `activations.sigmoid`'s cap (a comparison costs the loop less than min())
-            slope = 0.25
-        z = z - step * float(delta(z, (1.0 if z >= 0 else e) / one_plus_e, slope, y))
+        z = z - step * delta_at(delta, z, y)
         append(z)
     return np.frombuffer(zs)
+
+
+def parameter_trajectory(
+    loss: Loss, optimizer: Optimizer, w: float, b: float, x: float, y: float, eta: float, epochs: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(w, b, step) after 0 … epochs updates of any optimizer, which sees ∂C/∂w = ∂C/∂z·x and
+    ∂C/∂b = ∂C/∂z; step is the length of the update made from each row (`optimizers.follow`)."""
+    delta = loss.delta
+
+    def gradient(params: list[float]) -> list[float]:
+        g = delta_at(delta, params[0] * x + params[1], y)
+        return [g * x, g]
+
+    params, step = follow(optimizer, [w, b], gradient, eta, epochs)
+    return params[:, 0], params[:, 1], step
 
 
 def sigmoid_cost(loss: str, w: float, b: float, x: float, y: float) -> float:
@@ -58,10 +78,20 @@ def sigmoid_cost(loss: str, w: float, b: float, x: float, y: float) -> float:
 
 
 def simulate_sigmoid(
-    loss: str, w: float, b: float, x: float, y: float, eta: float, epochs: int
+    loss: str,
+    w: float,
+    b: float,
+    x: float,
+    y: float,
+    eta: float,
+    epochs: int,
+    optimizer: str = DEFAULT_OPTIMIZER,
 ) -> pd.DataFrame:
-    """Full-batch gradient descent; row k is the state after k updates (epochs + 1 rows)."""
+    """A full-batch training run; row k is the state after k updates (epochs + 1 rows), with the
+    cost and gradients at that row's parameters and `step`, the length ‖(Δw, Δb)‖ of the update
+    the optimizer makes from that row (for the last row, the one it would make next)."""
     entry = get_loss("sigmoid", loss)
+    rule = get_optimizer(optimizer)
     w = validation.number("w", w, -PARAM_BOUND, PARAM_BOUND)
     b = validation.number("b", b, -PARAM_BOUND, PARAM_BOUND)
     x = validation.number("x", x, -INPUT_BOUND, INPUT_BOUND)
@@ -69,22 +99,39 @@ def simulate_sigmoid(
     eta = validation.positive("eta", eta, MAX_ETA)
     epochs = validation.integer("epochs", epochs, 0, MAX_EPOCHS)
 
-    z = z_trajectory(entry, w * x + b, eta * (1.0 + x * x), y, epochs)
-    return run_frame(entry, z, w, b, x, y, eta)
+    if rule.along_gradient:
+        z = z_trajectory(entry, w * x + b, eta * (1.0 + x * x), y, epochs)
+        return run_frame(entry, z, w, b, x, y, eta)
+    w_path, b_path, step = parameter_trajectory(entry, rule, w, b, x, y, eta, epochs)
+    return run_frame(entry, w_path * x + b_path, w, b, x, y, eta, paths=(w_path, b_path, step))
 
 
 def run_frame(
-    entry: Loss, z: np.ndarray, w: float, b: float, x: float, y: float, eta: float, steps=None
+    entry: Loss,
+    z: np.ndarray,
+    w: float,
+    b: float,
+    x: float,
+    y: float,
+    eta: float,
+    steps: np.ndarray | None = None,
+    paths: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """A run's columns from its path of z: the path of (w, b) from (w, b), the output, its error,
-    the loss's cost and true gradients at every row, and σ′(z). Row k's update moved b by
-    −η·steps[k] and w by x times that; `steps` is ∂C/∂z by default (gradient descent)."""
+    the loss's cost and true gradients at every row, σ′(z) and `step`. Unless an optimizer gave the
+    `paths` (w, b, step) itself, row k's update moved b by −η·steps[k] and w by x times that, and
+    its step is that move's length; `steps` is ∂C/∂z by default (gradient descent)."""
     a, sp = sigmoid(z)
     grad_z = entry.delta(z, a, sp, y)
     grad_w = grad_z * x
-    steps = grad_z if steps is None else steps
-    w_path = np.cumsum(np.concatenate(([w], -eta * (steps[:-1] * x))))
-    b_path = np.cumsum(np.concatenate(([b], -eta * steps[:-1])))
+    if paths is None:  # the parameters and steps follow from what each update stepped by
+        steps = grad_z if steps is None else steps
+        moves = steps * x
+        w_path = np.cumsum(np.concatenate(([w], -eta * moves[:-1])))
+        b_path = np.cumsum(np.concatenate(([b], -eta * steps[:-1])))
+        step = eta * np.hypot(moves, steps)
+    else:
+        w_path, b_path, step = paths
     return pd.DataFrame(
         {
             "epoch": np.arange(z.size),
@@ -98,5 +145,6 @@ def run_frame(
             "grad_w": grad_w,
             "grad_b": grad_z,
             "sigma_prime": sp,
+            "step": step,
         }
     )

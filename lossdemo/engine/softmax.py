@@ -1,8 +1,9 @@
 """A training run of one softmax layer (K classes) on one example (x, target class y).
 
-As for the sigmoid neuron, each update moves z = W x + b by −η(‖x‖² + 1)·∂C/∂z, so the loop
-(`unrolled.softmax_logits`) follows the K logits only and every column is computed afterwards
-with numpy.
+As for the sigmoid neuron, each gradient-descent update moves z = W x + b by −η(‖x‖² + 1)·∂C/∂z,
+so that loop (`softmax_loop.softmax_logits`) follows the K logits only. Momentum and Adam step
+otherwise, so their loop follows every weight and bias. Every column is computed afterwards with
+numpy, at each row's parameters.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import pandas as pd
 
 from lossdemo.engine import validation
 from lossdemo.engine.activations import softmax
-from lossdemo.engine.losses import get_loss
+from lossdemo.engine.losses import SoftmaxLoss, get_loss
+from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, Optimizer, follow, get_optimizer
 from lossdemo.engine.sigmoid import INPUT_BOUND, MAX_EPOCHS, MAX_ETA, PARAM_BOUND
 from lossdemo.engine.softmax_loop import softmax_logits
 
@@ -46,9 +48,60 @@ def softmax_cost(loss: str, z, y: int) -> float:
     return float(entry.cost(z[None, :], a, y)[0])
 
 
-def simulate_softmax(loss: str, W, b, x, y: int, eta: float, epochs: int) -> pd.DataFrame:
-    """Full-batch gradient descent on a softmax layer; epochs + 1 rows, one per state."""
+def parameter_logits(
+    loss: SoftmaxLoss,
+    optimizer: Optimizer,
+    W: np.ndarray,
+    b: np.ndarray,
+    x: np.ndarray,
+    y: int,
+    eta: float,
+    epochs: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(logits, step) after 0 … epochs updates of any optimizer, which sees ∂C/∂W_jk = ∂C/∂z_j·x_k
+    and ∂C/∂b_j = ∂C/∂z_j. The logits z_j = b_j + Σ_k W_jk x_k (summed left to right) and the
+    softmax are computed as `softmax_loop.reference_logits` does, on floats."""
+    classes, inputs = W.shape
+    t, xs = one_hot(classes, y), x.tolist()
+
+    def gradient(params: list[float]) -> list[float]:
+        z = _logits(params, xs, classes)
+        m = max(z)
+        e = [float(np.exp(zj - m)) for zj in z]
+        total = e[0]
+        for ej in e[1:]:
+            total = total + ej
+        g = [float(gj) for gj in loss.delta(z, [ej / total for ej in e], t)]
+        return [gj * xk for gj in g for xk in xs] + g
+
+    params, step = follow(optimizer, [*W.ravel().tolist(), *b.tolist()], gradient, eta, epochs)
+    z = params[:, classes * inputs :].copy()
+    weights = params[:, : classes * inputs].reshape(epochs + 1, classes, inputs)
+    for k in range(inputs):
+        z = z + weights[:, :, k] * x[k]
+    return z, step
+
+
+def _logits(params: list[float], xs: list[float], classes: int) -> list[float]:
+    inputs = len(xs)
+    biases = params[classes * inputs :]
+    z = []
+    for j in range(classes):
+        zj = biases[j]
+        for k in range(inputs):
+            zj = zj + params[j * inputs + k] * xs[k]
+        z.append(zj)
+    return z
+
+
+def simulate_softmax(
+    loss: str, W, b, x, y: int, eta: float, epochs: int, optimizer: str = DEFAULT_OPTIMIZER
+) -> pd.DataFrame:
+    """A full-batch training run of a softmax layer; epochs + 1 rows, one per state, with `step`
+    the length of the update of all weights and biases made from that row (for the last row, the
+    one the optimizer would make next)."""
     entry = get_loss("softmax", loss)
+    rule = get_optimizer(optimizer)
     W = validation.array("W", W, (None, None), PARAM_BOUND)
     classes, inputs = W.shape
     validation.integer("number of classes (rows of W)", classes, 2, MAX_CLASSES)
@@ -60,11 +113,16 @@ def simulate_softmax(loss: str, W, b, x, y: int, eta: float, epochs: int) -> pd.
     epochs = validation.integer("epochs", epochs, 0, MAX_EPOCHS)
 
     stretch = float(x @ x) + 1.0
-    z = softmax_logits(entry, (W @ x + b).tolist(), one_hot(classes, y), eta * stretch, epochs)
+    if rule.along_gradient:
+        z = softmax_logits(entry, (W @ x + b).tolist(), one_hot(classes, y), eta * stretch, epochs)
+    else:
+        z, step = parameter_logits(entry, rule, W, b, x, y, eta, epochs)
     a_cols = softmax(list(z.T))
     grad = entry.delta(list(z.T), a_cols, one_hot(classes, y))
     a = np.column_stack(a_cols)
     grad_norm = np.sqrt(sum(g * g for g in grad) * stretch)
+    if rule.along_gradient:  # then the parameters and steps follow from the gradients
+        step = eta * grad_norm
     others = np.delete(z, y, axis=1)
     top = others.max(axis=1)
     columns = {
@@ -78,6 +136,7 @@ def simulate_softmax(loss: str, W, b, x, y: int, eta: float, epochs: int) -> pd.
         "grad_b_y": grad[y],
         "grad_norm": grad_norm,
         "sigma_prime": a[:, y] * (1.0 - a[:, y]),
+        "step": step,
     }
     columns |= {f"a_{j}": a[:, j] for j in range(classes)}
     columns |= {f"z_{j}": z[:, j] for j in range(classes)}

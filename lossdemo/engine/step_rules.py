@@ -38,7 +38,9 @@ def widget_step(z: float, y: float) -> float:
 
 def simulate_widget_rule(w: float, b: float, x: float, y: float, eta: float, epochs: int) -> pd.DataFrame:
     """A sigmoid neuron stepped by the book widget's rule; the columns of `simulate_sigmoid` for
-    the cross-entropy cost (cost and gradients are the true ones at each row, not the steps).
+    the cross-entropy cost (cost and gradients are the true ones at each row, not the steps; `step`
+    is the length of the rule's update from each row). The rule is its own update, not an
+    optimizer's: it always steps as the book widget does, whichever optimizer trains the other runs.
 
     Each update moves (w, b) along (x, 1), so z ← z − η(1 + x²)·∂C/∂a. Once a step takes |z| past
     Z_LIMIT the rule is not followed further (its next step could overflow): the remaining rows
@@ -58,7 +60,7 @@ def simulate_widget_rule(w: float, b: float, x: float, y: float, eta: float, epo
         z = z - stretch * step
         steps.append(step)
         zs.append(z)
-    steps.append(0.0)  # the last row takes no step
+    steps.append(widget_step(z, y) if abs(z) <= Z_LIMIT else 0.0)  # the last row's: the next step
     return run_frame(entry, np.frombuffer(zs), w, b, x, y, eta, np.frombuffer(steps))
 
 

@@ -1,10 +1,12 @@
 """The learning-speed map: for a grid of starts × learning rates, the epochs each loss needs
 until the output error reaches a goal.
 
-Every cell is one single-example run, and as in `neuron.z_trajectory` and `unrolled.softmax_logits`
-only z moves. All cells of a loss step together as numpy arrays through the same registry `delta`
-and the array twins of the activations, so each cell does the single run's arithmetic in the same
-order and its epoch count equals the single run's exactly. Cells retire once they reach the goal.
+Every cell is one single-example run. Under gradient descent only z moves, as in
+`sigmoid.z_trajectory` and `softmax_loop.softmax_logits`; under another optimizer every weight and
+bias moves with its own state, as in `optimizers.follow`. All cells of a loss step together as
+numpy arrays through the same registry `delta`, the same optimizer `update` and the array twins of
+the activations, so each cell does the single run's arithmetic in the same order and its epoch
+count equals the single run's exactly. Cells whose state stops changing retire early.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from lossdemo.engine import validation
 from lossdemo.engine.activations import sigmoid, softmax
 from lossdemo.engine.losses import get_loss
 from lossdemo.engine.milestones import OSCILLATION_WINDOW, goal_for
+from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, Optimizer, get_optimizer
 from lossdemo.engine.sigmoid import INPUT_BOUND, MAX_ETA
 from lossdemo.engine.softmax import MAX_CLASSES, one_hot, start_logits
 
@@ -39,15 +42,17 @@ def sweep_sigmoid(
     etas: Sequence[float],
     tolerance: float | None = None,
     cap: int = 2000,
+    optimizer: str = DEFAULT_OPTIMIZER,
 ) -> pd.DataFrame:
     """Epochs to the goal |a − y| ≤ goal, reached and kept to the cap, for every (starting logit
-    z0 = w·x + b, η) cell and loss. One example: a run depends on (w, b) only through z0, so the
-    cell stands for every start with that z0 (w = 0, b = z0 among them).
+    z0 = w·x + b, η) cell and loss, under one optimizer. One example: every update depends on the
+    gradients so far, and they on z alone, so a run depends on (w, b) only through z0 and the
+    cell stands for every start with that z0 (it is run from w = 0, b = z0).
 
     One row per (loss, cell): loss, z0, a0 = σ(z0), eta, error0 = |a0 − y|, goal, epochs, learned,
     unstable (see `_epochs`). A cell not learned has epochs = cap + 1.
     """
-    entries = _losses("sigmoid", losses)
+    entries, rule = _losses("sigmoid", losses), get_optimizer(optimizer)
     x = validation.number("x", x, -INPUT_BOUND, INPUT_BOUND)
     y = validation.number("y", y, 0.0, 1.0)
     z0 = _axis("z0", z0, lambda v: np.abs(v) <= Z0_BOUND, f"in [{-Z0_BOUND:g}, {Z0_BOUND:g}]")
@@ -55,7 +60,6 @@ def sweep_sigmoid(
     tolerance, cap = _tolerance(tolerance), validation.integer("cap", cap, 1, MAX_CAP)
 
     start, eta = (g.ravel() for g in np.meshgrid(z0, etas, indexing="ij"))
-    step = eta * (1.0 + x * x)
     a0 = sigmoid(start)[0]
     error0 = np.abs(a0 - y)
     goal = goal_for(error0, tolerance)
@@ -68,11 +72,21 @@ def sweep_sigmoid(
             a, sp = sigmoid(z[0])
             return a - y, [delta(z[0], a, sp, y)]
 
-        return _epochs([start], step, goal, signed_error_and_gradient, cap)
+        return _epochs(_mover(rule, [start], x, eta), goal, signed_error_and_gradient, cap)
 
     worst = max(y, 1.0 - y)
     return _frame(
-        entries, cell, runner, cap, tolerance, axis="z0", worst_error=worst, neuron="sigmoid", x=x, y=y
+        entries,
+        cell,
+        runner,
+        cap,
+        tolerance,
+        axis="z0",
+        worst_error=worst,
+        neuron="sigmoid",
+        x=x,
+        y=y,
+        optimizer=rule.key,
     )
 
 
@@ -85,14 +99,16 @@ def sweep_softmax(
     etas: Sequence[float],
     tolerance: float | None = None,
     cap: int = 2000,
+    optimizer: str = DEFAULT_OPTIMIZER,
 ) -> pd.DataFrame:
-    """Epochs to the goal 1 − a_target ≤ goal for every (initial margin, η) cell and loss.
+    """Epochs to the goal 1 − a_target ≤ goal for every (initial margin, η) cell and loss, under
+    one optimizer.
 
     The start is b = start_logits(classes, target, margin) with W = 0 and the single input x.
     One row per (loss, cell): loss, margin, eta, error0, goal, epochs, learned (epochs = cap + 1
     and learned = False when the goal is not reached within `cap` epochs).
     """
-    entries = _losses("softmax", losses)
+    entries, rule = _losses("softmax", losses), get_optimizer(optimizer)
     classes = validation.integer("classes", classes, 2, MAX_CLASSES)
     target = validation.integer("target", target, 0, classes - 1)
     x = validation.number("x", x, -INPUT_BOUND, INPUT_BOUND)
@@ -106,7 +122,6 @@ def sweep_softmax(
     logits = np.array([start_logits(classes, target, m) for m in margins]) + np.zeros((classes, 1)) @ inputs
     rows, eta = (g.ravel() for g in np.meshgrid(np.arange(margins.size), etas, indexing="ij"))
     z0 = [np.ascontiguousarray(logits[rows, j]) for j in range(classes)]
-    step = eta * (float(inputs @ inputs) + 1.0)
     error0 = 1.0 - softmax(z0)[target]
     goal = goal_for(error0, tolerance)
     cell = {"margin": margins[rows], "eta": eta, "error0": error0, "goal": goal}
@@ -119,7 +134,7 @@ def sweep_softmax(
             a = softmax(z)
             return a[target] - 1.0, delta(z, a, t)
 
-        return _epochs(z0, step, goal, signed_error_and_gradient, cap)
+        return _epochs(_mover(rule, z0, x, eta), goal, signed_error_and_gradient, cap)
 
     return _frame(
         entries,
@@ -133,7 +148,46 @@ def sweep_softmax(
         classes=classes,
         target=target,
         x=x,
+        optimizer=rule.key,
     )
+
+
+@dataclass(frozen=True)
+class Mover:
+    """How the cells of a map move: their state (arrays whose last axis is the cells), the logits
+    in that state, and one update from the gradient ∂C/∂z at update t."""
+
+    state: list[np.ndarray]
+    logits: Callable[[list[np.ndarray]], list[np.ndarray]]
+    advance: Callable[[list[np.ndarray], list[np.ndarray], int], list[np.ndarray]]
+
+
+def _mover(rule: Optimizer, z0: list[np.ndarray], x: float, eta: np.ndarray) -> Mover:
+    """Cells that start at logits z0 from weights 0 and biases z0 on the input x, as the single
+    runs do. Gradient descent moves the logits alone, by η(x² + 1)·∂C/∂z (`sigmoid.z_trajectory`,
+    `softmax_loop`). Any other optimizer moves each weight and bias with its own state, as
+    `optimizers.follow` does, all at once: the state is [parameters (weights, then biases, one
+    row each), the optimizer's state (arrays of the same shape), η]."""
+    classes = len(z0)
+    if rule.along_gradient:
+
+        def glide(state, grad, t):
+            step = state[-1]
+            return [zj - step * gj for zj, gj in zip(state[:-1], grad)] + [step]
+
+        return Mover([*z0, eta * (x * x + 1.0)], lambda state: state[:-1], glide)
+
+    params = np.vstack([np.zeros((classes, eta.size)), np.array(z0)])
+
+    def logits(state):
+        return list(state[0][:classes] * x + state[0][classes:])
+
+    def advance(state, grad, t):
+        g = np.array(grad)
+        change, memory = rule.update(np.vstack([g * x, g]), tuple(state[1:-1]), t, state[-1])
+        return [state[0] - change, *memory, state[-1]]
+
+    return Mover([params, *(np.full_like(params, value) for value in rule.start), eta], logits, advance)
 
 
 @dataclass(frozen=True)
@@ -200,23 +254,23 @@ def compare_losses(frame: pd.DataFrame, slow: str, fast: str, factor: float = 10
 
 
 def _epochs(
-    z: list[np.ndarray],
-    step: np.ndarray,
+    mover: Mover,
     goal: np.ndarray,
     signed_error_and_gradient: Callable[[list[np.ndarray]], tuple[np.ndarray, list[np.ndarray]]],
     cap: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(epochs, unstable) per cell, stepping z ← z − step·∂C/∂z for `cap` epochs.
+    """(epochs, unstable) per cell, moving the cells `cap` epochs as `mover` says.
 
     A cell has learned at epoch k if its output error is at most its goal from k to the cap
     (reached *and stayed*), as a single run's summary counts it; otherwise epochs = cap + 1. It
     is unstable if it reached the goal and left it again, or if output − target keeps crossing
     zero over the last epochs without shrinking (`milestones.oscillates`, the single run's rule).
-    A cell whose z stopped changing leaves the loop early: its future is its present.
+    A cell whose whole state stopped changing leaves the loop early: its future is its present.
     """
-    n = step.size
-    # State of the cells still moving, in their order (`alive` maps them to cells); a cell whose z
-    # stopped changing hands its state to the result arrays and leaves.
+    state, logits, advance = mover.state, mover.logits, mover.advance
+    n = state[-1].size
+    # Cells still moving, in their order (`alive` maps them to cells); a cell whose state stopped
+    # changing hands its counts to the result arrays and leaves.
     alive, goal = np.arange(n), goal.copy()
     streak = np.zeros(n, dtype=np.int64)  # first epoch of the current run of epochs within the goal
     within = np.zeros(n, dtype=bool)
@@ -226,7 +280,7 @@ def _epochs(
     frozen = np.zeros(n, dtype=bool)
     previous = None
     for k in range(cap + 1):
-        signed, grad = signed_error_and_gradient(z)
+        signed, grad = signed_error_and_gradient(logits(state))
         now = np.abs(signed) <= goal
         streak = np.where(now & ~within, k, streak)
         within, reached = now, reached | now
@@ -234,24 +288,25 @@ def _epochs(
         if k == cap:
             break
         if previous is not None and k % _RETIRE_EVERY == 0:
-            moving = ~np.logical_and.reduce([zj == pj for zj, pj in zip(z, previous)])
+            same = [(s == p).reshape(-1, s.shape[-1]).all(axis=0) for s, p in zip(state, previous)]
+            moving = ~np.logical_and.reduce(same)
             if not moving.all():
                 gone = alive[~moving]
                 for name, values in (("streak", streak), ("within", within), ("reached", reached)):
                     result[name][gone] = values[~moving]
                 frozen[gone] = True
-                alive, step, goal = alive[moving], step[moving], goal[moving]
+                alive, goal = alive[moving], goal[moving]
                 streak, within, reached, tail = (
                     streak[moving],
                     within[moving],
                     reached[moving],
                     tail[:, moving],
                 )
-                z, grad = [zj[moving] for zj in z], [gj[moving] for gj in grad]
+                state, grad = [s[..., moving] for s in state], [g[moving] for g in grad]
                 if not alive.size:
                     break
-        previous = z
-        z = [zj - step * gj for zj, gj in zip(z, grad)]
+        previous = state
+        state = advance(state, grad, k + 1)
     for name, values in (("streak", streak), ("within", within), ("reached", reached)):
         result[name][alive] = values
     oscillating = np.zeros(n, dtype=bool)

@@ -1,24 +1,31 @@
 """Caching at the page boundary: a scenario's runs and everything the page shows of them, and the
 learning-speed map, computed once and shared by every session (st.cache_resource: the frames are
-only read, so sessions share one copy instead of each receiving its own)."""
+only read, so sessions share one copy instead of each receiving its own); and the charts rendered
+as files for slides (st.cache_data: each download receives its own bytes)."""
 
 from __future__ import annotations
 
 import threading
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from lossdemo.charts.epochs import epoch_chart_data, run_names
+from lossdemo.charts import figures
+from lossdemo.charts.epochs import epoch_chart_data, epoch_chart_description, run_names
+from lossdemo.charts.loss_shape import loss_shape_data
+from lossdemo.charts.optimizers import comparison_data
 from lossdemo.charts.sigma_path import sigma_path_data
 from lossdemo.charts.speed_map import axis_domain, display_cells
 from lossdemo.charts.style import Style, series_styles
 from lossdemo.controls.map_settings import map_sweep, start_axis
 from lossdemo.controls.scenario import Scenario, rows_at, runs
+from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER
+from lossdemo.engine.shape import coordinates, shape_frame
 from lossdemo.engine.sweep import LossComparison, compare_losses, fastest_loss
 from lossdemo.teaching.comparison import comparison_findings
+from lossdemo.teaching.optimizers import versus
 from lossdemo.teaching.summaries import LossSummary, findings, summarize
 
 LONG_RUN_WORK = 20_000  # neuron-updates (a 1.8 MB frame, about 10 ms) from which a run counts as long
@@ -34,6 +41,27 @@ def arrow(frame: pd.DataFrame) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
+def frame(data: bytes | pd.DataFrame) -> pd.DataFrame:
+    """A chart dataset as a DataFrame, whether it is one already or Arrow IPC bytes (`arrow`)."""
+    return pa.ipc.open_stream(data).read_all().to_pandas() if isinstance(data, bytes) else data
+
+
+def figure(spec: dict, form: str) -> str | bytes:
+    """A chart's spec as the page draws it (datasets as frames or Arrow), rendered as a file: "svg"
+    or "png" at the chart's size, or "slide", a PNG SLIDE_WIDTH pixels wide. The same chart asked
+    again, by any session, is not rendered again."""
+    datasets = {name: frame(data) for name, data in spec["datasets"].items()}
+    return rendered(figures.spec_json(spec, datasets), form)
+
+
+# Rendering takes seconds; files are a few hundred kB, so a few dozen are kept.
+@st.cache_data(max_entries=48, ttl=1800, show_spinner=False)
+def rendered(spec: str, form: str) -> str | bytes:
+    if form == "svg":
+        return figures.svg(spec)
+    return figures.png(rendered(spec, "svg"), width=figures.SLIDE_WIDTH if form == "slide" else None)
+
+
 @dataclass(frozen=True)
 class Prepared:
     """A scenario's runs and everything the page shows of them that does not depend on the epoch."""
@@ -41,9 +69,11 @@ class Prepared:
     frame: pd.DataFrame
     starts: dict[str, pd.Series]  # each run's first row
     chart: bytes  # the epoch chart's data, as Arrow
+    description: str  # the epoch chart in words
     path: dict[str, bytes]  # the σ chart's data, as Arrow
-    story: list[str]  # the findings
+    story: list[str]  # the findings (and how the optimizer compares with gradient descent)
     summaries: list[LossSummary]
+    comparison: bytes | None  # the optimizer comparison's data, as Arrow (None under gradient descent)
     names: dict[str, str]  # each run's name in the charts, by its key in `rows_at`
     series: tuple[Style, ...]  # each series' style, unless the runs are one per loss
 
@@ -54,11 +84,18 @@ def prepare(scenario: Scenario) -> Prepared:
     names = dict(zip(starts, run_names(frame, neuron).categories))
     path = {name: arrow(data) for name, data in sigma_path_data(frame, neuron).items()}
     chart = arrow(epoch_chart_data(frame, neuron))
+    description = epoch_chart_description(frame, neuron)
     summaries = summarize(frame, scenario)
     if scenario.plain():
-        return Prepared(frame, starts, chart, path, findings(frame, neuron, scenario), summaries, names, ())
-    story, series = comparison_findings(frame, scenario), series_styles(frame, neuron)
-    return Prepared(frame, starts, chart, path, story, summaries, names, series)
+        story, series = findings(frame, neuron, scenario), ()
+    else:
+        story, series = comparison_findings(frame, scenario), series_styles(frame, neuron)
+    comparison = None
+    if scenario.optimizer != DEFAULT_OPTIMIZER:
+        baseline = runs(replace(scenario, optimizer=DEFAULT_OPTIMIZER, widget_rule=False))  # the same runs
+        story = story + versus(baseline, frame, scenario)
+        comparison = arrow(comparison_data(baseline, frame, neuron, scenario.optimizer))
+    return Prepared(frame, starts, chart, description, path, story, summaries, comparison, names, series)
 
 
 @st.cache_resource
@@ -89,6 +126,19 @@ def prepared_for(scenario: Scenario) -> Prepared:
     return cached(astuple(scenario))
 
 
+@st.cache_resource(max_entries=16, ttl=1800, show_spinner=False)
+def shape_curves(key: tuple) -> bytes:
+    """The loss-shape chart's curves (Arrow) for a scenario given as a tuple, computed the first
+    time its tab opens: every shown loss over the output's whole range, reaching every run's z
+    (or ℓ)."""
+    scenario = Scenario(*key)
+    kind = scenario.kind
+    seen = prepared_for(scenario).frame[kind.curve[0]].to_numpy()
+    losses = tuple(dict.fromkeys(series.loss for series in scenario.series()))  # the runs' losses
+    frame = shape_frame(kind, losses, scenario.start(), coordinates(seen))
+    return arrow(loss_shape_data(frame, scenario.neuron))
+
+
 @dataclass(frozen=True)
 class SpeedMap:
     """A sweep as the page shows it: the cells sent to the browser (Arrow), the horizontal extent
@@ -101,9 +151,14 @@ class SpeedMap:
 
 @st.cache_resource(max_entries=16, ttl=1800, show_spinner="Running every start and learning rate…")
 def speed_map(
-    neuron: str, losses: tuple[str, ...], start: tuple[tuple[str, object], ...], goal: str, cap: int
+    neuron: str,
+    losses: tuple[str, ...],
+    start: tuple[tuple[str, object], ...],
+    goal: str,
+    cap: int,
+    optimizer: str,
 ) -> SpeedMap:
-    frame = map_sweep(neuron, dict(start), goal, cap, losses)
+    frame = map_sweep(neuron, dict(start), goal, cap, losses, optimizer)
     fast = fastest_loss(frame)
     slower = [loss for loss in frame["loss"].unique() if loss != fast]
     return SpeedMap(

@@ -15,6 +15,7 @@ from lossdemo.charts.network import digits_data, digits_spec, network_data, netw
 from lossdemo.controls.url import PARAMS
 from lossdemo.engine.network import test_images, train_network
 from lossdemo.page.cache import arrow, one_at_a_time
+from lossdemo.page.downloads import figure_downloads
 from lossdemo.page.widgets import control
 from lossdemo.teaching.network import NETWORK_LOSSES, accuracy_sentence, hidden_sentence
 
@@ -119,33 +120,36 @@ def default_runs() -> dict[str, pd.DataFrame]:
     )
 
 
-def network_view() -> None:
-    """The tab: a 64 → hidden → 10 network learning the 8×8 digits with each chosen loss."""
-    st.markdown(
+def network_view(present: bool) -> None:
+    """The tab: a 64 → hidden → 10 network learning the 8×8 digits with each chosen loss. On a
+    projector its settings wait behind a button, so the charts are on the first screen."""
+    about = (
         "**Does it matter in a real network?** A network of sigmoid neurons (softmax outputs for "
         "log-likelihood) learns to read 8×8 handwritten digits by mini-batch gradient descent, "
         "the experiment of chapter 3 of Nielsen's book at a smaller scale. Every loss starts from "
         "the same weights and sees the digits in the same order."
     )
-    losses, eta, init, epochs, hidden = network_controls()
+    with st.popover("Network settings", icon=":material/tune:") if present else st.container():
+        st.markdown(about)
+        losses, eta, init, epochs, hidden = network_controls()
     if not losses:
         st.info("Select at least one loss to train.")
         return
     runs = trained(losses, hidden, epochs, eta, init)
     names = {key: NETWORK_LOSSES[key].name for key in losses}
-    st.markdown(f"{accuracy_sentence(runs)} {hidden_sentence(runs)}")
+    spec = network_spec(arrow(network_data(runs, names)), tuple(losses), tuple(names.values()))
     st.vega_lite_chart(
-        spec=network_spec(arrow(network_data(runs, names)), tuple(losses), tuple(names.values())),
+        spec=spec,
         theme=None,
-        alt="Four charts over the epochs, one line per loss: test and training accuracy, the training "
-        "cost, the share of outputs stuck at the wrong end, and the hidden layer's mean σ′.",
     )
+    st.markdown(f"{accuracy_sentence(runs)} {hidden_sentence(runs)}")
+    figure_downloads("network", spec)
     first = next(iter(runs.values())).attrs
     images = test_images(len(first["labels"]))
     said = {names[key]: run.attrs["predictions"] for key, run in runs.items()}
+    spec = digits_spec(arrow(digits_data(images, first["labels"], said)), len(images), epochs)
     st.vega_lite_chart(
-        spec=digits_spec(arrow(digits_data(images, first["labels"], said)), len(images), epochs),
+        spec=spec,
         theme=None,
-        alt="The first test digits as 8×8 grey images, each with every loss's answer and whether "
-        "it is right.",
     )
+    figure_downloads("digits", spec)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from lossdemo.controls import replay
-from lossdemo.controls.presets import preset_values
+from lossdemo.controls.presets import lesson_values, preset_values
 from lossdemo.controls.scenario import SCENARIO_FIELDS
-from lossdemo.controls.url import PARAMS, parse_query, parse_value, share_query
+from lossdemo.controls.url import PARAMS, base_values, parse_query, parse_value, share_query
 from lossdemo.engine.losses import DEFAULT_LOSSES
 from lossdemo.engine.neurons import get_kind
 
@@ -26,9 +26,8 @@ def read_url_once() -> None:
     query = {key: st.query_params.get_all(key) for key in st.query_params}
     values, notes = parse_query(query)
     st.session_state.url_notes = notes
-    if "preset" in values:
-        preset = preset_values(values["preset"])
-        st.session_state.update({key: preset[key] for key in SCENARIO_FIELDS if key not in values})
+    # What the link leaves out: its preset's or lesson step's values, where it has one.
+    st.session_state.update({key: v for key, v in base_values(values).items() if key not in values})
     st.session_state.update(values)
     clean = {key: v if isinstance(v, list) else [v] for key, v in share_query(values).items()}
     if notes or any(query.get(key) != v for key, v in clean.items()):
@@ -43,14 +42,28 @@ def load_preset(name: str | None) -> None:
         st.session_state.preset = name
         values = preset_values(name)
         st.session_state.update({key: values[key] for key in SCENARIO_FIELDS})
-        st.session_state.epoch = 0
+        st.session_state.epoch = st.session_state.epoch_wanted = 0
         st.session_state.playing = False
     st.session_state.url_notes = []
 
 
-def open_view(view: str) -> None:
-    """Open one of the page's tabs (the tabs are bound to the URL parameter `view`)."""
-    st.session_state.view = view
+def go_to_step(number: int) -> None:
+    """Show lesson step `number` (0: leave the lesson): set its scenario and open its view, at
+    the first epoch, not playing."""
+    if not number:
+        st.session_state.lesson = 0
+        st.query_params.pop("lesson", None)
+        return
+    values = lesson_values(number)
+    st.session_state.update(values)
+    st.session_state.epoch_wanted = values["epoch"]
+    st.session_state.playing = False
+    st.session_state.url_notes = []
+    st.query_params["lesson"] = str(number)
+    if values.get("preset"):
+        st.query_params["preset"] = values["preset"]
+    else:
+        st.query_params.pop("preset", None)
 
 
 def changed() -> None:

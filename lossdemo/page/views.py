@@ -3,28 +3,35 @@ registries (neuron kinds, losses) what to show; none asks which neuron or loss i
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import astuple, replace
 from functools import partial
 from urllib.parse import urlencode
 
 import streamlit as st
 
 from lossdemo.charts.epochs import PANELS, epoch_chart_spec
+from lossdemo.charts.figures import with_caption
+from lossdemo.charts.loss_shape import loss_shape_spec
+from lossdemo.charts.optimizers import comparison_spec
 from lossdemo.charts.sigma_path import sigma_path_spec
 from lossdemo.charts.speed_map import map_spec
-from lossdemo.charts.style import loss_style, run_style
-from lossdemo.controls.presets import PRESETS
+from lossdemo.charts.style import line_sample, line_word
+from lossdemo.controls.presets import PRESETS, lesson_scenario
 from lossdemo.controls.replay import NUMBERS_SECONDS, cursor_params
 from lossdemo.controls.scenario import Scenario, rows_at, to_csv
 from lossdemo.controls.url import PARAMS, VIEWS, share_query
 from lossdemo.engine.losses import LOSSES
+from lossdemo.engine.optimizers import OPTIMIZERS
+from lossdemo.engine.shape import shape_points
 from lossdemo.page import state
-from lossdemo.page.cache import prepared_for, speed_map
+from lossdemo.page.cache import prepared_for, shape_curves, speed_map
+from lossdemo.page.downloads import figure_downloads
 from lossdemo.page.network_view import default_runs, network_view
 from lossdemo.page.widgets import BIND, control, replay_controls
 from lossdemo.teaching.chain_rule import SMALL_SLOPE, chain_rule, step_ratio
 from lossdemo.teaching.gradient_check import AGREE, CHECKS, TINY
 from lossdemo.teaching.lesson import STEPS
+from lossdemo.teaching.loss_shape import shape_sentence
 from lossdemo.teaching.summaries import percent_change, unit
 
 
@@ -33,8 +40,9 @@ def summary_cards(scenario: Scenario) -> None:
     kind, prepared = scenario.kind, prepared_for(scenario)
     summaries = prepared.summaries
     for column, summary in zip(st.columns(len(summaries), border=True), summaries):
-        colour, line = run_style(scenario.neuron, summary.key, prepared.series)
-        column.html(f'<b style="color:{colour};font-size:1.3rem">{summary.name}</b> ({line})')
+        look = line_sample(scenario.neuron, summary.key, series=prepared.series)
+        line = line_word(scenario.neuron, summary.key, prepared.series)
+        column.html(f'{look} <b style="font-size:1.3rem">{summary.name}</b> ({line})')
         if scenario.eta_for(summary.loss) != scenario.eta:
             column.caption(f"trains with η = {scenario.eta_for(summary.loss):.3g} (equal gradients at a = ½)")
         cost, output, halved = column.columns(3)
@@ -60,28 +68,66 @@ def summary_cards(scenario: Scenario) -> None:
         )
 
 
-def lesson() -> None:
-    """The lesson's steps, each with a button that loads its preset (or opens its view); built only
-    while open."""
-    expander = st.expander(
-        f"Lesson: why the loss decides the speed, in {len(STEPS)} steps",
-        icon=":material/school:",
-        key="lesson",
-        on_change="rerun",
-    )
-    if not expander.open:  # its elements are built and sent only while it is open
+def lesson(present: bool) -> None:
+    """The lesson: a button that starts it, or the step on show with its prediction prompt, its
+    explanation and what to look at (computed from the step's runs), and the way on. Page Down
+    and Page Up (a presentation clicker's keys) go to the next and the previous step."""
+    number = st.session_state.get("lesson", 0)
+    if not number:
+        text, start = st.columns([4, 1], vertical_alignment="center")
+        text.markdown(
+            f"**Lesson**: the whole argument in {len(STEPS)} steps. Each step sets up the page for you: "
+            "predict, then press Play."
+        )
+        start.button(
+            "Start the lesson",
+            icon=":material/school:",
+            key="lesson_start",
+            on_click=state.go_to_step,
+            args=(1,),
+        )
         return
-    with expander:
-        for number, step in enumerate(STEPS):
-            st.subheader(step.title)
+    step = STEPS[number - 1]
+    with st.container(border=True):
+        title, way = st.columns([1, 1], vertical_alignment="center")
+        title.progress(number / len(STEPS), text=f"**Lesson, step {number} of {len(STEPS)}: {step.title}**")
+        row = way.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center")
+        moves = (
+            ("Previous", ":material/arrow_back:", "lesson_previous", number - 1, "PageUp", "secondary"),
+            ("Next", ":material/arrow_forward:", "lesson_next", number + 1, "PageDown", "primary"),
+        )
+        for label, icon, key, to, shortcut, kind in moves:
+            row.button(
+                label,
+                icon=icon,
+                key=key,
+                type=kind,
+                disabled=not 1 <= to <= len(STEPS),
+                on_click=state.go_to_step,
+                args=(to,),
+                shortcut=shortcut,
+            )
+        st.markdown(f"**Predict, then run.** {step.predict}")
+        # On a projector the explanation waits behind a button, out of the chart's way.
+        more = (
+            row.popover("Explain", icon=":material/menu_book:") if present else st.expander("Explain", True)
+        )
+        with more:
             st.markdown(step.text)
-            if step.preset is not None:
-                st.markdown(f"**Look at:** {step.look(prepared_for(PRESETS[step.preset].scenario).frame)}")
-                label, action, args = f"Load: {PRESETS[step.preset].label}", state.load_preset, (step.preset,)
+            scenario = lesson_scenario(number)
+            if scenario is None:
+                look = step.look(default_runs())
             else:
-                st.markdown(f"**Look at:** {step.look(default_runs())}")
-                label, action, args = f"Open the {step.view} tab", state.open_view, (step.view,)
-            st.button(label, key=f"lesson_{number}", on_click=action, args=args)
+                shown = [scenario, *(PRESETS[name].scenario for name in (step.baseline,) if name)]
+                look = step.look(*(prepared_for(each).frame for each in shown))
+            st.markdown(f"**Look at** (after the replay): {look}")
+            st.button(
+                "Leave the lesson",
+                icon=":material/close:",
+                key="lesson_leave",
+                on_click=state.go_to_step,
+                args=(0,),
+            )
 
 
 def formulas(scenario: Scenario) -> None:
@@ -90,12 +136,34 @@ def formulas(scenario: Scenario) -> None:
     losses = LOSSES[scenario.neuron]
     shown = list(dict.fromkeys(series.loss for series in scenario.series()))
     for column, key in zip(st.columns(len(shown)), shown):
-        colour, _ = loss_style(scenario.neuron, key)
-        column.html(f'<b style="color:{colour}">{losses[key].name}</b>')
+        # With series a line is a start or a rule, not a loss: the live numbers name each line.
+        sample = f"{line_sample(scenario.neuron, key)} " if scenario.plain() else ""
+        column.html(f"{sample}<b>{losses[key].name}</b>")
         column.latex(rf"{losses[key].cost_tex} \qquad {losses[key].delta_tex}")
-    for rule in scenario.kind.step_rules if scenario.widget_rule else ():
+    for rule in scenario.step_rules():
         st.html(f"<b>{rule.name}</b>")
         st.latex(rule.tex)
+
+
+def optimizer_comparison(scenario: Scenario) -> None:
+    """Each shown loss under gradient descent and under the chosen optimizer, side by side: the
+    gradient the loss hands over against the step the optimizer takes (shown when it is not
+    gradient descent)."""
+    prepared, rule = prepared_for(scenario), OPTIMIZERS[scenario.optimizer]
+    if prepared.comparison is None:
+        return
+    st.markdown(
+        f"**{rule.name} against gradient descent**: the same losses from the same start with the same "
+        f"η. {rule.purpose} Solid lines: gradient descent; dashed: {rule.name} "
+        f"(`{rule.torch}`)."
+    )
+    st.latex(rf"\begin{{gathered}}{rule.update_tex}\end{{gathered}}")
+    st.vega_lite_chart(
+        spec=comparison_spec(prepared.comparison, scenario.neuron, scenario.optimizer, prepared.series),
+        theme=None,
+        alt=f"Three charts over the epochs, one line per loss and optimizer (gradient descent solid, "
+        f"{rule.name} dashed): the output, the gradient size and the length of the step taken.",
+    )
 
 
 def live_numbers(rows: dict, scenario: Scenario, big: bool) -> None:
@@ -118,18 +186,18 @@ def live_numbers(rows: dict, scenario: Scenario, big: bool) -> None:
         return
     size = "1.2rem" if prepared.series else "2rem"  # a series' name also says its start
     for loss, row in rows.items():
-        title, *cells = st.columns([1.2, 1, 1, 1, 1], vertical_alignment="bottom")
-        colour, line = run_style(scenario.neuron, loss, prepared.series)
-        title.html(
-            f'<div style="color:{colour};font-size:{size};font-weight:700">{prepared.names[loss]}</div>'
-            f'<div style="color:{colour}">{line} in the charts</div>'
+        name, *cells = st.columns([1.2, 1, 1, 1, 1], vertical_alignment="bottom")
+        sample = line_sample(scenario.neuron, loss, series=prepared.series)
+        name.html(
+            f'<div style="font-size:{size};font-weight:700">{prepared.names[loss]}</div>'
+            f"<div>{sample} {line_word(scenario.neuron, loss, prepared.series)} in the charts</div>"
         )
         for cell, (field, label) in zip(cells, labels.items()):
             cell.metric(label, f"{row[field]:.4g}")
 
 
 def one_epoch(rows: dict, scenario: Scenario, epoch: int) -> None:
-    """The chain rule, the σ path and the gradient check at one epoch. Every run is drawn on the σ
+    """The σ path, the chain rule and the gradient check at one epoch. Every run is drawn on the σ
     curve; only gradient-descent runs are taken apart (a step rule's steps are not its gradient)."""
     prepared, neuron = prepared_for(scenario), scenario.neuron
     names = prepared.names
@@ -137,23 +205,23 @@ def one_epoch(rows: dict, scenario: Scenario, epoch: int) -> None:
     breakdowns = [
         replace(chain_rule(row, neuron, s.loss, s.start), name=names[key]) for key, row, s in gradient
     ]
+    spec = sigma_path_spec(prepared.path, neuron, prepared.starts, rows, names)
+    st.vega_lite_chart(
+        spec=spec,
+        theme=None,
+    )
+    figure_downloads("sigma-path", spec)
+    if len(gradient) < len(rows):
+        st.caption("A run stepped by a rule other than the gradient is drawn above, not taken apart below.")
     st.markdown(
         f"**The gradient at epoch {epoch:,}, factor by factor** (highlighted: a slope below {SMALL_SLOPE:g})"
     )
     for breakdown in breakdowns:
         st.caption(breakdown.name)
         st.latex(breakdown.latex)
-    ratio = step_ratio(breakdowns, epoch)
+    ratio = step_ratio(breakdowns, epoch, OPTIMIZERS[scenario.optimizer])
     if ratio:
         st.markdown(f"**{ratio}**")
-    st.vega_lite_chart(
-        spec=sigma_path_spec(prepared.path, neuron, prepared.starts, rows, names),
-        theme=None,
-        alt="The sigmoid curve with each run's path over the epochs drawn on it; points coloured by "
-        "epoch, the start and the inspected epoch marked.",
-    )
-    if len(gradient) < len(rows):
-        st.caption("A run stepped by a rule other than the gradient is drawn above, not taken apart here.")
     st.markdown(
         f"**Gradient check at epoch {epoch:,}**: each analytic gradient against a central finite "
         f"difference of the cost. They agree when the relative error is below {AGREE:g}; gradients "
@@ -195,20 +263,83 @@ def closeup(scenario: Scenario) -> None:
     one_epoch(rows_at(prepared_for(scenario).frame, scenario, epoch), scenario, epoch)
 
 
+def loss_shape(scenario: Scenario, log_scale: bool) -> None:
+    """Each shown loss's cost and |∂C/∂z| against the output, each run's point at the inspected
+    epoch on its curve, and what the gradients are there; follows a replay like the close-up."""
+    kind, epoch = scenario.kind, state.replay_at(scenario.epochs)
+    rows = rows_at(prepared_for(scenario).frame, scenario, epoch)
+    if not scenario.plain():  # series: each run's point on its loss's curve, once per place
+        column, pairs = kind.curve[0], {}
+        for row, series in zip(rows.values(), scenario.series()):
+            pairs.setdefault((series.loss, float(row[column])), (series.loss, row))
+        rows = list(pairs.values())
+    points = shape_points(kind, rows, scenario.start())
+    sentence = shape_sentence(points, scenario.neuron)
+    st.markdown(
+        f"Each loss's cost and gradient size |{kind.delta_symbol}| against the output {kind.output} over "
+        f"its whole range. Each step moves the logit by −η(1 + x²)·{kind.delta_symbol}, so where a "
+        "curve's gradient is small, that loss learns slowly. The large dots are where each run stands at "
+        "the inspected epoch."
+    )
+    spec = loss_shape_spec(
+        shape_curves(astuple(scenario)), points, scenario.neuron, log_scale, scenario.target_output()
+    )
+    st.vega_lite_chart(
+        spec=spec,
+        theme=None,
+        alt=f"Two charts against the output {kind.output}, one line per loss: the cost and the gradient "
+        f"size |{kind.delta_symbol}|, with each run's point at the inspected epoch marked. {sentence}",
+    )
+    st.markdown(f"**{sentence}**")
+
+
+# Views that train runs of their own: the scenario's replay and live numbers stay off their screen.
+OWN_RUNS = frozenset({"Network"})
+
+
 def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
-    """Everything tied to the inspected epoch, and the map; only the open tab's content runs.
-    While a replay plays, the numbers and the close-up rerun on a timer as fragments."""
+    """The replay, the live numbers and the tabs; only the open tab's content runs. While a replay
+    plays, the numbers and the close-up rerun on a timer as fragments."""
     timer_on = bool(st.session_state.get("playing"))
     every = NUMBERS_SECONDS if timer_on else None
-    replay_controls(scenario.epochs, one_row=present)
-    if st.session_state.get("playing", False) != timer_on:
-        st.rerun()  # starting or stopping the replay's timers takes a full run
-    st.fragment(epoch_numbers, run_every=every)(scenario, present, timer_on)
+    follows = state.value("view") not in OWN_RUNS
+    if follows:
+        replay_controls(scenario.epochs, one_row=present)
+        if st.session_state.get("playing", False) != timer_on:
+            st.rerun()  # starting or stopping the replay's timers takes a full run
+    numbers = partial(st.fragment(epoch_numbers, run_every=every), scenario, present, timer_on)
+    if follows and not present:
+        numbers()
+    bodies = {
+        "Curves": partial(curves, scenario, log_scale, present, timer_on),
+        "Up close": partial(st.fragment(closeup, run_every=every), scenario),
+        "Loss shape": partial(st.fragment(loss_shape, run_every=every), scenario, log_scale),
+        "Speed map": partial(speed_map_view, scenario),
+        "Network": partial(network_view, present),
+    }
+    for tab, name in zip(st.tabs(VIEWS, key="view", on_change="rerun", bind=BIND), VIEWS):
+        if tab.open:
+            with tab:
+                bodies[name]()
+    if follows and present:  # on a projector the view comes first, the large numbers under it
+        numbers()
+
+
+def curves(scenario: Scenario, log_scale: bool, present: bool, timer_on: bool) -> None:
+    """The four panels over the epochs with the replay's cursor: one chart under the formulas, or
+    in presentation mode four charts side by side."""
     prepared = prepared_for(scenario)
     cursor = cursor_params(
         st.session_state.epoch, st.session_state.get("play_speed", 1), scenario.epochs, timer_on
     )
-    chart_args = (prepared.chart, scenario.neuron, log_scale, cursor, scenario.target_output())
+    chart_args = (
+        prepared.chart,
+        scenario.neuron,
+        log_scale,
+        cursor,
+        scenario.target_output(),
+        f"{prepared.description} {' '.join(prepared.story)}",
+    )
     series = {"series": prepared.series}
     if present:
         panels = PANELS[scenario.neuron]
@@ -217,28 +348,16 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
                 st.vega_lite_chart(
                     spec=epoch_chart_spec(*chart_args, panel=index, **series),
                     theme=None,
-                    alt=f"{panels[index].title}, over the epochs, one line per loss.",
                 )
         return
-    curves, closeup_tab, speed, network = st.tabs(VIEWS, key="view", on_change="rerun", bind=BIND)
-    if curves.open:
-        with curves:
-            formulas(scenario)
-            st.vega_lite_chart(
-                spec=epoch_chart_spec(*chart_args, **series),
-                theme=None,
-                alt="Four charts over the epochs, one line per loss: cost, gradient size, the activation's "
-                "slope, and the output against its target. " + " ".join(prepared.story),
-            )
-    if closeup_tab.open:
-        with closeup_tab:
-            st.fragment(closeup, run_every=every)(scenario)
-    if speed.open:
-        with speed:
-            speed_map_view(scenario)
-    if network.open:
-        with network:
-            network_view()
+    formulas(scenario)
+    spec = epoch_chart_spec(*chart_args, **series)
+    st.vega_lite_chart(spec=spec, theme=None)
+    kind = scenario.kind
+    title = f"Cost, gradient, {kind.slope} and {kind.output_label} over the epochs"
+    caption = f"{scenario.caption()}; dotted line: epoch {st.session_state.epoch:,}"
+    figure_downloads("curves", spec, slide=with_caption(spec, title, caption))
+    optimizer_comparison(scenario)
 
 
 def speed_map_view(scenario: Scenario) -> None:
@@ -246,10 +365,11 @@ def speed_map_view(scenario: Scenario) -> None:
     kind, losses = scenario.kind, LOSSES[scenario.neuron]
     depends = ", ".join(kind.map_start)
     st.markdown(
-        "With one training example, every update moves each output's weight and bias along (x, 1), so "
-        "its logit changes by −η(x² + 1)·∂C/∂z: a run depends on its starting logits only, not on the "
-        "weights and biases separately. So one map covers every start whose value lies on its "
-        f"horizontal axis, for these values of {depends}."
+        f"Trained with {OPTIMIZERS[scenario.optimizer].name.lower()}. With one training example every "
+        "update depends only on the gradients so far, and those only on the logits (∂C/∂b = ∂C/∂z, "
+        "∂C/∂w = x·∂C/∂z): a run depends on its starting logits only, not on the weights and biases "
+        f"separately. So one map covers every start whose value lies on its horizontal axis, for these "
+        f"values of {depends}."
     )
     left, right = st.columns(2)
     with left:
@@ -258,18 +378,17 @@ def speed_map_view(scenario: Scenario) -> None:
         cap = control(st.select_slider, "cap")
     start = scenario.start()
     map_start = tuple((name, start[name]) for name in kind.map_start)
-    shown = speed_map(scenario.neuron, scenario.losses, map_start, goal, cap)
+    shown = speed_map(scenario.neuron, scenario.losses, map_start, goal, cap, scenario.optimizer)
     here = kind.map_position(start)
+    spec = map_spec(shown.cells, scenario.neuron, scenario.losses, cap, shown.domain, here, scenario.eta)
     st.vega_lite_chart(
-        spec=map_spec(shown.cells, scenario.neuron, scenario.losses, cap, shown.domain, here, scenario.eta),
+        spec=spec,
         theme=None,
         key="map_pick",
         on_select=state.load_cell,
         selection_mode="pick",
-        alt="One heatmap per loss: epochs until the output error reaches the goal for every start "
-        "(horizontal) and learning rate (vertical, log scale); grey cells did not learn, pink cells "
-        "reached the goal but oscillate.",
     )
+    figure_downloads("speed-map", spec)
     low, high = shown.domain
     sentences = []
     if not low <= here <= high:

@@ -43,7 +43,7 @@ def replay_controls(epochs: int, one_row: bool) -> None:
     clamp("epoch", epochs)
     playing = st.session_state.get("playing", False)
     if one_row:
-        controls, slider = st.columns([1.25, 1], vertical_alignment="bottom")
+        controls, slider = st.columns([2, 1], vertical_alignment="bottom")
     else:
         controls = slider = st.container()
     row = controls.container(horizontal=True, vertical_alignment="bottom")
@@ -73,5 +73,14 @@ def replay_controls(epochs: int, one_row: bool) -> None:
             on_change=state.speed_changed,
         )
     if not playing:  # while playing, a progress bar stands here (`views.epoch_numbers`)
+        wanted = st.session_state.get("epoch_wanted")
+        if wanted is not None:
+            st.session_state.epoch = wanted
         with slider:
-            control(st.slider, "epoch", max_value=epochs, on_change="rerun")
+            epoch = control(st.slider, "epoch", max_value=epochs, on_change="rerun")
+        if wanted is not None:
+            if epoch != wanted:
+                # A slider made anew this run (its range changed) takes its value from the URL over
+                # the code's; from the next run on the code's value wins.
+                st.rerun()
+            del st.session_state["epoch_wanted"]

@@ -11,6 +11,7 @@ import pandas as pd
 
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.neurons import get_kind
+from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS, Optimizer
 
 SMALL_SLOPE = 0.05  # a slope below this (max 0.25) is highlighted: it is what slows quadratic cost
 
@@ -72,10 +73,13 @@ def chain_rule(row: pd.Series, neuron: str, loss: str, start: Mapping[str, objec
     return Breakdown(loss=loss, name=entry.name, latex=latex, step=float(row[kind.delta]))
 
 
-def step_ratio(breakdowns: list[Breakdown], epoch: int) -> str | None:
-    """How many times larger the biggest step is than the smallest, in words. Steps are compared
-    through ∂C/∂z, which every parameter's gradient is a multiple of (∂C/∂b = ∂C/∂z, ∂C/∂w =
-    x·∂C/∂z), so the comparison holds for w and b alike, also where x = 0 makes ∂C/∂w zero."""
+def step_ratio(
+    breakdowns: list[Breakdown], epoch: int, optimizer: Optimizer = OPTIMIZERS[DEFAULT_OPTIMIZER]
+) -> str | None:
+    """How many times larger the biggest gradient is than the smallest, in words. Gradients are
+    compared through ∂C/∂z, which every parameter's gradient is a multiple of (∂C/∂b = ∂C/∂z,
+    ∂C/∂w = x·∂C/∂z), so the comparison holds for w and b alike, also where x = 0 makes ∂C/∂w
+    zero. Under gradient descent the steps are in the same ratio; under another optimizer not."""
     if len(breakdowns) < 2:
         return None
     later = " At this epoch the neurons are in different states: this compares where each has got to." * (
@@ -90,6 +94,11 @@ def step_ratio(breakdowns: list[Breakdown], epoch: int) -> str | None:
     ratio = abs(large.step) / abs(small.step)
     if ratio < 1.5:
         return f"The gradients are about the same size here ({ratio:.2g}×).{later}"
+    if not optimizer.along_gradient:
+        return (
+            f"{large.name}'s ∂C/∂z is {ratio:,.3g}× {small.name}'s here; {optimizer.name} does not step "
+            f"in proportion to the gradient, so their steps are not in this ratio.{later}"
+        )
     return (
         f"{large.name}'s ∂C/∂z is {ratio:,.3g}× {small.name}'s here, and so is its step on every "
         f"parameter (∂C/∂b = ∂C/∂z, ∂C/∂w = x·∂C/∂z).{later}"

@@ -1,12 +1,12 @@
-"""The guided lesson: the source article's argument in short steps, each with the preset (or the
-view) that demonstrates it and what to look at, whose numbers are computed from its runs (never
-typed into the text)."""
+"""The guided lesson: the source article's argument in short steps. Each step names the whole
+scenario it demonstrates (a preset, the losses to show and the view to open),
+asks the class to predict before the replay, and says what to look at, with numbers computed from
+the step's own runs (never typed into the text)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,15 +18,20 @@ from lossdemo.teaching.network import accuracy_sentence, hidden_sentence
 
 @dataclass(frozen=True)
 class Step:
-    """One step: its text, what it loads, and what to look at, computed from what it loads: a
-    preset's runs (the `runs` frame), or with `view = "Network"` the network's runs at the tab's
-    default settings (loss key → `train_network` frame)."""
+    """One step: its text, the scenario it sets, a prediction to make before the replay, and what
+    to look at, computed from what it sets: the runs of its preset with its losses (the `runs`
+    frame; with a `baseline` preset, that preset's runs as well), or with `view = "Network"` the
+    network's runs at the tab's default settings (loss key →
+    `train_network` frame)."""
 
     title: str
     text: str  # Markdown with LaTeX in $…$
-    preset: str | None  # a key of lossdemo.controls.presets.PRESETS
-    look: Callable[[Any], str]
-    view: str | None = None  # the tab the step opens instead of loading a preset
+    preset: str | None  # a key of lossdemo.controls.presets.PRESETS; None keeps the scenario
+    look: Callable[..., str]
+    predict: str  # asked before the replay runs
+    losses: tuple[str, ...] | None = None  # the losses to show, if not all of the preset's
+    view: str = "Curves"  # the tab the step opens
+    baseline: str | None = None  # a preset whose runs `look` compares the preset's runs with
 
 
 def _run(runs: pd.DataFrame, loss: str) -> pd.DataFrame:
@@ -85,18 +90,39 @@ def _look_textbook_eta(runs: pd.DataFrame) -> str:
     )
 
 
+def _look_optimizer(runs: pd.DataFrame, baseline: pd.DataFrame) -> str:
+    """The quadratic cost under Adam (`runs`) against gradient descent (`baseline`), same start."""
+    adam, gd = _run(runs, "quadratic"), _run(baseline, "quadratic")
+    epochs = len(adam) - 1
+    first, last = adam.iloc[0], adam.iloc[-1]
+    per_gradient = gd["step"].iloc[0] / abs(gd["grad_z"].iloc[0])  # gradient descent's step per |∂C/∂z|
+    return (
+        f"With Adam the quadratic cost halves the error for good {_by(_halved(runs, 'quadratic'), epochs)} "
+        f"(gradient descent: {_by(_halved(baseline, 'quadratic'), epochs)}; cross-entropy with Adam: "
+        f"{_by(_halved(runs, 'cross_entropy'), epochs)}). Its gradient at the start is the same tiny "
+        f"{first['grad_z']:.3g}, but Adam's first step is {first['step'] / gd['step'].iloc[0]:.3g}× "
+        f"gradient descent's. At epoch {epochs:,} the gradient is {last['grad_z']:.2g} and the step "
+        f"{last['step']:.2g}, {last['step'] / (abs(last['grad_z']) * per_gradient):.3g}× what gradient "
+        "descent would take from there: set by Adam's memory of earlier gradients, not by how wrong "
+        "the neuron is."
+    )
+
+
 STEPS = (
     Step(
-        "1. The quadratic cost and its gradient",
+        "The quadratic cost and its gradient",
         "A sigmoid neuron computes $z = wx + b$ and outputs $a = \\sigma(z)$. The quadratic cost "
         "$C = \\tfrac12 (a - y)^2$ measures how far $a$ is from the target $y$. By the chain rule its "
         "gradient is $\\partial C/\\partial w = (a - y)\\,\\sigma'(z)\\,x$: the error, times the slope of "
         "the sigmoid, times the input. Gradient descent moves $w$ and $b$ a step $\\eta$ against it.",
         "slightly_wrong",
         _look_slightly_wrong,
+        "The neuron's output should be 0 and it starts mildly wrong. Predict the shape of the cost "
+        "curve: a steady fall from the first epoch, or a slow start? Then press Play.",
+        losses=("quadratic",),
     ),
     Step(
-        "2. Why a badly wrong neuron learns slowly",
+        "Why a badly wrong neuron learns slowly",
         "The slope $\\sigma'(z) = \\sigma(z)(1 - \\sigma(z))$ is at most $0.25$ and almost $0$ when the "
         "output is near $0$ or $1$. A neuron that is confidently wrong sits exactly there, so the "
         "factor $\\sigma'(z)$ makes its quadratic gradient tiny, and it barely moves at first. (Not "
@@ -104,18 +130,25 @@ STEPS = (
         "a^2(1 - a)$ peaks at $a = 2/3$; only beyond that does a worse start learn more slowly.)",
         "badly_wrong",
         _look_badly_wrong,
+        "Now it starts badly wrong: nearly 1 where it should be 0. A bigger error, so a bigger step? "
+        "Predict whether it learns faster or slower than the mildly wrong start, then press Play and "
+        "watch the slope σ′(z) on the sigmoid curve.",
+        losses=("quadratic",),
+        view="Up close",
     ),
     Step(
-        "3. Cross-entropy cancels σ′(z)",
+        "Cross-entropy cancels σ′(z)",
         "The cross-entropy cost $C = -[y \\ln a + (1 - y) \\ln(1 - a)]$ has $\\partial C/\\partial a = "
         "(a - y)/(a(1 - a))$, which cancels the $\\sigma'(z)$ of the chain rule: "
         "$\\partial C/\\partial w = (a - y)\\,x$. For this output neuron on one example the gradient is "
         "simply the error times the input: the larger the error, the larger the step.",
         "badly_wrong",
         _look_cross_entropy,
+        "Same badly wrong start, same η, and now cross-entropy beside the quadratic cost. Predict "
+        "which output falls first, and whether cross-entropy has a flat stretch too. Press Play.",
     ),
     Step(
-        "4. Softmax with log-likelihood",
+        "Softmax with log-likelihood",
         "A softmax layer turns $K$ logits $z$ into probabilities $a_j = e^{z_j}/\\sum_k e^{z_k}$. With the "
         "log-likelihood cost $C = -\\ln a_y$ the gradient is $\\partial C/\\partial z = a - t$ (t is the "
         "one-hot target): again no slope factor. The quadratic cost instead multiplies by the softmax "
@@ -126,9 +159,11 @@ STEPS = (
         "carries over.",
         "confidently_wrong",
         _look_softmax,
+        "A softmax layer that puts almost no probability on the right class. Predict: does the "
+        "quadratic cost stall here too, and does log-likelihood? Press Play.",
     ),
     Step(
-        "5. A fair comparison",
+        "A fair comparison",
         "Compare losses at the same learning rate $\\eta$. A famous textbook demo shows cross-entropy "
         "learning fast at $\\eta = 0.005$, but its animation steps by $\\partial C/\\partial a = 1/(1 - a)$ "
         "rather than by the true gradient. With the true gradient, $\\eta = 0.005$ is slow for both "
@@ -139,9 +174,29 @@ STEPS = (
         "$\\eta = 5$) cross-entropy oscillates while the quadratic cost settles.",
         "textbook_eta",
         _look_textbook_eta,
+        "The learning rate of the book's demo, with the true gradients. Predict how far each output "
+        "gets within the run, then press Play.",
     ),
     Step(
-        "6. Does it matter in a real network?",
+        "Does a better optimizer fix it?",
+        "Adam divides each parameter's step by a running root-mean-square of its own past gradients, "
+        "so a gradient that is tiny because $\\sigma'(z)$ is tiny still makes a step of about "
+        "$\\eta$ at first: the quadratic cost's stall at a badly wrong start largely disappears. What "
+        "it does not change: the gradient itself is as small as ever (the loss still hands over "
+        "$\\sigma'(z)$, see the gradient panel); the step is set by $\\eta$ and the gradients so far "
+        "rather than by how wrong the neuron is; and with several examples a cost that weighs them "
+        "wrongly (the quadratic cost counts a confidently wrong example little) stays wrong, because "
+        "Adam rescales parameters, not examples. Momentum only adds up past gradients: a tiny "
+        "gradient stays a small step.",
+        "adam_badly_wrong",
+        _look_optimizer,
+        "The same badly wrong start with the quadratic cost and cross-entropy, now trained with Adam "
+        "(dashed in the comparison below the curves) beside gradient descent. Predict: does Adam "
+        "remove the stall, and does it make the gradient any larger? Press Play.",
+        baseline="badly_wrong",
+    ),
+    Step(
+        "Does it matter in a real network?",
         "The argument is about one output neuron. A real network has hidden layers too: here a "
         "64 → 30 → 10 network of sigmoid neurons learns handwritten 8×8 digits from the same start "
         "with each loss. Cross-entropy (or a softmax output with log-likelihood) removes $\\sigma'$ "
@@ -149,6 +204,9 @@ STEPS = (
         "gradients of deeper networks, the book's chapter 5).",
         None,
         lambda runs: f"{accuracy_sentence(runs)} {hidden_sentence(runs)}",
+        "Predict: in a network with a hidden layer, does cross-entropy still learn faster than the "
+        "quadratic cost, and do the hidden neurons still lose their slope? The tab trains each loss "
+        "when it opens.",
         view="Network",
     ),
 )

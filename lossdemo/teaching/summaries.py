@@ -9,6 +9,7 @@ import pandas as pd
 
 from lossdemo.engine.milestones import PLATEAU, Milestones, milestones
 from lossdemo.engine.neurons import get_kind
+from lossdemo.engine.optimizers import OPTIMIZERS
 from lossdemo.teaching.chain_rule import SMALL_SLOPE
 
 SAME_SPEED = 1.5  # halving epochs within this factor count as "about the same speed"
@@ -132,7 +133,9 @@ def findings(runs: pd.DataFrame, neuron: str, scenario) -> list[str]:
     if len(found) > 1:
         sentences += _comparison(found, epochs)
     sentences += _instability(found, scenario, kind)
-    if len(found) > 1:
+    if len(found) > 1 and OPTIMIZERS[scenario.optimizer].along_gradient:
+        # Why a slope-carrying loss is slow, in its gradient: under gradient descent the steps
+        # follow the gradient; other optimizers rescale them (`teaching.optimizers` compares).
         target = scenario.target_output()
         sentences += _why(found, runs, kind, max(target, 1.0 - target))
     return sentences
@@ -177,7 +180,7 @@ def _instability(found: list[Milestones], scenario, kind) -> list[str]:
         for m in unstable
     ]
     calm = [m for m in found if m.carries_slope and not m.unstable and m.halved is not None]
-    if calm and any(not m.carries_slope for m in unstable):
+    if calm and any(not m.carries_slope for m in unstable) and OPTIMIZERS[scenario.optimizer].along_gradient:
         sentences.append(
             f"{calm[0].name} settles at this η: the factor {kind.slope} ≤ ¼ that slows it also keeps its "
             "steps small, so it tolerates a larger η before it oscillates."

@@ -70,6 +70,17 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"  # package.json; `npm ci` installs it
+
+
+@pytest.fixture(scope="session")
+def axe_script(browser_environment) -> Path:
+    """axe-core's accessibility engine, to inject into the page."""
+    if not AXE.is_file():
+        skip_or_fail(f"axe-core is missing at {AXE} (run `npm ci` in the repository)")
+    return AXE
+
+
 @pytest.fixture(scope="session")
 def timings() -> Timings:
     return TIMINGS

@@ -30,6 +30,9 @@ CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
 NOT_RUNNING = "[data-testid='stApp'][data-test-script-state='notRunning']"
 SKELETON = "[data-testid='stSkeleton']"
 CHART = "[data-testid='stVegaLiteChart']"
+# Every Vega-Lite chart on the page (whatever its layout) has an SVG with at least one drawn mark.
+ALL_CHARTS_DRAWN_JS = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
+  .every((c) => c.querySelector("svg g.role-mark path, svg g.role-mark rect, svg g.role-mark line"))"""
 # The epoch chart is the page's one Vega-Lite chart drawn as a 2×2 grid (a vconcat of two hconcats):
 # Vega names its four panel groups concat_<row>_concat_<col>_group. `epochChart()` finds it (or
 # undefined), `panelsOf(chart)` lists its panels, `drawnLines(el)` its line paths with real geometry.

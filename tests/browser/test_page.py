@@ -182,15 +182,17 @@ def test_choosing_a_preset_sets_the_controls(page, page_log, timings):
     assert_clean(page, page_log)
 
 
-def test_the_lesson_opens_and_its_buttons_load_their_scenario(page, page_log, timings):
+def test_the_lesson_starts_and_page_down_goes_to_the_next_step(page, page_log, timings):
     load(page, timings)
-    page.get_by_text("Lesson: why the loss decides the speed").click()
-    button = page.get_by_role("button", name=re.compile(r"^Load: Slightly wrong"))
-    button.wait_for()  # built by the rerun that opening the expander asks for
-    button.click()
-    page.wait_for_url(re.compile(r"[?&]preset=slightly_wrong(&|$)"))
+    page.get_by_role("button", name="Start the lesson").click()
+    page.wait_for_url(re.compile(r"[?&]lesson=1(&|$)"))
     wait_for_idle(page)
-    assert slider_value(page, "Initial weight w") == "0.60"
+    assert slider_value(page, "Initial weight w") == "0.60"  # step 1: the book's mildly wrong start
+    page.keyboard.press("PageDown")  # a presentation clicker's "next"
+    page.wait_for_url(re.compile(r"[?&]lesson=2(&|$)"))
+    wait_for_idle(page)
+    assert slider_value(page, "Initial weight w") == "2.00"  # step 2: the badly wrong start
+    assert page.get_by_role("tab", name="Up close", selected=True).count() == 1
     assert_clean(page, page_log)
 
 

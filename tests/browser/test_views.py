@@ -107,3 +107,32 @@ def test_presentation_mode_hides_the_sidebar_and_shows_large_live_numbers(browse
             )
     finally:
         context.close()
+
+
+# The chart each lesson step talks about: the epoch panels, the σ curve (Up close), the network's.
+STEP_CHARTS = {1: "Curves", 2: "Up close", 3: "Curves", 4: "Curves", 5: "Curves", 6: "Curves", 7: "Network"}
+
+
+def test_the_lesson_runs_end_to_end_in_presentation_mode_with_each_steps_chart_on_screen(browser, app_url):
+    width, height = 1280, 720
+    context = browser.new_context(base_url=app_url, viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        open_app(page, "lesson=1&present=true")
+        for number, view in STEP_CHARTS.items():
+            if number > 1:
+                page.keyboard.press("PageDown")  # a presentation clicker's "next"
+                page.wait_for_url(re.compile(rf"[?&]lesson={number}(&|$)"))
+                wait_for_idle(page)
+            assert page.get_by_role("tab", name=view, selected=True).count() == 1, number
+            chart = page.get_by_role("tabpanel").locator(CHARTS).first
+            chart.locator("svg").first.wait_for()
+            box = chart.bounding_box()
+            assert page.evaluate("() => window.scrollY") == 0
+            # The chart starts on the first screen, and most of it (of the network's 2 × 2 grid of
+            # panels, its first row) is there too.
+            assert height - box["y"] >= min(0.6 * box["height"], 300), f"step {number}: chart at {box}"
+            assert page.get_by_text(f"Lesson, step {number} of {len(STEP_CHARTS)}").count() == 1
+        assert page.get_by_role("button", name=re.compile("^Next")).is_disabled()
+    finally:
+        context.close()

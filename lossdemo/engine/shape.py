@@ -1,0 +1,94 @@
+"""Each loss's cost C and ∂C/∂z against the output, over the output's whole range (0, 1): the
+picture that explains the speeds, where the quadratic cost's gradient flattens out as the output
+saturates while cross-entropy's stays the error itself.
+
+A curve is drawn along the coordinate of the kind's σ curve (`NeuronKind.curve`): z for a sigmoid
+neuron, the target's lead ℓ for a softmax layer, whose output is σ(z) or a_y = σ(ℓ). The numbers
+come from the loss registry's own `cost` and `delta`, evaluated at logits the kind chooses for that
+coordinate (`NeuronKind.shape`): a sigmoid neuron's z itself, or a softmax layer's canonical logits
+(`canonical_logits`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from lossdemo.engine.activations import sigmoid, softmax
+from lossdemo.engine.losses import Loss
+
+if TYPE_CHECKING:
+    from lossdemo.engine.neurons import NeuronKind
+
+Shape = tuple[np.ndarray, np.ndarray, np.ndarray]  # the output, the cost and ∂C/∂z (the target's)
+
+EVEN_IN_OUTPUT = 200  # curve points evenly spread in the output over (0, 1)
+EVEN_IN_COORDINATE = 120  # and evenly spread in z (or ℓ), which reach into the saturated tails
+REACH = 10.0  # the tails reach at least to z = ±10 (outputs 4.5e-05 and 1 − 4.5e-05)
+
+
+def sigmoid_shape(entry: Loss, z: np.ndarray, start: Mapping[str, object]) -> Shape:
+    """a = σ(z), C and ∂C/∂z of a sigmoid neuron at the logits z, for the start's target y."""
+    a, slope = sigmoid(z)
+    y = float(start["y"])
+    return a, entry.cost(z, a, y), entry.delta(z, a, slope, y)
+
+
+def canonical_logits(lead: np.ndarray, classes: int, target: int) -> np.ndarray:
+    """The logits (one row per lead) at which a softmax layer's curves are taken: the target's at
+    ℓ + ln(K − 1), every other class's at 0. Its lead is then ℓ, so a_y = σ(ℓ), and the other
+    classes share 1 − a_y equally: the spread the losses here like best, so a run whose rivals
+    are unequal has the same a_y but, under quadratic cost and label smoothing, a higher cost than
+    its curve shows (and under quadratic cost a larger |∂C/∂z_y|)."""
+    z = np.zeros((len(lead), classes))
+    z[:, target] = lead + math.log(classes - 1)
+    return z
+
+
+def softmax_shape(entry: Loss, lead: np.ndarray, start: Mapping[str, object]) -> Shape:
+    """a_y, C and ∂C/∂z_y of a softmax layer at the canonical logits of each lead ℓ."""
+    classes, target = int(start["classes"]), int(start["target"])
+    z = canonical_logits(lead, classes, target)
+    columns = softmax(list(z.T))
+    t = [1.0 if j == target else 0.0 for j in range(classes)]
+    delta = entry.delta(list(z.T), columns, t)[target]
+    return columns[target], entry.cost(z, np.column_stack(columns), target), delta
+
+
+def coordinates(seen: np.ndarray) -> np.ndarray:
+    """Where the curves are taken, in z (or ℓ), ascending: evenly spread in the output σ over
+    (0, 1), so a linear output axis shows the whole curve, and evenly spread over [−REACH, REACH]
+    widened to every value in `seen` (the runs'), so each run's point lies within its curve."""
+    share = np.arange(1, EVEN_IN_OUTPUT) / EVEN_IN_OUTPUT
+    low, high = min(-REACH, float(np.min(seen))), max(REACH, float(np.max(seen)))
+    return np.unique(
+        np.concatenate([np.log(share / (1.0 - share)), np.linspace(low, high, EVEN_IN_COORDINATE)])
+    )
+
+
+def shape_frame(
+    kind: NeuronKind, losses: tuple[str, ...], start: Mapping[str, object], at: np.ndarray
+) -> pd.DataFrame:
+    """One row per loss and coordinate in `at`: loss (key), the coordinate `u` (z or ℓ), the
+    output, the cost and ∂C/∂z (the target's), each from the loss registry through `kind.shape`."""
+    parts = []
+    for loss in losses:
+        output, cost, delta = kind.shape(kind.losses[loss], np.asarray(at, dtype=float), start)
+        parts.append(pd.DataFrame({"loss": loss, "u": at, "output": output, "cost": cost, "delta": delta}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def shape_points(
+    kind: NeuronKind,
+    rows: Mapping[str, pd.Series] | Sequence[tuple[str, pd.Series]],
+    start: Mapping[str, object],
+) -> pd.DataFrame:
+    """Each run's point on its curve: `shape_frame` at the coordinate of the run's row (z, or ℓ).
+    `rows`: each run's row by its loss, or (loss, row) pairs when a loss has several runs."""
+    column, pairs = kind.curve[0], list(rows.items() if isinstance(rows, Mapping) else rows)
+    parts = [shape_frame(kind, (loss,), start, np.array([float(row[column])])) for loss, row in pairs]
+    return pd.concat(parts, ignore_index=True).assign(epoch=[int(row["epoch"]) for _, row in pairs])

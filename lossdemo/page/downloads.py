@@ -1,0 +1,38 @@
+"""Charts as files for slides and handouts: under a chart, a popover with its SVG and PNG."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from lossdemo.charts.figures import SLIDE_WIDTH
+from lossdemo.page.cache import figure
+
+FIGURE_FILES = {  # form: (button label, file name suffix, MIME type)
+    "svg": ("SVG", ".svg", "image/svg+xml"),
+    "png": ("PNG", ".png", "image/png"),
+    "slide": (f"PNG for slides, {SLIDE_WIDTH} px wide, with the scenario", "-slide.png", "image/png"),
+}
+
+
+def figure_downloads(name: str, spec: dict, slide: dict | None = None) -> None:
+    """Under a chart: a popover with the chart as SVG and PNG (and, given `slide`, that figure at
+    projector width). Its buttons are built only while it is open, and a file is rendered only when
+    its button is clicked: the page's reruns never wait for a conversion."""
+    popover = st.popover(
+        "Figure for slides", icon=":material/download:", key=f"figure_{name}", on_change="rerun"
+    )
+    if not popover.open:
+        return
+    files = {"svg": spec, "png": spec} | ({"slide": slide} if slide else {})
+    for form, shown in files.items():
+        label, suffix, mime = FIGURE_FILES[form]
+        popover.download_button(
+            label,
+            data=partial(figure, shown, form),
+            file_name=f"lossdemo-{name}{suffix}",
+            mime=mime,
+            key=f"figure_{name}_{form}",
+            on_click="ignore",
+        )

@@ -1,0 +1,52 @@
+"""Every subset of one to four losses, for both neuron kinds, opens every view of the page without
+an exception, and the Loss shape tab draws each chosen loss's curves and point and names it in its
+sentence. One session per kind walks through the subsets as a student would, switching the losses
+and then the tabs, so what the subsets share (the network, chart specs) is computed once."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import pytest
+from apptest_helpers import chart_datasets, charts, open_view, run_app
+
+from lossdemo.controls.url import VIEWS
+from lossdemo.engine.losses import LOSSES, NEURONS
+
+SUBSETS = {
+    neuron: [subset for size in range(1, 5) for subset in combinations(LOSSES[neuron], size)]
+    for neuron in NEURONS
+}
+EPOCH = 120  # inspected throughout, so every run's point has moved off the shared start
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _coarse(coarse_speed_map):
+    """Every subset opens the map, which is not under test here: a coarse grid keeps it fast."""
+
+
+def assert_loss_shape_shows(at, neuron: str, subset: tuple[str, ...]) -> None:
+    names = [LOSSES[neuron][key].name for key in subset]
+    (data,) = [chart_datasets(el) for el in charts(at) if "curves" in chart_datasets(el)]
+    assert set(data["curves"]["loss"]) == set(names)
+    points = data["points"]
+    assert sorted(points["loss"]) == sorted(names * 2)  # one point per loss on each of the two panels
+    assert set(points["epoch"]) == {EPOCH}
+    (sentence,) = [m.value for m in at.markdown if m.value.startswith("**At ")]
+    assert all(f" for {name.lower()}" in sentence for name in names), sentence
+
+
+@pytest.mark.parametrize("neuron", NEURONS)
+def test_every_subset_of_up_to_four_losses_opens_every_view(neuron):
+    assert len(SUBSETS[neuron]) == 15
+    at = run_app({"neuron": neuron, "epoch": str(EPOCH)})
+    for subset in SUBSETS[neuron]:
+        # The new losses render the open tab; then every other tab, ending where the next subset starts.
+        at.pills(key="losses").set_value(list(subset)).run()
+        first = VIEWS.index(at.session_state["view"])
+        for view in VIEWS[first:] + VIEWS[:first]:
+            open_view(at, view)
+            assert not at.exception, (subset, view, [e.message for e in at.exception])
+            if view == "Loss shape":
+                assert_loss_shape_shows(at, neuron, subset)
+        assert list(at.session_state["losses"]) == list(subset)

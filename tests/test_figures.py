@@ -1,0 +1,132 @@
+"""Charts as files for slides: the SVG is a drawing of the chart with its titles, the PNG has the
+size it promises, and every download is the very chart the page shows (the same spec and data)."""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+import xml.etree.ElementTree as ET
+
+import pandas as pd
+import pytest
+from apptest_helpers import chart_datasets, epoch_chart, run_app, spec_of
+
+from lossdemo.charts import figures
+from lossdemo.charts.epochs import PANELS
+from lossdemo.controls.scenario import Scenario
+from lossdemo.page import cache
+
+SVG = "{http://www.w3.org/2000/svg}"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def svg_texts(drawing: str) -> list[str]:
+    """Every text the SVG draws, parsed as XML (a malformed drawing raises)."""
+    root = ET.fromstring(drawing)
+    assert root.tag == f"{SVG}svg"
+    return ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) from a PNG's header: its signature, then the IHDR chunk."""
+    assert data[:8] == PNG_SIGNATURE
+    assert data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def open_figures(at, name: str):
+    at.session_state[f"figure_{name}"] = True  # the popover builds its buttons only while open
+    return at.run()
+
+
+@pytest.fixture(scope="module")
+def curves_page():
+    """The page at the book's badly wrong start, inspected at epoch 40, on the Curves tab."""
+    return run_app({"epoch": "40", "eta": "0.2"}, view="Curves")
+
+
+def test_the_curves_popover_offers_svg_png_and_a_slide_with_their_mime_types(curves_page, downloads):
+    open_figures(curves_page, "curves")
+    files = {d.file_name: d.mimetype for d in downloads}
+    assert files == {
+        "lossdemo-curves.svg": "image/svg+xml",
+        "lossdemo-curves.png": "image/png",
+        "lossdemo-curves-slide.png": "image/png",
+        "lossdemo-runs.csv": "text/csv",
+    }
+    assert not curves_page.exception
+
+
+def test_a_closed_popover_registers_no_figure(downloads):
+    run_app()
+    assert [d.file_name for d in downloads] == ["lossdemo-runs.csv"]
+
+
+def streamlit_form(spec: str) -> dict:
+    """A spec as Streamlit sends it to the browser: views renamed by stable hashes (view_<hash>_<n>)
+    and the default autosize written out; neither changes what is drawn."""
+    named = json.loads(re.sub(r'"view_[0-9a-f_]+"', '"view"', re.sub(r'"view_\d+"', '"view"', spec)))
+    named.setdefault("autosize", {"contains": "padding", "type": "pad"})
+    return named
+
+
+def test_the_downloads_are_the_chart_on_the_page_and_valid_files(curves_page, downloads):
+    open_figures(curves_page, "curves")
+    svg_download = next(d for d in downloads if d.file_name == "lossdemo-curves.svg")
+    spec = svg_download.data.args[0]  # what a click renders
+    exported = figures.spec_json(spec, {name: cache.frame(data) for name, data in spec["datasets"].items()})
+    chart = epoch_chart(curves_page)
+    shown = figures.spec_json(spec_of(chart), chart_datasets(chart))
+    same = streamlit_form(exported) == streamlit_form(shown)  # not `assert a == b`: no diff of 400 kB
+    assert same, "the download renders the page's own spec and data"
+
+    files = {d.file_name: d.data() for d in downloads}
+    drawing = files["lossdemo-curves.svg"]
+    texts = svg_texts(drawing)
+    for panel in PANELS["sigmoid"]:
+        assert panel.title in texts
+    assert {"Quadratic", "Cross-entropy"} <= set(texts)
+    width = figures.svg_width(drawing)
+    assert png_size(files["lossdemo-curves.png"])[0] == round(figures.PNG_SCALE * width)
+
+    slide_width, slide_height = png_size(files["lossdemo-curves-slide.png"])
+    assert slide_width == figures.SLIDE_WIDTH
+    assert slide_height > figures.SLIDE_WIDTH / 2, "the whole 2×2 figure, not one row of it"
+
+
+def test_the_slide_is_the_page_chart_with_the_scenario_drawn_in_its_caption(curves_page, downloads):
+    open_figures(curves_page, "curves")
+    specs = {d.file_name: d.data.args[0] for d in downloads if d.file_name.startswith("lossdemo-curves")}
+    slide = specs["lossdemo-curves-slide.png"]
+    assert {k: v for k, v in slide.items() if k != "title"} == specs["lossdemo-curves.svg"]
+    caption = slide["title"]["subtitle"]
+    assert caption == f"{Scenario(eta=0.2).caption()}; dotted line: epoch 40"
+    for part in ("Sigmoid neuron", "quadratic vs cross-entropy", "w = 2, b = 2, x = 1, y = 0", "η = 0.2"):
+        assert part in caption
+    assert "300 epochs" in caption
+    assert caption in svg_texts(cache.figure(slide, "svg"))
+
+
+@pytest.mark.parametrize(
+    ("view", "name", "title"),
+    [("Up close", "sigma-path", "Cross-entropy"), ("Speed map", "speed-map", "Quadratic")],
+)
+def test_every_view_offers_its_chart_as_svg_and_png(view, name, title, downloads, coarse_speed_map):
+    at = open_figures(run_app(view=view), name)
+    files = {d.file_name: d for d in downloads if d.file_name.startswith(f"lossdemo-{name}")}
+    assert {f: d.mimetype for f, d in files.items()} == {
+        f"lossdemo-{name}.svg": "image/svg+xml",
+        f"lossdemo-{name}.png": "image/png",
+    }
+    assert title in svg_texts(files[f"lossdemo-{name}.svg"].data())
+    assert png_size(files[f"lossdemo-{name}.png"].data())[0] > 600
+    assert not at.exception
+
+
+def test_missing_values_become_null_and_the_width_comes_from_the_root_element():
+    spec = figures.spec_json({"mark": "point"}, {"d": pd.DataFrame({"v": [1.0, float("nan")]})})
+    assert '"datasets": {"d": [{"v": 1.0}, {"v": null}]}' in spec
+    assert figures.svg_width('<svg width="735" height="1"><rect width="5"/></svg>') == 735
+    with pytest.raises(ValueError, match="width"):
+        figures.svg_width("<svg><rect width='5'/></svg>")
