@@ -49,9 +49,8 @@ def test_with_x_zero_the_step_ratio_is_said_of_dc_dz_and_both_parameters():
 
 
 def test_the_lesson_says_the_softmax_factor_is_the_leads_sigma_prime():
-    at = run_app(view="Up close")
-    at.session_state["lesson"] = True
-    at.run()
+    at = run_app({"lesson": "4"})  # the softmax step
+    assert "Softmax" in at.get("progress")[0].proto.text
     assert "every entry of the target's row carries" in markdown(at)
 
 

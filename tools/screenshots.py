@@ -40,6 +40,8 @@ README_SHOTS = (
     Shot(SCREENSHOTS / "present-1920x1080.png", PRESENT, 1920, 1080),
     Shot(SCREENSHOTS / "present-390x844.png", PRESENT, 390, 844),
     Shot(SCREENSHOTS / "adam.png", "preset=adam_badly_wrong", 1400, 1200, full_page=True),
+    Shot(SCREENSHOTS / "lesson-2-1280x720.png", "lesson=2&present=true", 1280, 720),
+    Shot(SCREENSHOTS / "lesson-3-1280x720.png", "lesson=3&present=true", 1280, 720),
 )
 
 # Streamlit scrolls inside stMain (and the sidebar), not the document, so Playwright's full_page alone
