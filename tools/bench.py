@@ -23,6 +23,7 @@ from lossdemo import LOSSES, MAX_EPOCHS, simulate_sigmoid, simulate_softmax, sta
 from lossdemo.controls.map_settings import map_sweep
 from lossdemo.engine.losses import FOCAL_GAMMA, SMOOTHING
 from lossdemo.engine.milestones import first_epoch_within, goal_for, oscillates, settled_within
+from lossdemo.engine.network import OUTPUT_LOSSES, train_network
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS
 
 
@@ -244,6 +245,20 @@ def speed_map(repeats: int) -> list[Row]:
     return rows
 
 
+def network_runs(repeats: int) -> list[Row]:
+    """The digit experiment as the Network tab trains it by default: 64 → 30 → 10, 30 epochs of
+    mini-batches of 10, η = 0.5, one loss per row."""
+    return [
+        Row(
+            f"network 64-30-10, 30 epochs, {loss}",
+            median_ms(lambda loss=loss: train_network(loss, eta=0.5), repeats),
+            None,
+            300.0,
+        )
+        for loss in OUTPUT_LOSSES
+    ]
+
+
 def page(repeats: int) -> list[Row]:
     """Script time of the whole page after a change (AppTest; needs streamlit installed)."""
     from tools.page_bench import page_times
@@ -256,6 +271,7 @@ SECTIONS: dict[str, Callable[[int], list[Row]]] = {
     "optimizers": optimizer_runs,
     "long": long_runs,
     "map": speed_map,
+    "network": network_runs,
     "page": page,
 }
 
