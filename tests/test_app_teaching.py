@@ -369,7 +369,7 @@ def test_every_preset_has_true_findings_and_an_agreeing_gradient_check_at_first_
 # textbook learning rate, Adam, and the real network, each on the view its text talks about.
 LESSON = {
     1: ("slightly_wrong", ("quadratic",), "Curves"),
-    2: ("badly_wrong", ("quadratic",), "Up close"),
+    2: ("book_two_starts", ("quadratic",), "Up close"),
     3: ("badly_wrong", ("quadratic", "cross_entropy"), "Curves"),
     4: ("confidently_wrong", ("quadratic", "log_likelihood"), "Curves"),
     5: ("textbook_eta", ("quadratic", "cross_entropy"), "Curves"),

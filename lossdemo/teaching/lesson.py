@@ -56,14 +56,27 @@ def _look_slightly_wrong(runs: pd.DataFrame) -> str:
 
 
 def _look_badly_wrong(runs: pd.DataFrame) -> str:
-    run = _run(runs, "quadratic")
+    """The badly wrong start's slope, and with a comparison of starts (a `series` column) how
+    long each start took to halve its error."""
+    quadratic = _run(runs, "quadratic")
+    by = quadratic.groupby("series", sort=False, observed=True) if "series" in runs else [("", quadratic)]
+    each = [(str(key), run) for key, run in by]
+    _, run = max(each, key=lambda pair: pair[1]["error"].iloc[0])  # the worse start
     small = run["sigma_prime"].to_numpy() < SMALL_SLOPE
     until = int(np.argmin(small)) if not small.all() else len(run)
-    return (
-        f"Watch σ′(z): it starts at {run['sigma_prime'].iloc[0]:.3g} and stays below {SMALL_SLOPE:g} "
-        f"(highlighted in Up close) until epoch {until:,}; the quadratic output is still "
-        f"{run['a'].iloc[until - 1]:.2f} there, and its cost curve is nearly flat until then."
+    text = (
+        f"Watch σ′(z): from the badly wrong start it starts at {run['sigma_prime'].iloc[0]:.3g} and stays "
+        f"below {SMALL_SLOPE:g} (highlighted in Up close) until epoch {until:,}; the quadratic output "
+        f"is still {run['a'].iloc[until - 1]:.2f} there, and its cost curve is nearly flat until then."
     )
+    if len(each) > 1:
+        epochs = len(run) - 1
+        halved = [
+            (r["a"].iloc[0], settled_within(r["error"].to_numpy(), 0.5 * r["error"].iloc[0])) for _, r in each
+        ]
+        halves = "; ".join(f"from a₀ = {a0:.2f} {_by(at, epochs)}" for a0, at in halved)
+        text += f" Each start halves its error for good: {halves}."
+    return text
 
 
 def _look_cross_entropy(runs: pd.DataFrame) -> str:
@@ -128,11 +141,11 @@ STEPS = (
         "factor $\\sigma'(z)$ makes its quadratic gradient tiny, and it barely moves at first. (Not "
         '"the worse, the slower" everywhere: for $y = 0$ the quadratic $|\\partial C/\\partial z| = '
         "a^2(1 - a)$ peaks at $a = 2/3$; only beyond that does a worse start learn more slowly.)",
-        "badly_wrong",
+        "book_two_starts",
         _look_badly_wrong,
-        "Now it starts badly wrong: nearly 1 where it should be 0. A bigger error, so a bigger step? "
-        "Predict whether it learns faster or slower than the mildly wrong start, then press Play and "
-        "watch the slope σ′(z) on the sigmoid curve.",
+        "Now the mildly wrong start beside a badly wrong one: nearly 1 where it should be 0. A bigger "
+        "error, so a bigger step? Predict whether the badly wrong start learns faster or slower, then "
+        "press Play and watch the slope σ′(z) on the sigmoid curve.",
         losses=("quadratic",),
         view="Up close",
     ),
