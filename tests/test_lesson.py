@@ -38,10 +38,21 @@ def settled(errors: list[float]) -> int:
 
 
 def test_the_badly_wrong_step_names_the_epoch_where_sigma_prime_leaves_the_highlight():
+    """Step 2 shows both book starts (mildly wrong (0.6, 0.9), badly wrong (2, 2)) with the
+    quadratic cost: its slope sentence is about the badly wrong one, its halving epochs about each."""
     rows = by_hand("quadratic", 2.0, 2.0, 0.15, 300)
+    mild = by_hand("quadratic", 0.6, 0.9, 0.15, 300)
     leaves = next(k for k, (_, slope) in enumerate(rows) if slope >= 0.05)
-    assert f"until epoch {leaves:,}" in look("badly_wrong")
-    assert f"starts at {rows[0][1]:.3g}" in look("badly_wrong")
+    text = look("book_two_starts")
+    assert f"until epoch {leaves:,}" in text
+    assert f"starts at {rows[0][1]:.3g}" in text
+    assert f"the quadratic output is still {rows[leaves - 1][0]:.2f} there" in text
+
+    def halved(run):
+        k = settled([a for a, _ in run])
+        return f"by epoch {k:,}" if k < len(run) else "not within 300 epochs"
+
+    assert f"from a₀ = 0.82 {halved(mild)}; from a₀ = 0.98 {halved(rows)}." in text
 
 
 def test_the_cross_entropy_step_names_the_epoch_its_output_drops_below_one_half():
