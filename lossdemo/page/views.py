@@ -3,7 +3,7 @@ registries (neuron kinds, losses) what to show; none asks which neuron or loss i
 
 from __future__ import annotations
 
-from dataclasses import astuple, replace
+from dataclasses import asdict, astuple, replace
 from functools import partial
 from urllib.parse import urlencode
 
@@ -121,6 +121,8 @@ def lesson(present: bool) -> None:
                 shown = [scenario, *(PRESETS[name].scenario for name in (step.baseline,) if name)]
                 look = step.look(*(prepared_for(each).frame for each in shown))
             st.markdown(f"**Look at** (after the replay): {look}")
+            if step.aside is not None:
+                st.markdown(step.aside(**asdict(scenario or Scenario())))
             st.button(
                 "Leave the lesson",
                 icon=":material/close:",

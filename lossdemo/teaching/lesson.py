@@ -14,6 +14,7 @@ import pandas as pd
 from lossdemo.engine.milestones import first_epoch_within, settled_within
 from lossdemo.teaching.chain_rule import SMALL_SLOPE
 from lossdemo.teaching.network import accuracy_sentence, hidden_sentence
+from lossdemo.teaching.two_classes import two_class_aside
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Step:
     losses: tuple[str, ...] | None = None  # the losses to show, if not all of the preset's
     view: str = "Curves"  # the tab the step opens
     baseline: str | None = None  # a preset whose runs `look` compares the preset's runs with
+    aside: Callable[..., str] | None = None  # more, from the scenario's fields by name (Markdown)
 
 
 def _run(runs: pd.DataFrame, loss: str) -> pd.DataFrame:
@@ -136,8 +138,9 @@ STEPS = (
     ),
     Step(
         "Why a badly wrong neuron learns slowly",
-        "The slope $\\sigma'(z) = \\sigma(z)(1 - \\sigma(z))$ is at most $0.25$ and almost $0$ when the "
-        "output is near $0$ or $1$. A neuron that is confidently wrong sits exactly there, so the "
+        "The slope $\\sigma'(z) = \\sigma(z)(1 - \\sigma(z))$ is largest, $0.25$, at $z = 0$ where "
+        "$a = \\tfrac12$ (the top of the σ′ curve in this view), and almost $0$ when the output is near "
+        "$0$ or $1$. A neuron that is confidently wrong sits exactly there, so the "
         "factor $\\sigma'(z)$ makes its quadratic gradient tiny, and it barely moves at first. (Not "
         '"the worse, the slower" everywhere: for $y = 0$ the quadratic $|\\partial C/\\partial z| = '
         "a^2(1 - a)$ peaks at $a = 2/3$; only beyond that does a worse start learn more slowly.)",
@@ -174,6 +177,7 @@ STEPS = (
         _look_softmax,
         "A softmax layer that puts almost no probability on the right class. Predict: does the "
         "quadratic cost stall here too, and does log-likelihood? Press Play.",
+        aside=two_class_aside,
     ),
     Step(
         "A fair comparison",
