@@ -15,7 +15,7 @@ from lossdemo.engine.neurons import get_kind
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS
 from lossdemo.page import state, views
 from lossdemo.page.cache import prepared_for
-from lossdemo.page.widgets import control
+from lossdemo.page.widgets import control, hidden, locked
 
 TITLE = "Why the loss decides how fast a neuron learns"
 # Captions and the replay buttons' key hints ("Space", "Home") in a contrast of at least 4.5:1:
@@ -36,6 +36,7 @@ state.read_url_once()
 # The sidebar: the scenario's controls, each bound to its URL parameter.
 with st.sidebar:
     st.header("Scenario")
+    views.exercise_note()
     neuron = control(
         st.segmented_control,
         "neuron",
@@ -45,16 +46,22 @@ with st.sidebar:
         on_change=state.neuron_changed,
     )
     kind = get_kind(neuron)
-    st.selectbox(
-        PARAMS["preset"].label,
-        [key for key, preset in PRESETS.items() if preset.scenario.neuron == neuron],
-        index=None,
-        format_func=lambda key: PRESETS[key].label,
-        placeholder="Choose a ready-made start…",
-        key="preset",
-        help=PARAMS["preset"].help,
-        on_change=lambda: state.load_preset(st.session_state.preset),
-    )
+    if not hidden("preset"):  # an exercise link may hide or lock it like any control
+        st.selectbox(
+            PARAMS["preset"].label,
+            [
+                key
+                for key, preset in PRESETS.items()
+                if preset.scenario.neuron == neuron and state.agrees(key)
+            ],
+            index=None,
+            format_func=lambda key: PRESETS[key].label,
+            placeholder="Choose a ready-made start…",
+            key="preset",
+            help=PARAMS["preset"].help,
+            on_change=lambda: state.load_preset(st.session_state.preset),
+            disabled=locked("preset"),
+        )
     losses = control(
         st.pills,
         "losses",

@@ -90,7 +90,8 @@ VOCABULARY = sorted(
 )
 NOTE_MAX_CHARS = 200
 
-SCALAR_PARAMS = [name for name, p in PARAMS.items() if p.kind not in ("multi", "starts")]
+SCALAR_PARAMS = [name for name, p in PARAMS.items() if p.kind not in ("multi", "starts", "controls")]
+EXERCISE_PARAMS = [name for name, p in PARAMS.items() if p.kind == "controls"]  # hide, lock
 
 
 def textual(param) -> bool:
@@ -109,6 +110,8 @@ def grid(param) -> list:
         return list(param.options)
     if param.kind == "bool":
         return [False, True]
+    if param.kind == "controls":  # none, or any one control (tests of exercise links draw subsets)
+        return [(), *((name,) for name in param.options)]
     if param.kind == "int":
         return list(range(int(param.low), int(param.high) + 1))
     steps = round((param.high - param.low) / param.step)
@@ -175,6 +178,8 @@ def is_valid(name: str, value: object, neuron: str) -> bool:
         )
     if param.kind == "bool":
         return isinstance(value, bool)
+    if param.kind == "controls":  # a tuple of distinct controls, in the sidebar's order
+        return isinstance(value, tuple) and list(value) == [o for o in param.options if o in value]
     if param.kind == "starts":  # "" or a start list the parser reads back as written, silently
         return isinstance(value, str) and (
             value == "" or starts_text(parse_starts(value, neuron)[0]) == value
@@ -210,8 +215,11 @@ def denotes(name: str, raw: str, value: object) -> bool:
     param = PARAMS[name]
     if param.kind == "bool":
         return raw.lower() == canonical(value)
+    if param.kind == "controls":
+        said = [word.strip() for word in raw.split(",") if word.strip()]
+        return all(word in param.options for word in said) and set(said) == set(value)
     if param.kind == "starts":
-        said, meant = raw.split(","), value.split(",") if value else []
+        said, meant = raw.split(",") if raw else [], value.split(",") if value else []
         return len(said) == len(meant) and all(
             _numbers(a) is not None and _numbers(a) == _numbers(b) for a, b in zip(said, meant)
         )
@@ -284,7 +292,11 @@ def valid_states(
     neuron = draw(st.sampled_from(NEURONS))
     state = defaults(neuron)
     for name, param in PARAMS.items():
-        if name not in ("neuron", "losses", "net_losses", "preset", "target", "epoch", "starts"):
+        exercise = name in EXERCISE_PARAMS  # hiding or locking controls: tests of their own
+        if (
+            name not in ("neuron", "losses", "net_losses", "preset", "target", "epoch", "starts")
+            and not exercise
+        ):
             choices = grid(param)
             if name == "epochs" and max_epochs is not None:
                 choices = [n for n in choices if n <= max_epochs]

@@ -68,7 +68,7 @@ def test_every_optimizer_renders_with_every_kind_and_loss_subset(optimizer, neur
 
 
 def share_link(at) -> str:
-    return next(c.value for c in at.code if c.value.startswith("http"))
+    return next(c.value for c in at.code if c.value.startswith("http"))  # the first: the page's
 
 
 @pytest.mark.parametrize("optimizer", ["momentum", "adam"])

@@ -87,8 +87,9 @@ def relevant(neuron: str) -> list[str]:
 
 
 def share_link(at: AppTest) -> str:
+    """The page's share link: the first link shown (the second is the exercise-link builder's)."""
     links = [c.value for c in at.code if c.value.startswith("http")]
-    assert len(links) == 1, f"expected one share link, found {links}"
+    assert len(links) == 2, f"expected the share link and the exercise link, found {links}"
     return links[0]
 
 

@@ -24,6 +24,26 @@ from lossdemo.teaching.network import NETWORK_LOSSES
 MAX_VALUE_LENGTH = 40
 MAX_STARTS = 3
 VIEWS = ("Curves", "Up close", "Loss shape", "Speed map", "Network")
+# The sidebar's controls, in its order: what an exercise link may hide or lock (`hide`, `lock`).
+EXERCISE_CONTROLS = (
+    "neuron",
+    "preset",
+    "losses",
+    "eta",
+    "balance",
+    "optimizer",
+    "epochs",
+    "starts",
+    "w",
+    "b",
+    "x",
+    "y",
+    "classes",
+    "target",
+    "margin",
+    "widget_rule",
+    "log",
+)
 
 
 @dataclass(frozen=True)
@@ -32,7 +52,7 @@ class Param:
     label: str
     help: str
     default: object
-    kind: str  # "float", "int", "choice", "multi", "bool" or "starts" (see `parse_starts`)
+    kind: str  # "float", "int", "choice", "multi", "bool", "starts" (see `parse_starts`) or "controls"
     low: float = 0.0
     high: float = 0.0
     step: float = 0.0
@@ -164,6 +184,24 @@ PARAMS: dict[str, Param] = {
             False,
             "bool",
         ),
+        Param(
+            "hide",
+            "Hidden controls",
+            "For an exercise: sidebar controls the page does not show, separated by commas (e.g. "
+            "eta,epochs). Their values still come from the link.",
+            (),
+            "controls",
+            options=EXERCISE_CONTROLS,
+        ),
+        Param(
+            "lock",
+            "Locked controls",
+            "For an exercise: sidebar controls the page shows but does not let anyone change, separated "
+            "by commas (e.g. losses).",
+            (),
+            "controls",
+            options=EXERCISE_CONTROLS,
+        ),
         Param("log", "Log scale", "Show cost and gradient on a logarithmic axis.", False, "bool"),
         Param(
             "view",
@@ -292,10 +330,28 @@ def _nearest(options: Sequence[float], value: float) -> float:
     return min(options, key=lambda o: abs(o - value))
 
 
+def parse_controls(param: Param, raw: str) -> tuple[tuple[str, ...], str | None]:
+    """The controls a `hide` or `lock` value names (comma-separated, in the sidebar's order, each
+    once), and a note naming the words that are not such a control."""
+    names = [name.strip() for name in raw.split(",") if name.strip()]
+    unknown = list(dict.fromkeys(name for name in names if name not in param.options))
+    chosen = tuple(option for option in param.options if option in names)
+    if not unknown:
+        return chosen, None
+    # A word whose sanitised snippet reads as a control's name (e.g. "<b>") is not quoted as that name.
+    shown = [_snippet(name) if _snippet(name)[1:-1] not in param.options else "a name" for name in unknown]
+    some = ", ".join(shown[:3]) + (" …" if len(unknown) > 3 else "")
+    return chosen, f"{param.name}: {some} not among the sidebar's controls; ignored"
+
+
 def parse_value(param: Param, raw: str) -> tuple[object, str | None]:
     """(value, note): the value to use for one URL value, and why it differs, if it does."""
-    if len(raw) > MAX_VALUE_LENGTH:
-        return param.default, f"{param.name}: longer than {MAX_VALUE_LENGTH} characters; ignored"
+    # A list of controls may name each of them twice, with spaces; no longer.
+    longest = 2 * len(", ".join(param.options)) if param.kind == "controls" else MAX_VALUE_LENGTH
+    if len(raw) > longest:
+        return param.default, f"{param.name}: longer than {longest} characters; ignored"
+    if param.kind == "controls":
+        return parse_controls(param, raw)
     if param.kind == "bool":
         if raw.lower() in ("true", "false"):
             return raw.lower() == "true", None
@@ -364,6 +420,8 @@ def share_query(values: Mapping[str, object]) -> dict[str, str | list[str]]:
             continue
         if param.kind == "bool":
             query[name] = str(value).lower()
+        elif param.kind == "controls":
+            query[name] = ",".join(value)
         elif param.kind == "float" and float(value).is_integer():
             query[name] = str(int(value))  # as a bound slider writes it: 2.0 -> "2"
         else:

@@ -18,6 +18,18 @@ def value(key: str):
     return st.session_state.get(key, PARAMS[key].default)
 
 
+def fixed() -> set[str]:
+    """The controls the page's exercise link hides or locks."""
+    return {*st.session_state.get("hide", ()), *st.session_state.get("lock", ())}
+
+
+def agrees(preset: str) -> bool:
+    """Does the preset keep every control the exercise link fixes as it is? (Only those are offered:
+    a preset's label and its lesson sentences speak of its own values.)"""
+    values = preset_values(preset)
+    return all(values[name] == value(name) for name in fixed() if name in values)
+
+
 def read_url_once() -> None:
     """On a session's first run, turn the URL into valid control values and keep the notes. A link
     that needed corrections is replaced by its corrected form before any widget reads it."""
@@ -86,7 +98,8 @@ def load_cell() -> None:
         return
     cell, kind = picked[0], get_kind(value("neuron"))
     start = {name: value(name) for name in kind.start}
-    for name, loaded in (kind.map_load(cell[kind.map_axis], start) | {"eta": cell["eta"]}).items():
+    loads = kind.map_load(cell[kind.map_axis], start) | {"eta": cell["eta"]}
+    for name, loaded in ((name, v) for name, v in loads.items() if name not in fixed()):
         st.session_state[name] = parse_value(PARAMS[name], str(loaded))[0]
     changed()
 

@@ -19,7 +19,7 @@ from lossdemo.charts.style import line_sample, line_word
 from lossdemo.controls.presets import PRESETS, lesson_scenario
 from lossdemo.controls.replay import NUMBERS_SECONDS, cursor_params
 from lossdemo.controls.scenario import Scenario, rows_at, to_csv
-from lossdemo.controls.url import PARAMS, VIEWS, share_query
+from lossdemo.controls.url import EXERCISE_CONTROLS, PARAMS, VIEWS, share_query
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.optimizers import OPTIMIZERS
 from lossdemo.engine.shape import shape_points
@@ -72,6 +72,8 @@ def lesson(present: bool) -> None:
     """The lesson: a button that starts it, or the step on show with its prediction prompt, its
     explanation and what to look at (computed from the step's runs), and the way on. Page Down
     and Page Up (a presentation clicker's keys) go to the next and the previous step."""
+    if state.fixed():  # an exercise link keeps the page on its task; a step would change controls
+        return
     number = st.session_state.get("lesson", 0)
     if not number:
         text, start = st.columns([4, 1], vertical_alignment="center")
@@ -426,13 +428,50 @@ def map_sentence(c, losses: dict, cap: int) -> str:
     return text
 
 
+def link_to(values: dict[str, object]) -> str:
+    """The page's address with the query that reproduces these control values."""
+    query = urlencode(share_query(values), doseq=True, safe=",:")  # hide=eta,epochs reads as written
+    return f"{st.context.url or ''}{'?' if query else ''}{query}"
+
+
+def control_labels(names) -> str:
+    return ", ".join(PARAMS[name].label for name in names)
+
+
+def exercise_note() -> None:
+    """On an exercise link: which controls it hides and which it locks."""
+    hide, lock = st.session_state.get("hide", ()), st.session_state.get("lock", ())
+    parts = [f"Hidden: {control_labels(hide)}." * bool(hide), f"Locked: {control_labels(lock)}." * bool(lock)]
+    if hide or lock:
+        st.info(" ".join(["**Exercise link.**", *filter(None, parts)]), icon=":material/assignment:")
+
+
 def share(scenario: Scenario) -> None:
-    """The link that reproduces the page, and the runs as CSV."""
+    """The link that reproduces the page, a link for an exercise that hides or locks controls, and
+    the runs as CSV."""
     st.subheader("Share")
     values = {key: st.session_state.get(key) for key in PARAMS}
     st.caption("This link reproduces exactly what you see:")
-    query = urlencode(share_query(values), doseq=True)
-    st.code(f"{st.context.url or ''}{'?' if query else ''}{query}", language=None, wrap_lines=True)
+    st.code(link_to(values), language=None, wrap_lines=True)
+    with st.expander("Build an exercise link", icon=":material/assignment:"):
+        st.caption(
+            "The same page for your students, with the controls you choose hidden or locked, so that "
+            "they explore one thing at a time."
+        )
+        hide = st.multiselect(
+            "Hide", EXERCISE_CONTROLS, format_func=lambda name: PARAMS[name].label, key="exercise_hide"
+        )
+        lock = st.multiselect(
+            "Lock (shown, not changeable)",
+            [name for name in EXERCISE_CONTROLS if name not in hide],
+            format_func=lambda name: PARAMS[name].label,
+            key="exercise_lock",
+        )
+        chosen = {
+            "hide": tuple(name for name in EXERCISE_CONTROLS if name in hide),
+            "lock": tuple(name for name in EXERCISE_CONTROLS if name in lock),
+        }
+        st.code(link_to(values | chosen), language=None, wrap_lines=True)
     st.download_button(
         "Download the runs (CSV)",
         data=partial(to_csv, scenario),

@@ -17,9 +17,24 @@ def clamp(key: str, high: int) -> None:
         st.session_state[key] = high
 
 
+def hidden(name: str) -> bool:
+    """Does the page's exercise link hide this control (`hide`)?"""
+    return name in st.session_state.get("hide", ())
+
+
+def locked(name: str) -> bool:
+    """Does the page's exercise link lock this control (`lock`)?"""
+    return name in st.session_state.get("lock", ())
+
+
 def control(widget, name: str, **kwargs):
-    """A widget for URL parameter `name`, labelled and bounded as the parameter says."""
+    """A widget for URL parameter `name`, labelled and bounded as the parameter says; on an
+    exercise link, no widget but its value (hidden), or a widget that cannot change (locked)."""
     p = PARAMS[name]
+    if hidden(name):  # the value stays in the session, where the replay and the links read it
+        st.session_state.setdefault(name, kwargs.get("value", kwargs.get("default", p.default)))
+        return st.session_state[name]
+    kwargs.setdefault("disabled", locked(name))
     kwargs.setdefault("on_change", state.changed)
     if p.below is not None:  # e.g. the target class must exist among the classes
         kwargs.setdefault("max_value", state.value(p.below) - 1)
