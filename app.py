@@ -1,9 +1,10 @@
 """lossdemo: watch the choice of loss decide how fast a neuron learns.
 
-The page in screen order: the sidebar's controls, the header, the lesson and the summary, then the
-replay, the live numbers and the tabs Curves, Up close, Loss shape, Speed map and Network, and the
-share link. Every number comes from the `lossdemo` package; runs, maps and chart specs are cached
-in `lossdemo.page.cache`, the views live in `lossdemo.page.views`."""
+The page in screen order: the sidebar's controls (and the share link), the header, the lesson, the
+replay, the tabs Curves, Up close, Loss shape, Speed map and Network, then the summary, the findings
+and the live numbers (with the formula strip on the Curves tab). Every number comes from the
+`lossdemo` package; runs, maps and chart specs are cached in `lossdemo.page.cache`, the views live
+in `lossdemo.page.views`."""
 
 import streamlit as st
 
@@ -14,14 +15,20 @@ from lossdemo.engine.losses import DEFAULT_LOSSES, LOSSES, NEURONS
 from lossdemo.engine.neurons import get_kind
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS
 from lossdemo.page import state, views
-from lossdemo.page.cache import prepared_for
 from lossdemo.page.widgets import control, hidden, locked
 
 TITLE = "Why the loss decides how fast a neuron learns"
 # Captions and the replay buttons' key hints ("Space", "Home") in a contrast of at least 4.5:1:
 # Streamlit draws both at 60 % opacity (3.9:1 on white; 2.9:1 for "Space" on the Play button).
-READABLE_CSS = "[data-testid='stCaptionContainer'], [data-testid^='stBaseButton'] kbd { opacity: 0.85; }"
-PAGE_CSS = f'<style>[data-testid="stMainBlockContainer"] {{ padding-top: 3rem; }} {READABLE_CSS}</style>'
+READABLE_CSS = (
+    "[data-testid='stCaptionContainer'], [data-testid^='stBaseButton'] kbd { opacity: 0.85; } "
+    # A phone has no keyboard: without the key hints the replay's four buttons share one row.
+    "@media (max-width: 640px) { [data-testid^='stBaseButton'] kbd { display: none; } } "
+    # A table or formula wider than a phone scrolls inside its own box, not the page.
+    "[data-testid='stMarkdownContainer'] table { display: block; overflow-x: auto; max-width: 100%; } "
+    ".katex-display { overflow-x: auto; overflow-y: hidden; }"
+)
+PAGE_CSS = f'<style>[data-testid="stMainBlockContainer"] {{ padding-top: 2rem; }} {READABLE_CSS}</style>'
 PRESENTATION_CSS = f"""<style>
 {READABLE_CSS}
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {{ display: none; }}
@@ -145,13 +152,8 @@ if not losses:
     st.info("Select at least one loss in the sidebar to compare.")
     st.stop()
 
-# The lesson, the summary and the findings.
+# The lesson, then the replay, the views of the run, the summary and findings, and the live numbers.
 views.lesson(present)
-if not present:
-    views.summary_cards(scenario)
-    st.markdown("\n\n".join(prepared_for(scenario).story))
-
-# The replay, the live numbers and the views of the run.
 views.epoch_views(scenario, log_scale, present)
 
 if not present:

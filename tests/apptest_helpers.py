@@ -14,7 +14,7 @@ import pyarrow.ipc
 from streamlit.testing.v1 import AppTest
 
 from lossdemo import simulate_sigmoid, simulate_softmax, start_logits
-from lossdemo.charts.epochs import DATASET
+from lossdemo.charts.epochs import DATASET, PANELS
 from lossdemo.controls.scenario import Scenario
 from lossdemo.controls.url import parse_starts
 
@@ -109,13 +109,21 @@ def open_view(at: AppTest, view: str) -> AppTest:
     return at
 
 
-def epoch_chart(at: AppTest):
-    """The 2×2 chart over the epochs (on the Curves tab, opened if need be): the only chart with
-    a top-level `vconcat`."""
+PANEL_TITLES = {panel.title for panels in PANELS.values() for panel in panels}
+
+
+def epoch_panels(at: AppTest) -> list:
+    """The four charts over the epochs (on the Curves tab, opened if need be), in panel order: the
+    charts whose accessible description starts with an epoch panel's title."""
     open_view(at, "Curves")
-    found = [el for el in charts(at) if "vconcat" in spec_of(el)]
-    assert len(found) == 1, f"expected one epoch chart, found {len(found)}"
-    return found[0]
+    found = [el for el in charts(at) if spec_of(el).get("description", "").split(". ")[0] in PANEL_TITLES]
+    assert len(found) == 4, f"expected four epoch panels, found {len(found)}"
+    return found
+
+
+def epoch_chart(at: AppTest):
+    """The first chart over the epochs; every panel holds the same runs and cursor."""
+    return epoch_panels(at)[0]
 
 
 def sigma_chart(at: AppTest):

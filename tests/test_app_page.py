@@ -22,6 +22,7 @@ from apptest_helpers import (
     cursor_of,
     engine_run,
     epoch_chart,
+    epoch_panels,
     loss_metrics,
     markdown_texts,
     open_view,
@@ -153,11 +154,16 @@ def test_default_page_runs_without_exception_on_the_default_scenario():
     assert not at.warning
 
 
-def test_epoch_chart_is_a_2x2_grid_with_one_series_per_loss_and_panel_quantity():
+def test_the_epochs_are_four_container_wide_panels_two_a_row_with_one_series_per_loss_and_quantity():
     at = run_app()
-    spec = spec_of(epoch_chart(at))
-    assert len(spec["vconcat"]) == 2
-    assert all(len(row["hconcat"]) == 2 for row in spec["vconcat"])
+    panels = epoch_panels(at)
+    assert [spec_of(el)["description"].split(". ")[0] for el in panels] == [
+        p.title for p in PANELS["sigmoid"]
+    ]
+    assert all(spec_of(el)["width"] == "container" for el in panels)
+    legend = " ".join(h.proto.body for h in at.get("html"))
+    assert all(LOSSES["sigmoid"][key].name in legend for key in FRESH.losses)
+    assert LOSSES["sigmoid"]["focal"].name not in legend  # only the losses shown
     data = runs_dataset(at)
     columns = series_columns("sigmoid")
     for panel, expected in enumerate(PANEL_COLUMNS["sigmoid"]):
@@ -353,13 +359,9 @@ def test_deselecting_every_loss_shows_an_info_message_and_no_chart():
     assert_epoch_chart_matches_engine(at, Scenario(losses=("cross_entropy",)))
 
 
-def y_scale_types(spec: dict) -> list[str]:
+def y_scale_types(at) -> list[str]:
     """The y scale type of each panel's line layer, in panel order."""
-    return [
-        panel["layer"][0]["encoding"]["y"]["scale"]["type"]
-        for row in spec["vconcat"]
-        for panel in row["hconcat"]
-    ]
+    return [spec_of(el)["layer"][0]["encoding"]["y"]["scale"]["type"] for el in epoch_panels(at)]
 
 
 @pytest.mark.parametrize("neuron", ["sigmoid", "softmax"])
@@ -367,12 +369,12 @@ def test_log_scale_toggle_puts_cost_and_gradient_on_a_log_axis(neuron):
     at = run_app()
     if neuron == "softmax":
         at = to_softmax(at)
-    assert y_scale_types(spec_of(epoch_chart(at))) == ["linear"] * 4
+    assert y_scale_types(at) == ["linear"] * 4
     at.toggle(key="log").set_value(True).run()
     assert not at.exception
-    assert y_scale_types(spec_of(epoch_chart(at))) == ["log", "log", "linear", "linear"]
+    assert y_scale_types(at) == ["log", "log", "linear", "linear"]
     at.toggle(key="log").set_value(False).run()
-    assert y_scale_types(spec_of(epoch_chart(at))) == ["linear"] * 4
+    assert y_scale_types(at) == ["linear"] * 4
 
 
 @pytest.mark.parametrize("neuron", ["sigmoid", "softmax"])

@@ -134,9 +134,9 @@ def lesson(present: bool) -> None:
             )
 
 
-def formulas(scenario: Scenario) -> None:
-    """Each shown loss's cost and ∂C/∂z, as the loss registry writes them, and what each shown
-    step rule steps by."""
+def formulas(scenario: Scenario, rows: dict) -> None:
+    """The formula strip: each shown loss's cost and ∂C/∂z, as the loss registry writes them, what
+    each shown step rule steps by, and the chain rule with the live values of the inspected epoch."""
     losses = LOSSES[scenario.neuron]
     shown = list(dict.fromkeys(series.loss for series in scenario.series()))
     for column, key in zip(st.columns(len(shown)), shown):
@@ -147,6 +147,20 @@ def formulas(scenario: Scenario) -> None:
     for rule in scenario.step_rules():
         st.html(f"<b>{rule.name}</b>")
         st.latex(rule.tex)
+    for breakdown in breakdowns(rows, scenario):
+        st.caption(f"{breakdown.name}, by the chain rule at this epoch")
+        st.latex(breakdown.latex)
+
+
+def breakdowns(rows: dict, scenario: Scenario) -> list:
+    """The chain rule at one epoch for every run stepped by the gradient (a step rule's steps are
+    not its gradient), named as the page names the runs."""
+    names = prepared_for(scenario).names
+    return [
+        replace(chain_rule(row, scenario.neuron, s.loss, s.start), name=names[key])
+        for (key, row), s in zip(rows.items(), scenario.series())
+        if not s.rule
+    ]
 
 
 def optimizer_comparison(scenario: Scenario) -> None:
@@ -206,9 +220,7 @@ def one_epoch(rows: dict, scenario: Scenario, epoch: int) -> None:
     prepared, neuron = prepared_for(scenario), scenario.neuron
     names = prepared.names
     gradient = [(key, row, s) for (key, row), s in zip(rows.items(), scenario.series()) if not s.rule]
-    breakdowns = [
-        replace(chain_rule(row, neuron, s.loss, s.start), name=names[key]) for key, row, s in gradient
-    ]
+    taken_apart = breakdowns(rows, scenario)
     spec = sigma_path_spec(prepared.path, neuron, prepared.starts, rows, names)
     st.vega_lite_chart(
         spec=spec,
@@ -220,10 +232,10 @@ def one_epoch(rows: dict, scenario: Scenario, epoch: int) -> None:
     st.markdown(
         f"**The gradient at epoch {epoch:,}, factor by factor** (highlighted: a slope below {SMALL_SLOPE:g})"
     )
-    for breakdown in breakdowns:
+    for breakdown in taken_apart:
         st.caption(breakdown.name)
         st.latex(breakdown.latex)
-    ratio = step_ratio(breakdowns, epoch, OPTIMIZERS[scenario.optimizer])
+    ratio = step_ratio(taken_apart, epoch, OPTIMIZERS[scenario.optimizer])
     if ratio:
         st.markdown(f"**{ratio}**")
     st.markdown(
@@ -259,6 +271,8 @@ def epoch_numbers(scenario: Scenario, present: bool, timer_on: bool) -> None:
     elif not present:
         st.caption(where)
     live_numbers(rows, scenario, big=present)
+    if state.value("view") == "Curves":  # Up close takes the gradient apart in its own way
+        formulas(scenario, rows)
 
 
 def closeup(scenario: Scenario) -> None:
@@ -312,8 +326,6 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
         if st.session_state.get("playing", False) != timer_on:
             st.rerun()  # starting or stopping the replay's timers takes a full run
     numbers = partial(st.fragment(epoch_numbers, run_every=every), scenario, present, timer_on)
-    if follows and not present:
-        numbers()
     bodies = {
         "Curves": partial(curves, scenario, log_scale, present, timer_on),
         "Up close": partial(st.fragment(closeup, run_every=every), scenario),
@@ -325,13 +337,28 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
         if tab.open:
             with tab:
                 bodies[name]()
-    if follows and present:  # on a projector the view comes first, the large numbers under it
+    if follows and not present:  # the findings right under the view
+        summary_cards(scenario)
+        st.markdown("\n\n".join(prepared_for(scenario).story))
+    if follows:  # the numbers at the inspected epoch, with the formulas on the Curves tab
         numbers()
 
 
+def run_legend(scenario: Scenario) -> None:
+    """Which line is which run, in one row above the panels (drawn in every panel alike)."""
+    prepared = prepared_for(scenario)
+    items = "".join(
+        f'<span style="white-space:nowrap">{line_sample(scenario.neuron, key, series=prepared.series)} '
+        f"{name}</span>"
+        for key, name in prepared.names.items()
+    )
+    st.html(f'<div style="display:flex;flex-wrap:wrap;gap:0.25rem 1.5rem">{items}</div>')
+
+
 def curves(scenario: Scenario, log_scale: bool, present: bool, timer_on: bool) -> None:
-    """The four panels over the epochs with the replay's cursor: one chart under the formulas, or
-    in presentation mode four charts side by side."""
+    """The four panels over the epochs with the replay's cursor, each a chart as wide as its column:
+    two a row (one on a phone, where Streamlit stacks columns), in presentation mode four. Under
+    them the whole figure as files for slides, and an optimizer's comparison with gradient descent."""
     prepared = prepared_for(scenario)
     cursor = cursor_params(
         st.session_state.epoch, st.session_state.get("play_speed", 1), scenario.epochs, timer_on
@@ -345,18 +372,16 @@ def curves(scenario: Scenario, log_scale: bool, present: bool, timer_on: bool) -
         f"{prepared.description} {' '.join(prepared.story)}",
     )
     series = {"series": prepared.series}
+    panels = range(len(PANELS[scenario.neuron]))
+    per_row = len(panels) if present else 2
+    run_legend(scenario)
+    with st.container(key="epoch_panels"):
+        for first in panels[::per_row]:
+            for index, column in zip(panels[first : first + per_row], st.columns(per_row)):
+                column.vega_lite_chart(spec=epoch_chart_spec(*chart_args, panel=index, **series), theme=None)
     if present:
-        panels = PANELS[scenario.neuron]
-        for index, column in enumerate(st.columns(len(panels))):
-            with column:
-                st.vega_lite_chart(
-                    spec=epoch_chart_spec(*chart_args, panel=index, **series),
-                    theme=None,
-                )
         return
-    formulas(scenario)
-    spec = epoch_chart_spec(*chart_args, **series)
-    st.vega_lite_chart(spec=spec, theme=None)
+    spec = epoch_chart_spec(*chart_args, **series)  # the four panels as one figure
     kind = scenario.kind
     title = f"Cost, gradient, {kind.slope} and {kind.output_label} over the epochs"
     caption = f"{scenario.caption()}; dotted line: epoch {st.session_state.epoch:,}"

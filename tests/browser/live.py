@@ -33,14 +33,19 @@ CHART = "[data-testid='stVegaLiteChart']"
 # Every Vega-Lite chart on the page (whatever its layout) has an SVG with at least one drawn mark.
 ALL_CHARTS_DRAWN_JS = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
   .every((c) => c.querySelector("svg g.role-mark path, svg g.role-mark rect, svg g.role-mark line"))"""
-# The epoch chart is the page's one Vega-Lite chart drawn as a 2×2 grid (a vconcat of two hconcats):
-# Vega names its four panel groups concat_<row>_concat_<col>_group. `epochChart()` finds it (or
-# undefined), `panelsOf(chart)` lists its panels, `drawnLines(el)` its line paths with real geometry.
+# The epochs are four charts, one per panel, inside the container keyed `epoch_panels` (Streamlit gives
+# it the class st-key-epoch_panels). `epochPanels()` lists them (empty until all four are there),
+# `epochChart()` is that container (or undefined), `panelsOf(chart)` lists the panel groups of a
+# concatenated Vega-Lite chart (concat_<row>_concat_<col>_group, as the Network tab draws), and
+# `drawnLines(el)` the line paths with real geometry under an element.
 JS_HELPERS = r"""
 const panelsOf = (chart) => [...chart.querySelectorAll("svg g.mark-group")].filter(
   (g) => [...g.classList].some((c) => /^concat_\d+_concat_\d+_group$/.test(c)));
-const epochChart = () => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")].find(
-  (c) => panelsOf(c).length === 4);
+const epochPanels = () => {
+  const found = [...document.querySelectorAll(".st-key-epoch_panels [data-testid='stVegaLiteChart']")];
+  return found.length === 4 ? found : [];
+};
+const epochChart = () => epochPanels().length ? document.querySelector(".st-key-epoch_panels") : undefined;
 const drawnLines = (el) => [...el.querySelectorAll("g.mark-line path")].filter(
   (p) => /^M[^Z]*L/.test(p.getAttribute("d") || ""));
 const titlesOf = (el) => [...el.querySelectorAll("g.role-title-text text")].map((t) => t.textContent);
@@ -55,9 +60,8 @@ def js(body: str) -> str:
 # Truthy (the page's performance.now(): ms since navigation start) once every panel of the epoch chart
 # has a drawn title and at least one drawn line.
 CHART_DRAWN_JS = js(
-    """const chart = epochChart();
-  if (!chart) return false;
-  const panels = panelsOf(chart);
+    """const panels = epochPanels();
+  if (!panels.length) return false;
   const drawn = panels.every((g) => drawnLines(g).length > 0 && titlesOf(g).some((t) => t.trim()));
   return drawn ? performance.now() : false;"""
 )

@@ -13,7 +13,7 @@ from live import assert_clean, js, open_app, wait_for_chart, wait_for_idle
 pytestmark = pytest.mark.browser
 
 PANELS_JS = js(
-    """return panelsOf(epochChart()).map(
+    """return epochPanels().map(
     (g) => ({title: titlesOf(g).join(" "), lines: drawnLines(g).length}));"""
 )
 LINE_PATHS_JS = js(
@@ -21,7 +21,7 @@ LINE_PATHS_JS = js(
   return chart ? drawnLines(chart).map((p) => p.getAttribute("d")).join("|") : "";"""
 )
 ALT_JS = js(
-    """const chart = epochChart();
+    """const chart = epochPanels()[0];
   return {role: chart.getAttribute("role"), label: chart.getAttribute("aria-label"), count:
     document.querySelectorAll("[data-testid='stVegaLiteChart'][role='graphics-document']").length};"""
 )

@@ -1,0 +1,91 @@
+"""The page's layout on the screens it is used on: the charts on the first screen of a laptop or a
+projector in the normal view, and on a phone no sideways scrolling, readable chart labels, the
+replay in at most two rows and the first chart within two screens. Fixtures: see conftest.py."""
+
+from __future__ import annotations
+
+import pytest
+from live import assert_clean, js, open_app, wait_for_chart
+
+pytestmark = pytest.mark.browser
+
+# Where the epoch panels' drawn lines are, relative to the viewport and to the top of the main
+# column's content (Streamlit scrolls inside stMain, not the document), and how wide the panels are.
+PANELS_BOX_JS = js(
+    """const main = document.querySelector("[data-testid='stMain']");
+  const block = document.querySelector("[data-testid='stMainBlockContainer']").getBoundingClientRect();
+  const panels = epochPanels().map((c) => c.getBoundingClientRect());
+  const lines = epochPanels().flatMap((c) => drawnLines(c)).map((p) => p.getBoundingClientRect());
+  return {
+    linesTop: Math.min(...lines.map((r) => r.top)),
+    contentTop: Math.min(...lines.map((r) => r.top)) + main.scrollTop,
+    widths: panels.map((r) => r.width),
+    blockWidth: block.width - parseFloat(getComputedStyle(
+      document.querySelector("[data-testid='stMainBlockContainer']")).paddingLeft) * 2,
+  };"""
+)
+# Font sizes (px, as drawn) of the epoch panels' axis labels and titles.
+LABEL_SIZES_JS = js(
+    """return epochPanels().flatMap((c) => [...c.querySelectorAll(
+    "g.role-axis-label text, g.role-axis-title text")])
+    .map((t) => parseFloat(getComputedStyle(t).fontSize));"""
+)
+SCROLL_WIDTH_JS = """() => ({
+  document: document.documentElement.scrollWidth,
+  main: document.querySelector("[data-testid='stMain']").scrollWidth,
+  viewport: window.innerWidth})"""
+# The distinct rows (rounded tops) the replay's buttons and speed choice sit in.
+REPLAY_ROWS_JS = """() => new Set([".st-key-play", ".st-key-back", ".st-key-forward", ".st-key-reset",
+  ".st-key-speed"].map((s) => Math.round(document.querySelector(s).getBoundingClientRect().top))).size"""
+
+DESKTOPS = [(1280, 720), (1440, 900), (1920, 1080)]
+PHONES = [(390, 844), (360, 740)]
+
+
+def new_page(browser, app_url, size):
+    context = browser.new_context(base_url=app_url, viewport={"width": size[0], "height": size[1]})
+    return context, context.new_page()
+
+
+@pytest.mark.parametrize("size", DESKTOPS, ids=[f"{w}x{h}" for w, h in DESKTOPS])
+def test_the_normal_view_shows_the_charts_lines_on_the_first_screen_container_wide(browser, app_url, size):
+    context, page = new_page(browser, app_url, size)
+    try:
+        open_app(page)
+        wait_for_chart(page)
+        box = page.evaluate(PANELS_BOX_JS)
+        assert box["linesTop"] < size[1] - 20, f"the first lines are at y = {box['linesTop']:.0f}"
+        # Two panels a row share the main column's width.
+        assert all(width > 0.4 * box["blockWidth"] for width in box["widths"]), box
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("size", PHONES, ids=[f"{w}x{h}" for w, h in PHONES])
+def test_on_a_phone_nothing_scrolls_sideways_and_the_first_chart_is_within_two_screens(
+    browser, app_url, size, page_log
+):
+    context, page = new_page(browser, app_url, size)
+    page.on("console", lambda m: page_log.console_errors.append(m.text) if m.type == "error" else None)
+    try:
+        open_app(page)
+        wait_for_chart(page)
+        widths = page.evaluate(SCROLL_WIDTH_JS)
+        assert widths["document"] == widths["viewport"] and widths["main"] <= widths["viewport"], widths
+        box = page.evaluate(PANELS_BOX_JS)
+        assert box["contentTop"] < 2 * size[1], (
+            f"the first chart's lines start {box['contentTop']:.0f} px down"
+        )
+        assert all(width > 0.85 * box["blockWidth"] for width in box["widths"]), box  # full width
+        sizes = page.evaluate(LABEL_SIZES_JS)
+        assert sizes and min(sizes) >= 11, sorted(sizes)[:5]
+        assert page.evaluate(REPLAY_ROWS_JS) <= 2
+        # The sidebar opens over the page and its controls fit the screen.
+        page.get_by_test_id("stExpandSidebarButton").click()
+        eta = page.get_by_test_id("stSidebar").get_by_role("slider", name="Learning rate η")
+        eta.wait_for()
+        slider = eta.bounding_box()
+        assert slider["x"] >= 0 and slider["x"] + slider["width"] <= size[0], slider
+        assert_clean(page, page_log)
+    finally:
+        context.close()
