@@ -23,12 +23,13 @@ TITLE = "Why the loss decides how fast a neuron learns"
 READABLE_CSS = (
     "[data-testid='stCaptionContainer'], [data-testid^='stBaseButton'] kbd { opacity: 0.85; } "
     # A phone has no keyboard: without the key hints the replay's four buttons share one row.
-    "@media (max-width: 640px) { [data-testid^='stBaseButton'] kbd { display: none; } } "
+    "@media (max-width: 640px) { [data-testid^='stBaseButton'] kbd { display: none; } "
+    "[data-testid='stHeading'] h2 { font-size: 1.6rem; } } "
     # A table or formula wider than a phone scrolls inside its own box, not the page.
     "[data-testid='stMarkdownContainer'] table { display: block; overflow-x: auto; max-width: 100%; } "
     ".katex-display { overflow-x: auto; overflow-y: hidden; }"
 )
-PAGE_CSS = f'<style>[data-testid="stMainBlockContainer"] {{ padding-top: 2rem; }} {READABLE_CSS}</style>'
+PAGE_CSS = f'<style>[data-testid="stMainBlockContainer"] {{ padding-top: 3rem; }} {READABLE_CSS}</style>'
 PRESENTATION_CSS = f"""<style>
 {READABLE_CSS}
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {{ display: none; }}

@@ -67,14 +67,25 @@ def scenario_of(state: Mapping[str, object]) -> Scenario:
 
 
 def runs_datasets(at: AppTest) -> list[pd.DataFrame]:
-    """The `runs` dataset of every chart over the epochs on the page."""
-    found = []
+    """The `runs` dataset of every chart over the epochs on the page. Each of the four panels holds
+    only its own rows (in panel order, as `long_form` stacks them): their parts are joined into one."""
+    found, parts = [], []
     for chart in at.get("vega_lite_chart"):
         for dataset in chart.proto.datasets:
             if dataset.name == DATASET:
-                table = pyarrow.ipc.open_stream(io.BytesIO(dataset.data.data)).read_all()
-                found.append(table.to_pandas().reset_index(drop=True))
+                table = pyarrow.ipc.open_stream(io.BytesIO(dataset.data.data)).read_all().to_pandas()
+                if table["panel"].nunique() == 1:
+                    parts.append(table)
+                else:
+                    found.append(table.reset_index(drop=True))
+    for first in range(0, len(parts), 4):
+        found.append(pd.concat(parts[first : first + 4], ignore_index=True))
     return found
+
+
+def epoch_data(at: AppTest) -> pd.DataFrame:
+    """What the four panels over the epochs plot, joined in panel order (`long_form`'s)."""
+    return pd.concat([chart_datasets(el)[DATASET] for el in epoch_panels(at)], ignore_index=True)
 
 
 def chart_datasets(el) -> dict[str, pd.DataFrame]:

@@ -22,6 +22,7 @@ from apptest_helpers import (
     cursor_of,
     engine_run,
     epoch_chart,
+    epoch_data,
     epoch_panels,
     loss_metrics,
     markdown_texts,
@@ -62,7 +63,7 @@ def series_columns(neuron: str) -> dict[tuple[int, str], str]:
 
 
 def runs_dataset(at) -> pd.DataFrame:
-    return chart_datasets(epoch_chart(at))["runs"]
+    return epoch_data(at)
 
 
 def assert_epoch_chart_matches_engine(at, scenario: Scenario) -> None:

@@ -19,6 +19,7 @@ from apptest_helpers import (
     cursor_of,
     engine_run,
     epoch_chart,
+    epoch_data,
     markdown_texts,
     page_scenario,
     run_app,
@@ -400,7 +401,7 @@ def assert_shows_step(at, number: int, before: Scenario | None = None) -> None:
     assert page_scenario(at) == Scenario(**{**expected.__dict__, "losses": losses})
     assert at.slider(key="epoch").value == 0
     if view == "Curves":
-        runs = chart_datasets(epoch_chart(at))["runs"]
+        runs = epoch_data(at)
         assert set(runs["loss"]) == {LOSSES[expected.neuron][loss].name for loss in losses}
         assert runs["epoch"].max() == expected.epochs
 

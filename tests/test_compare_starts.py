@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
-from apptest_helpers import chart_datasets, epoch_chart, open_page, run_app, sigma_chart, the_csv
+from apptest_helpers import chart_datasets, epoch_chart, epoch_data, open_page, run_app, sigma_chart, the_csv
 from by_hand import sigmoid_outputs
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -311,17 +311,17 @@ def test_a_bad_starts_link_warns_and_shows_the_usual_page():
     at = run_app({"starts": "<b>0.6:0.9</b>"})
     assert not at.exception and len(at.warning) == 1 and "starts:" in at.warning[0].value
     assert at.session_state["starts"] == ""
-    data = chart_datasets(epoch_chart(at))["runs"]
+    data = epoch_data(at)
     assert sorted(data["loss"].unique()) == ["Cross-entropy", "Quadratic"]
 
 
 def test_the_widget_rule_is_off_by_default_and_its_preset_runs_it_beside_the_gradient():
     fresh = run_app()
     assert fresh.toggle(key="widget_rule").value is False
-    assert "widget" not in " ".join(chart_datasets(epoch_chart(fresh))["runs"]["loss"].unique())
+    assert "widget" not in " ".join(epoch_data(fresh)["loss"].unique())
     at = run_app({"preset": "textbook_widget"})
     assert not at.exception
-    names = set(chart_datasets(epoch_chart(at))["runs"]["loss"])
+    names = set(epoch_data(at)["loss"])
     assert names == {"Quadratic", "Cross-entropy", "Cross-entropy, book's widget rule (not the gradient)"}
     story = " ".join(m.value for m in at.markdown)
     assert "cross-entropy ends at a = 0.78" in story and "is not gradient descent" in story

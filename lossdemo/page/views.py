@@ -364,7 +364,6 @@ def curves(scenario: Scenario, log_scale: bool, present: bool, timer_on: bool) -
         st.session_state.epoch, st.session_state.get("play_speed", 1), scenario.epochs, timer_on
     )
     chart_args = (
-        prepared.chart,
         scenario.neuron,
         log_scale,
         cursor,
@@ -378,10 +377,11 @@ def curves(scenario: Scenario, log_scale: bool, present: bool, timer_on: bool) -
     with st.container(key="epoch_panels"):
         for first in panels[::per_row]:
             for index, column in zip(panels[first : first + per_row], st.columns(per_row)):
-                column.vega_lite_chart(spec=epoch_chart_spec(*chart_args, panel=index, **series), theme=None)
+                spec = epoch_chart_spec(prepared.panels[index], *chart_args, panel=index, **series)
+                column.vega_lite_chart(spec=spec, theme=None)
     if present:
         return
-    spec = epoch_chart_spec(*chart_args, **series)  # the four panels as one figure
+    spec = epoch_chart_spec(prepared.chart, *chart_args, **series)  # the four panels as one figure
     kind = scenario.kind
     title = f"Cost, gradient, {kind.slope} and {kind.output_label} over the epochs"
     caption = f"{scenario.caption()}; dotted line: epoch {st.session_state.epoch:,}"

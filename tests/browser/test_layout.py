@@ -34,9 +34,11 @@ SCROLL_WIDTH_JS = """() => ({
   document: document.documentElement.scrollWidth,
   main: document.querySelector("[data-testid='stMain']").scrollWidth,
   viewport: window.innerWidth})"""
-# The distinct rows (rounded tops) the replay's buttons and speed choice sit in.
-REPLAY_ROWS_JS = """() => new Set([".st-key-play", ".st-key-back", ".st-key-forward", ".st-key-reset",
-  ".st-key-speed"].map((s) => Math.round(document.querySelector(s).getBoundingClientRect().top))).size"""
+# The distinct rows the replay's buttons and speed choice sit in: the row is aligned at the bottom
+# (the speed choice has a label above it): bottom edges more than 8 px apart are different rows.
+REPLAY_ROWS_JS = """() => [".st-key-play", ".st-key-back", ".st-key-forward", ".st-key-reset",
+  ".st-key-speed"].map((s) => document.querySelector(s).getBoundingClientRect().bottom).sort((a, b) => a - b)
+  .filter((bottom, i, all) => i === 0 || bottom - all[i - 1] > 8).length"""
 
 DESKTOPS = [(1280, 720), (1440, 900), (1920, 1080)]
 PHONES = [(390, 844), (360, 740)]
