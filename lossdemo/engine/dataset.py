@@ -105,6 +105,13 @@ def softmax_examples(
     return np.array([list(row) for row in rows], dtype=float).reshape(ys.size, inputs), ys
 
 
+def mean_rows(values: np.ndarray) -> np.ndarray:
+    """The mean of each row of a (rows, n) array: a sum from −0.0, IEEE's additive identity
+    (numpy's sums start from +0.0, which turns a lone −0.0 into +0.0), divided by n. For one
+    example, the example's own bits."""
+    return np.add.reduce(values, axis=1, initial=-0.0) / values.shape[1]
+
+
 def long_examples(run: pd.DataFrame, keep: tuple[str, ...] = ("loss", "series")) -> pd.DataFrame:
     """One row per (epoch, example) from a run's per-example columns `<quantity>_ex<i>`: columns
     epoch, example (i), each quantity under its own name (z, a, error, …), and the `keep` columns

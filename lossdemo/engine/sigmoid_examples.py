@@ -20,6 +20,7 @@ import pandas as pd
 
 from lossdemo.engine import dataset, validation
 from lossdemo.engine.activations import sigmoid
+from lossdemo.engine.dataset import mean_rows
 from lossdemo.engine.losses import Loss, get_loss
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, follow, get_optimizer
 from lossdemo.engine.sigmoid import INPUT_BOUND, MAX_EPOCHS, MAX_ETA, PARAM_BOUND, simulate_sigmoid
@@ -113,13 +114,13 @@ def examples_frame(
     """A run's columns from its logits z, shape (rows, n), started at (w, b) = `start`. Unless an
     optimizer gave the `paths` (w, b, step), each update stepped by η times the gradient: (w, b)
     follow by cumulative sums from the start, as in `sigmoid.run_frame`. Means are sums divided by
-    n (`_mean`), so for n = 1 every aggregate column has the single-example run's bits."""
+    n (`dataset.mean_rows`), so for n = 1 every aggregate column has the single-example run's bits."""
     a, sp = sigmoid(z)
     grad_z = entry.delta(z, a, sp, ys)
     error = np.abs(a - ys)
     cost = entry.cost(z, a, ys)
-    grad_w = _mean(grad_z * xs)
-    grad_b = _mean(grad_z)
+    grad_w = mean_rows(grad_z * xs)
+    grad_b = mean_rows(grad_z)
     if paths is None:
         w, b = start
         w_path = np.cumsum(np.concatenate(([w], -eta * grad_w[:-1])))
@@ -129,14 +130,14 @@ def examples_frame(
     aggregates = {
         "w": w_path,
         "b": b_path,
-        "z": _mean(z),
-        "a": _mean(a),
-        "error": _mean(error),
-        "cost": _mean(cost),
+        "z": mean_rows(z),
+        "a": mean_rows(a),
+        "error": mean_rows(error),
+        "cost": mean_rows(cost),
         "grad_z": grad_b,
         "grad_w": grad_w,
         "grad_b": grad_b,
-        "sigma_prime": _mean(sp),
+        "sigma_prime": mean_rows(sp),
         "step": step,
         "error_max": np.max(error, axis=1),
         "sigma_prime_min": np.min(sp, axis=1),
@@ -147,9 +148,3 @@ def examples_frame(
     frame = pd.DataFrame(block, columns=names, copy=False)
     frame.insert(0, "epoch", np.arange(z.shape[0]))
     return frame
-
-
-def _mean(values: np.ndarray) -> np.ndarray:
-    """The mean of each row: a sum from −0.0, IEEE's additive identity (numpy starts from +0.0,
-    which turns a lone −0.0 into +0.0), divided by n; for one example, the example's own bits."""
-    return np.add.reduce(values, axis=1, initial=-0.0) / values.shape[1]
