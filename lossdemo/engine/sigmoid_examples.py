@@ -5,7 +5,7 @@ cost is the mean C = (1/n) Σ C_i and every update steps along its gradient
 Under gradient descent the n logits z_i = w·x_i + b again evolve on their own:
 z ← z − M·δ(z) with M = (η/n)(1 + x xᵀ), one matrix product per epoch (`sigmoid.z_trajectory` is
 the case n = 1, M = η(1 + x²)). Momentum and Adam follow (w, b) through `optimizers.follow`. With
-n examples the loop does about fifteen numpy calls an epoch whatever n is, so it computes σ and σ′
+n examples the loop does about a dozen numpy calls an epoch whatever n is, so it computes σ and σ′
 in the fewest calls that stay finite and accurate (`_output_and_slope`); every column is computed
 afterwards over the whole run with `activations.sigmoid` and the registry, at each row's logits.
 
@@ -68,23 +68,23 @@ def simulate_sigmoid_examples(
     def gradient(params: list[float]) -> list[float]:
         z = params[0] * xs + params[1]
         a, sp = _output_and_slope(z)
-        return (scaled @ delta(z, a, sp, ys)).tolist()
+        return scaled.dot(delta(z, a, sp, ys)).tolist()
 
-    with np.errstate(over="ignore", divide="ignore"):
-        params, step = follow(rule, [w, b], gradient, eta, epochs)
+    params, step = follow(rule, [w, b], gradient, eta, epochs)
     w_path, b_path = params[:, 0], params[:, 1]
     z = w_path[:, None] * xs + b_path[:, None]
     return examples_frame(entry, z, xs, ys, eta, (w, b), (w_path, b_path, step))
 
 
 def _output_and_slope(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """σ(z) and σ′(z) = σ(z)·σ(−z) in eight numpy calls (`activations.sigmoid` takes ten, with a
-    costly `where`): E = e^−z, σ(z) = 1/(1 + E), σ(−z) = 1/(1 + 1/E). Both keep their relative
-    precision, and where E overflows (z < −709) or underflows (z > 745) they are 0 or 1 exactly,
-    so σ′ is 0 there, never NaN. Callers silence numpy's overflow and divide-by-zero warnings."""
-    e = np.exp(-z)
+    """σ(z) and σ′(z) in seven numpy calls (`activations.sigmoid` takes ten, with a costly
+    `where`): E = e^−z, σ = 1/(1 + E) and σ′ = σ·(E·σ) = E/(1 + E)², both to a few ulps. The
+    exponent is capped at 709 so that E stays finite (E·σ would be ∞·0 beyond): below z = −709
+    σ and σ′ read ≈ 1.2e-308 instead of less, which no step can show. Above z = 745 E underflows
+    to 0, σ = 1 and σ′ = 0."""
+    e = np.exp(np.minimum(-z, 709.0))
     a = 1.0 / (1.0 + e)
-    return a, a * (1.0 / (1.0 + 1.0 / e))
+    return a, a * (e * a)
 
 
 def logit_trajectory(
@@ -92,13 +92,12 @@ def logit_trajectory(
 ) -> np.ndarray:
     """The n logits after 0 … epochs updates of gradient descent, shape (epochs + 1, n)."""
     step = (eta / xs.size) * (1.0 + np.multiply.outer(xs, xs))
-    delta, rows = entry.delta, np.empty((epochs + 1, xs.size))
+    delta, rows, move = entry.delta, np.empty((epochs + 1, xs.size)), step.dot
     rows[0] = z = z0
-    with np.errstate(over="ignore", divide="ignore"):
-        for k in range(1, epochs + 1):
-            a, sp = _output_and_slope(z)
-            z = z - step @ delta(z, a, sp, ys)
-            rows[k] = z
+    for k in range(1, epochs + 1):
+        a, sp = _output_and_slope(z)
+        z = z - move(delta(z, a, sp, ys))
+        rows[k] = z
     return rows
 
 
@@ -143,8 +142,9 @@ def examples_frame(
         "sigma_prime_min": np.min(sp, axis=1),
     }
     per_example = (z, a, error, sp, cost, grad_z)
-    names = list(aggregates) + [f"{q}_ex{i}" for q in EXAMPLE_QUANTITIES for i in range(xs.size)]
     block = np.concatenate([np.column_stack(list(aggregates.values())), *per_example], axis=1)
-    frame = pd.DataFrame(block, columns=names, copy=False)
+    frame = pd.DataFrame(
+        block, columns=dataset.column_index(tuple(aggregates), EXAMPLE_QUANTITIES, xs.size), copy=False
+    )
     frame.insert(0, "epoch", np.arange(z.shape[0]))
     return frame

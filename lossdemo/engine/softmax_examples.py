@@ -147,7 +147,7 @@ def examples_frame(
         "cost": own["cost"],
         "grad_z_y": own["grad_z_y"],
     }
-    names = list(aggregates) + [f"{q}_ex{i}" for q in EXAMPLE_QUANTITIES for i in range(n)]
+    names = dataset.column_index(tuple(aggregates), EXAMPLE_QUANTITIES, n)
     blocks = [np.column_stack(list(aggregates.values())), *(per_example[q] for q in EXAMPLE_QUANTITIES)]
     frame = pd.DataFrame(np.concatenate(blocks, axis=1), columns=names, copy=False)
     frame.insert(0, "epoch", np.arange(rows))
