@@ -271,8 +271,10 @@ def bench_data_set(n: int = 20) -> tuple[list[float], list[float]]:
 def data_set_runs(repeats: int) -> list[Row]:
     """Issue #18's engine: 300 epochs on 20 examples from a badly wrong start (w = −2, b = 2),
     per loss and optimizer (target 2 ms for gradient descent); the cost landscape of both losses on
-    a 100 × 100 window of 20 examples (target 50 ms)."""
+    a 100 × 100 window of 20 examples (target 50 ms); the start plane, epochs to the goal from
+    60 × 60 starts (cap 1,000, η = 0.15) for both losses (target 1 s; a third of the repeats)."""
     from lossdemo.engine.landscape import landscape, window
+    from lossdemo.engine.start_sweep import sweep_starts
 
     xs, ys = bench_data_set()
     rows = [
@@ -292,6 +294,11 @@ def data_set_runs(repeats: int) -> list[Row]:
     both = ["quadratic", "cross_entropy"]
     ms = median_ms(lambda: landscape(both, xs, ys, w_axis, b_axis), repeats)
     rows.append(Row("landscape 100×100, 20 examples, quadratic and cross-entropy", ms, None, 50.0))
+    axis = np.linspace(-6.0, 6.0, 60)
+    ms = median_ms(lambda: sweep_starts(both, xs, ys, axis, axis, 0.15, cap=1000), max(1, repeats // 3))
+    rows.append(
+        Row("start plane 60×60, cap 1,000, 20 examples, quadratic and cross-entropy", ms, None, 1000.0)
+    )
     return rows
 
 
