@@ -20,7 +20,7 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 
-from lossdemo.engine.validation import _shown
+from lossdemo.engine.validation import shown
 
 MAX_EXAMPLES = 100
 SEQUENCES = (list, tuple, np.ndarray, pd.Series)  # what counts as several examples
@@ -38,7 +38,7 @@ def _entries(name: str, value: object, what: str) -> list:
     if not isinstance(value, SEQUENCES) or (isinstance(value, np.ndarray) and value.ndim == 0):
         raise ValueError(
             f"{name} must be a sequence of 1 to {MAX_EXAMPLES} {what}, one per example, like the "
-            f"other data-set parameter; got {_shown(value)}"
+            f"other data-set parameter; got {shown(value)}"
         )
     count = len(value)
     if not 1 <= count <= MAX_EXAMPLES:
@@ -53,7 +53,7 @@ def numbers(name: str, value: object, low: float, high: float) -> np.ndarray:
     for i, v in enumerate(entries):
         ok = isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool | np.bool_)
         if not ok or not low <= v <= high:  # NaN fails the comparison; so do ±inf out of range
-            raise ValueError(f"{name}[{i}] must be a finite number in [{low:g}, {high:g}]; got {_shown(v)}")
+            raise ValueError(f"{name}[{i}] must be a finite number in [{low:g}, {high:g}]; got {shown(v)}")
     return np.array(entries, dtype=float)
 
 
@@ -62,7 +62,7 @@ def labels(name: str, value: object, classes: int) -> np.ndarray:
     entries = _entries(name, value, "class labels")
     for i, v in enumerate(entries):
         if not isinstance(v, Integral) or isinstance(v, bool | np.bool_) or not 0 <= v < classes:
-            raise ValueError(f"{name}[{i}] must be an integer from 0 to {classes - 1}; got {_shown(v)}")
+            raise ValueError(f"{name}[{i}] must be an integer from 0 to {classes - 1}; got {shown(v)}")
     return np.array(entries, dtype=np.int64)
 
 
@@ -71,7 +71,7 @@ def same_length(name: str, value: np.ndarray, other: str, count: int) -> None:
     if value.shape[0] != count:
         raise ValueError(
             f"{name} must hold one entry per example of {other} ({count}); "
-            f"got {value.shape[0]}: {_shown(value.tolist())}"
+            f"got {value.shape[0]}: {shown(value.tolist())}"
         )
 
 
@@ -93,12 +93,12 @@ def softmax_examples(
     rows = _entries("x", x, "rows of inputs")
     if len(rows) != ys.size:
         raise ValueError(
-            f"x must hold one row of inputs per label of y ({ys.size}); got {len(rows)} rows: {_shown(x)}"
+            f"x must hold one row of inputs per label of y ({ys.size}); got {len(rows)} rows: {shown(x)}"
         )
     for i, row in enumerate(rows):
         entries = _entries(f"x[{i}]", row, "inputs") if isinstance(row, SEQUENCES) else None
         if entries is None or len(entries) != inputs:
-            got = _shown(row) if entries is None else f"{len(entries)} inputs: {_shown(row)}"
+            got = shown(row) if entries is None else f"{len(entries)} inputs: {shown(row)}"
             raise ValueError(
                 f"x[{i}] must be a row of {inputs} numbers (x is n×d, d = {inputs} = columns of W); got {got}"
             )

@@ -6,7 +6,7 @@ Under gradient descent the n logits z_i = w·x_i + b again evolve on their own:
 z ← z − M·δ(z) with M = (η/n)(1 + x xᵀ), one matrix product per epoch (`sigmoid.z_trajectory` is
 the case n = 1, M = η(1 + x²)). Momentum and Adam follow (w, b) through `optimizers.follow`. With
 n examples the loop does about a dozen numpy calls an epoch whatever n is, so it computes σ and σ′
-in the fewest calls that stay finite and accurate (`_output_and_slope`); every column is computed
+in the fewest calls that stay finite and accurate (`output_and_slope`); every column is computed
 afterwards over the whole run with `activations.sigmoid` and the registry, at each row's logits.
 
 A data set of one example is today's single-example run (`simulate_sigmoid` with numbers), with
@@ -67,7 +67,7 @@ def simulate_sigmoid_examples(
 
     def gradient(params: list[float]) -> list[float]:
         z = params[0] * xs + params[1]
-        a, sp = _output_and_slope(z)
+        a, sp = output_and_slope(z)
         return scaled.dot(delta(z, a, sp, ys)).tolist()
 
     params, step = follow(rule, [w, b], gradient, eta, epochs)
@@ -76,7 +76,7 @@ def simulate_sigmoid_examples(
     return examples_frame(entry, z, xs, ys, eta, (w, b), (w_path, b_path, step))
 
 
-def _output_and_slope(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def output_and_slope(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """σ(z) and σ′(z) in seven numpy calls (`activations.sigmoid` takes ten, with a costly
     `where`): E = e^−z, σ = 1/(1 + E) and σ′ = σ·(E·σ) = E/(1 + E)², both to a few ulps. The
     exponent is capped at 709 so that E stays finite (E·σ would be ∞·0 beyond): below z = −709
@@ -95,7 +95,7 @@ def logit_trajectory(
     delta, rows, move = entry.delta, np.empty((epochs + 1, xs.size)), step.dot
     rows[0] = z = z0
     for k in range(1, epochs + 1):
-        a, sp = _output_and_slope(z)
+        a, sp = output_and_slope(z)
         z = z - move(delta(z, a, sp, ys))
         rows[k] = z
     return rows

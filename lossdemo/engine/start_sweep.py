@@ -30,8 +30,8 @@ from lossdemo.engine.activations import sigmoid
 from lossdemo.engine.losses import get_loss
 from lossdemo.engine.milestones import goal_for
 from lossdemo.engine.sigmoid import INPUT_BOUND, MAX_ETA
-from lossdemo.engine.sigmoid_examples import _output_and_slope
-from lossdemo.engine.sweep import MAX_CAP, _axis, _tolerance
+from lossdemo.engine.sigmoid_examples import output_and_slope
+from lossdemo.engine.sweep import MAX_CAP, checked_axis, checked_tolerance
 
 START_BOUND = 100.0  # |w₀|, |b₀| of a cell
 _RETIRE_EVERY = 16  # epochs between compactions of the cells still on their way
@@ -60,9 +60,9 @@ def sweep_starts(
     entries = [get_loss("sigmoid", key) for key in keys]
     xs, ys = dataset.sigmoid_examples(x, y, INPUT_BOUND)
     inside, accepted = (lambda v: np.abs(v) <= START_BOUND), f"in [{-START_BOUND:g}, {START_BOUND:g}]"
-    w0, b0 = _axis("w0", w0, inside, accepted), _axis("b0", b0, inside, accepted)
+    w0, b0 = checked_axis("w0", w0, inside, accepted), checked_axis("b0", b0, inside, accepted)
     eta = validation.positive("eta", eta, MAX_ETA)
-    tolerance, cap = _tolerance(tolerance), validation.integer("cap", cap, 1, MAX_CAP)
+    tolerance, cap = checked_tolerance(tolerance), validation.integer("cap", cap, 1, MAX_CAP)
 
     w, b = (g.ravel() for g in np.meshgrid(w0, b0, indexing="ij"))
     z0 = w[:, None] * xs + b[:, None]
@@ -106,7 +106,7 @@ def _epochs_to_goal(
     alive = np.arange(w.size)
     for k in range(cap + 1):
         z = w[:, None] * xs + b[:, None]
-        a, sp = _output_and_slope(z)
+        a, sp = output_and_slope(z)
         arrived = np.abs(a - ys).sum(axis=1) / ys.size <= goal
         epochs[alive[arrived & (epochs[alive] > cap)]] = k
         if k == cap:
