@@ -259,6 +259,49 @@ def network_runs(repeats: int) -> list[Row]:
     ]
 
 
+def bench_data_set(n: int = 20) -> tuple[list[float], list[float]]:
+    """n examples, reproducible: inputs spread over ±4, targets mostly by the sign of x with a
+    few flipped (overlapping classes, so no run reaches zero error)."""
+    rng = np.random.default_rng(18)
+    xs = rng.uniform(-4.0, 4.0, n)
+    ys = np.where(rng.random(n) < 0.15, xs < 0, xs > 0).astype(float)
+    return xs.tolist(), ys.tolist()
+
+
+def data_set_runs(repeats: int) -> list[Row]:
+    """Issue #18's engine: 300 epochs on 20 examples from a badly wrong start (w = −2, b = 2),
+    per loss and optimizer (target 2 ms for gradient descent); the cost landscape of both losses on
+    a 100 × 100 window of 20 examples (target 50 ms); the start plane, epochs to the goal from
+    60 × 60 starts (cap 1,000, η = 0.15) for both losses (target 1 s; a third of the repeats)."""
+    from lossdemo.engine.landscape import landscape, window
+    from lossdemo.engine.start_sweep import sweep_starts
+
+    xs, ys = bench_data_set()
+    rows = [
+        Row(
+            f"sigmoid {loss}, {optimizer}, 20 examples, 300 epochs",
+            median_ms(
+                lambda loss=loss, o=optimizer: simulate_sigmoid(loss, -2.0, 2.0, xs, ys, 0.15, 300, o),
+                repeats,
+            ),
+            None,
+            2.0 if optimizer == DEFAULT_OPTIMIZER else None,
+        )
+        for optimizer in OPTIMIZERS
+        for loss in ("quadratic", "cross_entropy")
+    ]
+    w_axis, b_axis = window(-2.0, 2.0, radius=5.0, points=100)
+    both = ["quadratic", "cross_entropy"]
+    ms = median_ms(lambda: landscape(both, xs, ys, w_axis, b_axis), repeats)
+    rows.append(Row("landscape 100×100, 20 examples, quadratic and cross-entropy", ms, None, 50.0))
+    axis = np.linspace(-6.0, 6.0, 60)
+    ms = median_ms(lambda: sweep_starts(both, xs, ys, axis, axis, 0.15, cap=1000), max(1, repeats // 3))
+    rows.append(
+        Row("start plane 60×60, cap 1,000, 20 examples, quadratic and cross-entropy", ms, None, 1000.0)
+    )
+    return rows
+
+
 def page(repeats: int) -> list[Row]:
     """Script time of the whole page after a change (AppTest; needs streamlit installed)."""
     from tools.page_bench import page_times
@@ -272,6 +315,7 @@ SECTIONS: dict[str, Callable[[int], list[Row]]] = {
     "long": long_runs,
     "map": speed_map,
     "network": network_runs,
+    "data_sets": data_set_runs,
     "page": page,
 }
 

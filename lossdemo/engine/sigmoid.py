@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from lossdemo.engine import validation
+from lossdemo.engine import dataset, validation
 from lossdemo.engine.activations import sigmoid
 from lossdemo.engine.losses import Loss, get_loss
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, Optimizer, follow, get_optimizer
@@ -89,7 +89,13 @@ def simulate_sigmoid(
 ) -> pd.DataFrame:
     """A full-batch training run; row k is the state after k updates (epochs + 1 rows), with the
     cost and gradients at that row's parameters and `step`, the length ‖(Δw, Δb)‖ of the update
-    the optimizer makes from that row (for the last row, the one it would make next)."""
+    the optimizer makes from that row (for the last row, the one it would make next).
+
+    x and y as sequences of 1 to 100 examples: a data set, run by `sigmoid_examples`."""
+    if dataset.several(x, y):
+        from lossdemo.engine.sigmoid_examples import simulate_sigmoid_examples  # it imports this module
+
+        return simulate_sigmoid_examples(loss, w, b, x, y, eta, epochs, optimizer)
     entry = get_loss("sigmoid", loss)
     rule = get_optimizer(optimizer)
     w = validation.number("w", w, -PARAM_BOUND, PARAM_BOUND)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lossdemo.engine import validation
+from lossdemo.engine import dataset, validation
 from lossdemo.engine.activations import softmax
 from lossdemo.engine.losses import SoftmaxLoss, get_loss
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, Optimizer, follow, get_optimizer
@@ -99,7 +99,13 @@ def simulate_softmax(
 ) -> pd.DataFrame:
     """A full-batch training run of a softmax layer; epochs + 1 rows, one per state, with `step`
     the length of the update of all weights and biases made from that row (for the last row, the
-    one the optimizer would make next)."""
+    one the optimizer would make next).
+
+    y as a sequence of 1 to 100 labels (x then n×d): a data set, run by `softmax_examples`."""
+    if dataset.several(y):
+        from lossdemo.engine.softmax_examples import simulate_softmax_examples  # it imports this module
+
+        return simulate_softmax_examples(loss, W, b, x, y, eta, epochs, optimizer)
     entry = get_loss("softmax", loss)
     rule = get_optimizer(optimizer)
     W = validation.array("W", W, (None, None), PARAM_BOUND)

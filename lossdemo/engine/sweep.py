@@ -55,9 +55,9 @@ def sweep_sigmoid(
     entries, rule = _losses("sigmoid", losses), get_optimizer(optimizer)
     x = validation.number("x", x, -INPUT_BOUND, INPUT_BOUND)
     y = validation.number("y", y, 0.0, 1.0)
-    z0 = _axis("z0", z0, lambda v: np.abs(v) <= Z0_BOUND, f"in [{-Z0_BOUND:g}, {Z0_BOUND:g}]")
-    etas = _axis("etas", etas, _eta_ok, f"in (0, {MAX_ETA:g}]")
-    tolerance, cap = _tolerance(tolerance), validation.integer("cap", cap, 1, MAX_CAP)
+    z0 = checked_axis("z0", z0, lambda v: np.abs(v) <= Z0_BOUND, f"in [{-Z0_BOUND:g}, {Z0_BOUND:g}]")
+    etas = checked_axis("etas", etas, _eta_ok, f"in (0, {MAX_ETA:g}]")
+    tolerance, cap = checked_tolerance(tolerance), validation.integer("cap", cap, 1, MAX_CAP)
 
     start, eta = (g.ravel() for g in np.meshgrid(z0, etas, indexing="ij"))
     a0 = sigmoid(start)[0]
@@ -112,11 +112,11 @@ def sweep_softmax(
     classes = validation.integer("classes", classes, 2, MAX_CLASSES)
     target = validation.integer("target", target, 0, classes - 1)
     x = validation.number("x", x, -INPUT_BOUND, INPUT_BOUND)
-    margins = _axis(
+    margins = checked_axis(
         "margins", margins, lambda v: np.abs(v) <= MARGIN_BOUND, f"in [{-MARGIN_BOUND:g}, {MARGIN_BOUND:g}]"
     )
-    etas = _axis("etas", etas, _eta_ok, f"in (0, {MAX_ETA:g}]")
-    tolerance, cap = _tolerance(tolerance), validation.integer("cap", cap, 1, MAX_CAP)
+    etas = checked_axis("etas", etas, _eta_ok, f"in (0, {MAX_ETA:g}]")
+    tolerance, cap = checked_tolerance(tolerance), validation.integer("cap", cap, 1, MAX_CAP)
 
     inputs = np.array([x])  # as simulate_softmax: z0 = W x + b with W = 0, step = η(‖x‖² + 1)
     logits = np.array([start_logits(classes, target, m) for m in margins]) + np.zeros((classes, 1)) @ inputs
@@ -348,7 +348,7 @@ def _losses(neuron: str, losses: Sequence[str]) -> list:
     return [get_loss(neuron, key) for key in keys]
 
 
-def _axis(name: str, values, inside: Callable[[np.ndarray], np.ndarray], accepted: str) -> np.ndarray:
+def checked_axis(name: str, values, inside: Callable[[np.ndarray], np.ndarray], accepted: str) -> np.ndarray:
     """A strictly increasing grid axis of GRID_SIZES finite values, each `inside` the range."""
     arr = validation.array(name, values, (None,), math.inf)
     n_low, n_high = GRID_SIZES
@@ -372,7 +372,7 @@ def _eta_ok(v: np.ndarray) -> np.ndarray:
     return (v > 0.0) & (v <= MAX_ETA)
 
 
-def _tolerance(value: object) -> float | None:
+def checked_tolerance(value: object) -> float | None:
     """None (half the initial error) or an absolute error in (0, 1)."""
     if value is None:
         return None
