@@ -13,6 +13,7 @@ import pandas as pd
 
 from lossdemo.engine import validation
 from lossdemo.engine.activations import sigmoid
+from lossdemo.engine.frames import table
 from lossdemo.engine.losses import Loss, get_loss
 from lossdemo.engine.optimizer_loop import follow_written
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, Optimizer, get_optimizer
@@ -103,7 +104,7 @@ def run_frame(
         step = eta * np.hypot(moves, steps)
     else:
         w_path, b_path, step = paths
-    return pd.DataFrame(
+    return table(
         {
             "epoch": np.arange(z.size),
             "w": w_path,
