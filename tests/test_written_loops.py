@@ -17,7 +17,7 @@ from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.optimizer_loop import follow_written
 from lossdemo.engine.optimizers import OPTIMIZERS, follow
 from lossdemo.engine.sigmoid_loop import gradient, reference_z, z_trajectory
-from lossdemo.engine.tracing import _TWINS, TracingError, scalar_twin
+from lossdemo.engine.tracing import _TWINS, NAMESPACE, TracingError, scalar_twin
 
 SIGMOID = sorted(LOSSES["sigmoid"])
 SOFTMAX = sorted(LOSSES["softmax"])
@@ -104,9 +104,7 @@ def test_every_twin_in_use_gives_numpy_s_bits_on_fresh_arguments(name):
     with np.errstate(all="ignore"):
         want = ufunc(x)
     keep = np.isfinite(want)
-    twin = eval(
-        f"lambda v: {template.format('v')}", __import__("lossdemo.engine.tracing").engine.tracing.NAMESPACE
-    )
+    twin = eval(f"lambda v: {template.format('v')}", dict(NAMESPACE))
     got = np.array([twin(v) for v in x[keep].tolist()])
     assert got.tobytes() == want[keep].tobytes()
 
