@@ -17,6 +17,7 @@ from lossdemo.engine.frames import table
 from lossdemo.engine.losses import Loss, get_loss
 from lossdemo.engine.optimizer_loop import follow_written
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, Optimizer, get_optimizer
+from lossdemo.engine.sigmoid_loop import delta_at as delta_at  # its home until 2026-12-01: kept importable
 from lossdemo.engine.sigmoid_loop import gradient, z_trajectory
 
 MAX_EPOCHS = 100_000
