@@ -13,7 +13,6 @@ import pandas as pd
 
 from lossdemo.engine import validation
 from lossdemo.engine.activations import sigmoid
-from lossdemo.engine.frames import table
 from lossdemo.engine.losses import Loss, get_loss
 from lossdemo.engine.optimizer_loop import follow_written
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, Optimizer, get_optimizer
@@ -105,7 +104,7 @@ def run_frame(
         step = eta * np.hypot(moves, steps)
     else:
         w_path, b_path, step = paths
-    return table(
+    return pd.DataFrame(
         {
             "epoch": np.arange(z.size),
             "w": w_path,

@@ -15,7 +15,6 @@ import pandas as pd
 
 from lossdemo.engine import validation
 from lossdemo.engine.activations import softmax
-from lossdemo.engine.frames import table
 from lossdemo.engine.losses import SoftmaxLoss, get_loss
 from lossdemo.engine.optimizer_loop import Gradient, follow_written
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, Optimizer, get_optimizer
@@ -176,4 +175,4 @@ def simulate_softmax(
     columns |= {f"a_{j}": a[:, j] for j in range(classes)}
     columns |= {f"z_{j}": z[:, j] for j in range(classes)}
     columns |= {f"grad_z_{j}": grad[j] for j in range(classes)}
-    return table(columns)
+    return pd.DataFrame(columns)
