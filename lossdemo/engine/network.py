@@ -30,11 +30,11 @@ MAX_NETWORK_EPOCHS = 60
 COLUMNS = ["epoch", "cost", "train_accuracy", "test_accuracy", "output_saturation", "hidden_sigma_prime"]
 
 
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    """σ(z) = 1/(1 + e^−z). Below z = −700 the exponent is held at 700 so e^−z cannot overflow
-    (σ is under 1e−304 there either way). ½(1 + tanh(z/2)) cannot overflow either, but numpy's
-    tanh is several times slower than its exp."""
-    out = np.negative(z)
+def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """σ(z) = 1/(1 + e^−z), into `out` if given. Below z = −700 the exponent is held at 700 so
+    e^−z cannot overflow (σ is under 1e−304 there either way). ½(1 + tanh(z/2)) cannot overflow
+    either, but numpy's tanh is several times slower than its exp."""
+    out = np.negative(z, out=out)
     np.minimum(out, 700.0, out=out)
     np.exp(out, out=out)
     out += 1.0
@@ -144,34 +144,91 @@ def init_params(hidden: int, init: str, rng: np.random.Generator) -> dict[str, n
     return params
 
 
-def _backprop(params: dict, x: np.ndarray, t: np.ndarray, loss: OutputLoss, scale: float) -> dict:
-    """scale · Σ_x ∂C_x/∂p for every parameter p, the rows of x being the examples x."""
-    h = sigmoid(x @ params["W1"].T + params["b1"])
-    z2 = h @ params["W2"].T + params["b2"]
-    d2 = loss.delta(z2, loss.activation(z2), t) * scale  # output δ from the loss table
-    d1 = (d2 @ params["W2"]) * (h * (1.0 - h))  # hidden neurons keep σ′(z) = a(1 − a)
-    return {"W1": d1.T @ x, "b1": d1.sum(axis=0), "W2": d2.T @ h, "b2": d2.sum(axis=0)}
+def _fold(params: dict) -> list[np.ndarray]:
+    """The parameters as [W1 | b1], W2, b2: the hidden layer's biases as a last column of its
+    weights, so that with a 1 appended to every input (once, for the whole data set: `_with_ones`)
+    one matrix product computes W1 x + b1, and one gives the gradient of both W1 and b1. The
+    output layer's input is the hidden layer's output, new every mini-batch: appending a 1 to it
+    would cost more than the addition it saves."""
+    return [np.column_stack([params["W1"], params["b1"]]), params["W2"].copy(), params["b2"].copy()]
+
+
+def _unfold(parts: list[np.ndarray]) -> dict[str, np.ndarray]:
+    hidden, W2, b2 = parts
+    return {"W1": hidden[:, :-1], "b1": hidden[:, -1], "W2": W2, "b2": b2}
+
+
+def _with_ones(x: np.ndarray) -> np.ndarray:
+    """The rows of x, each with a 1 appended (the input of the folded hidden layer)."""
+    return np.column_stack([x, np.ones(len(x))])
+
+
+def _backprop(parts: list[np.ndarray], xa: np.ndarray, t: np.ndarray, loss: OutputLoss, scale: float) -> list:
+    """scale · Σ_x ∂C_x/∂p for p = [W1 | b1], W2, b2, the rows of xa = [x, 1] being the examples."""
+    hidden, W2, b2 = parts
+    h = sigmoid(xa @ hidden.T)
+    z2 = h @ W2.T
+    z2 += b2
+    d2 = loss.delta(z2, loss.activation(z2), t)  # output δ from the loss table
+    d2 *= scale
+    d1 = d2 @ W2
+    d1 *= h * (1.0 - h)  # hidden neurons keep σ′(z) = a(1 − a)
+    return [d1.T @ xa, d2.T @ h, d2.sum(axis=0)]
 
 
 def gradients(params: dict, x: np.ndarray, t: np.ndarray, loss: str) -> dict[str, np.ndarray]:
     """∂C/∂W and ∂C/∂b of both layers (keys W1, b1, W2, b2), C the mean cost over the rows of x,
     t the targets (one-hot rows), loss a key of OUTPUT_LOSSES."""
-    return _backprop(params, x, t, OUTPUT_LOSSES[loss], 1.0 / len(x))
+    return _unfold(_backprop(_fold(params), _with_ones(x), t, OUTPUT_LOSSES[loss], 1.0 / len(x)))
 
 
 def sgd_step(params: dict, x: np.ndarray, t: np.ndarray, loss: str, eta: float) -> None:
     """One mini-batch step, in place: p ← p − (η/m)·Σ_x ∂C_x/∂p, m = len(x)."""
-    for name, step in _backprop(params, x, t, OUTPUT_LOSSES[loss], eta / len(x)).items():
-        params[name] -= step
+    parts = _fold(params)
+    _descend(parts, _with_ones(x), t, OUTPUT_LOSSES[loss], eta)
+    for name, value in _unfold(parts).items():
+        params[name][...] = value
 
 
-def _statistics(params: dict, x: np.ndarray, y: np.ndarray, n_train: int, loss: OutputLoss) -> tuple:
-    """One forward pass over train and test stacked: (cost, train accuracy, test accuracy,
-    output saturation, hidden σ′, test predictions). Saturated: slope a(1 − a) < 0.05 while the
-    error |a − t| > 0.5, i.e. an output stuck at the wrong end."""
-    h = sigmoid(x @ params["W1"].T + params["b1"])
-    z = h @ params["W2"].T + params["b2"]
-    a, t = loss.activation(z[:n_train]), one_hot(y[:n_train])
+def _descend(parts: list[np.ndarray], xa: np.ndarray, t: np.ndarray, loss: OutputLoss, eta: float) -> None:
+    """One mini-batch step on the folded parameters, in place."""
+    for part, step in zip(parts, _backprop(parts, xa, t, loss, eta / len(xa))):
+        part -= step
+
+
+# Rows per block of the statistics' forward pass: each product then stays under 2^18 multiply-adds,
+# below which OpenBLAS runs it on the calling thread. A second BLAS thread made a training 2–3×
+# slower whenever the other core was busy (this machine has two, shared).
+BLOCK_WORK = 2**18
+
+
+def _forward_all(parts: list[np.ndarray], xa: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(hidden outputs, output logits) for every row of xa, in blocks of rows (see BLOCK_WORK)."""
+    hidden, W2, b2 = parts
+    rows = max(1, BLOCK_WORK // (xa.shape[1] * len(hidden)))
+    h = np.empty((len(xa), len(hidden)))
+    for start in range(0, len(xa), rows):
+        block = slice(start, start + rows)
+        sigmoid(xa[block] @ hidden.T, out=h[block])
+    z = np.empty((len(xa), len(W2)))
+    rows = max(1, BLOCK_WORK // (len(hidden) * len(W2)))
+    for start in range(0, len(xa), rows):
+        block = slice(start, start + rows)
+        np.matmul(h[block], W2.T, out=z[block])
+    z += b2
+    return h, z
+
+
+def _statistics(
+    parts: list[np.ndarray], xa: np.ndarray, y: np.ndarray, t: np.ndarray, loss: OutputLoss
+) -> tuple:
+    """One forward pass over train and test stacked (t: one-hot targets of the first len(t) rows,
+    the training set): (cost, train accuracy, test accuracy, output saturation, hidden σ′, test
+    predictions). Saturated: slope a(1 − a) < 0.05 while the error |a − t| > 0.5, i.e. an output
+    stuck at the wrong end."""
+    n_train = len(t)
+    h, z = _forward_all(parts, xa)
+    a = loss.activation(z[:n_train])
     right = z.argmax(axis=1) == y
     stuck = (a * (1.0 - a) < 0.05) & (np.abs(a - t) > 0.5)
     sigma_prime = h[:n_train] * (1.0 - h[:n_train])
@@ -216,20 +273,20 @@ def train_network(
 
     output = OUTPUT_LOSSES[loss]
     x_train, y_train, x_test, y_test = split()
-    x_all, y_all = np.concatenate([x_train, x_test]), np.concatenate([y_train, y_test])
-    t_train = one_hot(y_train)
+    xa_all, y_all = _with_ones(np.concatenate([x_train, x_test])), np.concatenate([y_train, y_test])
+    xa_train, t_train = xa_all[:N_TRAIN], one_hot(y_train)
     rng = np.random.default_rng(int(seed))
-    params = init_params(int(hidden), init, rng)
+    parts = _fold(init_params(int(hidden), init, rng))
     eta, batch_size = float(eta), int(batch_size)
 
-    rows, stats = [], _statistics(params, x_all, y_all, N_TRAIN, output)
+    rows, stats = [], _statistics(parts, xa_all, y_all, t_train, output)
     rows.append((0, *stats[:5]))
     for k in range(1, epochs + 1):
         order = rng.permutation(N_TRAIN)
-        x, t = x_train[order], t_train[order]
+        xa, t = xa_train[order], t_train[order]
         for start in range(0, N_TRAIN, batch_size):
-            sgd_step(params, x[start : start + batch_size], t[start : start + batch_size], loss, eta)
-        stats = _statistics(params, x_all, y_all, N_TRAIN, output)
+            _descend(parts, xa[start : start + batch_size], t[start : start + batch_size], output, eta)
+        stats = _statistics(parts, xa_all, y_all, t_train, output)
         rows.append((k, *stats[:5]))
         if on_epoch is not None:
             on_epoch(k, epochs)

@@ -41,8 +41,9 @@ class Optimizer:
 
 
 def _sqrt(x):
-    """√x on a float (math) or an array (numpy): both are IEEE's correctly rounded square root."""
-    return np.sqrt(x) if isinstance(x, np.ndarray) else math.sqrt(x)
+    """√x on a float (math) or an array or a traced float (numpy; `tracing` writes it out as math's):
+    both are IEEE's correctly rounded square root."""
+    return math.sqrt(x) if isinstance(x, float) else np.sqrt(x)
 
 
 def _gd(g, state, t, eta):

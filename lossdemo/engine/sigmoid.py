@@ -1,15 +1,12 @@
 """A training run of one sigmoid neuron on one example (x, y), under one loss and one optimizer.
 
 Under gradient descent each update moves (w, b) along (x, 1), so z = w·x + b evolves on its own:
-z ← z − η(1 + x²)·∂C/∂z, and the loop follows that one number. Momentum and Adam step otherwise,
-so their loop follows w and b. Every other column is computed afterwards over the whole run with
-numpy, at each row's parameters.
+z ← z − η(1 + x²)·∂C/∂z, and the loop follows that one number (`sigmoid_loop.z_trajectory`).
+Momentum and Adam step otherwise, so their loop follows w and b (`optimizer_loop`). Every other
+column is computed afterwards over the whole run with numpy, at each row's parameters.
 """
 
 from __future__ import annotations
-
-from array import array
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -17,7 +14,10 @@ import pandas as pd
 from lossdemo.engine import dataset, validation
 from lossdemo.engine.activations import sigmoid
 from lossdemo.engine.losses import Loss, get_loss
-from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, Optimizer, follow, get_optimizer
+from lossdemo.engine.optimizer_loop import follow_written
+from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, Optimizer, get_optimizer
+from lossdemo.engine.sigmoid_loop import delta_at as delta_at  # its home until 2026-12-01: kept importable
+from lossdemo.engine.sigmoid_loop import gradient, z_trajectory
 
 MAX_EPOCHS = 100_000
 PARAM_BOUND = 1e6  # |w|, |b|
@@ -25,41 +25,13 @@ INPUT_BOUND = 1e3  # |x|
 MAX_ETA = 1e3
 
 
-def delta_at(delta: Callable, z: float, y: float) -> float:
-    """∂C/∂z at the logit z, on floats. It spells out `activations.sigmoid` operation for
-    operation (a call to it per epoch would cost a fifth of a run), so every value is the bits the
-    map's array code computes. A delta made of numpy ufuncs returns a numpy float: `float` keeps
-    the loop in Python floats (the same bits), whose arithmetic costs less."""
-    e = float(np.exp(-abs(z)))
-    one_plus_e = 1.0 + e
-    slope = e / (one_plus_e * one_plus_e)
-    if slope > 0.25:  # `activations.sigmoid`'s cap (a comparison costs the loop less than min())
-        slope = 0.25
-    return float(delta(z, (1.0 if z >= 0 else e) / one_plus_e, slope, y))
-
-
-def z_trajectory(loss: Loss, z0: float, step: float, y: float, epochs: int) -> np.ndarray:
-    """z after 0 … epochs updates of gradient descent, with step = η(1 + x²)."""
-    zs = array("d", [z0])  # 8 bytes per epoch, not a Python float
-    append, delta, z = zs.append, loss.delta, z0
-    for _ in range(epochs):
-        z = z - step * delta_at(delta, z, y)
-        append(z)
-    return np.frombuffer(zs)
-
-
 def parameter_trajectory(
     loss: Loss, optimizer: Optimizer, w: float, b: float, x: float, y: float, eta: float, epochs: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(w, b, step) after 0 … epochs updates of any optimizer, which sees ∂C/∂w = ∂C/∂z·x and
-    ∂C/∂b = ∂C/∂z; step is the length of the update made from each row (`optimizers.follow`)."""
-    delta = loss.delta
-
-    def gradient(params: list[float]) -> list[float]:
-        g = delta_at(delta, params[0] * x + params[1], y)
-        return [g * x, g]
-
-    params, step = follow(optimizer, [w, b], gradient, eta, epochs)
+    ∂C/∂b = ∂C/∂z; step is the length of the update made from each row (`optimizers.follow`,
+    written out by `optimizer_loop`)."""
+    params, step = follow_written(optimizer, gradient(loss), [w, b], (x, y), eta, epochs)
     return params[:, 0], params[:, 1], step
 
 

@@ -8,15 +8,18 @@ numpy, at each row's parameters.
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pandas as pd
 
 from lossdemo.engine import dataset, validation
 from lossdemo.engine.activations import softmax
 from lossdemo.engine.losses import SoftmaxLoss, get_loss
-from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, Optimizer, follow, get_optimizer
+from lossdemo.engine.optimizer_loop import Gradient, follow_written
+from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, Optimizer, get_optimizer
 from lossdemo.engine.sigmoid import INPUT_BOUND, MAX_EPOCHS, MAX_ETA, PARAM_BOUND
-from lossdemo.engine.softmax_loop import softmax_logits
+from lossdemo.engine.softmax_loop import softmax_logits, traced_softmax
 
 MAX_CLASSES = 20
 MAX_INPUTS = 100
@@ -59,12 +62,35 @@ def parameter_logits(
     epochs: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(logits, step) after 0 … epochs updates of any optimizer, which sees ∂C/∂W_jk = ∂C/∂z_j·x_k
-    and ∂C/∂b_j = ∂C/∂z_j. The logits z_j = b_j + Σ_k W_jk x_k (summed left to right) and the
-    softmax are computed as `softmax_loop.reference_logits` does, on floats."""
+    and ∂C/∂b_j = ∂C/∂z_j (`gradient`; the loop is `optimizers.follow`, written out by
+    `optimizer_loop`)."""
     classes, inputs = W.shape
-    t, xs = one_hot(classes, y), x.tolist()
+    fixed = (*x.tolist(), *one_hot(classes, y))
+    params, step = follow_written(
+        optimizer, gradient(loss, classes, inputs), [*W.ravel().tolist(), *b.tolist()], fixed, eta, epochs
+    )
+    z = params[:, classes * inputs :].copy()
+    weights = params[:, : classes * inputs].reshape(epochs + 1, classes, inputs)
+    for k in range(inputs):
+        z = z + weights[:, :, k] * x[k]
+    return z, step
 
-    def gradient(params: list[float]) -> list[float]:
+
+@cache
+def gradient(loss: SoftmaxLoss, classes: int, inputs: int) -> Gradient:
+    """∂C/∂(W, b) of a layer with these shapes, from its input x and one-hot target t (the fixed
+    numbers x_0 … x_{n−1}, t_0 … t_{K−1}): the logits z_j = b_j + Σ_k W_jk x_k summed left to
+    right, the softmax as `softmax_loop.reference_logits` computes it, the loss's ∂C/∂z; recorded,
+    and on floats (the reference)."""
+
+    def traced(params: list, *fixed) -> list:
+        xs, t = list(fixed[:inputs]), list(fixed[inputs:])
+        z = _logits(params, xs, classes)
+        g = loss.delta(z, traced_softmax(z), t)
+        return [gj * xk for gj in g for xk in xs] + list(g)
+
+    def on_floats(params: list[float], *fixed: float) -> list[float]:
+        xs, t = list(fixed[:inputs]), list(fixed[inputs:])
         z = _logits(params, xs, classes)
         m = max(z)
         e = [float(np.exp(zj - m)) for zj in z]
@@ -74,15 +100,23 @@ def parameter_logits(
         g = [float(gj) for gj in loss.delta(z, [ej / total for ej in e], t)]
         return [gj * xk for gj in g for xk in xs] + g
 
-    params, step = follow(optimizer, [*W.ravel().tolist(), *b.tolist()], gradient, eta, epochs)
-    z = params[:, classes * inputs :].copy()
-    weights = params[:, : classes * inputs].reshape(epochs + 1, classes, inputs)
-    for k in range(inputs):
-        z = z + weights[:, :, k] * x[k]
-    return z, step
+    names = (*(f"x{k}" for k in range(inputs)), *(f"t{j}" for j in range(classes)))
+    example = (
+        tuple(0.25 * (j % 3) - 0.4 for j in range(classes * (inputs + 1))),
+        (*(0.5 + k for k in range(inputs)), *one_hot(classes, classes - 1)),
+    )
+    return Gradient(
+        f"{loss.key} softmax layer {classes}×{inputs}",
+        classes * (inputs + 1),
+        names,
+        traced,
+        on_floats,
+        example,
+    )
 
 
-def _logits(params: list[float], xs: list[float], classes: int) -> list[float]:
+def _logits(params: list, xs: list, classes: int) -> list:
+    """z_j = b_j + Σ_k W_jk x_k, summed left to right, from the parameters (W row by row, then b)."""
     inputs = len(xs)
     biases = params[classes * inputs :]
     z = []

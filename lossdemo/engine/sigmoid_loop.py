@@ -1,0 +1,108 @@
+"""A sigmoid neuron's training loop on one float: the readable reference, and the same loop written
+out per loss (`tracing`).
+
+`reference_z` is the specification: each epoch σ and σ′ as `activations.sigmoid` computes them,
+on one float (`delta_at`), then z ← z − step·∂C/∂z. `z_trajectory` runs the same loop written out
+once per loss: the loss's `delta` runs on placeholders that record its operations together with
+σ's, so the loop calls no Python function per epoch beyond `math`'s, computes what two of them
+share once (focal's e^−|z| is σ's), and leaves out what the loss does not use (σ′, for most
+losses). `gradient` gives the same ∂C/∂(w, b) to the written-out loops of other optimizers
+(`optimizer_loop`).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable
+from functools import cache
+
+import numpy as np
+
+from lossdemo.engine.losses import SigmoidLoss
+from lossdemo.engine.optimizer_loop import Gradient
+from lossdemo.engine.tracing import Recording, Traced, TracingError, compile_loop, run_written, term
+
+
+def delta_at(delta: Callable, z: float, y: float) -> float:
+    """∂C/∂z at the logit z, on floats. It spells out `activations.sigmoid` operation for
+    operation, so every value is the bits the map's array code computes. A delta made of numpy
+    ufuncs returns a numpy float: `float` keeps the loop in Python floats (the same bits)."""
+    e = float(np.exp(-abs(z)))
+    one_plus_e = 1.0 + e
+    slope = e / (one_plus_e * one_plus_e)
+    if slope > 0.25:  # `activations.sigmoid`'s cap
+        slope = 0.25
+    return float(delta(z, (1.0 if z >= 0 else e) / one_plus_e, slope, y))
+
+
+def reference_z(loss: SigmoidLoss, z0: float, step: float, y: float, epochs: int) -> np.ndarray:
+    """z after 0 … epochs updates of gradient descent, with step = η(1 + x²), one epoch at a time."""
+    zs, z = array("d", [z0]), z0
+    for _ in range(epochs):
+        z = z - step * delta_at(loss.delta, z, y)
+        zs.append(z)
+    return np.frombuffer(zs)
+
+
+def traced_sigmoid(z: Traced) -> tuple[Traced, Traced]:
+    """σ(z) and σ′(z) recorded with `delta_at`'s operations (its cap of σ′ at ¼ and its choice
+    of numerator are the only branches, written here, not by a loss)."""
+    e = np.exp(-abs(z))
+    one_plus_e = 1.0 + e
+    slope = z.recording.record("(0.25 if {0} > 0.25 else {0})", e / (one_plus_e * one_plus_e))
+    return z.recording.record("(1.0 if {0} >= 0 else {1}) / {2}", z, e, one_plus_e), slope
+
+
+def z_trajectory(loss: SigmoidLoss, z0: float, step: float, y: float, epochs: int) -> np.ndarray:
+    """The same z as `reference_z`, bit for bit, from the written-out loop."""
+    loop = _descent_loop(loss)
+
+    def written() -> np.ndarray:
+        zs = array("d", [z0])  # 8 bytes per epoch, not a Python float
+        loop(z0, y, step, epochs, zs.append)
+        return np.frombuffer(zs)
+
+    return run_written(written, lambda: reference_z(loss, z0, step, y, epochs))
+
+
+@cache
+def _descent_loop(loss: SigmoidLoss) -> Callable:
+    """loop(z, y, step, epochs, append): appends z after each update."""
+    recording = Recording()
+    z = recording.input("z")
+    y, step = recording.input("y", varying=False), recording.input("step", varying=False)
+    a, slope = traced_sigmoid(z)
+    after = z - step * loss.delta(z, a, slope, y)
+    before, body = recording.write([after])
+    loop = compile_loop(
+        f"{loss.key} sigmoid loop",
+        ["z", "y", "step", "epochs", "append"],
+        before,
+        "for _ in range(epochs):",
+        [*body, f"z = {term(after)}", "append(z)"],
+    )
+    for z0, y0 in ((0.75, 0.0), (-2.5, 1.0), (4.0, 0.3), (0.0, 0.5)):
+        got = array("d", [z0])
+        loop(z0, y0, 0.7, 5, got.append)
+        if np.frombuffer(got).tobytes() != reference_z(loss, z0, 0.7, y0, 5).tobytes():
+            raise TracingError(
+                f"the written-out loop of the sigmoid loss {loss.key!r} differs from the reference"
+            )
+    return loop
+
+
+@cache
+def gradient(loss: SigmoidLoss) -> Gradient:
+    """∂C/∂(w, b) = (∂C/∂z·x, ∂C/∂z) at z = w·x + b, for the loops of optimizers other than
+    gradient descent: recorded, and on floats (`delta_at`, the reference)."""
+
+    def traced(params: list[Traced], x: Traced, y: Traced) -> list[Traced]:
+        z = params[0] * x + params[1]
+        g = loss.delta(z, *traced_sigmoid(z), y)
+        return [g * x, g]
+
+    def on_floats(params: list[float], x: float, y: float) -> list[float]:
+        g = delta_at(loss.delta, params[0] * x + params[1], y)
+        return [g * x, g]
+
+    return Gradient(f"{loss.key} sigmoid", 2, ("x", "y"), traced, on_floats, ((0.6, -1.5), (1.3, 0.3)))

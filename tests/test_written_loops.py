@@ -1,0 +1,122 @@
+"""The written-out loops of the sigmoid neuron and of the optimizers (`lossdemo.engine.tracing`):
+the same bits as their readable references for every loss and optimizer, the reference's result
+where `math` refuses a float, numpy's own ufunc where `math` would give other bits, and a refusal
+for any ∂C/∂z they cannot write out."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lossdemo.engine import softmax as softmax_run
+from lossdemo.engine.losses import LOSSES
+from lossdemo.engine.optimizer_loop import follow_written
+from lossdemo.engine.optimizers import OPTIMIZERS, follow
+from lossdemo.engine.sigmoid_loop import gradient, reference_z, z_trajectory
+from lossdemo.engine.tracing import _TWINS, NAMESPACE, TracingError, scalar_twin
+
+SIGMOID = sorted(LOSSES["sigmoid"])
+SOFTMAX = sorted(LOSSES["softmax"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    loss=st.sampled_from(SIGMOID),
+    z0=st.floats(-60.0, 60.0),
+    y=st.sampled_from([0.0, 0.3, 0.5, 1.0]),
+    step=st.floats(1e-3, 200.0),
+    epochs=st.integers(0, 80),
+)
+def test_every_sigmoid_loss_follows_the_reference_loop_bit_for_bit(loss, z0, y, step, epochs):
+    entry = LOSSES["sigmoid"][loss]
+    assert (
+        z_trajectory(entry, z0, step, y, epochs).tobytes()
+        == reference_z(entry, z0, step, y, epochs).tobytes()
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    loss=st.sampled_from(SIGMOID),
+    optimizer=st.sampled_from(sorted(OPTIMIZERS)),
+    w=st.floats(-20.0, 20.0),
+    b=st.floats(-20.0, 20.0),
+    x=st.floats(-5.0, 5.0),
+    y=st.sampled_from([0.0, 0.7, 1.0]),
+    eta=st.floats(1e-3, 10.0),
+    epochs=st.integers(0, 60),
+)
+def test_every_optimizer_follows_its_reference_on_a_sigmoid_neuron_bit_for_bit(
+    loss, optimizer, w, b, x, y, eta, epochs
+):
+    g, rule = gradient(LOSSES["sigmoid"][loss]), OPTIMIZERS[optimizer]
+    rows, steps = follow_written(rule, g, [w, b], (x, y), eta, epochs)
+    want_rows, want_steps = follow(rule, [w, b], lambda p: g.on_floats(p, x, y), eta, epochs)
+    assert rows.tobytes() == want_rows.tobytes() and steps.tobytes() == want_steps.tobytes()
+
+
+@pytest.mark.parametrize("loss", SOFTMAX)
+@pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
+@pytest.mark.parametrize(("classes", "inputs"), [(2, 1), (3, 2), (5, 1)])
+def test_every_optimizer_follows_its_reference_on_a_softmax_layer_bit_for_bit(
+    loss, optimizer, classes, inputs
+):
+    g, rule = softmax_run.gradient(LOSSES["softmax"][loss], classes, inputs), OPTIMIZERS[optimizer]
+    rng = np.random.default_rng(classes * 10 + inputs)
+    params = rng.uniform(-3.0, 3.0, classes * (inputs + 1)).tolist()
+    fixed = (*rng.uniform(-2.0, 2.0, inputs).tolist(), *softmax_run.one_hot(classes, classes - 1))
+    rows, steps = follow_written(rule, g, params, fixed, 0.4, 40)
+    want_rows, want_steps = follow(rule, params, lambda p: g.on_floats(p, *fixed), 0.4, 40)
+    assert rows.tobytes() == want_rows.tobytes() and steps.tobytes() == want_steps.tobytes()
+
+
+def test_a_float_math_refuses_gives_the_reference_loop_s_result():
+    """math.log1p(−1) raises where numpy returns −inf: the run is then the reference loop's."""
+    entry = replace(
+        LOSSES["sigmoid"]["cross_entropy"], key="reaches_minus_one", delta=lambda z, a, sp, y: np.log1p(-a)
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        got = z_trajectory(entry, 40.0, 0.5, 0.0, 6)  # a = σ(40) rounds to 1: log1p(−1)
+        want = reference_z(entry, 40.0, 0.5, 0.0, 6)
+    assert got.tobytes() == want.tobytes() and np.isinf(got[1])
+
+
+def test_a_ufunc_without_a_math_twin_is_called_from_numpy():
+    entry = replace(
+        LOSSES["sigmoid"]["quadratic"], key="arctan", delta=lambda z, a, sp, y: np.arctan(a - y) * sp
+    )
+    assert scalar_twin("arctan") is None
+    got = z_trajectory(entry, 3.0, 2.0, 0.2, 50)
+    assert got.tobytes() == reference_z(entry, 3.0, 2.0, 0.2, 50).tobytes()
+
+
+@pytest.mark.parametrize("name", sorted(_TWINS))
+def test_every_twin_in_use_gives_numpy_s_bits_on_fresh_arguments(name):
+    template = scalar_twin(name)
+    if template is None:
+        pytest.skip(f"numpy's {name} has its own code here: the loops call it")
+    ufunc = getattr(np, name)
+    x = np.random.default_rng(7).uniform(-40.0, 40.0, 4000)
+    with np.errstate(all="ignore"):
+        want = ufunc(x)
+    keep = np.isfinite(want)
+    twin = eval(f"lambda v: {template.format('v')}", dict(NAMESPACE))
+    got = np.array([twin(v) for v in x[keep].tolist()])
+    assert got.tobytes() == want[keep].tobytes()
+
+
+def branches_on_the_output(z, a, sp, y):
+    return (a - y) * sp if a > 0.5 else a - y
+
+
+@pytest.mark.parametrize(
+    "delta", [branches_on_the_output, lambda z, a, sp, y: float(a) - y, lambda z, a, sp, y: max(a, y)]
+)
+def test_a_sigmoid_delta_the_loop_cannot_write_out_is_refused(delta):
+    entry = replace(LOSSES["sigmoid"]["quadratic"], key=f"bad_{id(delta)}", delta=delta)
+    with pytest.raises(TracingError, match="delta"):
+        z_trajectory(entry, 0.5, 0.1, 0.0, 3)
