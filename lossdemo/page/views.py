@@ -176,12 +176,13 @@ def optimizer_comparison(scenario: Scenario) -> None:
         f"(`{rule.torch}`)."
     )
     st.latex(rf"\begin{{gathered}}{rule.update_tex}\end{{gathered}}")
-    st.vega_lite_chart(
-        spec=comparison_spec(prepared.comparison, scenario.neuron, scenario.optimizer, prepared.series),
-        theme=None,
-        alt=f"Three charts over the epochs, one line per loss and optimizer (gradient descent solid, "
-        f"{rule.name} dashed): the output, the gradient size and the length of the step taken.",
+    spec = comparison_spec(prepared.comparison, scenario.neuron, scenario.optimizer, prepared.series)
+    spec["description"] = (  # the chart's accessible name
+        f"Three charts over the epochs, one line per loss and optimizer (gradient descent solid, "
+        f"{rule.name} dashed): the output, the gradient size and the length of the step taken."
     )
+    st.vega_lite_chart(spec=spec, theme=None)
+    figure_downloads("optimizer", spec)
 
 
 def live_numbers(rows: dict, scenario: Scenario, big: bool) -> None:
@@ -302,13 +303,13 @@ def loss_shape(scenario: Scenario, log_scale: bool) -> None:
     spec = loss_shape_spec(
         shape_curves(astuple(scenario)), points, scenario.neuron, log_scale, scenario.target_output()
     )
-    st.vega_lite_chart(
-        spec=spec,
-        theme=None,
-        alt=f"Two charts against the output {kind.output}, one line per loss: the cost and the gradient "
-        f"size |{kind.delta_symbol}|, with each run's point at the inspected epoch marked. {sentence}",
+    spec["description"] = (  # the chart's accessible name
+        f"Two charts against the output {kind.output}, one line per loss: the cost and the gradient "
+        f"size |{kind.delta_symbol}|, with each run's point at the inspected epoch marked. {sentence}"
     )
+    st.vega_lite_chart(spec=spec, theme=None)
     st.markdown(f"**{sentence}**")
+    figure_downloads("loss-shape", spec)
 
 
 # Views that train runs of their own: the scenario's replay and live numbers stay off their screen.

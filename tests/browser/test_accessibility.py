@@ -19,8 +19,17 @@ AXE_RUN_JS = r"""() => axe.run().then((result) => result.violations
 
 @pytest.mark.parametrize(
     ("query", "tab"),
-    [("", None), ("", "Up close"), ("", "Speed map"), ("", "Network"), ("present=true", None)],
-    ids=["curves", "up-close", "speed-map", "network", "presentation"],
+    [
+        ("", None),
+        ("", "Up close"),
+        ("", "Loss shape"),
+        ("", "Speed map"),
+        ("", "Network"),
+        ("optimizer=adam", None),
+        ("present=true", None),
+        ("hide=eta&lock=losses", None),
+    ],
+    ids=["curves", "up-close", "loss-shape", "speed-map", "network", "adam", "presentation", "exercise"],
 )
 def test_axe_finds_no_critical_or_serious_violation(page, page_log, axe_script, query, tab):
     open_app(page, query)
