@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from test_bad_input import assert_rejected, case
 
 from lossdemo import simulate_sigmoid, simulate_softmax
 
@@ -20,17 +21,6 @@ SOFTMAX = dict(
     eta=0.15,
     epochs=5,
 )
-
-
-def case(id_: str, change: dict, *fragments: str):
-    return pytest.param(change, fragments, id=id_)
-
-
-def assert_rejected(run, valid: dict, change: dict, fragments: tuple[str, ...]) -> None:
-    with pytest.raises(ValueError) as error:
-        run(**(valid | change))
-    for fragment in fragments:
-        assert fragment in str(error.value), (fragment, str(error.value))
 
 
 def test_the_valid_calls_used_below_are_accepted():

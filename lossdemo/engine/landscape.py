@@ -124,11 +124,4 @@ def _grid_axis(name: str, values) -> np.ndarray:
     low, high = GRID_POINTS
     if not low <= axis.size <= high:
         raise ValueError(f"{name} must hold {low} to {high} values; got {axis.size}")
-    bad = np.flatnonzero(np.diff(axis) <= 0)
-    if bad.size:
-        i = bad[0]
-        raise ValueError(
-            f"{name} must be strictly increasing; "
-            f"got {name}[{i}] = {float(axis[i])!r}, {name}[{i + 1}] = {float(axis[i + 1])!r}"
-        )
-    return axis
+    return validation.increasing(name, axis)

@@ -128,6 +128,15 @@ def _logits(params: list, xs: list, classes: int) -> list:
     return z
 
 
+def checked_layer(W, b) -> tuple[np.ndarray, np.ndarray]:
+    """A layer's weights (K × d, K classes, d inputs) and biases (K), checked."""
+    W = validation.array("W", W, (None, None), PARAM_BOUND)
+    classes, inputs = W.shape
+    validation.integer("number of classes (rows of W)", classes, 2, MAX_CLASSES)
+    validation.integer("number of inputs (columns of W)", inputs, 1, MAX_INPUTS)
+    return W, validation.array("b", b, (classes,), PARAM_BOUND)
+
+
 def simulate_softmax(
     loss: str, W, b, x, y: int, eta: float, epochs: int, optimizer: str = DEFAULT_OPTIMIZER
 ) -> pd.DataFrame:
@@ -142,11 +151,8 @@ def simulate_softmax(
         return simulate_softmax_examples(loss, W, b, x, y, eta, epochs, optimizer)
     entry = get_loss("softmax", loss)
     rule = get_optimizer(optimizer)
-    W = validation.array("W", W, (None, None), PARAM_BOUND)
+    W, b = checked_layer(W, b)
     classes, inputs = W.shape
-    validation.integer("number of classes (rows of W)", classes, 2, MAX_CLASSES)
-    validation.integer("number of inputs (columns of W)", inputs, 1, MAX_INPUTS)
-    b = validation.array("b", b, (classes,), PARAM_BOUND)
     x = validation.array("x", x, (inputs,), INPUT_BOUND)
     y = validation.integer("y", y, 0, classes - 1)
     eta = validation.positive("eta", eta, MAX_ETA)

@@ -21,8 +21,8 @@ from lossdemo.engine.activations import softmax
 from lossdemo.engine.dataset import mean_rows
 from lossdemo.engine.losses import SoftmaxLoss, get_loss
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, follow, get_optimizer
-from lossdemo.engine.sigmoid import INPUT_BOUND, MAX_EPOCHS, MAX_ETA, PARAM_BOUND
-from lossdemo.engine.softmax import MAX_CLASSES, MAX_INPUTS, simulate_softmax
+from lossdemo.engine.sigmoid import INPUT_BOUND, MAX_EPOCHS, MAX_ETA
+from lossdemo.engine.softmax import checked_layer, simulate_softmax
 
 # The per-example columns `<quantity>_ex<i>` of a run, in the order they appear.
 EXAMPLE_QUANTITIES = ("z_y", "lead", "a_y", "error", "sigma_prime", "cost", "grad_z_y")
@@ -45,11 +45,8 @@ def simulate_softmax_examples(
     """
     entry = get_loss("softmax", loss)
     rule = get_optimizer(optimizer)
-    W = validation.array("W", W, (None, None), PARAM_BOUND)
+    W, b = checked_layer(W, b)
     classes, inputs = W.shape
-    validation.integer("number of classes (rows of W)", classes, 2, MAX_CLASSES)
-    validation.integer("number of inputs (columns of W)", inputs, 1, MAX_INPUTS)
-    b = validation.array("b", b, (classes,), PARAM_BOUND)
     X, labels = dataset.softmax_examples(x, y, inputs, classes, INPUT_BOUND)
     eta = validation.positive("eta", eta, MAX_ETA)
     epochs = validation.integer("epochs", epochs, 0, MAX_EPOCHS)

@@ -358,14 +358,7 @@ def checked_axis(name: str, values, inside: Callable[[np.ndarray], np.ndarray], 
     if bad.size:
         i = bad[0]
         raise ValueError(f"{name} must hold values {accepted}; got {name}[{i}] = {float(arr[i])!r}")
-    bad = np.flatnonzero(np.diff(arr) <= 0)
-    if bad.size:
-        i = bad[0]
-        raise ValueError(
-            f"{name} must be strictly increasing; "
-            f"got {name}[{i}] = {float(arr[i])!r}, {name}[{i + 1}] = {float(arr[i + 1])!r}"
-        )
-    return arr
+    return validation.increasing(name, arr)
 
 
 def _eta_ok(v: np.ndarray) -> np.ndarray:

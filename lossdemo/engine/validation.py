@@ -61,3 +61,16 @@ def array(name: str, value: object, shape: tuple[int | None, ...], bound: float)
     if not np.all(np.isfinite(arr)) or np.any(np.abs(arr) > bound):
         raise ValueError(f"{name} must hold finite numbers in [{-bound:g}, {bound:g}]; got {shown(value)}")
     return arr
+
+
+def increasing(name: str, arr: np.ndarray) -> np.ndarray:
+    """`arr` itself, if its values strictly increase (a grid axis); else ValueError naming the first
+    pair that does not."""
+    bad = np.flatnonzero(np.diff(arr) <= 0)
+    if bad.size:
+        i = bad[0]
+        raise ValueError(
+            f"{name} must be strictly increasing; "
+            f"got {name}[{i}] = {float(arr[i])!r}, {name}[{i + 1}] = {float(arr[i + 1])!r}"
+        )
+    return arr
