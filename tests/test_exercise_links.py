@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from apptest_helpers import open_page, page_scenario, run_app
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -43,7 +44,12 @@ def test_every_sidebar_control_can_be_hidden_or_locked():
 subsets = st.lists(st.sampled_from(sorted(SIDEBAR)), unique=True)
 
 
-@given(hide=subsets, lock=subsets, spaces=st.sampled_from(["", " "]), repeat=st.booleans())
+@given(
+    hide=subsets.filter(bool),
+    lock=subsets.filter(bool),
+    spaces=st.sampled_from(["", " "]),
+    repeat=st.booleans(),
+)
 def test_any_list_of_controls_reads_back_as_those_controls_without_a_note(hide, lock, spaces, repeat):
     written = {
         name: (f",{spaces}".join(names + names[:1] * repeat))
@@ -77,6 +83,11 @@ def test_a_word_that_is_not_a_control_is_named_in_a_note_and_the_rest_is_kept(wo
         len(notes) == 1 and notes[0].startswith("hide: ") and "not among the sidebar's controls" in notes[0]
     )
     assert "<" not in notes[0] and ">" not in notes[0]
+
+
+@pytest.mark.parametrize("raw", ["", " ", ",", " , "])
+def test_a_list_naming_no_control_is_noted_and_hides_nothing(raw):
+    assert parse_query({"hide": [raw]}) == ({"hide": ()}, ["hide: names no control; ignored"])
 
 
 def test_a_hostile_word_that_sanitises_to_a_control_name_is_not_quoted_as_that_name():

@@ -334,6 +334,8 @@ def parse_controls(param: Param, raw: str) -> tuple[tuple[str, ...], str | None]
     """The controls a `hide` or `lock` value names (comma-separated, in the sidebar's order, each
     once), and a note naming the words that are not such a control."""
     names = [name.strip() for name in raw.split(",") if name.strip()]
+    if not names:
+        return (), f"{param.name}: names no control; ignored"
     unknown = list(dict.fromkeys(name for name in names if name not in param.options))
     chosen = tuple(option for option in param.options if option in names)
     if not unknown:
