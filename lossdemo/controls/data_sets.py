@@ -140,13 +140,6 @@ def data_points(preset: str, text: str, x: float, y: float) -> Points:
     return own or DATA_PRESETS[preset].points or (snapped(x, y),)
 
 
-def _shown(value: object) -> str:
-    """A cell's value in a warning: a number as the page formats it, anything else unquoted."""
-    if isinstance(value, Real) and not isinstance(value, bool):
-        return f"{float(value):g}"
-    return "not a number"
-
-
 def checked_rows(table: pd.DataFrame) -> tuple[Points | None, str | None]:
     """The editor's rows as a data set (snapped to the grids), or None and a note naming the first
     bad row (counting from 1, as the table shows them) and its value."""
@@ -160,12 +153,14 @@ def checked_rows(table: pd.DataFrame) -> tuple[Points | None, str | None]:
     for row, values in enumerate(table[list(COLUMNS)].itertuples(index=False), start=1):
         for column, value in zip(COLUMNS, values):
             low, high = bounds[column]
-            if value is None or (isinstance(value, float) and math.isnan(value)):
+            if pd.api.types.is_scalar(value) and pd.isna(value):  # None, NaN, pd.NA
                 return None, f"Row {row}: {column} is empty."
-            if not isinstance(value, Real) or isinstance(value, bool) or not math.isfinite(value):
-                return None, f"Row {row}: {column} = {_shown(value)} is not a finite number."
+            if not isinstance(value, Real) or isinstance(value, bool):  # never quoted: it may be markup
+                return None, f"Row {row}: {column} is not a number."
+            if not math.isfinite(value):
+                return None, f"Row {row}: {column} = {float(value):g} is not a finite number."
             if not low <= value <= high:
-                return None, f"Row {row}: {column} = {_shown(value)} is outside {low:g} … {high:g}."
+                return None, f"Row {row}: {column} = {float(value):g} is outside {low:g} … {high:g}."
     return tuple(snapped(float(x), float(y)) for x, y in table[list(COLUMNS)].itertuples(index=False)), None
 
 

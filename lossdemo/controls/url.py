@@ -30,7 +30,7 @@ from lossdemo.teaching.network import NETWORK_LOSSES
 
 MAX_VALUE_LENGTH = 40
 MAX_STARTS = 3
-VIEWS = ("Curves", "Up close", "Loss shape", "Speed map", "Network")
+VIEWS = ("Curves", "Up close", "Loss shape", "Speed map", "Landscape", "Network")
 # The sidebar's controls, in its order: what an exercise link may hide or lock (`hide`, `lock`).
 EXERCISE_CONTROLS = (
     "neuron",
@@ -216,8 +216,8 @@ PARAMS: dict[str, Param] = {
             "view",
             "View",
             "Which part of the page is open: the curves over the epochs, one epoch up close, each "
-            "loss's cost and gradient against the output, the learning-speed map, or a real network "
-            "learning digits.",
+            "loss's cost and gradient against the output, the learning-speed map, the cost over (w, b) "
+            "for a data set, or a real network learning digits.",
             VIEWS[0],
             "choice",
             options=VIEWS,
