@@ -52,8 +52,8 @@ DATA_PRESETS: dict[str, DataPreset] = {
     ),
     "overlapping": DataPreset(
         "Overlapping",
-        "The classes overlap, so no line fits every point: the cost has a minimum at a finite (w, b), "
-        "a compromise.",
+        "The classes overlap, so no (w, b) gets every point right: cross-entropy's cost has its minimum "
+        "at a finite (w, b), a compromise, and the runs settle instead of walking outwards.",
         ((-2.0, 0.0), (-1.0, 0.0), (-0.5, 1.0), (0.0, 0.0), (0.5, 1.0), (1.0, 1.0), (2.0, 1.0)),
     ),
     "outlier": DataPreset(
@@ -65,14 +65,14 @@ DATA_PRESETS: dict[str, DataPreset] = {
     "mislabelled": DataPreset(
         "A mislabelled point",
         "One label is wrong, among points of the other class: no (w, b) gets it right without getting "
-        "its neighbours wrong.",
+        "a neighbour wrong.",
         ((-2.0, 0.0), (-1.0, 0.0), (0.5, 1.0), (1.0, 0.0), (1.5, 1.0), (2.0, 1.0)),
     ),
     "plateau": DataPreset(
         "The quadratic plateau",
-        "x = (1, −1), y = (1, 0), the engine tests' non-convex data set: set w to −8 or below in the "
-        "sidebar, both examples start confidently wrong, and the quadratic cost is a plateau just under "
-        "½ where its gradient is tiny, while cross-entropy's is about 1.",
+        "x = (1, −1), y = (1, 0), the engine tests' non-convex data set: set w to −8 or below and b to 0 "
+        "in the sidebar, both examples start confidently wrong, and the quadratic cost is a plateau just "
+        "under ½ where its gradient is tiny, while cross-entropy's is about 1.",
         ((1.0, 1.0), (-1.0, 0.0)),
     ),
 }
