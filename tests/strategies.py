@@ -308,8 +308,9 @@ def valid_states(
     for name, param in PARAMS.items():
         exercise = name in EXERCISE_PARAMS  # hiding or locking controls: tests of their own
         if (
-            name not in ("neuron", "losses", "net_losses", "preset", "target", "epoch", "starts", "data")
-            and not exercise  # the data set: drawn in test_data_param
+            name not in ("neuron", "losses", "net_losses", "preset", "target", "epoch", "starts")
+            and name not in ("data", "data_preset")  # the Landscape tab's data set: test_data_param
+            and not exercise
         ):
             choices = grid(param)
             if name == "epochs" and max_epochs is not None:
