@@ -18,7 +18,9 @@ from strategies import HOSTILE, TOO_LONG
 
 from lossdemo import simulate_sigmoid
 from lossdemo.charts.landscape import PATH, SURFACE, window_around
+from lossdemo.controls import replay
 from lossdemo.controls.data_sets import DATA_PRESETS, MAX_POINTS
+from lossdemo.controls.replay import FRAME_SECONDS
 from lossdemo.controls.scenario import DEFAULT, EPOCH_CHOICES, ETA_CHOICES
 from lossdemo.engine.landscape import landscape
 from lossdemo.engine.losses import LOSSES
@@ -309,6 +311,25 @@ def test_the_inspected_epoch_is_marked_and_the_replay_is_offered():
         assert cursor["value"] == 120
     assert at.button(key="play")
     assert not [m for m in at.metric if m.label == "Final cost"], "the single-example summary is not shown"
+
+
+def test_a_replay_moves_the_marked_epoch_in_the_browser_and_stops_at_the_end(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(replay, "clock", lambda: now[0])
+    at = run_app(TAB | {"data_preset": "two", "epochs": "10", "speed": "4"})
+    at.button(key="play").click().run()
+    assert at.session_state["playing"] is True
+    for el in charts(at):
+        cursor = next(p for p in spec_of(el)["params"] if p["name"] == "cursor")
+        assert cursor["value"] == 0 and "4 * floor" in cursor["on"][0]["update"], "the browser moves it"
+    seen = []
+    for _ in range(3):
+        now[0] += FRAME_SECONDS
+        at.run()
+        seen += [p.proto.text for p in at.get("progress")]
+    assert seen == ["At epoch 4 of 10", "At epoch 8 of 10"]
+    assert at.session_state["playing"] is False and at.session_state["epoch"] == 10
+    assert not at.exception
 
 
 def test_for_the_softmax_layer_one_line_says_what_the_tab_is_for():

@@ -346,6 +346,17 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
         st.markdown("\n\n".join(prepared_for(scenario).story))
     if follows:  # the numbers at the inspected epoch, with the formulas on the Curves tab
         numbers()
+    elif timer_on and state.value("view") in OWN_REPLAY:
+        st.fragment(replay_progress, run_every=every)(scenario.epochs)
+
+
+def replay_progress(epochs: int) -> None:
+    """While a replay plays on a view without the live numbers: how far it has got, in place of the
+    epoch slider, and a full run at the last epoch, which stops it."""
+    epoch = state.replay_at(epochs)
+    if epoch >= epochs:
+        st.rerun()
+    st.progress(epoch / max(epochs, 1), text=f"At epoch {epoch:,} of {epochs:,}")
 
 
 def run_legend(scenario: Scenario) -> None:
