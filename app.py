@@ -1,10 +1,10 @@
 """lossdemo: watch the choice of loss decide how fast a neuron learns.
 
 The page in screen order: the sidebar's controls (and the share link), the header, the lesson, the
-replay, the tabs Curves, Up close, Loss shape, Speed map and Network, then the summary, the findings
-and the live numbers (with the formula strip on the Curves tab). Every number comes from the
-`lossdemo` package; runs, maps and chart specs are cached in `lossdemo.page.cache`, the views live
-in `lossdemo.page.views`."""
+replay, the tabs Curves, Up close, Loss shape, Speed map, Landscape and Network, then the summary,
+the findings and the live numbers (with the formula strip on the Curves tab). Every number comes
+from the `lossdemo` package; runs, maps and chart specs are cached in `lossdemo.page.cache`, the
+views live in `lossdemo.page.views`."""
 
 import streamlit as st
 

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlencode
 
 from hypothesis import strategies as st
 
+from lossdemo.controls.data_sets import data_text, parse_data
 from lossdemo.controls.presets import PRESETS, preset_values
 from lossdemo.controls.scenario import starts_text
 from lossdemo.controls.url import MAX_STARTS, PARAMS, multi_options, parse_starts, share_query
@@ -90,7 +91,7 @@ VOCABULARY = sorted(
 )
 NOTE_MAX_CHARS = 200
 
-SCALAR_PARAMS = [name for name, p in PARAMS.items() if p.kind not in ("multi", "starts", "controls")]
+SCALAR_PARAMS = [name for name, p in PARAMS.items() if p.kind not in ("multi", "starts", "controls", "data")]
 EXERCISE_PARAMS = [name for name, p in PARAMS.items() if p.kind == "controls"]  # hide, lock
 
 
@@ -112,6 +113,8 @@ def grid(param) -> list:
         return [False, True]
     if param.kind == "controls":  # none, or any one control (tests of exercise links draw subsets)
         return [(), *((name,) for name in param.options)]
+    if param.kind == "data":  # none (the preset's), or a few data sets (test_data_param draws any)
+        return ["", "1:1,-1:0", "-2.5:0,0.3:0.45,3:1"]
     if param.kind == "int":
         return list(range(int(param.low), int(param.high) + 1))
     steps = round((param.high - param.low) / param.step)
@@ -184,6 +187,11 @@ def is_valid(name: str, value: object, neuron: str) -> bool:
         return isinstance(value, str) and (
             value == "" or starts_text(parse_starts(value, neuron)[0]) == value
         )
+    if param.kind == "data":  # "" or a data set the parser reads back as written, silently
+        if not isinstance(value, str):
+            return False
+        points, note = parse_data(value)
+        return note is None and data_text(points) == value
     if param.kind == "choice":
         return value in param.options and type(value) is type(param.options[0])
     if isinstance(value, bool) or not isinstance(value, int if param.kind == "int" else float):
@@ -222,6 +230,12 @@ def denotes(name: str, raw: str, value: object) -> bool:
         said, meant = raw.split(",") if raw else [], value.split(",") if value else []
         return len(said) == len(meant) and all(
             _numbers(a) is not None and _numbers(a) == _numbers(b) for a, b in zip(said, meant)
+        )
+    if param.kind == "data":
+        said, meant = raw.split(",") if raw else [], value.split(",") if value else []
+        return len(said) == len(meant) and all(
+            _numbers(a) is not None and len(_numbers(a)) == 2 and _numbers(a) == _numbers(b)
+            for a, b in zip(said, meant)
         )
     if textual(param):
         return raw == value
@@ -295,6 +309,7 @@ def valid_states(
         exercise = name in EXERCISE_PARAMS  # hiding or locking controls: tests of their own
         if (
             name not in ("neuron", "losses", "net_losses", "preset", "target", "epoch", "starts")
+            and name not in ("data", "data_preset")  # the Landscape tab's data set: test_data_param
             and not exercise
         ):
             choices = grid(param)

@@ -333,6 +333,7 @@ def hostile_queries(draw):
     status = {name: draw(st.sampled_from(("absent", "absent", "good", "bad"))) for name in PARAMS}
     status["lesson"] = "absent"  # a lesson step brings a whole scenario: tested on its own below
     status["hide"] = status["lock"] = "absent"  # exercise links: tested in test_exercise_links
+    status["data"] = "absent"  # the data set: tested in test_data_param
     if status["neuron"] == "good":
         neuron = draw(st.sampled_from(NEURONS))
         query["neuron"] = [neuron]

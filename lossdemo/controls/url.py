@@ -10,6 +10,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from lossdemo.controls.data_sets import (
+    DATA_PRESETS,
+    DEFAULT_DATA_PRESET,
+    MAX_POINTS,
+    data_text,
+    parse_data,
+)
 from lossdemo.controls.map_settings import CAPS, GOALS
 from lossdemo.controls.presets import PRESETS, lesson_values, preset_values
 from lossdemo.controls.replay import SPEEDS
@@ -23,7 +30,7 @@ from lossdemo.teaching.network import NETWORK_LOSSES
 
 MAX_VALUE_LENGTH = 40
 MAX_STARTS = 3
-VIEWS = ("Curves", "Up close", "Loss shape", "Speed map", "Network")
+VIEWS = ("Curves", "Up close", "Loss shape", "Speed map", "Landscape", "Network")
 # The sidebar's controls, in its order: what an exercise link may hide or lock (`hide`, `lock`).
 EXERCISE_CONTROLS = (
     "neuron",
@@ -52,7 +59,9 @@ class Param:
     label: str
     help: str
     default: object
-    kind: str  # "float", "int", "choice", "multi", "bool", "starts" (see `parse_starts`) or "controls"
+    # "float", "int", "choice", "multi", "bool", "starts" (see `parse_starts`), "controls" or "data"
+    # (see `data_sets.parse_data`)
+    kind: str
     low: float = 0.0
     high: float = 0.0
     step: float = 0.0
@@ -207,8 +216,8 @@ PARAMS: dict[str, Param] = {
             "view",
             "View",
             "Which part of the page is open: the curves over the epochs, one epoch up close, each "
-            "loss's cost and gradient against the output, the learning-speed map, or a real network "
-            "learning digits.",
+            "loss's cost and gradient against the output, the learning-speed map, the cost over (w, b) "
+            "for a data set, or a real network learning digits.",
             VIEWS[0],
             "choice",
             options=VIEWS,
@@ -265,6 +274,24 @@ PARAMS: dict[str, Param] = {
             0,
             EPOCH_CHOICES[-1],
             1,
+        ),
+        Param(
+            "data_preset",
+            "Data set",
+            "A ready-made data set for the Landscape tab, each with what it shows. One point is the "
+            "sidebar's x and y, the single example of the other tabs.",
+            DEFAULT_DATA_PRESET,
+            "choice",
+            options=tuple(DATA_PRESETS),
+        ),
+        Param(
+            "data",
+            "Data set points",
+            f"The Landscape tab's own data set, as x:y pairs separated by commas (e.g. 1:1,-1:0): 1 to "
+            f"{MAX_POINTS} points, x from −3 to 3 in steps of 0.1, y from 0 to 1 in steps of 0.05. "
+            "Empty: the chosen data set.",
+            "",
+            "data",
         ),
         Param(
             "net_losses",
@@ -350,6 +377,9 @@ def parse_value(param: Param, raw: str) -> tuple[object, str | None]:
     """(value, note): the value to use for one URL value, and why it differs, if it does."""
     # A list of controls may name each of them twice, with spaces; no longer.
     longest = 2 * len(", ".join(param.options)) if param.kind == "controls" else MAX_VALUE_LENGTH
+    if param.kind == "data":  # checks its own length: a data set of 20 points is longer
+        points, note = parse_data(raw)
+        return data_text(points), note
     if len(raw) > longest:
         return param.default, f"{param.name}: longer than {longest} characters; ignored"
     if param.kind == "controls":

@@ -1,30 +1,38 @@
-"""Caching at the page boundary: a scenario's runs and everything the page shows of them, and the
-learning-speed map, computed once and shared by every session (st.cache_resource: the frames are
-only read, so sessions share one copy instead of each receiving its own); and the charts rendered
-as files for slides (st.cache_data: each download receives its own bytes)."""
+"""Caching at the page boundary: a scenario's runs and everything the page shows of them, the
+learning-speed map and the Landscape tab's runs and surfaces, computed once and shared by every
+session (st.cache_resource: the frames are only read, so sessions share one copy instead of each
+receiving its own); and the charts rendered as files for slides (st.cache_data: each download
+receives its own bytes)."""
 
 from __future__ import annotations
 
 import threading
 from dataclasses import astuple, dataclass, replace
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
 from lossdemo.charts import figures
 from lossdemo.charts.epochs import epoch_chart_data, epoch_chart_description, run_names
+from lossdemo.charts.landscape import outputs_data, path_data, surface_data, window_around
 from lossdemo.charts.loss_shape import loss_shape_data
 from lossdemo.charts.optimizers import comparison_data
 from lossdemo.charts.sigma_path import sigma_path_data
 from lossdemo.charts.speed_map import axis_domain, display_cells
 from lossdemo.charts.style import Style, series_styles
+from lossdemo.controls.data_sets import Points
 from lossdemo.controls.map_settings import map_sweep, start_axis
 from lossdemo.controls.scenario import Scenario, rows_at, runs
+from lossdemo.engine.landscape import landscape
+from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER
 from lossdemo.engine.shape import coordinates, shape_frame
+from lossdemo.engine.sigmoid import simulate_sigmoid
 from lossdemo.engine.sweep import LossComparison, compare_losses, fastest_loss
 from lossdemo.teaching.comparison import comparison_findings
+from lossdemo.teaching.landscape import end_sentence, flat_sentence, saturated_sentence, start_sentence
 from lossdemo.teaching.optimizers import versus
 from lossdemo.teaching.summaries import LossSummary, findings, summarize
 
@@ -171,3 +179,53 @@ def speed_map(
         domain=axis_domain(start_axis(neuron)),
         comparisons=[compare_losses(frame, slow, fast) for slow in slower],
     )
+
+
+@dataclass(frozen=True)
+class LandscapeView:
+    """What the Landscape tab shows for a data set and a scenario's training settings: the charts'
+    datasets (Arrow), the window's axes and the sentences, from one run per loss."""
+
+    surface: bytes
+    path: bytes
+    outputs: bytes
+    w_axis: np.ndarray
+    b_axis: np.ndarray
+    sentences: list[str]
+
+
+@st.cache_resource(max_entries=16, ttl=1800, show_spinner="Training on the data set and mapping its cost…")
+def landscape_view(
+    points: Points,
+    losses: tuple[str, ...],
+    w: float,
+    b: float,
+    etas: tuple[float, ...],
+    epochs: int,
+    optimizer: str,
+) -> LandscapeView:
+    """Each loss trained on the data set `points` from (w, b) at its η (`etas`, one per loss), and
+    the cost surfaces over a window around the runs. Only the charts' rows are kept, never the
+    runs' every column."""
+    with one_at_a_time("landscape"):
+        x, y = [p[0] for p in points], [p[1] for p in points]
+        runs = {
+            loss: simulate_sigmoid(loss, w, b, x, y, eta, epochs, optimizer)
+            for loss, eta in zip(losses, etas)
+        }
+        names = {key: LOSSES["sigmoid"][key].name for key in losses}
+        w_axis, b_axis = window_around(runs)
+        surface = landscape(losses, x, y, w_axis, b_axis)
+        first = next(iter(runs.values())).iloc[0]
+        return LandscapeView(
+            surface=arrow(surface_data(surface, names)),
+            path=arrow(path_data(runs, names)),
+            outputs=arrow(outputs_data(runs, names, x, y)),
+            w_axis=w_axis,
+            b_axis=b_axis,
+            sentences=[
+                flat_sentence(surface, names),
+                f"{saturated_sentence(surface)} {start_sentence(first, surface.slope_floor)}",
+                end_sentence(runs, names),
+            ],
+        )

@@ -26,6 +26,7 @@ from lossdemo.engine.shape import shape_points
 from lossdemo.page import state
 from lossdemo.page.cache import prepared_for, shape_curves, speed_map
 from lossdemo.page.downloads import figure_downloads
+from lossdemo.page.landscape_view import landscape_view
 from lossdemo.page.network_view import default_runs, network_view
 from lossdemo.page.widgets import BIND, control, replay_controls
 from lossdemo.teaching.chain_rule import SMALL_SLOPE, chain_rule, step_ratio
@@ -312,8 +313,10 @@ def loss_shape(scenario: Scenario, log_scale: bool) -> None:
     figure_downloads("loss-shape", spec)
 
 
-# Views that train runs of their own: the scenario's replay and live numbers stay off their screen.
-OWN_RUNS = frozenset({"Network"})
+# Views that train runs of their own: the scenario's findings and live numbers stay off their screen.
+OWN_RUNS = frozenset({"Network", "Landscape"})
+# Views of their own runs with the sidebar's epochs: the replay moves their inspected epoch.
+OWN_REPLAY = frozenset({"Landscape"})
 
 
 def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
@@ -322,7 +325,7 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
     timer_on = bool(st.session_state.get("playing"))
     every = NUMBERS_SECONDS if timer_on else None
     follows = state.value("view") not in OWN_RUNS
-    if follows:
+    if follows or state.value("view") in OWN_REPLAY:
         replay_controls(scenario.epochs, one_row=present)
         if st.session_state.get("playing", False) != timer_on:
             st.rerun()  # starting or stopping the replay's timers takes a full run
@@ -332,6 +335,7 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
         "Up close": partial(st.fragment(closeup, run_every=every), scenario),
         "Loss shape": partial(st.fragment(loss_shape, run_every=every), scenario, log_scale),
         "Speed map": partial(speed_map_view, scenario),
+        "Landscape": partial(landscape_view, scenario, timer_on),
         "Network": partial(network_view, present),
     }
     for tab, name in zip(st.tabs(VIEWS, key="view", on_change="rerun", bind=BIND), VIEWS):
@@ -343,6 +347,17 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
         st.markdown("\n\n".join(prepared_for(scenario).story))
     if follows:  # the numbers at the inspected epoch, with the formulas on the Curves tab
         numbers()
+    elif timer_on and state.value("view") in OWN_REPLAY:
+        st.fragment(replay_progress, run_every=every)(scenario.epochs)
+
+
+def replay_progress(epochs: int) -> None:
+    """While a replay plays on a view without the live numbers: how far it has got, in place of the
+    epoch slider, and a full run at the last epoch, which stops it."""
+    epoch = state.replay_at(epochs)
+    if epoch >= epochs:
+        st.rerun()
+    st.progress(epoch / max(epochs, 1), text=f"At epoch {epoch:,} of {epochs:,}")
 
 
 def run_legend(scenario: Scenario) -> None:

@@ -1,0 +1,263 @@
+"""The Landscape tab's charts: per shown loss the cost C(w, b) over a window around the runs as a
+heatmap, lighter where the neuron is saturated on some example, with the run's gradient-descent
+path and the inspected epoch on it; and under them every example's output over the epochs.
+
+Data: `surface_data` (dataset `surface`: one row per loss and grid point), `path_data` (dataset
+`path`: one row per loss and epoch, at most MAX_POINTS epochs) and `outputs_data` (dataset
+`outputs`: one row per loss, epoch and example, at most OUTPUT_EPOCHS epochs). The inspected
+epoch is the Vega-Lite parameter `cursor` (`controls.replay.cursor_params`), which a replay moves
+in the browser.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from lossdemo.charts.style import PANEL_WIDTH, downsample, loss_scale, readable, spec_cache
+from lossdemo.engine.dataset import long_examples
+from lossdemo.engine.landscape import DEFAULT_POINTS, Landscape, window
+
+SURFACE, PATH, OUTPUTS = "surface", "path", "outputs"
+MIN_RADIUS = 4.0  # the smallest window: a short run still shows the surface around it
+MARGIN = 1.2  # the window's half-width over the half-extent of the runs' paths
+OUTPUT_EPOCHS = 500  # epochs per run in the outputs chart (20 examples each)
+SIZE = PANEL_WIDTH  # a square panel: w and b on the same scale
+
+
+def window_around(
+    runs: Mapping[str, pd.DataFrame], points: int = DEFAULT_POINTS
+) -> tuple[np.ndarray, np.ndarray]:
+    """A square window (`points` values each way) holding every run's whole path in (w, b), centred
+    on the paths' extent, at least MIN_RADIUS wide each way: one window for every loss, so their
+    surfaces compare."""
+    w = np.concatenate([run["w"].to_numpy() for run in runs.values()])
+    b = np.concatenate([run["b"].to_numpy() for run in runs.values()])
+    half = max(np.ptp(w), np.ptp(b)) / 2
+    return window((w.min() + w.max()) / 2, (b.min() + b.max()) / 2, max(MIN_RADIUS, MARGIN * half), points)
+
+
+def surface_data(surface: Landscape, names: Mapping[str, str]) -> pd.DataFrame:
+    """`Landscape.frame()` with each loss by its name: loss, w, b, cost, gradient_norm, saturated."""
+    frame = surface.frame()
+    frame["loss"] = frame["loss"].map(names)
+    return frame
+
+
+def path_data(runs: Mapping[str, pd.DataFrame], names: Mapping[str, str]) -> pd.DataFrame:
+    """Each run's path: loss, epoch, w, b, cost and mean error, at most MAX_POINTS epochs a run."""
+    columns = ["epoch", "w", "b", "cost", "error"]
+    frames = [downsample(run)[columns].assign(loss=names[key]) for key, run in runs.items()]
+    return pd.concat(frames, ignore_index=True)
+
+
+def outputs_data(runs: Mapping[str, pd.DataFrame], names: Mapping[str, str], x, y) -> pd.DataFrame:
+    """Every example's output over the epochs: loss, epoch, example (from 1, as the editor counts),
+    its x and target y, and its output a; at most OUTPUT_EPOCHS epochs a run."""
+    frames = []
+    for key, run in runs.items():
+        long = long_examples(downsample(run, OUTPUT_EPOCHS), keep=())
+        frames.append(
+            pd.DataFrame(
+                {
+                    "loss": names[key],
+                    "epoch": long["epoch"],
+                    "example": long["example"] + 1,
+                    "x": np.asarray(x, dtype=float)[long["example"]],
+                    "target": np.asarray(y, dtype=float)[long["example"]],
+                    "a": long["a"],
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def _inspected(data: str, name: str) -> alt.Chart:
+    """The last row of a loss's path (or outputs) at or before the inspected epoch."""
+    return (
+        alt.Chart(alt.Data(name=data))
+        .transform_filter(f"datum.loss === {json.dumps(name)} && datum.epoch <= cursor")
+        .transform_joinaggregate(shown="max(epoch)")
+        .transform_filter(alt.datum.epoch == alt.datum.shown)
+    )
+
+
+def _surface_panel(name: str, colour: str, domain_w: list[float], domain_b: list[float], cell: float):
+    x = alt.X(
+        "w0:Q", title="w", scale=alt.Scale(domain=domain_w, nice=False, zero=False), axis=alt.Axis(grid=False)
+    )
+    y = alt.Y(
+        "b0:Q", title="b", scale=alt.Scale(domain=domain_b, nice=False, zero=False), axis=alt.Axis(grid=False)
+    )
+    heat = (
+        alt.Chart(alt.Data(name=SURFACE))
+        .transform_filter(alt.datum.loss == name)
+        .transform_calculate(
+            w0=f"datum.w - {cell / 2!r}",
+            w1=f"datum.w + {cell / 2!r}",
+            b0=f"datum.b - {cell / 2!r}",
+            b1=f"datum.b + {cell / 2!r}",
+            where="datum.saturated ? 'σ′ < 0.05 for some example' : 'no example saturated'",
+        )
+        .mark_rect()
+        .encode(
+            x=x,
+            x2="w1:Q",
+            y=y,
+            y2="b1:Q",
+            color=alt.Color(
+                "cost:Q",
+                scale=alt.Scale(scheme="viridis"),
+                legend=alt.Legend(title="cost C", orient="right", gradientLength=SIZE - 40),
+            ),
+            opacity=alt.condition("datum.saturated", alt.value(0.55), alt.value(1.0)),
+            tooltip=[
+                alt.Tooltip("w:Q", format=".3g"),
+                alt.Tooltip("b:Q", format=".3g"),
+                alt.Tooltip("cost:Q", title="cost C", format=".4g"),
+                alt.Tooltip("gradient_norm:Q", title="|∇C|", format=".3g"),
+                alt.Tooltip("where:N", title="saturation"),
+            ],
+        )
+    )
+    tips = [
+        alt.Tooltip("epoch:Q"),
+        alt.Tooltip("w:Q", format=".4g"),
+        alt.Tooltip("b:Q", format=".4g"),
+        alt.Tooltip("cost:Q", title="cost C", format=".4g"),
+        alt.Tooltip("error:Q", title="mean error", format=".3g"),
+    ]
+    path = alt.Chart(alt.Data(name=PATH)).transform_filter(alt.datum.loss == name)
+    line = alt.X("w:Q", scale=alt.Scale(domain=domain_w)), alt.Y("b:Q", scale=alt.Scale(domain=domain_b))
+    halo = path.mark_line(color="white", strokeWidth=6, clip=True).encode(*line, order="epoch:Q")
+    trail = path.mark_line(color=colour, strokeWidth=3, clip=True).encode(
+        *line, order="epoch:Q", tooltip=tips
+    )
+    start = (
+        path.transform_filter(alt.datum.epoch == 0)
+        .mark_point(shape="square", size=140, filled=True, color=colour, stroke="white", strokeWidth=2)
+        .encode(*line, tooltip=tips)
+    )
+    here = (
+        _inspected(PATH, name)
+        .mark_point(size=260, filled=True, fill="white", stroke="#000000", strokeWidth=3)
+        .encode(*line, tooltip=tips)
+    )
+    return alt.layer(heat, halo, trail, start, here).properties(
+        width=SIZE,
+        height=SIZE,
+        title=alt.Title(
+            f"{name}: cost C(w, b)",
+            subtitle=["lighter: σ′ < 0.05 for some example", "□ start, ○ inspected epoch"],
+            anchor="start",
+        ),
+    )
+
+
+def landscape_chart(
+    neuron: str,
+    losses: tuple[str, ...],
+    names: tuple[str, ...],
+    domain_w: tuple[float, float],
+    domain_b: tuple[float, float],
+    cell: float,
+) -> alt.TopLevelMixin:
+    """One panel per loss (`losses` the registry keys shown, `names` their names): the heatmap of
+    C(w, b) over the window (`domain_w` × `domain_b`, grid cells `cell` wide), the run's path, its
+    start and the inspected epoch. Each loss's colour scale is its own: costs differ in scale."""
+    colour = loss_scale(neuron, losses)[0]
+    panels = [
+        _surface_panel(name, colour.range[i], list(domain_w), list(domain_b), cell)
+        for i, name in enumerate(names)
+    ]
+    chart = alt.hconcat(*panels).resolve_scale(color="independent")
+    return readable(chart)
+
+
+def outputs_chart(neuron: str, losses: tuple[str, ...], names: tuple[str, ...]) -> alt.TopLevelMixin:
+    """One panel per loss: every example's output a_i over the epochs (one line each, in the loss's
+    colour and dash), the targets as ticks at the right edge, and the inspected epoch as a rule."""
+    colour, dash = loss_scale(neuron, losses)
+    panels = []
+    for i, name in enumerate(names):
+        data = alt.Chart(alt.Data(name=OUTPUTS)).transform_filter(alt.datum.loss == name)
+        tips = [
+            alt.Tooltip("example:O"),
+            alt.Tooltip("x:Q"),
+            alt.Tooltip("target:Q", title="target y"),
+            alt.Tooltip("epoch:Q"),
+            alt.Tooltip("a:Q", title="output a", format=".4g"),
+        ]
+        lines = data.mark_line(color=colour.range[i], strokeDash=dash.range[i], strokeWidth=2).encode(
+            x=alt.X("epoch:Q", title="epoch", scale=alt.Scale(nice=False)),
+            y=alt.Y("a:Q", title="output a of each example", scale=alt.Scale(domain=[0, 1])),
+            detail="example:N",
+            tooltip=tips,
+        )
+        targets = (
+            data.transform_aggregate(target="min(target)", last="max(epoch)", groupby=["example"])
+            .mark_tick(color="#000000", thickness=2, size=14)
+            .encode(x="last:Q", y="target:Q", tooltip=[alt.Tooltip("example:O"), alt.Tooltip("target:Q")])
+        )
+        cursor = (
+            alt.Chart(alt.Data(values=[{}]))
+            .transform_calculate(at="cursor")
+            .mark_rule(color="#222222", strokeDash=[2, 2], strokeWidth=2)
+            .encode(x="at:Q", tooltip=[alt.Tooltip("at:Q", title="inspected epoch")])
+        )
+        panels.append(
+            alt.layer(lines, targets, cursor).properties(
+                width=SIZE,
+                height=190,
+                title=alt.Title(
+                    f"{name}: each example's output", subtitle="ticks: the targets", anchor="start"
+                ),
+            )
+        )
+    return readable(alt.hconcat(*panels))
+
+
+_landscape_spec = spec_cache(landscape_chart)
+_outputs_spec = spec_cache(outputs_chart)
+
+
+def landscape_spec(
+    data: Mapping[str, object],
+    neuron: str,
+    losses: tuple[str, ...],
+    names: tuple[str, ...],
+    w_axis: np.ndarray,
+    b_axis: np.ndarray,
+    cursor: list[dict],
+    description: str,
+) -> dict:
+    """`landscape_chart`'s spec for the grid `w_axis` × `b_axis`, with its datasets (`surface` and
+    `path`, frames or Arrow bytes), the epoch cursor and the accessible `description`."""
+    cell = float(w_axis[1] - w_axis[0])
+    domain_w = (float(w_axis[0]) - cell / 2, float(w_axis[-1]) + cell / 2)
+    domain_b = (float(b_axis[0]) - cell / 2, float(b_axis[-1]) + cell / 2)
+    spec = json.loads(_landscape_spec(neuron, losses, names, domain_w, domain_b, cell))
+    spec["description"] = description
+    spec["params"] = spec.get("params", []) + cursor
+    spec["datasets"] = {SURFACE: data[SURFACE], PATH: data[PATH]}
+    return spec
+
+
+def outputs_spec(
+    data: object,
+    neuron: str,
+    losses: tuple[str, ...],
+    names: tuple[str, ...],
+    cursor: list[dict],
+    description: str,
+) -> dict:
+    """`outputs_chart`'s spec with its dataset (`outputs_data`), the epoch cursor and `description`."""
+    spec = json.loads(_outputs_spec(neuron, losses, names))
+    spec["description"] = description
+    spec["params"] = spec.get("params", []) + cursor
+    spec["datasets"] = {OUTPUTS: data}
+    return spec

@@ -1,0 +1,156 @@
+"""The Landscape tab: a sigmoid neuron trained on a data set of its own, with the sidebar's losses,
+η, optimizer, epochs and start (w, b); each loss's cost C(w, b) around the runs, the runs' paths
+on it, every example's output, and sentences computed from the surfaces and runs.
+
+The data set lives in the session as `data` (its link form, `data_sets.data_text`; empty: the
+chosen preset's) and in the URL beside `data_preset`. The editor is a new widget whenever the data
+set changes (its key counts the changes), so its edits always apply to the data set it shows."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lossdemo.charts.landscape import landscape_spec, outputs_spec
+from lossdemo.controls.data_sets import (
+    COLUMNS,
+    DATA_PRESETS,
+    MAX_POINTS,
+    X_RANGE,
+    X_STEP,
+    Y_RANGE,
+    Y_STEP,
+    Points,
+    checked_rows,
+    data_points,
+    data_text,
+    same_rows,
+)
+from lossdemo.controls.replay import cursor_params
+from lossdemo.controls.scenario import Scenario
+from lossdemo.engine.losses import LOSSES
+from lossdemo.page import cache, state
+from lossdemo.page.downloads import figure_downloads
+from lossdemo.page.widgets import control
+
+
+def editor_key() -> str:
+    """The editor's key: a new one for every new data set."""
+    return f"data_editor_{st.session_state.get('data_version', 0)}"
+
+
+def store(text: str, note: str | None) -> None:
+    """Keep the data set `text` (in the session and the URL) and the editor's note, and start the
+    editor afresh on it."""
+    st.session_state.data = text
+    st.session_state.data_note = note
+    st.session_state.data_version = st.session_state.get("data_version", 0) + 1
+    if text:
+        st.query_params["data"] = text
+    else:
+        st.query_params.pop("data", None)
+
+
+def preset_chosen() -> None:
+    """A preset replaces the data set the tab had, edited or not."""
+    store("", None)
+
+
+def data_set(scenario: Scenario) -> Points:
+    """The preset select and the editor; the data set to train on. An edit that leaves a bad cell,
+    no row or too many rows is refused with a warning naming the row and value: the last valid data
+    set stays."""
+    preset = control(
+        st.selectbox,
+        "data_preset",
+        options=list(DATA_PRESETS),
+        format_func=lambda key: DATA_PRESETS[key].label,
+        on_change=preset_chosen,
+    )
+    text = st.session_state.get("data", "")
+    points = data_points(preset, text, scenario.x, scenario.y)
+    st.caption(
+        ("**Edited** from this preset. " if text else "")
+        + DATA_PRESETS[preset].teaches
+        + f" Edit, add or delete rows: 1 to {MAX_POINTS} points, x from {X_RANGE[0]:g} to {X_RANGE[1]:g}, "
+        f"y from {Y_RANGE[0]:g} to {Y_RANGE[1]:g}."
+    )
+    shown = pd.DataFrame(list(points), columns=list(COLUMNS))
+    edited = st.data_editor(
+        shown,
+        key=editor_key(),
+        num_rows="dynamic",
+        hide_index=True,
+        column_config={
+            "x": st.column_config.NumberColumn(
+                "x", help="The input", min_value=X_RANGE[0], max_value=X_RANGE[1], step=X_STEP, required=True
+            ),
+            "y": st.column_config.NumberColumn(
+                "y", help="The target", min_value=Y_RANGE[0], max_value=Y_RANGE[1], step=Y_STEP, required=True
+            ),
+        },
+    )
+    if not same_rows(edited, points):
+        accepted, note = checked_rows(edited)
+        if accepted is None:
+            store(text, f"{note} The runs keep the last valid data set.")
+        else:
+            store(data_text(accepted), None)
+        st.rerun()
+    if st.session_state.get("data_note"):
+        st.warning(st.session_state.data_note)
+    return points
+
+
+def landscape_view(scenario: Scenario, timer_on: bool) -> None:
+    """The tab for a sigmoid neuron; for another kind, a line saying what it is for."""
+    if scenario.neuron != "sigmoid":
+        st.info(
+            "The Landscape tab is for the sigmoid neuron: choose it in the sidebar to see its cost over "
+            "(w, b)."
+        )
+        return
+    st.markdown(
+        "**The cost over (w, b) for a data set.** Full-batch training on the data set below with the "
+        "sidebar's losses, η, optimizer, epochs and start (w, b). With one example the cost is a ridge; "
+        "with several it has a shape, and the quadratic cost has flat ground where the neuron is "
+        "saturated on the examples it gets wrong."
+    )
+    points = data_set(scenario)
+    losses = scenario.losses
+    etas = tuple(scenario.eta_for(loss) for loss in losses)
+    shown = cache.landscape_view(
+        points, losses, scenario.w, scenario.b, etas, scenario.epochs, scenario.optimizer
+    )
+    names = tuple(LOSSES["sigmoid"][key].name for key in losses)
+    epoch = state.replay_at(scenario.epochs)
+    cursor = cursor_params(epoch, st.session_state.get("play_speed", 1), scenario.epochs, timer_on)
+    said = " ".join(shown.sentences)
+    where = f"{len(points)} example{'s' * (len(points) > 1)}, {scenario.epochs:,} epochs"
+    spec = landscape_spec(
+        {"surface": shown.surface, "path": shown.path},
+        "sigmoid",
+        losses,
+        names,
+        shown.w_axis,
+        shown.b_axis,
+        cursor,
+        f"Heatmaps of the cost C(w, b) per loss ({', '.join(names)}) over a window around the runs, "
+        f"{where}, with each run's path and the inspected epoch. {said}",
+    )
+    st.vega_lite_chart(spec=spec, theme=None)
+    st.markdown(
+        " ".join(f"**{sentence}**" if i == 0 else sentence for i, sentence in enumerate(shown.sentences))
+    )
+    figure_downloads("landscape", spec)
+    spec = outputs_spec(
+        shown.outputs,
+        "sigmoid",
+        losses,
+        names,
+        cursor,
+        f"Every example's output over the epochs, one panel per loss ({', '.join(names)}), {where}. "
+        f"{shown.sentences[-1]}",
+    )
+    st.vega_lite_chart(spec=spec, theme=None)
+    figure_downloads("landscape-outputs", spec)

@@ -1,0 +1,341 @@
+"""The Landscape tab: it opens from a link for every data-set preset, its charts hold exactly the
+engine's runs on the tab's data set, an edit in the table changes the runs (a bad one is refused
+with a warning and changes nothing), the share link reproduces the data set, hostile data links
+never break the page, and every sentence is true, checked against numpy written here."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import numpy as np
+import pandas as pd
+import pytest
+from apptest_helpers import chart_datasets, charts, markdown_texts, open_page, run_app, spec_of
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import HOSTILE, TOO_LONG
+
+from lossdemo import simulate_sigmoid
+from lossdemo.charts.landscape import PATH, SURFACE, window_around
+from lossdemo.controls import replay
+from lossdemo.controls.data_sets import DATA_PRESETS, MAX_POINTS
+from lossdemo.controls.replay import FRAME_SECONDS
+from lossdemo.controls.scenario import DEFAULT, EPOCH_CHOICES, ETA_CHOICES
+from lossdemo.engine.landscape import landscape
+from lossdemo.engine.losses import LOSSES
+from lossdemo.teaching.landscape import end_sentence, flat_sentence, saturated_sentence, start_sentence
+
+LOSS_NAMES = {key: loss.name for key, loss in LOSSES["sigmoid"].items()}
+DEFAULT_LOSSES = ("quadratic", "cross_entropy")
+TAB = {"view": "Landscape"}
+
+
+# ---------------------------------------------------------------------------------------------
+# By hand: the runs' cost surfaces and saturation with numpy, not with the modules under test
+
+
+def sigma(z: np.ndarray) -> np.ndarray:
+    return np.exp(-np.logaddexp(0.0, -z))
+
+
+def by_hand(x, y, w_axis, b_axis) -> dict[str, float]:
+    """Shares of the grid: |∇C| < 0.001 for the quadratic cost and cross-entropy (the mean over
+    the examples of δ_i·(x_i, 1), δ = (a − y)a(1 − a) and a − y), and σ′ < 0.05 for some example."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    w, b = np.meshgrid(w_axis, b_axis)
+    z = w[..., None] * x + b[..., None]
+    a, slope = sigma(z), sigma(z) * sigma(-z)  # σ′ = σ(z)σ(−z): no 1 − a to cancel
+    shares = {"saturated": float(np.mean(slope.min(axis=2) < 0.05))}
+    for loss, delta in (("quadratic", (a - y) * slope), ("cross_entropy", a - y)):
+        norm = np.hypot((delta * x).mean(axis=2), delta.mean(axis=2))
+        shares[loss] = float(np.mean(norm < 1e-3))
+    return shares
+
+
+def assert_share(text: str, share: float, cells: int) -> None:
+    """A share as the page writes it ("38 %", "under 1 %", "over 99 %") fits the one computed by
+    hand, give or take two grid cells that sit on the threshold to the last bits."""
+    slack = 2 / cells
+    if text == "under 1 %":
+        assert share + slack > 0 and share - slack < 0.005, (text, share)
+    elif text == "over 99 %":
+        assert share + slack >= 0.995 and share - slack < 1, (text, share)
+    else:
+        percent = int(text.removesuffix(" %"))
+        assert percent / 100 - 0.005 - slack <= share <= percent / 100 + 0.005 + slack, (text, share)
+        if percent == 0:
+            assert share <= slack, (text, share)
+
+
+def shares_said(sentence: str, names: dict[str, str]) -> dict[str, str]:
+    """Each loss's share in the flat-ground sentence, by loss key."""
+    said = dict(re.findall(r"([A-Za-z-]+): (under 1 %|over 99 %|\d+ %)", sentence))
+    return {key: said[name] if name in said else said[name.lower()] for key, name in names.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# The sentences hold for any data set the editor allows
+
+data_sets = st.lists(
+    st.tuples(
+        st.integers(-30, 30).map(lambda k: k / 10),
+        st.integers(0, 20).map(lambda k: k / 20),
+    ),
+    min_size=1,
+    max_size=MAX_POINTS,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    points=data_sets,
+    w=st.integers(-100, 100).map(lambda k: k / 10),
+    b=st.integers(-100, 100).map(lambda k: k / 10),
+    eta=st.sampled_from(ETA_CHOICES),
+    epochs=st.sampled_from([n for n in EPOCH_CHOICES if n <= 1000]),
+    optimizer=st.sampled_from(["gd", "momentum", "adam"]),
+    losses=st.sampled_from(
+        [DEFAULT_LOSSES, ("cross_entropy", "quadratic"), ("quadratic",), ("cross_entropy",)]
+    ),
+)
+def test_every_sentence_is_true_for_any_data_set_the_editor_allows(
+    points, w, b, eta, epochs, optimizer, losses
+):
+    x, y = [p[0] for p in points], [p[1] for p in points]
+    runs = {loss: simulate_sigmoid(loss, w, b, x, y, eta, epochs, optimizer) for loss in losses}
+    names = {key: LOSS_NAMES[key] for key in losses}
+    w_axis, b_axis = window_around(runs)
+    surface = landscape(losses, x, y, w_axis, b_axis)
+    hand = by_hand(x, y, w_axis, b_axis)
+    cells = w_axis.size * b_axis.size
+
+    # The window holds every run's whole path, and is at least 100 × 100.
+    assert w_axis.size >= 100 and b_axis.size >= 100
+    for run in runs.values():
+        assert w_axis[0] <= run["w"].min() and run["w"].max() <= w_axis[-1]
+        assert b_axis[0] <= run["b"].min() and run["b"].max() <= b_axis[-1]
+
+    flat = flat_sentence(surface, names)
+    for key, text in shares_said(flat, names).items():
+        assert_share(text, hand[key], cells)
+
+    saturated = saturated_sentence(surface)
+    assert_share(
+        re.search(r"On (under 1 %|over 99 %|\d+ %) of this window", saturated).group(1),
+        hand["saturated"],
+        cells,
+    )
+
+    start = start_sentence(next(iter(runs.values())).iloc[0], 0.05)
+    said = re.search(r"\(w, b\) = \((\S+), (\S+)\) is (inside|outside) it: .* there is (\S+)\.$", start)
+    assert (float(said.group(1)), float(said.group(2))) == (w, b)
+    z = w * np.array(x) + b
+    slope = sigma(z) * sigma(-z)
+    assert float(said.group(4)) == pytest.approx(slope.min(), rel=5e-3, abs=1e-300)
+    if abs(slope.min() - 0.05) > 1e-9:
+        assert said.group(3) == ("inside" if slope.min() < 0.05 else "outside")
+
+    end = end_sentence(runs, names)
+    assert end.startswith(f"After {epochs:,} epochs: ")
+    found = re.findall(
+        r"([A-Za-z-]+) at \(w, b\) = \((\S+), (\S+)\) with mean error (\S+) \(worst example (\S+)\)", end
+    )
+    assert [name for name, *_ in found] == list(names.values())
+    for (name, w_end, b_end, mean, worst), run in zip(found, runs.values()):
+        last_w, last_b = run["w"].iloc[-1], run["b"].iloc[-1]
+        for shown, value in ((w_end, last_w), (b_end, last_b)):
+            assert float(shown) == pytest.approx(value, rel=5e-3, abs=6e-4), (name, shown, value)
+        errors = np.abs(sigma(last_w * np.array(x) + last_b) - np.array(y))
+        assert float(mean) == pytest.approx(errors.mean(), rel=5e-3, abs=1e-12)
+        assert float(worst) == pytest.approx(errors.max(), rel=5e-3, abs=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# The page
+
+
+def dataset(at, name: str) -> pd.DataFrame:
+    found = [chart_datasets(el)[name] for el in charts(at) if name in chart_datasets(el)]
+    assert len(found) == 1, f"expected one chart with dataset {name!r}, found {len(found)}"
+    return found[0]
+
+
+def editor_points(at) -> list[tuple[float, float]]:
+    assert len(at.data_editor) == 1
+    return [tuple(row) for row in at.data_editor[0].value[["x", "y"]].to_numpy().tolist()]
+
+
+def assert_runs_on(
+    at, points, losses=DEFAULT_LOSSES, w=DEFAULT.w, b=DEFAULT.b, epochs=DEFAULT.epochs
+) -> None:
+    """The path chart holds each loss's run as the engine computes it on `points`."""
+    assert not at.exception, [e.value for e in at.exception]
+    x, y = [p[0] for p in points], [p[1] for p in points]
+    path = dataset(at, PATH)
+    for key in losses:
+        run = simulate_sigmoid(key, w, b, x, y, DEFAULT.eta, epochs)
+        shown = path[path["loss"] == LOSS_NAMES[key]].drop(columns="loss").reset_index(drop=True)
+        pd.testing.assert_frame_equal(shown, run[["epoch", "w", "b", "cost", "error"]], check_exact=True)
+
+
+def flat_text(at) -> str:
+    found = [text for text in markdown_texts(at) if "of this window has |∇C|" in text]
+    assert len(found) == 1, markdown_texts(at)
+    return found[0]
+
+
+def edit(at, edits: dict) -> None:
+    """Make an edit in the table, as the browser sends it, and run the page."""
+    at.session_state[at.data_editor[0].key] = {
+        "edited_rows": {},
+        "added_rows": [],
+        "deleted_rows": [],
+    } | edits
+    at.run()
+
+
+def share_query(at) -> dict[str, list[str]]:
+    """The query of the page's share link (the first code block of the sidebar's Share)."""
+    return parse_qs(urlsplit(at.code[0].value).query, keep_blank_values=True)
+
+
+@pytest.mark.parametrize("preset", list(DATA_PRESETS))
+def test_every_preset_opens_from_a_link_and_shows_the_engines_runs_and_true_sentences(preset):
+    at = run_app(TAB | {"data_preset": preset})
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.warning, [w.value for w in at.warning]
+    points = list(DATA_PRESETS[preset].points) or [(DEFAULT.x, DEFAULT.y)]
+    assert editor_points(at) == points
+    assert any(DATA_PRESETS[preset].teaches in c.value for c in at.caption)
+    assert_runs_on(at, points)
+    surface = dataset(at, SURFACE)
+    w_axis, b_axis = np.unique(surface["w"]), np.unique(surface["b"])
+    assert w_axis.size >= 100 and b_axis.size >= 100
+    hand = by_hand([p[0] for p in points], [p[1] for p in points], w_axis, b_axis)
+    names = {key: LOSS_NAMES[key] for key in DEFAULT_LOSSES}
+    for key, text in shares_said(flat_text(at), names).items():
+        assert_share(text, hand[key], w_axis.size * b_axis.size)
+    specs = [spec_of(el) for el in charts(at)]
+    assert all(spec.get("description") for spec in specs)
+    assert {p.key for p in at.get("popover")} >= {"figure_landscape", "figure_landscape-outputs"}
+
+
+def test_the_plateau_preset_from_w_minus_8_traps_the_quadratic_cost_only():
+    at = run_app(TAB | {"data_preset": "plateau", "w": "-8", "b": "0"})
+    assert_runs_on(at, [(1.0, 1.0), (-1.0, 0.0)], w=-8.0, b=0.0)
+    said = shares_said(flat_text(at), {key: LOSS_NAMES[key] for key in DEFAULT_LOSSES})
+    assert said["quadratic"] not in ("0 %", "under 1 %") and said["cross_entropy"] == "0 %"
+    end = re.findall(r"with mean error (\S+)", next(t for t in markdown_texts(at) if "After 300 epochs" in t))
+    assert float(end[0]) > 0.9 and float(end[1]) < 0.1  # quadratic still wrong, cross-entropy right
+
+
+def test_an_edit_changes_the_runs_and_the_link():
+    at = run_app(TAB | {"data_preset": "two"})
+    before = dataset(at, PATH)
+    edit(at, {"edited_rows": {0: {"x": 2.5}}, "added_rows": [{"x": 0.5, "y": 1.0}]})
+    points = [(2.5, 0.0), (2.0, 1.0), (0.5, 1.0)]
+    assert editor_points(at) == points
+    assert not at.warning
+    assert_runs_on(at, points)
+    assert not dataset(at, PATH).equals(before)
+    assert at.query_params["data"] == "2.5:0,2:1,0.5:1"
+    edit(at, {"deleted_rows": [0, 2]})
+    assert_runs_on(at, [(2.0, 1.0)])
+
+
+@pytest.mark.parametrize(
+    ("edits", "warning"),
+    [
+        ({"edited_rows": {1: {"y": 1.5}}}, "Row 2: y = 1.5 is outside 0 … 1."),
+        ({"edited_rows": {0: {"x": None}}}, "Row 1: x is empty."),
+        ({"added_rows": [{"x": 9.0, "y": 0.0}]}, "Row 3: x = 9 is outside -3 … 3."),
+        ({"added_rows": [{"x": "<b>1</b>", "y": 0.0}]}, "Row 3: x is empty."),  # the column keeps numbers
+        ({"deleted_rows": [0, 1]}, "The data set needs at least one point."),
+    ],
+    ids=["out-of-range", "empty", "added-out-of-range", "markup", "no-rows"],
+)
+def test_a_bad_edit_warns_and_keeps_the_last_valid_data_set(edits, warning):
+    at = run_app(TAB | {"data_preset": "two"})
+    before = dataset(at, PATH)
+    edit(at, edits)
+    assert not at.exception, [e.value for e in at.exception]
+    assert [w.value for w in at.warning] == [f"{warning} The runs keep the last valid data set."]
+    assert editor_points(at) == list(DATA_PRESETS["two"].points)
+    pd.testing.assert_frame_equal(dataset(at, PATH), before, check_exact=True)
+    edit(at, {"edited_rows": {0: {"y": 1.0}}})  # the next good edit clears the warning
+    assert not at.warning
+    assert_runs_on(at, [(-1.0, 1.0), (2.0, 1.0)])
+
+
+def test_the_share_link_reproduces_the_data_set_and_the_runs():
+    at = open_page(TAB | {"data_preset": "outlier", "w": "-1"})
+    edit(at, {"edited_rows": {6: {"x": -2.5, "y": 0.95}}, "added_rows": [{"x": 3.0, "y": 0.0}]})
+    points = [*DATA_PRESETS["outlier"].points[:6], (-2.5, 0.95), (3.0, 0.0)]
+    assert editor_points(at) == points
+    query = share_query(at)
+    assert query["data"] == ["-2:0,-1:0,-0.5:0,0.5:1,1:1,2:1,-2.5:0.95,3:0"]
+    assert query["data_preset"] == ["outlier"]
+    again = open_page({key: values[0] for key, values in query.items()})
+    assert not again.warning
+    assert editor_points(again) == points
+    assert_runs_on(again, points, w=-1.0)
+    pd.testing.assert_frame_equal(dataset(again, PATH), dataset(at, PATH), check_exact=True)
+    pd.testing.assert_frame_equal(dataset(again, SURFACE), dataset(at, SURFACE), check_exact=True)
+
+
+def test_choosing_a_preset_replaces_an_edited_data_set():
+    at = run_app(TAB | {"data": "1:1,-1:0,0:0.5"})
+    assert editor_points(at) == [(1.0, 1.0), (-1.0, 0.0), (0.0, 0.5)]
+    at.selectbox(key="data_preset").set_value("separable").run()
+    assert editor_points(at) == list(DATA_PRESETS["separable"].points)
+    assert "data" not in share_query(at)
+    assert_runs_on(at, list(DATA_PRESETS["separable"].points))
+
+
+@pytest.mark.parametrize("raw", [*HOSTILE[:8], TOO_LONG[1], "1:1," * 30, "1:1,-1:0,x:y", "nan:0"])
+def test_a_hostile_data_link_never_breaks_the_tab_and_gets_one_plain_note(raw):
+    at = open_page(TAB | {"data": raw, "data_preset": "two"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.warning) == 1
+    notes = at.warning[0].value
+    assert "- data:" in notes and "<" not in notes and "script" not in notes
+    assert editor_points(at) == list(DATA_PRESETS["two"].points)
+    assert_runs_on(at, list(DATA_PRESETS["two"].points))
+
+
+def test_the_inspected_epoch_is_marked_and_the_replay_is_offered():
+    at = run_app(TAB | {"data_preset": "two", "epoch": "120"})
+    for el in charts(at):
+        cursor = next(p for p in spec_of(el)["params"] if p["name"] == "cursor")
+        assert cursor["value"] == 120
+    assert at.button(key="play")
+    assert not [m for m in at.metric if m.label == "Final cost"], "the single-example summary is not shown"
+
+
+def test_a_replay_moves_the_marked_epoch_in_the_browser_and_stops_at_the_end(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(replay, "clock", lambda: now[0])
+    at = run_app(TAB | {"data_preset": "two", "epochs": "10", "speed": "4"})
+    at.button(key="play").click().run()
+    assert at.session_state["playing"] is True
+    for el in charts(at):
+        cursor = next(p for p in spec_of(el)["params"] if p["name"] == "cursor")
+        assert cursor["value"] == 0 and "4 * floor" in cursor["on"][0]["update"], "the browser moves it"
+    seen = []
+    for _ in range(3):
+        now[0] += FRAME_SECONDS
+        at.run()
+        seen += [p.proto.text for p in at.get("progress")]
+    assert seen == ["At epoch 4 of 10", "At epoch 8 of 10"]
+    assert at.session_state["playing"] is False and at.session_state["epoch"] == 10
+    assert not at.exception
+
+
+def test_for_the_softmax_layer_one_line_says_what_the_tab_is_for():
+    at = run_app(TAB | {"neuron": "softmax"})
+    assert not at.exception
+    assert [i.value for i in at.info] == [
+        "The Landscape tab is for the sigmoid neuron: choose it in the sidebar to see its cost over (w, b)."
+    ]
+    assert not at.data_editor
