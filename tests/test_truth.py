@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 
-from apptest_helpers import run_app
+from apptest_helpers import epoch_panels, run_app, spec_of
 
 from lossdemo.controls.scenario import Scenario, runs
 from lossdemo.teaching.summaries import findings
@@ -33,9 +33,9 @@ def test_the_softmax_start_says_a_tie_is_a_tie():
 
 
 def test_the_gradient_panel_says_it_shows_the_gradient_not_the_step_and_when_its_lines_coincide():
-    at = run_app()
-    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
-    subtitles = " ".join(json.dumps(found, ensure_ascii=False) for found in _subtitles(spec))
+    specs = [spec_of(panel) for panel in epoch_panels(run_app())]
+    found = [subtitle for spec in specs for subtitle in _subtitles(spec)]
+    subtitles = " ".join(json.dumps(subtitle, ensure_ascii=False) for subtitle in found)
     assert "the gradient, not yet times η" in subtitles and "one line when x = ±1" in subtitles
 
 
