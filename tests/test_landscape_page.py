@@ -139,7 +139,7 @@ def test_every_sentence_is_true_for_any_data_set_the_editor_allows(
     end = end_sentence(runs, names)
     assert end.startswith(f"After {epochs:,} epochs: ")
     found = re.findall(
-        r"([A-Za-z-]+) at \(w, b\) = \((\S+), (\S+)\) with mean error (\S+) \(worst example (\S+)\)", end
+        rf"([A-Za-z-]+) at \(w, b\) = \((\S+), (\S+)\) with mean error {UNIT} \(worst example {UNIT}\)", end
     )
     assert [name for name, *_ in found] == list(names.values())
     for (name, w_end, b_end, mean, worst), run in zip(found, runs.values()):
@@ -147,8 +147,16 @@ def test_every_sentence_is_true_for_any_data_set_the_editor_allows(
         for shown, value in ((w_end, last_w), (b_end, last_b)):
             assert float(shown) == pytest.approx(value, rel=5e-3, abs=6e-4), (name, shown, value)
         errors = np.abs(sigma(last_w * np.array(x) + last_b) - np.array(y))
-        assert float(mean) == pytest.approx(errors.mean(), rel=5e-3, abs=1e-12)
-        assert float(worst) == pytest.approx(errors.max(), rel=5e-3, abs=1e-12)
+        assert unit_value(mean) == pytest.approx(errors.mean(), rel=5e-3, abs=1e-12)
+        assert unit_value(worst) == pytest.approx(errors.max(), rel=5e-3, abs=1e-12)
+        assert mean != "1" or errors.mean() == 1.0  # never a false 1
+
+
+UNIT = r"(1 − \S+|\S+)"  # a value in [0, 1] as the page writes it: 0.0288, or 1 − 3.4e-04 near 1
+
+
+def unit_value(text: str) -> float:
+    return 1.0 - float(text[4:]) if text.startswith("1 − ") else float(text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -226,8 +234,10 @@ def test_the_plateau_preset_from_w_minus_8_traps_the_quadratic_cost_only():
     assert_runs_on(at, [(1.0, 1.0), (-1.0, 0.0)], w=-8.0, b=0.0)
     said = shares_said(flat_text(at), {key: LOSS_NAMES[key] for key in DEFAULT_LOSSES})
     assert said["quadratic"] not in ("0 %", "under 1 %") and said["cross_entropy"] == "0 %"
-    end = re.findall(r"with mean error (\S+)", next(t for t in markdown_texts(at) if "After 300 epochs" in t))
-    assert float(end[0]) > 0.9 and float(end[1]) < 0.1  # quadratic still wrong, cross-entropy right
+    end = re.findall(
+        rf"with mean error {UNIT}", next(t for t in markdown_texts(at) if "After 300 epochs" in t)
+    )
+    assert unit_value(end[0]) > 0.9 and unit_value(end[1]) < 0.1  # quadratic still wrong, cross-entropy right
 
 
 def test_an_edit_changes_the_runs_and_the_link():

@@ -42,6 +42,7 @@ README_SHOTS = (
     Shot(SCREENSHOTS / "adam.png", "preset=adam_badly_wrong", 1400, 1200, full_page=True),
     Shot(SCREENSHOTS / "lesson-2-1280x720.png", "lesson=2&present=true", 1280, 720),
     Shot(SCREENSHOTS / "lesson-3-1280x720.png", "lesson=3&present=true", 1280, 720),
+    Shot(SCREENSHOTS / "landscape.png", "view=Landscape&data_preset=plateau&w=-8&b=0", 1400, 1800),
 )
 
 # Streamlit scrolls inside stMain (and the sidebar), not the document, so Playwright's full_page alone

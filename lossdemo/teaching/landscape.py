@@ -9,6 +9,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from lossdemo.engine.landscape import FLAT_GRADIENT, Landscape
+from lossdemo.teaching.summaries import unit
 
 
 def share_text(share: float) -> str:
@@ -66,6 +67,6 @@ def end_sentence(runs: Mapping[str, pd.DataFrame], names: Mapping[str, str]) -> 
         last = run.iloc[-1]
         parts.append(
             f"{names[key]} at (w, b) = ({_short(last['w'])}, {_short(last['b'])}) with mean error "
-            f"{last['error']:.3g} (worst example {last['error_max']:.3g})"
+            f"{unit(last['error'])} (worst example {unit(last['error_max'])})"
         )
     return f"After {epochs:,} epochs: " + "; ".join(parts) + "."

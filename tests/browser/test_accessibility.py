@@ -24,12 +24,23 @@ AXE_RUN_JS = r"""() => axe.run().then((result) => result.violations
         ("", "Up close"),
         ("", "Loss shape"),
         ("", "Speed map"),
+        ("data_preset=outlier", "Landscape"),
         ("", "Network"),
         ("optimizer=adam", None),
         ("present=true", None),
         ("hide=eta&lock=losses", None),
     ],
-    ids=["curves", "up-close", "loss-shape", "speed-map", "network", "adam", "presentation", "exercise"],
+    ids=[
+        "curves",
+        "up-close",
+        "loss-shape",
+        "speed-map",
+        "landscape",
+        "network",
+        "adam",
+        "presentation",
+        "exercise",
+    ],
 )
 def test_axe_finds_no_critical_or_serious_violation(page, page_log, axe_script, query, tab):
     open_app(page, query)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from live import assert_clean, open_app, wait_for_chart, wait_for_idle
+from live import ALL_CHARTS_DRAWN_JS, assert_clean, open_app, wait_for_chart, wait_for_idle
 
 pytestmark = pytest.mark.browser
 
@@ -136,3 +136,16 @@ def test_the_lesson_runs_end_to_end_in_presentation_mode_with_each_steps_chart_o
         assert page.get_by_role("button", name=re.compile("^Next")).is_disabled()
     finally:
         context.close()
+
+
+def test_the_landscape_draws_each_losss_surface_with_the_runs_path(page, page_log):
+    open_app(page, "view=Landscape&data_preset=plateau")
+    page.wait_for_function(ALL_CHARTS_DRAWN_JS)
+    surfaces = page.locator(CHARTS).filter(has=page.locator("g.mark-rect"))
+    assert surfaces.first.evaluate(RECT_COUNT_JS) >= 2 * 101 * 101, "a 101 × 101 surface per loss"
+    titles = surfaces.first.evaluate(TITLES_JS)
+    for loss in ("Quadratic", "Cross-entropy"):
+        assert any(t.startswith(loss) for t in titles), titles
+    assert surfaces.first.evaluate(LINES_WIDTH_JS) > 0, "the runs' paths are drawn on the surfaces"
+    assert "of this window has |∇C| < 0.001" in page.get_by_test_id("stMain").inner_text()
+    assert_clean(page, page_log)
