@@ -378,6 +378,8 @@ def parse_value(param: Param, raw: str) -> tuple[object, str | None]:
     # A list of controls may name each of them twice, with spaces; no longer.
     longest = 2 * len(", ".join(param.options)) if param.kind == "controls" else MAX_VALUE_LENGTH
     if param.kind == "data":  # checks its own length: a data set of 20 points is longer
+        if not raw:  # a link never writes it empty: the default (the preset's data set) says so
+            return param.default, f"{param.name}: empty; using the preset's data set"
         points, note = parse_data(raw)
         return data_text(points), note
     if len(raw) > longest:
