@@ -11,13 +11,21 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 import pandas as pd
 import pytest
-from apptest_helpers import chart_datasets, charts, markdown_texts, open_page, run_app, spec_of
+from apptest_helpers import (
+    chart_datasets,
+    charts,
+    markdown_texts,
+    open_page,
+    run_app,
+    select_on_chart,
+    spec_of,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import HOSTILE, TOO_LONG
 
 from lossdemo import simulate_sigmoid
-from lossdemo.charts.landscape import PATH, SURFACE, window_around
+from lossdemo.charts.landscape import PATH, PICK, SURFACE, window_around
 from lossdemo.controls import replay
 from lossdemo.controls.data_sets import DATA_PRESETS, MAX_POINTS
 from lossdemo.controls.replay import FRAME_SECONDS
@@ -349,3 +357,68 @@ def test_for_the_softmax_layer_one_line_says_what_the_tab_is_for():
         "The Landscape tab is for the sigmoid neuron: choose it in the sidebar to see its cost over (w, b)."
     ]
     assert not at.data_editor
+
+
+# ---------------------------------------------------------------------------------------------
+# A click on a surface starts the runs there
+
+
+def surface_chart(at):
+    found = [el for el in charts(at) if SURFACE in chart_datasets(el)]
+    assert len(found) == 1, f"expected one surface chart, found {len(found)}"
+    return found[0]
+
+
+def snapped(value: float) -> float:
+    """A start as the sliders hold it: −10 … 10 in steps of 0.1."""
+    return min(max(round(value * 10) / 10, -10.0), 10.0) + 0.0
+
+
+def test_every_surface_listens_for_the_click_on_its_heatmap():
+    at = run_app(TAB | {"data_preset": "two", "losses": ["Quadratic", "Cross-entropy", "Focal"]})
+    spec = spec_of(surface_chart(at))
+    (pick,) = [p for p in spec["params"] if p["name"] == PICK]
+    assert pick["select"] == {"type": "point", "fields": ["w", "b"], "on": "click", "clear": False}
+    heatmaps = [layer for panel in spec["hconcat"] for layer in panel["layer"] if layer.get("name")]
+    assert [layer["name"] for layer in heatmaps] == pick["views"] and len(pick["views"]) == 3
+    assert all(layer["data"]["name"] == SURFACE and layer["mark"]["type"] == "rect" for layer in heatmaps)
+    assert "Click the surface to start there." in [c.value for c in at.caption]
+
+
+def test_a_click_on_a_surface_starts_the_runs_there_snapped_to_the_sliders():
+    at = run_app(TAB | {"data_preset": "plateau", "w": "-10", "b": "0"})
+    points = [(1.0, 1.0), (-1.0, 0.0)]
+    # Off the sliders' range (the window holds the runs' paths with a margin, so it reaches past
+    # their start at w = −10): the nearest start they hold.
+    surface = dataset(at, SURFACE)
+    corner = surface.loc[surface["w"].idxmin()]
+    assert corner["w"] < -10
+    select_on_chart(at, surface_chart(at), {PICK: [{"w": corner["w"], "b": corner["b"]}]})
+    assert (at.session_state["w"], at.session_state["b"]) == (-10.0, snapped(corner["b"]))
+    assert_runs_on(at, points, w=-10.0, b=snapped(corner["b"]))
+
+    surface = dataset(at, SURFACE)
+    point = surface.iloc[len(surface) // 3]  # a grid point off the sliders' grid
+    assert point["w"] != snapped(point["w"]) or point["b"] != snapped(point["b"])
+    select_on_chart(at, surface_chart(at), {PICK: [{"w": point["w"], "b": point["b"]}]})
+    w, b = snapped(point["w"]), snapped(point["b"])
+    assert (at.session_state["w"], at.session_state["b"]) == (w, b)
+    assert (at.slider(key="w").value, at.slider(key="b").value) == (w, b)
+    assert_runs_on(at, points, w=w, b=b)
+
+
+@pytest.mark.parametrize(
+    ("lock", "moves", "note"),
+    [
+        ("b", ("w",), "Click the surface to start there (b stays: the exercise link fixes it)."),
+        ("w,b", (), "This exercise link fixes the start (w, b): a click on the surface does not move it."),
+    ],
+)
+def test_a_click_leaves_a_start_the_exercise_link_fixes(lock, moves, note):
+    at = run_app(TAB | {"data_preset": "two", "lock": lock})
+    assert note in [c.value for c in at.caption]
+    select_on_chart(at, surface_chart(at), {PICK: [{"w": -1.23, "b": 0.46}]})
+    assert not at.exception
+    expected = {"w": -1.2 if "w" in moves else DEFAULT.w, "b": 0.5 if "b" in moves else DEFAULT.b}
+    assert {name: at.session_state[name] for name in ("w", "b")} == expected
+    assert_runs_on(at, list(DATA_PRESETS["two"].points), **expected)

@@ -6,7 +6,8 @@ Data: `surface_data` (dataset `surface`: one row per loss and grid point), `path
 `path`: one row per loss and epoch, at most MAX_POINTS epochs) and `outputs_data` (dataset
 `outputs`: one row per loss, epoch and example, at most OUTPUT_EPOCHS epochs). The inspected
 epoch is the Vega-Lite parameter `cursor` (`controls.replay.cursor_params`), which a replay moves
-in the browser.
+in the browser. A click on a surface selects its grid point: the point selection PICK, fields w
+and b, which the page loads as the start.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from lossdemo.engine.dataset import long_examples
 from lossdemo.engine.landscape import DEFAULT_POINTS, Landscape, window
 
 SURFACE, PATH, OUTPUTS = "surface", "path", "outputs"
+PICK = "start_pick"  # the surfaces' click selection
 MIN_RADIUS = 4.0  # the smallest window: a short run still shows the surface around it
 MARGIN = 1.2  # the window's half-width over the half-extent of the runs' paths
 OUTPUT_EPOCHS = 500  # epochs per run in the outputs chart (20 examples each)
@@ -86,7 +88,12 @@ def _inspected(data: str, name: str) -> alt.Chart:
     )
 
 
-def _surface_panel(name: str, colour: str, domain_w: list[float], domain_b: list[float], cell: float):
+def _surface_view(i: int) -> str:
+    """The name of panel i's heatmap view: the click selection listens on these views."""
+    return f"surface_{i}"
+
+
+def _surface_panel(i: int, name: str, colour: str, domain_w: list[float], domain_b: list[float], cell: float):
     x = alt.X(
         "w0:Q", title="w", scale=alt.Scale(domain=domain_w, nice=False, zero=False), axis=alt.Axis(grid=False)
     )
@@ -94,7 +101,7 @@ def _surface_panel(name: str, colour: str, domain_w: list[float], domain_b: list
         "b0:Q", title="b", scale=alt.Scale(domain=domain_b, nice=False, zero=False), axis=alt.Axis(grid=False)
     )
     heat = (
-        alt.Chart(alt.Data(name=SURFACE))
+        alt.Chart(alt.Data(name=SURFACE), name=_surface_view(i))
         .transform_filter(alt.datum.loss == name)
         .transform_calculate(
             w0=f"datum.w - {cell / 2!r}",
@@ -103,7 +110,7 @@ def _surface_panel(name: str, colour: str, domain_w: list[float], domain_b: list
             b1=f"datum.b + {cell / 2!r}",
             where="datum.saturated ? 'σ′ < 0.05 for some example' : 'no example saturated'",
         )
-        .mark_rect()
+        .mark_rect(cursor="pointer")
         .encode(
             x=x,
             x2="w1:Q",
@@ -168,13 +175,22 @@ def landscape_chart(
 ) -> alt.TopLevelMixin:
     """One panel per loss (`losses` the registry keys shown, `names` their names): the heatmap of
     C(w, b) over the window (`domain_w` × `domain_b`, grid cells `cell` wide), the run's path, its
-    start and the inspected epoch. Each loss's colour scale is its own: costs differ in scale."""
+    start and the inspected epoch. Each loss's colour scale is its own: costs differ in scale.
+
+    A click on any heatmap selects that grid point's (w, b) as PICK. The selection is declared
+    once at the top with the heatmaps' views: adding one selection to each panel makes Altair
+    merge the copies with a warning."""
     colour = loss_scale(neuron, losses)[0]
     panels = [
-        _surface_panel(name, colour.range[i], list(domain_w), list(domain_b), cell)
+        _surface_panel(i, name, colour.range[i], list(domain_w), list(domain_b), cell)
         for i, name in enumerate(names)
     ]
-    chart = alt.hconcat(*panels).resolve_scale(color="independent")
+    pick = alt.TopLevelSelectionParameter(
+        name=PICK,
+        select=alt.PointSelectionConfig(type="point", fields=["w", "b"], on="click", clear=False),
+        views=[_surface_view(i) for i in range(len(names))],
+    )
+    chart = alt.hconcat(*panels).properties(params=[pick]).resolve_scale(color="independent")
     return readable(chart)
 
 

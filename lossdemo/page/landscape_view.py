@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lossdemo.charts.landscape import landscape_spec, outputs_spec
+from lossdemo.charts.landscape import PICK, landscape_spec, outputs_spec
 from lossdemo.controls.data_sets import (
     COLUMNS,
     DATA_PRESETS,
@@ -102,6 +102,16 @@ def data_set(scenario: Scenario) -> Points:
     return points
 
 
+def click_note() -> str:
+    """What a click on a surface does, given what the exercise link fixes (`state.load_start`)."""
+    kept = [name for name in ("w", "b") if name in state.fixed()]
+    if len(kept) == 2:
+        return "This exercise link fixes the start (w, b): a click on the surface does not move it."
+    if kept:
+        return f"Click the surface to start there ({kept[0]} stays: the exercise link fixes it)."
+    return "Click the surface to start there."
+
+
 def landscape_view(scenario: Scenario, timer_on: bool) -> None:
     """The tab for a sigmoid neuron; for another kind, a line saying what it is for."""
     if scenario.neuron != "sigmoid":
@@ -138,7 +148,10 @@ def landscape_view(scenario: Scenario, timer_on: bool) -> None:
         f"Heatmaps of the cost C(w, b) per loss ({', '.join(names)}) over a window around the runs, "
         f"{where}, with each run's path and the inspected epoch. {said}",
     )
-    st.vega_lite_chart(spec=spec, theme=None)
+    st.vega_lite_chart(
+        spec=spec, theme=None, key="surface_pick", on_select=state.load_start, selection_mode=PICK
+    )
+    st.caption(click_note())
     st.markdown(
         " ".join(f"**{sentence}**" if i == 0 else sentence for i, sentence in enumerate(shown.sentences))
     )
