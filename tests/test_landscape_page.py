@@ -5,6 +5,7 @@ never break the page, and every sentence is true, checked against numpy written 
 
 from __future__ import annotations
 
+import math
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -32,6 +33,7 @@ from lossdemo.controls.replay import FRAME_SECONDS
 from lossdemo.controls.scenario import DEFAULT, EPOCH_CHOICES, ETA_CHOICES
 from lossdemo.engine.landscape import landscape
 from lossdemo.engine.losses import LOSSES
+from lossdemo.page import cache
 from lossdemo.teaching.landscape import end_sentence, flat_sentence, saturated_sentence, start_sentence
 
 LOSS_NAMES = {key: loss.name for key, loss in LOSSES["sigmoid"].items()}
@@ -422,3 +424,88 @@ def test_a_click_leaves_a_start_the_exercise_link_fixes(lock, moves, note):
     expected = {"w": -1.2 if "w" in moves else DEFAULT.w, "b": 0.5 if "b" in moves else DEFAULT.b}
     assert {name: at.session_state[name] for name in ("w", "b")} == expected
     assert_runs_on(at, list(DATA_PRESETS["two"].points), **expected)
+
+
+# ---------------------------------------------------------------------------------------------
+# The start plane: epochs from every start, and its sentence, against a plain loop per start
+
+
+def epochs_by_hand(loss: str, x, y, w: float, b: float, eta: float, cap: int) -> int:
+    """Full-batch gradient descent from (w, b), one start at a time in plain floats: the first
+    epoch whose mean error (1/n) Σ |a_i − y_i| is at most half the start's, or cap + 1."""
+    goal = None
+    for epoch in range(cap + 1):
+        a = [1 / (1 + math.exp(-(w * xi + b))) for xi in x]
+        error = sum(abs(ai - yi) for ai, yi in zip(a, y)) / len(x)
+        goal = error / 2 if goal is None else goal
+        if error <= goal:
+            return epoch
+        delta = [(ai - yi) * ai * (1 - ai) if loss == "quadratic" else ai - yi for ai, yi in zip(a, y)]
+        w -= eta * sum(d * xi for d, xi in zip(delta, x)) / len(x)
+        b -= eta * sum(delta) / len(x)
+    return cap + 1
+
+
+@pytest.fixture
+def small_plane(monkeypatch):
+    """The page's start plane on a 9 × 9 grid, so that the loop above can check every start; the
+    cached planes of other sizes are dropped before and after."""
+    monkeypatch.setattr(cache, "START_POINTS", 9)
+    cache.start_plane.clear()
+    yield 9
+    cache.start_plane.clear()
+
+
+def starts_said(sentence: str, names: dict[str, str]) -> tuple[int, dict[str, str]]:
+    """The count of starts and each loss's share in the start plane's sentence, by loss key."""
+    first = re.match(
+        r"(\S+) reaches half its starting mean error within 1,000 epochs from "
+        r"(under 1 %|over 99 %|\d+ %) of these ([\d,]+) starts \(w₀, b₀\)",
+        sentence,
+    )
+    said = {first.group(1): first.group(2)} | dict(
+        re.findall(r"; (\S+) from (under 1 %|over 99 %|\d+ %)", sentence)
+    )
+    shares = {key: said[name] if name in said else said[name.lower()] for key, name in names.items()}
+    return int(first.group(3).replace(",", "")), shares
+
+
+@pytest.mark.parametrize(
+    ("preset", "start"),
+    [("plateau", {"w": "-8", "b": "0"}), ("outlier", {"w": "1", "b": "-1", "eta": "0.5"})],
+)
+def test_the_start_plane_counts_what_a_loop_over_its_starts_counts(small_plane, preset, start):
+    at = run_app(TAB | {"data_preset": preset} | start)
+    assert not [el for el in charts(at) if "starts" in chart_datasets(el)], "only when asked for"
+    at.toggle(key="map_starts").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    points = DATA_PRESETS[preset].points
+    x, y = [p[0] for p in points], [p[1] for p in points]
+    eta = float(start.get("eta", DEFAULT.eta))
+    surface = dataset(at, SURFACE)
+    w0 = np.linspace(surface["w"].min(), surface["w"].max(), small_plane)
+    b0 = np.linspace(surface["b"].min(), surface["b"].max(), small_plane)
+    cells = dataset(at, "starts")
+    learned = {}
+    for key in DEFAULT_LOSSES:
+        shown = cells[cells["loss"] == LOSS_NAMES[key]]
+        assert len(shown) == small_plane**2
+        hand = [epochs_by_hand(key, x, y, w, b, eta, 1000) for w in w0 for b in b0]
+        np.testing.assert_allclose(shown["w0"], np.repeat(w0, small_plane), rtol=1e-12)
+        np.testing.assert_allclose(shown["b0"], np.tile(b0, small_plane), rtol=1e-12)
+        # One epoch apart at most, where the error meets the goal to the last bits.
+        assert np.abs(shown["epochs"].to_numpy() - hand).max() <= 1, key
+        learned[key] = float(np.mean(np.array(hand) <= 1000))
+    sentence = next(t for t in markdown_texts(at) if "reaches half its starting mean error" in t)
+    count, shares = starts_said(sentence, {key: LOSS_NAMES[key] for key in DEFAULT_LOSSES})
+    assert count == small_plane**2
+    for key, text in shares.items():
+        assert_share(text, learned[key], count)
+    assert "this map uses gradient descent" not in " ".join(markdown_texts(at))
+
+
+def test_the_start_plane_says_it_uses_gradient_descent_and_is_not_offered_for_one_example(small_plane):
+    at = run_app(TAB | {"data_preset": "two", "optimizer": "adam"})
+    assert "The runs above use Adam; this map uses gradient descent." in " ".join(markdown_texts(at))
+    at = run_app(TAB | {"data_preset": "one"})
+    assert "map_starts" not in [t.key for t in at.toggle]
