@@ -506,6 +506,17 @@ def test_the_start_plane_counts_what_a_loop_over_its_starts_counts(small_plane, 
 
 def test_the_start_plane_says_it_uses_gradient_descent_and_is_not_offered_for_one_example(small_plane):
     at = run_app(TAB | {"data_preset": "two", "optimizer": "adam"})
-    assert "The runs above use Adam; this map uses gradient descent." in " ".join(markdown_texts(at))
+    said = " ".join(markdown_texts(at))
+    assert "gradient descent at η = 0.15 needs" in said
+    assert "The runs above use Adam; this map uses gradient descent." in said
+    at = run_app(TAB | {"data_preset": "two", "balance": "true"})  # each loss its own η
+    etas = ", ".join(f"{LOSS_NAMES[key].lower()} {eta:g}" for key, eta in zip(DEFAULT_LOSSES, (0.6, 0.15)))
+    assert f"gradient descent at each loss's η ({etas}) needs" in " ".join(markdown_texts(at))
     at = run_app(TAB | {"data_preset": "one"})
     assert "map_starts" not in [t.key for t in at.toggle]
+
+
+def test_the_start_plane_covers_the_window_within_the_starts_the_sweep_takes():
+    assert cache.plane_axis((-2.0, 6.0)).tolist() == np.linspace(-2.0, 6.0, cache.START_POINTS).tolist()
+    cut = cache.plane_axis((-150.0, 50.0))
+    assert (cut[0], cut[-1], cut.size) == (-100.0, 50.0, cache.START_POINTS)

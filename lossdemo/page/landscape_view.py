@@ -201,7 +201,11 @@ def start_panel(
             f"The runs above use {OPTIMIZERS[scenario.optimizer].name}; this map uses gradient descent."
         )
     st.markdown(" ".join(says))
-    if not st.toggle("Map the starts", key="map_starts", help="Takes about a second per loss."):
+    if not st.toggle(
+        "Map the starts",
+        key="map_starts",
+        help="Runs gradient descent from every start: a second or so per loss, kept for everyone.",
+    ):
         return
     plane = cache.start_plane(points, losses, etas, w_window, b_window)
     spec = starts_spec(
