@@ -6,9 +6,9 @@ request, the start plane: per loss the epochs gradient descent needs from every 
 Data: `surface_data` (dataset `surface`: one row per loss and grid point), `path_data` (dataset
 `path`: one row per loss and epoch, at most MAX_POINTS epochs), `outputs_data` (dataset
 `outputs`: one row per loss, epoch and example, at most OUTPUT_EPOCHS epochs) and `starts_data`
-(dataset `starts`: one row per loss and start, with the sidebar's start as dataset `start`). The inspected
-epoch is the Vega-Lite parameter `cursor` (`controls.replay.cursor_params`), which a replay moves
-in the browser. A click on a surface selects its grid point: the point selection PICK, fields w
+(dataset `starts`: one row per loss and start; the sidebar's start is dataset `start`). The
+inspected epoch is the Vega-Lite parameter `cursor` (`controls.replay.cursor_params`), which a
+replay moves in the browser. A click on a surface selects its grid point: the point selection PICK, fields w
 and b, which the page loads as the start.
 """
 
@@ -280,10 +280,12 @@ def starts_chart(
             alt.Chart(alt.Data(name=STARTS))
             .transform_filter(alt.datum.loss == name)
             .transform_calculate(
+                # Each cell reaches 30 % into its neighbour, so that no hairline seams show (as
+                # on the speed map).
                 w_lo=f"datum.w0 - {half_w!r}",
-                w_hi=f"datum.w0 + {half_w!r}",
+                w_hi=f"datum.w0 + {1.6 * half_w!r}",
                 b_lo=f"datum.b0 - {half_b!r}",
-                b_hi=f"datum.b0 + {half_b!r}",
+                b_hi=f"datum.b0 + {1.6 * half_b!r}",
                 status=f"datum.learned ? 'learned' : {json.dumps(missed_label)}",
             )
             .mark_rect(clip=True)
@@ -294,7 +296,9 @@ def starts_chart(
                 "shade:Q",
                 title="epochs to half the starting error",
                 scale=alt.Scale(type="log", scheme="viridis", domain=[1, cap], reverse=True),
-                legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=SIZE),
+                legend=alt.Legend(
+                    orient="bottom", direction="horizontal", gradientLength=SIZE, titleLimit=SIZE
+                ),
             )
         )
         missed = cells_of.transform_filter(~alt.datum.learned).encode(
