@@ -44,7 +44,7 @@ from lossdemo.teaching.optimizers import versus
 from lossdemo.teaching.summaries import LossSummary, findings, summarize
 
 LONG_RUN_WORK = 20_000  # neuron-updates (a 1.8 MB frame, about 10 ms) from which a run counts as long
-# The start plane: 41 × 41 starts and 1,000 epochs take about 0.2-1 s per loss for 20 examples.
+# The start plane: 41 × 41 starts and 1,000 epochs take 0.2-1 s per loss for 20 examples (focal: 3 s).
 START_POINTS, START_CAP = 41, 1000
 
 
