@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow.ipc
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from lossdemo import simulate_sigmoid, simulate_softmax, start_logits
@@ -108,6 +109,16 @@ def cursor_of(el) -> dict:
 
 def charts(at: AppTest) -> list:
     return list(at.get("vega_lite_chart"))
+
+
+def select_on_chart(at: AppTest, chart, selection: dict[str, list[dict]]) -> AppTest:
+    """Run the page as the browser does after a click on a chart drawn with `on_select`: the widget
+    states of the last run plus the chart's own, holding `selection` (each selection parameter's
+    name → the selected points' fields). AppTest has no API for chart selections, so the chart's
+    state is added to the states it sends by itself; the chart's callback runs as after a click."""
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=chart.proto.id, string_value=json.dumps({"selection": selection})))
+    return at._run(states)
 
 
 def open_view(at: AppTest, view: str) -> AppTest:

@@ -5,25 +5,35 @@ never break the page, and every sentence is true, checked against numpy written 
 
 from __future__ import annotations
 
+import math
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pandas as pd
 import pytest
-from apptest_helpers import chart_datasets, charts, markdown_texts, open_page, run_app, spec_of
+from apptest_helpers import (
+    chart_datasets,
+    charts,
+    markdown_texts,
+    open_page,
+    run_app,
+    select_on_chart,
+    spec_of,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import HOSTILE, TOO_LONG
 
 from lossdemo import simulate_sigmoid
-from lossdemo.charts.landscape import PATH, SURFACE, window_around
+from lossdemo.charts.landscape import PATH, PICK, SURFACE, window_around
 from lossdemo.controls import replay
 from lossdemo.controls.data_sets import DATA_PRESETS, MAX_POINTS
 from lossdemo.controls.replay import FRAME_SECONDS
 from lossdemo.controls.scenario import DEFAULT, EPOCH_CHOICES, ETA_CHOICES
 from lossdemo.engine.landscape import landscape
 from lossdemo.engine.losses import LOSSES
+from lossdemo.page import cache
 from lossdemo.teaching.landscape import end_sentence, flat_sentence, saturated_sentence, start_sentence
 
 LOSS_NAMES = {key: loss.name for key, loss in LOSSES["sigmoid"].items()}
@@ -349,3 +359,164 @@ def test_for_the_softmax_layer_one_line_says_what_the_tab_is_for():
         "The Landscape tab is for the sigmoid neuron: choose it in the sidebar to see its cost over (w, b)."
     ]
     assert not at.data_editor
+
+
+# ---------------------------------------------------------------------------------------------
+# A click on a surface starts the runs there
+
+
+def surface_chart(at):
+    found = [el for el in charts(at) if SURFACE in chart_datasets(el)]
+    assert len(found) == 1, f"expected one surface chart, found {len(found)}"
+    return found[0]
+
+
+def snapped(value: float) -> float:
+    """A start as the sliders hold it: −10 … 10 in steps of 0.1."""
+    return min(max(round(value * 10) / 10, -10.0), 10.0) + 0.0
+
+
+def test_every_surface_listens_for_the_click_on_its_heatmap():
+    at = run_app(TAB | {"data_preset": "two", "losses": ["Quadratic", "Cross-entropy", "Focal"]})
+    spec = spec_of(surface_chart(at))
+    (pick,) = [p for p in spec["params"] if p["name"] == PICK]
+    assert pick["select"] == {"type": "point", "fields": ["w", "b"], "on": "click", "clear": False}
+    heatmaps = [layer for panel in spec["hconcat"] for layer in panel["layer"] if layer.get("name")]
+    assert [layer["name"] for layer in heatmaps] == pick["views"] and len(pick["views"]) == 3
+    assert all(layer["data"]["name"] == SURFACE and layer["mark"]["type"] == "rect" for layer in heatmaps)
+    assert "Click the surface to start there." in [c.value for c in at.caption]
+
+
+def test_a_click_on_a_surface_starts_the_runs_there_snapped_to_the_sliders():
+    at = run_app(TAB | {"data_preset": "plateau", "w": "-10", "b": "0"})
+    points = [(1.0, 1.0), (-1.0, 0.0)]
+    # Off the sliders' range (the window holds the runs' paths with a margin, so it reaches past
+    # their start at w = −10): the nearest start they hold.
+    surface = dataset(at, SURFACE)
+    corner = surface.loc[surface["w"].idxmin()]
+    assert corner["w"] < -10
+    select_on_chart(at, surface_chart(at), {PICK: [{"w": corner["w"], "b": corner["b"]}]})
+    assert (at.session_state["w"], at.session_state["b"]) == (-10.0, snapped(corner["b"]))
+    assert_runs_on(at, points, w=-10.0, b=snapped(corner["b"]))
+
+    surface = dataset(at, SURFACE)
+    point = surface.iloc[len(surface) // 3]  # a grid point off the sliders' grid
+    assert point["w"] != snapped(point["w"]) or point["b"] != snapped(point["b"])
+    select_on_chart(at, surface_chart(at), {PICK: [{"w": point["w"], "b": point["b"]}]})
+    w, b = snapped(point["w"]), snapped(point["b"])
+    assert (at.session_state["w"], at.session_state["b"]) == (w, b)
+    assert (at.slider(key="w").value, at.slider(key="b").value) == (w, b)
+    assert_runs_on(at, points, w=w, b=b)
+
+
+@pytest.mark.parametrize(
+    ("lock", "moves", "note"),
+    [
+        ("b", ("w",), "Click the surface to start there (b stays: the exercise link fixes it)."),
+        ("w,b", (), "This exercise link fixes the start (w, b): a click on the surface does not move it."),
+    ],
+)
+def test_a_click_leaves_a_start_the_exercise_link_fixes(lock, moves, note):
+    at = run_app(TAB | {"data_preset": "two", "lock": lock})
+    assert note in [c.value for c in at.caption]
+    select_on_chart(at, surface_chart(at), {PICK: [{"w": -1.23, "b": 0.46}]})
+    assert not at.exception
+    expected = {"w": -1.2 if "w" in moves else DEFAULT.w, "b": 0.5 if "b" in moves else DEFAULT.b}
+    assert {name: at.session_state[name] for name in ("w", "b")} == expected
+    assert_runs_on(at, list(DATA_PRESETS["two"].points), **expected)
+
+
+# ---------------------------------------------------------------------------------------------
+# The start plane: epochs from every start, and its sentence, against a plain loop per start
+
+
+def epochs_by_hand(loss: str, x, y, w: float, b: float, eta: float, cap: int) -> int:
+    """Full-batch gradient descent from (w, b), one start at a time in plain floats: the first
+    epoch whose mean error (1/n) Σ |a_i − y_i| is at most half the start's, or cap + 1."""
+    goal = None
+    for epoch in range(cap + 1):
+        a = [1 / (1 + math.exp(-(w * xi + b))) for xi in x]
+        error = sum(abs(ai - yi) for ai, yi in zip(a, y)) / len(x)
+        goal = error / 2 if goal is None else goal
+        if error <= goal:
+            return epoch
+        delta = [(ai - yi) * ai * (1 - ai) if loss == "quadratic" else ai - yi for ai, yi in zip(a, y)]
+        w -= eta * sum(d * xi for d, xi in zip(delta, x)) / len(x)
+        b -= eta * sum(delta) / len(x)
+    return cap + 1
+
+
+@pytest.fixture
+def small_plane(monkeypatch):
+    """The page's start plane on a 9 × 9 grid, so that the loop above can check every start; the
+    cached planes of other sizes are dropped before and after."""
+    monkeypatch.setattr(cache, "START_POINTS", 9)
+    cache.start_plane.clear()
+    yield 9
+    cache.start_plane.clear()
+
+
+def starts_said(sentence: str, names: dict[str, str]) -> tuple[int, dict[str, str]]:
+    """The count of starts and each loss's share in the start plane's sentence, by loss key."""
+    first = re.match(
+        r"(\S+) reaches half its starting mean error within 1,000 epochs from "
+        r"(under 1 %|over 99 %|\d+ %) of these ([\d,]+) starts \(w₀, b₀\)",
+        sentence,
+    )
+    said = {first.group(1): first.group(2)} | dict(
+        re.findall(r"; (\S+) from (under 1 %|over 99 %|\d+ %)", sentence)
+    )
+    shares = {key: said[name] if name in said else said[name.lower()] for key, name in names.items()}
+    return int(first.group(3).replace(",", "")), shares
+
+
+@pytest.mark.parametrize(
+    ("preset", "start"),
+    [("plateau", {"w": "-8", "b": "0"}), ("outlier", {"w": "1", "b": "-1", "eta": "0.5"})],
+)
+def test_the_start_plane_counts_what_a_loop_over_its_starts_counts(small_plane, preset, start):
+    at = run_app(TAB | {"data_preset": preset} | start)
+    assert not [el for el in charts(at) if "starts" in chart_datasets(el)], "only when asked for"
+    at.toggle(key="map_starts").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    points = DATA_PRESETS[preset].points
+    x, y = [p[0] for p in points], [p[1] for p in points]
+    eta = float(start.get("eta", DEFAULT.eta))
+    surface = dataset(at, SURFACE)
+    w0 = np.linspace(surface["w"].min(), surface["w"].max(), small_plane)
+    b0 = np.linspace(surface["b"].min(), surface["b"].max(), small_plane)
+    cells = dataset(at, "starts")
+    learned = {}
+    for key in DEFAULT_LOSSES:
+        shown = cells[cells["loss"] == LOSS_NAMES[key]]
+        assert len(shown) == small_plane**2
+        hand = [epochs_by_hand(key, x, y, w, b, eta, 1000) for w in w0 for b in b0]
+        np.testing.assert_allclose(shown["w0"], np.repeat(w0, small_plane), rtol=1e-12)
+        np.testing.assert_allclose(shown["b0"], np.tile(b0, small_plane), rtol=1e-12)
+        # One epoch apart at most, where the error meets the goal to the last bits.
+        assert np.abs(shown["epochs"].to_numpy() - hand).max() <= 1, key
+        learned[key] = float(np.mean(np.array(hand) <= 1000))
+    sentence = next(t for t in markdown_texts(at) if "reaches half its starting mean error" in t)
+    count, shares = starts_said(sentence, {key: LOSS_NAMES[key] for key in DEFAULT_LOSSES})
+    assert count == small_plane**2
+    for key, text in shares.items():
+        assert_share(text, learned[key], count)
+    assert "this map uses gradient descent" not in " ".join(markdown_texts(at))
+
+
+def test_the_start_plane_says_it_uses_gradient_descent_and_is_not_offered_for_one_example(small_plane):
+    at = run_app(TAB | {"data_preset": "two", "optimizer": "adam"})
+    said = " ".join(markdown_texts(at))
+    assert "gradient descent at η = 0.15 needs" in said
+    assert "The runs above use Adam; this map uses gradient descent." in said
+    at = run_app(TAB | {"data_preset": "two", "balance": "true"})  # each loss its own η
+    etas = ", ".join(f"{LOSS_NAMES[key].lower()} {eta:g}" for key, eta in zip(DEFAULT_LOSSES, (0.6, 0.15)))
+    assert f"gradient descent at each loss's η ({etas}) needs" in " ".join(markdown_texts(at))
+    at = run_app(TAB | {"data_preset": "one"})
+    assert "map_starts" not in [t.key for t in at.toggle]
+
+
+def test_the_start_plane_covers_the_window_within_the_starts_the_sweep_takes():
+    assert cache.plane_axis((-2.0, 6.0)).tolist() == np.linspace(-2.0, 6.0, cache.START_POINTS).tolist()
+    cut = cache.plane_axis((-150.0, 50.0))
+    assert (cut[0], cut[-1], cut.size) == (-100.0, 50.0, cache.START_POINTS)

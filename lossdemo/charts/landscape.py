@@ -1,12 +1,15 @@
 """The Landscape tab's charts: per shown loss the cost C(w, b) over a window around the runs as a
 heatmap, lighter where the neuron is saturated on some example, with the run's gradient-descent
-path and the inspected epoch on it; and under them every example's output over the epochs.
+path and the inspected epoch on it; under them every example's output over the epochs; and, on
+request, the start plane: per loss the epochs gradient descent needs from every start (w₀, b₀).
 
 Data: `surface_data` (dataset `surface`: one row per loss and grid point), `path_data` (dataset
-`path`: one row per loss and epoch, at most MAX_POINTS epochs) and `outputs_data` (dataset
-`outputs`: one row per loss, epoch and example, at most OUTPUT_EPOCHS epochs). The inspected
-epoch is the Vega-Lite parameter `cursor` (`controls.replay.cursor_params`), which a replay moves
-in the browser.
+`path`: one row per loss and epoch, at most MAX_POINTS epochs), `outputs_data` (dataset
+`outputs`: one row per loss, epoch and example, at most OUTPUT_EPOCHS epochs) and `starts_data`
+(dataset `starts`: one row per loss and start; the sidebar's start is dataset `start`). The
+inspected epoch is the Vega-Lite parameter `cursor` (`controls.replay.cursor_params`), which a
+replay moves in the browser. A click on a surface selects its grid point: the point selection PICK, fields w
+and b, which the page loads as the start.
 """
 
 from __future__ import annotations
@@ -18,11 +21,13 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from lossdemo.charts.speed_map import STATUS
 from lossdemo.charts.style import PANEL_WIDTH, downsample, loss_scale, readable, spec_cache
 from lossdemo.engine.dataset import long_examples
 from lossdemo.engine.landscape import DEFAULT_POINTS, Landscape, window
 
-SURFACE, PATH, OUTPUTS = "surface", "path", "outputs"
+SURFACE, PATH, OUTPUTS, STARTS, START = "surface", "path", "outputs", "starts", "start"
+PICK = "start_pick"  # the surfaces' click selection
 MIN_RADIUS = 4.0  # the smallest window: a short run still shows the surface around it
 MARGIN = 1.2  # the window's half-width over the half-extent of the runs' paths
 OUTPUT_EPOCHS = 500  # epochs per run in the outputs chart (20 examples each)
@@ -76,6 +81,16 @@ def outputs_data(runs: Mapping[str, pd.DataFrame], names: Mapping[str, str], x, 
     return pd.concat(frames, ignore_index=True)
 
 
+def starts_data(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+    """A start plane (`engine.start_sweep.sweep_starts`) as the chart draws it: loss (by its name),
+    w0, b0, error0, epochs, learned, and shade, the epochs on a log colour scale that starts at 1
+    (0: a start already within its goal)."""
+    cells = frame[["loss", "w0", "b0", "error0", "epochs", "learned"]].copy()
+    cells["loss"] = cells["loss"].map(names)
+    cells["shade"] = np.maximum(cells["epochs"], 1)
+    return cells
+
+
 def _inspected(data: str, name: str) -> alt.Chart:
     """The last row of a loss's path (or outputs) at or before the inspected epoch."""
     return (
@@ -86,7 +101,12 @@ def _inspected(data: str, name: str) -> alt.Chart:
     )
 
 
-def _surface_panel(name: str, colour: str, domain_w: list[float], domain_b: list[float], cell: float):
+def _surface_view(i: int) -> str:
+    """The name of panel i's heatmap view: the click selection listens on these views."""
+    return f"surface_{i}"
+
+
+def _surface_panel(i: int, name: str, colour: str, domain_w: list[float], domain_b: list[float], cell: float):
     x = alt.X(
         "w0:Q", title="w", scale=alt.Scale(domain=domain_w, nice=False, zero=False), axis=alt.Axis(grid=False)
     )
@@ -94,7 +114,7 @@ def _surface_panel(name: str, colour: str, domain_w: list[float], domain_b: list
         "b0:Q", title="b", scale=alt.Scale(domain=domain_b, nice=False, zero=False), axis=alt.Axis(grid=False)
     )
     heat = (
-        alt.Chart(alt.Data(name=SURFACE))
+        alt.Chart(alt.Data(name=SURFACE), name=_surface_view(i))
         .transform_filter(alt.datum.loss == name)
         .transform_calculate(
             w0=f"datum.w - {cell / 2!r}",
@@ -103,7 +123,7 @@ def _surface_panel(name: str, colour: str, domain_w: list[float], domain_b: list
             b1=f"datum.b + {cell / 2!r}",
             where="datum.saturated ? 'σ′ < 0.05 for some example' : 'no example saturated'",
         )
-        .mark_rect()
+        .mark_rect(cursor="pointer")
         .encode(
             x=x,
             x2="w1:Q",
@@ -168,13 +188,22 @@ def landscape_chart(
 ) -> alt.TopLevelMixin:
     """One panel per loss (`losses` the registry keys shown, `names` their names): the heatmap of
     C(w, b) over the window (`domain_w` × `domain_b`, grid cells `cell` wide), the run's path, its
-    start and the inspected epoch. Each loss's colour scale is its own: costs differ in scale."""
+    start and the inspected epoch. Each loss's colour scale is its own: costs differ in scale.
+
+    A click on any heatmap selects that grid point's (w, b) as PICK. The selection is declared
+    once at the top with the heatmaps' views: adding one selection to each panel makes Altair
+    merge the copies with a warning."""
     colour = loss_scale(neuron, losses)[0]
     panels = [
-        _surface_panel(name, colour.range[i], list(domain_w), list(domain_b), cell)
+        _surface_panel(i, name, colour.range[i], list(domain_w), list(domain_b), cell)
         for i, name in enumerate(names)
     ]
-    chart = alt.hconcat(*panels).resolve_scale(color="independent")
+    pick = alt.TopLevelSelectionParameter(
+        name=PICK,
+        select=alt.PointSelectionConfig(type="point", fields=["w", "b"], on="click", clear=False),
+        views=[_surface_view(i) for i in range(len(names))],
+    )
+    chart = alt.hconcat(*panels).properties(params=[pick]).resolve_scale(color="independent")
     return readable(chart)
 
 
@@ -221,8 +250,93 @@ def outputs_chart(neuron: str, losses: tuple[str, ...], names: tuple[str, ...]) 
     return readable(alt.hconcat(*panels))
 
 
+def starts_chart(
+    neuron: str,
+    losses: tuple[str, ...],
+    names: tuple[str, ...],
+    cap: int,
+    domain_w: tuple[float, float],
+    domain_b: tuple[float, float],
+    cells: tuple[float, float],
+) -> alt.TopLevelMixin:
+    """One heatmap per loss of the epochs gradient descent needs from each start (w₀, b₀) until the
+    mean error is half its start value, as the learning-speed map draws epochs (viridis on a log
+    scale, one legend for all panels; grey: not within `cap`), over the surfaces' window
+    (`domain_w` × `domain_b`, cells `cells` = (w, b) wide), with the sidebar's start as a square."""
+    colour = loss_scale(neuron, losses)[0]
+    missed_label = f"not within {cap:,} epochs"
+    half_w, half_b = (size / 2 for size in cells)
+    x = alt.X("w_lo:Q", title="start w₀", scale=alt.Scale(domain=list(domain_w), nice=False, zero=False))
+    y = alt.Y("b_lo:Q", title="start b₀", scale=alt.Scale(domain=list(domain_b), nice=False, zero=False))
+    tips = [
+        alt.Tooltip("w0:Q", title="w₀", format=".3g"),
+        alt.Tooltip("b0:Q", title="b₀", format=".3g"),
+        alt.Tooltip("error0:Q", title="starting mean error", format=".3g"),
+        alt.Tooltip("epochs:Q", title=f"epochs (>{cap:,}: not within the cap)"),
+    ]
+    panels = []
+    for i, name in enumerate(names):
+        cells_of = (
+            alt.Chart(alt.Data(name=STARTS))
+            .transform_filter(alt.datum.loss == name)
+            .transform_calculate(
+                # Each cell reaches 30 % into its neighbour, so that no hairline seams show (as
+                # on the speed map).
+                w_lo=f"datum.w0 - {half_w!r}",
+                w_hi=f"datum.w0 + {1.6 * half_w!r}",
+                b_lo=f"datum.b0 - {half_b!r}",
+                b_hi=f"datum.b0 + {1.6 * half_b!r}",
+                status=f"datum.learned ? 'learned' : {json.dumps(missed_label)}",
+            )
+            .mark_rect(clip=True)
+            .encode(x=x, x2="w_hi:Q", y=y, y2="b_hi:Q", tooltip=tips)
+        )
+        learned = cells_of.transform_filter(alt.datum.learned).encode(
+            fill=alt.Fill(
+                "shade:Q",
+                title="epochs to half the starting error",
+                scale=alt.Scale(type="log", scheme="viridis", domain=[1, cap], reverse=True),
+                legend=alt.Legend(
+                    orient="bottom", direction="horizontal", gradientLength=SIZE, titleLimit=SIZE
+                ),
+            )
+        )
+        missed = cells_of.transform_filter(~alt.datum.learned).encode(
+            color=alt.Color(
+                "status:N",
+                title=None,
+                scale=alt.Scale(domain=[missed_label], range=[STATUS["did not learn"]]),
+                legend=alt.Legend(orient="bottom"),
+            )
+        )
+        start = (
+            alt.Chart(alt.Data(name=START))
+            .mark_point(
+                shape="square", size=140, filled=True, color=colour.range[i], stroke="white", strokeWidth=2
+            )
+            .encode(
+                x=alt.X("w:Q", scale=alt.Scale(domain=list(domain_w))),
+                y=alt.Y("b:Q", scale=alt.Scale(domain=list(domain_b))),
+                tooltip=[alt.Tooltip("w:Q", title="sidebar's w"), alt.Tooltip("b:Q", title="sidebar's b")],
+            )
+        )
+        panels.append(
+            alt.layer(learned, missed, start).properties(
+                width=SIZE,
+                height=SIZE,
+                title=alt.Title(
+                    f"{name}: epochs from each start",
+                    subtitle=[f"grey: {missed_label}", "□ the sidebar's start"],
+                    anchor="start",
+                ),
+            )
+        )
+    return readable(alt.hconcat(*panels).resolve_scale(fill="shared", color="shared"))
+
+
 _landscape_spec = spec_cache(landscape_chart)
 _outputs_spec = spec_cache(outputs_chart)
+_starts_spec = spec_cache(starts_chart)
 
 
 def landscape_spec(
@@ -260,4 +374,26 @@ def outputs_spec(
     spec["description"] = description
     spec["params"] = spec.get("params", []) + cursor
     spec["datasets"] = {OUTPUTS: data}
+    return spec
+
+
+def starts_spec(
+    cells: object,
+    neuron: str,
+    losses: tuple[str, ...],
+    names: tuple[str, ...],
+    cap: int,
+    w0: np.ndarray,
+    b0: np.ndarray,
+    start: tuple[float, float],
+    description: str,
+) -> dict:
+    """`starts_chart`'s spec for the starts `w0` × `b0`, with its datasets (`starts_data`, a frame
+    or Arrow bytes, and the sidebar's `start` (w, b)) and the accessible `description`."""
+    cell_w, cell_b = float(w0[1] - w0[0]), float(b0[1] - b0[0])
+    domain_w = (float(w0[0]) - cell_w / 2, float(w0[-1]) + cell_w / 2)
+    domain_b = (float(b0[0]) - cell_b / 2, float(b0[-1]) + cell_b / 2)
+    spec = json.loads(_starts_spec(neuron, losses, names, cap, domain_w, domain_b, (cell_w, cell_b)))
+    spec["description"] = description
+    spec["datasets"] = {STARTS: cells, START: pd.DataFrame({"w": [start[0]], "b": [start[1]]})}
     return spec

@@ -1,8 +1,8 @@
 """Caching at the page boundary: a scenario's runs and everything the page shows of them, the
 learning-speed map and the Landscape tab's runs and surfaces, computed once and shared by every
 session (st.cache_resource: the frames are only read, so sessions share one copy instead of each
-receiving its own); and the charts rendered as files for slides (st.cache_data: each download
-receives its own bytes)."""
+receiving its own); the Landscape tab's start plane and the charts rendered as files for slides
+(st.cache_data: small results, each session receives its own copy)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import streamlit as st
 
 from lossdemo.charts import figures
 from lossdemo.charts.epochs import epoch_chart_data, epoch_chart_description, run_names
-from lossdemo.charts.landscape import outputs_data, path_data, surface_data, window_around
+from lossdemo.charts.landscape import outputs_data, path_data, starts_data, surface_data, window_around
 from lossdemo.charts.loss_shape import loss_shape_data
 from lossdemo.charts.optimizers import comparison_data
 from lossdemo.charts.sigma_path import sigma_path_data
@@ -30,13 +30,22 @@ from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER
 from lossdemo.engine.shape import coordinates, shape_frame
 from lossdemo.engine.sigmoid import simulate_sigmoid
+from lossdemo.engine.start_sweep import START_BOUND, sweep_starts
 from lossdemo.engine.sweep import LossComparison, compare_losses, fastest_loss
 from lossdemo.teaching.comparison import comparison_findings
-from lossdemo.teaching.landscape import end_sentence, flat_sentence, saturated_sentence, start_sentence
+from lossdemo.teaching.landscape import (
+    end_sentence,
+    flat_sentence,
+    saturated_sentence,
+    start_sentence,
+    starts_sentence,
+)
 from lossdemo.teaching.optimizers import versus
 from lossdemo.teaching.summaries import LossSummary, findings, summarize
 
 LONG_RUN_WORK = 20_000  # neuron-updates (a 1.8 MB frame, about 10 ms) from which a run counts as long
+# The start plane: 41 × 41 starts and 1,000 epochs take 0.2-1 s per loss for 20 examples (focal: 3 s).
+START_POINTS, START_CAP = 41, 1000
 
 
 def arrow(frame: pd.DataFrame) -> bytes:
@@ -229,3 +238,45 @@ def landscape_view(
                 end_sentence(runs, names),
             ],
         )
+
+
+@dataclass(frozen=True)
+class StartPlane:
+    """The Landscape tab's start plane: its starts' axes, the cells for the chart (Arrow) and the
+    sentence computed from them."""
+
+    w0: np.ndarray
+    b0: np.ndarray
+    cells: bytes
+    sentence: str
+
+
+def plane_axis(window: tuple[float, float]) -> np.ndarray:
+    """START_POINTS starts over a window's extent, cut to the starts the sweep takes (|w₀|, |b₀| ≤
+    START_BOUND; an optimizer's long run can stretch the window far beyond). The window always
+    holds the sidebar's start, within ±10, so what remains is never empty."""
+    low, high = max(window[0], -START_BOUND), min(window[1], START_BOUND)
+    return np.linspace(low, high, START_POINTS)
+
+
+@st.cache_data(max_entries=16, ttl=1800, show_spinner="Running gradient descent from every start (w₀, b₀)…")
+def start_plane(
+    points: Points,
+    losses: tuple[str, ...],
+    etas: tuple[float, ...],
+    w_window: tuple[float, float],
+    b_window: tuple[float, float],
+) -> StartPlane:
+    """Epochs to half the starting mean error from each of START_POINTS × START_POINTS starts over
+    the window (`w_window` × `b_window`, the surfaces'), per loss at its η (`etas`), under gradient
+    descent, at most START_CAP epochs. Shared between sessions: a class asking for the same data
+    set runs it once."""
+    with one_at_a_time("start plane"):
+        x, y = [p[0] for p in points], [p[1] for p in points]
+        w0, b0 = plane_axis(w_window), plane_axis(b_window)
+        frame = pd.concat(
+            [sweep_starts(loss, x, y, w0, b0, eta, cap=START_CAP) for loss, eta in zip(losses, etas)],
+            ignore_index=True,
+        )
+        names = {key: LOSSES["sigmoid"][key].name for key in losses}
+        return StartPlane(w0, b0, arrow(starts_data(frame, names)), starts_sentence(frame, names, START_CAP))

@@ -1,6 +1,7 @@
 """The Landscape tab: a sigmoid neuron trained on a data set of its own, with the sidebar's losses,
 η, optimizer, epochs and start (w, b); each loss's cost C(w, b) around the runs, the runs' paths
-on it, every example's output, and sentences computed from the surfaces and runs.
+on it (a click on it starts the runs there), every example's output, sentences computed from the
+surfaces and runs, and on request the start plane: epochs to the goal from every start (w₀, b₀).
 
 The data set lives in the session as `data` (its link form, `data_sets.data_text`; empty: the
 chosen preset's) and in the URL beside `data_preset`. The editor is a new widget whenever the data
@@ -11,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lossdemo.charts.landscape import landscape_spec, outputs_spec
+from lossdemo.charts.landscape import PICK, landscape_spec, outputs_spec, starts_spec
 from lossdemo.controls.data_sets import (
     COLUMNS,
     DATA_PRESETS,
@@ -29,6 +30,8 @@ from lossdemo.controls.data_sets import (
 from lossdemo.controls.replay import cursor_params
 from lossdemo.controls.scenario import Scenario
 from lossdemo.engine.losses import LOSSES
+from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS
+from lossdemo.engine.start_sweep import START_BOUND
 from lossdemo.page import cache, state
 from lossdemo.page.downloads import figure_downloads
 from lossdemo.page.widgets import control
@@ -102,6 +105,16 @@ def data_set(scenario: Scenario) -> Points:
     return points
 
 
+def click_note() -> str:
+    """What a click on a surface does, given what the exercise link fixes (`state.load_start`)."""
+    kept = [name for name in ("w", "b") if name in state.fixed()]
+    if len(kept) == 2:
+        return "This exercise link fixes the start (w, b): a click on the surface does not move it."
+    if kept:
+        return f"Click the surface to start there ({kept[0]} stays: the exercise link fixes it)."
+    return "Click the surface to start there."
+
+
 def landscape_view(scenario: Scenario, timer_on: bool) -> None:
     """The tab for a sigmoid neuron; for another kind, a line saying what it is for."""
     if scenario.neuron != "sigmoid":
@@ -138,7 +151,10 @@ def landscape_view(scenario: Scenario, timer_on: bool) -> None:
         f"Heatmaps of the cost C(w, b) per loss ({', '.join(names)}) over a window around the runs, "
         f"{where}, with each run's path and the inspected epoch. {said}",
     )
-    st.vega_lite_chart(spec=spec, theme=None)
+    st.vega_lite_chart(
+        spec=spec, theme=None, key="surface_pick", on_select=state.load_start, selection_mode=PICK
+    )
+    st.caption(click_note())
     st.markdown(
         " ".join(f"**{sentence}**" if i == 0 else sentence for i, sentence in enumerate(shown.sentences))
     )
@@ -154,3 +170,57 @@ def landscape_view(scenario: Scenario, timer_on: bool) -> None:
     )
     st.vega_lite_chart(spec=spec, theme=None)
     figure_downloads("landscape-outputs", spec)
+    start_panel(scenario, points, shown, etas)
+
+
+def start_panel(
+    scenario: Scenario, points: Points, shown: cache.LandscapeView, etas: tuple[float, ...]
+) -> None:
+    """The start plane over the surfaces' window, for two examples or more (with one, a start
+    matters only through w·x + b, which the Speed map covers), computed only when asked for: it
+    takes about a second, which the tab's every rerun should not pay."""
+    if len(points) < 2:
+        return
+    losses = scenario.losses
+    names = tuple(LOSSES["sigmoid"][key].name for key in losses)
+    if len(set(etas)) == 1:
+        rate = f"η = {etas[0]:g}"
+    else:
+        rate = "each loss's η (" + ", ".join(f"{n.lower()} {e:g}" for n, e in zip(names, etas)) + ")"
+    w_window = (float(shown.w_axis[0]), float(shown.w_axis[-1]))
+    b_window = (float(shown.b_axis[0]), float(shown.b_axis[-1]))
+    cut = max(map(abs, w_window + b_window)) > START_BOUND
+    says = [
+        f"**Epochs from every start.** Per loss, the epochs gradient descent at {rate} needs from each of "
+        f"{cache.START_POINTS} × {cache.START_POINTS} starts (w₀, b₀) over the window above"
+        + f" (cut to |w₀|, |b₀| ≤ {START_BOUND:g})" * cut
+        + f" until the mean error is half its value at that start, at most {cache.START_CAP:,} epochs."
+    ]
+    if scenario.optimizer != DEFAULT_OPTIMIZER:
+        says.append(
+            f"The runs above use {OPTIMIZERS[scenario.optimizer].name}; this map uses gradient descent."
+        )
+    st.markdown(" ".join(says))
+    if not st.toggle(
+        "Map the starts",
+        key="map_starts",
+        help="Runs gradient descent from every start: a second or so per loss, kept for everyone.",
+    ):
+        return
+    plane = cache.start_plane(points, losses, etas, w_window, b_window)
+    spec = starts_spec(
+        plane.cells,
+        "sigmoid",
+        losses,
+        names,
+        cache.START_CAP,
+        plane.w0,
+        plane.b0,
+        (scenario.w, scenario.b),
+        f"Heatmaps per loss ({', '.join(names)}) of the epochs gradient descent needs from each start "
+        f"(w₀, b₀) until the mean error is half its start value; grey: not within {cache.START_CAP:,} "
+        f"epochs. {plane.sentence}",
+    )
+    st.vega_lite_chart(spec=spec, theme=None)
+    st.markdown(plane.sentence)
+    figure_downloads("landscape-starts", spec)

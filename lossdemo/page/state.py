@@ -1,10 +1,12 @@
 """The page's callbacks: they run before the script, so they may set any control's value. Reading
-a link once per session, loading a preset or a map cell, and the replay's play, pause and steps."""
+a link once per session, loading a preset, a map cell or a start clicked on a cost surface, and the
+replay's play, pause and steps."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from lossdemo.charts.landscape import PICK
 from lossdemo.controls import replay
 from lossdemo.controls.presets import lesson_values, preset_values
 from lossdemo.controls.scenario import SCENARIO_FIELDS
@@ -101,6 +103,18 @@ def load_cell() -> None:
     loads = kind.map_load(cell[kind.map_axis], start) | {"eta": cell["eta"]}
     for name, loaded in ((name, v) for name, v in loads.items() if name not in fixed()):
         st.session_state[name] = parse_value(PARAMS[name], str(loaded))[0]
+    changed()
+
+
+def load_start() -> None:
+    """A click on a cost surface (the Landscape chart `surface_pick`): start the runs at that
+    (w, b), snapped to the sliders. A w or b the exercise link fixes stays as it is."""
+    picked = st.session_state.surface_pick.selection.get(PICK) or []
+    if not picked:
+        return
+    for name in ("w", "b"):
+        if name not in fixed():
+            st.session_state[name] = parse_value(PARAMS[name], str(picked[0][name]))[0]
     changed()
 
 

@@ -70,3 +70,17 @@ def end_sentence(runs: Mapping[str, pd.DataFrame], names: Mapping[str, str]) -> 
             f"{unit(last['error'])} (worst example {unit(last['error_max'])})"
         )
     return f"After {epochs:,} epochs: " + "; ".join(parts) + "."
+
+
+def starts_sentence(frame: pd.DataFrame, names: Mapping[str, str], cap: int) -> str:
+    """From what share of the start plane's starts (`engine.start_sweep.sweep_starts`' frame, one
+    block of rows per loss) gradient descent with each loss reaches its goal, half the starting
+    mean error, within `cap` epochs. The count of starts is said too: the plane is a coarse grid."""
+    learned = frame.groupby("loss", sort=False)["learned"].mean()
+    first, *rest = names
+    starts = int((frame["loss"] == first).sum())
+    text = (
+        f"{names[first]} reaches half its starting mean error within {cap:,} epochs from "
+        f"{share_text(learned[first])} of these {starts:,} starts (w₀, b₀)"
+    )
+    return text + "".join(f"; {names[key].lower()} from {share_text(learned[key])}" for key in rest) + "."
