@@ -25,6 +25,8 @@ READABLE_CSS = (
     # A phone has no keyboard: without the key hints the replay's four buttons share one row.
     "@media (max-width: 640px) { [data-testid^='stBaseButton'] kbd { display: none; } "
     "[data-testid='stHeading'] h2 { font-size: 1.6rem; } } "
+    # A control an exercise link locks is still read: its disabled text keeps a 4.5:1 contrast.
+    "[data-testid='stWidgetLabel'][disabled] [data-testid='stMarkdownContainer'] p { color: #5f5e5b; } "
     # A table or formula wider than a phone scrolls inside its own box, not the page.
     "[data-testid='stMarkdownContainer'] table { display: block; overflow-x: auto; max-width: 100%; } "
     ".katex-display { overflow-x: auto; overflow-y: hidden; }"

@@ -60,7 +60,7 @@ def _panel(
     selectors = (
         curves.transform_window(rank="row_number()", groupby=["u"])
         .transform_filter(alt.datum.rank == 1)
-        .mark_point(opacity=0, size=10)
+        .mark_point(opacity=0, size=10, aria=False)  # pointer aids stay out of the accessibility tree
         .encode(x=x, y=alt.value(0))
         .add_params(hover)
     )
@@ -71,7 +71,7 @@ def _panel(
     ]
     hovered = (
         curves.transform_filter(hover)
-        .mark_point(size=70, filled=True)
+        .mark_point(size=70, filled=True, aria=False)
         .encode(x=x, y=y, color=alt.Color("loss:N", scale=colour, legend=None), tooltip=tooltip)
     )
     target = (

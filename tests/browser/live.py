@@ -29,6 +29,7 @@ APP_TIMEOUT_MS = 30_000
 CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
 NOT_RUNNING = "[data-testid='stApp'][data-test-script-state='notRunning']"
 SKELETON = "[data-testid='stSkeleton']"
+STALE = "[data-stale='true']"
 CHART = "[data-testid='stVegaLiteChart']"
 # Every Vega-Lite chart on the page (whatever its layout) has an SVG with at least one drawn mark.
 ALL_CHARTS_DRAWN_JS = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
@@ -115,6 +116,11 @@ def wait_for_chart(page: Page, timeout: float = APP_TIMEOUT_MS) -> float:
 
 
 def wait_for_idle(page: Page, timeout: float = APP_TIMEOUT_MS) -> None:
+    """Connected, no script running, and nothing left over from a run: no skeleton and no element
+    Streamlit still marks stale (drawn faded until the run that follows a click has redrawn it; a
+    click's rerun may not have started yet when the page first reads "not running")."""
     page.wait_for_selector(CONNECTED, state="attached", timeout=timeout)
     page.wait_for_selector(NOT_RUNNING, state="attached", timeout=timeout)
     page.wait_for_selector(SKELETON, state="detached", timeout=timeout)
+    page.wait_for_selector(STALE, state="detached", timeout=timeout)
+    page.wait_for_selector(NOT_RUNNING, state="attached", timeout=timeout)
