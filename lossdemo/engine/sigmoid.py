@@ -13,10 +13,10 @@ import pandas as pd
 
 from lossdemo.engine import dataset, validation
 from lossdemo.engine.activations import sigmoid
+from lossdemo.engine.frames import run_table
 from lossdemo.engine.losses import Loss, get_loss
 from lossdemo.engine.optimizer_loop import follow_written
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, Optimizer, get_optimizer
-from lossdemo.engine.sigmoid_loop import delta_at as delta_at  # its home until 2026-12-01: kept importable
 from lossdemo.engine.sigmoid_loop import gradient, z_trajectory
 
 MAX_EPOCHS = 100_000
@@ -110,7 +110,7 @@ def run_frame(
         step = eta * np.hypot(moves, steps)
     else:
         w_path, b_path, step = paths
-    return pd.DataFrame(
+    return run_table(
         {
             "epoch": np.arange(z.size),
             "w": w_path,

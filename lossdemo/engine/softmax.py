@@ -15,6 +15,7 @@ import pandas as pd
 
 from lossdemo.engine import dataset, validation
 from lossdemo.engine.activations import softmax
+from lossdemo.engine.frames import run_table
 from lossdemo.engine.losses import SoftmaxLoss, get_loss
 from lossdemo.engine.optimizer_loop import Gradient, follow_written
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, Optimizer, get_optimizer
@@ -187,4 +188,4 @@ def simulate_softmax(
     columns |= {f"a_{j}": a[:, j] for j in range(classes)}
     columns |= {f"z_{j}": z[:, j] for j in range(classes)}
     columns |= {f"grad_z_{j}": grad[j] for j in range(classes)}
-    return pd.DataFrame(columns)
+    return run_table(columns)
