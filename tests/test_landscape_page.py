@@ -520,3 +520,17 @@ def test_the_start_plane_covers_the_window_within_the_starts_the_sweep_takes():
     assert cache.plane_axis((-2.0, 6.0)).tolist() == np.linspace(-2.0, 6.0, cache.START_POINTS).tolist()
     cut = cache.plane_axis((-150.0, 50.0))
     assert (cut[0], cut[-1], cut.size) == (-100.0, 50.0, cache.START_POINTS)
+
+
+def test_with_compared_starts_and_balanced_eta_the_tab_trains_every_loss_from_the_one_start():
+    # Compared starts belong to the other tabs; the tab balances η among all the selected losses:
+    # at a = ½ the quadratic |∂C/∂z| is σ′(0) = ¼ of cross-entropy's, so quadratic runs at 4η.
+    at = run_app(TAB | {"data_preset": "two", "balance": "true", "starts": "-10:-10,-10:-9.9"})
+    assert not at.exception, [e.value for e in at.exception]
+    points = DATA_PRESETS["two"].points
+    x, y = [p[0] for p in points], [p[1] for p in points]
+    path = dataset(at, PATH)
+    for key, eta in (("quadratic", 4 * DEFAULT.eta), ("cross_entropy", DEFAULT.eta)):
+        run = simulate_sigmoid(key, DEFAULT.w, DEFAULT.b, x, y, eta, DEFAULT.epochs)
+        shown = path[path["loss"] == LOSS_NAMES[key]].drop(columns="loss").reset_index(drop=True)
+        pd.testing.assert_frame_equal(shown, run[["epoch", "w", "b", "cost", "error"]], check_exact=True)

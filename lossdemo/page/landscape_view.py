@@ -9,6 +9,8 @@ set changes (its key counts the changes), so its edits always apply to the data 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
@@ -129,6 +131,9 @@ def landscape_view(scenario: Scenario, timer_on: bool) -> None:
         "with several it has a shape, and the quadratic cost has flat ground where the neuron is "
         "saturated on the examples it gets wrong."
     )
+    # The tab trains every selected loss from the sidebar's one start: a comparison of starts or the
+    # widget rule belongs to the other tabs (and `eta_for` balances among the losses it shows).
+    scenario = replace(scenario, starts=(), widget_rule=False)
     points = data_set(scenario)
     losses = scenario.losses
     etas = tuple(scenario.eta_for(loss) for loss in losses)
