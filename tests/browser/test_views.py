@@ -124,6 +124,9 @@ def test_the_lesson_runs_end_to_end_in_presentation_mode_with_each_steps_chart_o
                 page.keyboard.press("PageDown")  # a presentation clicker's "next"
                 page.wait_for_url(re.compile(rf"[?&]lesson={number}(&|$)"))
                 wait_for_idle(page)
+            # The step's view is selected once the step's run has reached the browser: wait for it.
+            page.get_by_role("tab", name=view, selected=True).wait_for()
+            wait_for_idle(page)
             assert page.get_by_role("tab", name=view, selected=True).count() == 1, number
             chart = page.get_by_role("tabpanel").locator(CHARTS).first
             chart.locator("svg").first.wait_for()
