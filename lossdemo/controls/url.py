@@ -25,6 +25,8 @@ from lossdemo.engine.losses import DEFAULT_LOSSES, LOSSES, NEURONS
 from lossdemo.engine.network import INITS
 from lossdemo.engine.neurons import get_kind
 from lossdemo.engine.optimizers import OPTIMIZERS
+from lossdemo.language.messages import DEFAULT as DEFAULT_LANGUAGE
+from lossdemo.language.messages import LANGUAGES
 from lossdemo.teaching.lesson import STEPS
 from lossdemo.teaching.network import NETWORK_LOSSES
 
@@ -72,6 +74,14 @@ class Param:
 PARAMS: dict[str, Param] = {
     p.name: p
     for p in (
+        Param(
+            "lang",
+            "Language · 语言",  # in both languages, so that a reader of either finds it
+            "English or Simplified Chinese (中文). Without it the browser's language decides.",
+            DEFAULT_LANGUAGE,
+            "choice",
+            options=tuple(LANGUAGES),
+        ),
         Param(
             "neuron",
             "Neuron",
