@@ -14,10 +14,11 @@ from lossdemo.controls.url import PARAMS, parse_starts
 from lossdemo.engine.losses import DEFAULT_LOSSES, LOSSES, NEURONS
 from lossdemo.engine.neurons import get_kind
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS
+from lossdemo.language.messages import LANGUAGES, N_, _
 from lossdemo.page import state, views
 from lossdemo.page.widgets import control, hidden, locked
 
-TITLE = "Why the loss decides how fast a neuron learns"
+TITLE = N_("Why the loss decides how fast a neuron learns")
 # Captions and the replay buttons' key hints ("Space", "Home") in a contrast of at least 4.5:1:
 # Streamlit draws both at 60 % opacity (3.9:1 on white; 2.9:1 for "Space" on the Play button).
 READABLE_CSS = (
@@ -31,6 +32,7 @@ READABLE_CSS = (
     "[data-testid='stMarkdownContainer'] table { display: block; overflow-x: auto; max-width: 100%; } "
     ".katex-display { overflow-x: auto; overflow-y: hidden; }"
 )
+BOOK = "http://neuralnetworksanddeeplearning.com/chap3.html"
 PAGE_CSS = f'<style>[data-testid="stMainBlockContainer"] {{ padding-top: 3rem; }} {READABLE_CSS}</style>'
 PRESENTATION_CSS = f"""<style>
 {READABLE_CSS}
@@ -40,12 +42,22 @@ PRESENTATION_CSS = f"""<style>
 [data-testid="stMetricValue"] {{ font-size: 2.8rem; }}
 </style>"""
 
-st.set_page_config(page_title=f"lossdemo: {TITLE.lower()}", layout="wide")
 state.read_url_once()
+state.speak()  # every word from here on is in the session's language
+st.set_page_config(page_title=_("lossdemo: why the loss decides how fast a neuron learns"), layout="wide")
 
-# The sidebar: the scenario's controls, each bound to its URL parameter.
+# The sidebar: the language, then the scenario's controls, each bound to its URL parameter.
 with st.sidebar:
-    st.header("Scenario")
+    control(
+        st.segmented_control,
+        "lang",
+        options=list(LANGUAGES),
+        default=state.language(),
+        required=True,
+        format_func=LANGUAGES.get,
+        on_change="rerun",
+    )
+    st.header(_("Scenario"))
     views.exercise_note()
     neuron = control(
         st.segmented_control,
@@ -58,17 +70,17 @@ with st.sidebar:
     kind = get_kind(neuron)
     if not hidden("preset"):  # an exercise link may hide or lock it like any control
         st.selectbox(
-            PARAMS["preset"].label,
+            _(PARAMS["preset"].label),
             [
                 key
                 for key, preset in PRESETS.items()
                 if preset.scenario.neuron == neuron and state.agrees(key)
             ],
             index=None,
-            format_func=lambda key: PRESETS[key].label,
-            placeholder="Choose a ready-made start…",
+            format_func=lambda key: _(PRESETS[key].label),
+            placeholder=_("Choose a ready-made start…"),
             key="preset",
-            help=PARAMS["preset"].help,
+            help=_(PARAMS["preset"].help),
             on_change=lambda: state.load_preset(st.session_state.preset),
             disabled=locked("preset"),
         )
@@ -78,7 +90,7 @@ with st.sidebar:
         options=list(LOSSES[neuron]),
         selection_mode="multi",
         default=list(DEFAULT_LOSSES[neuron]),
-        format_func=lambda key: LOSSES[neuron][key].name,
+        format_func=lambda key: _(LOSSES[neuron][key].name),
     )
     eta = control(st.select_slider, "eta")
     balance = control(st.toggle, "balance")
@@ -88,16 +100,20 @@ with st.sidebar:
         options=list(OPTIMIZERS),
         default=DEFAULT_OPTIMIZER,
         required=True,
-        format_func=lambda key: OPTIMIZERS[key].name,
+        format_func=lambda key: _(OPTIMIZERS[key].name),
     )
     epochs = control(st.select_slider, "epochs")
-    st.subheader("Start")
+    st.subheader(_("Start"))
     shown_starts = control(st.text_input, "starts", placeholder=",".join([":".join(kind.varied)] * 2))
     compared, start_notes = parse_starts(shown_starts, neuron) if shown_starts else ((), [])
     for note in start_notes:
         st.warning(note)
     if compared:  # the sliders stay live: disabling a widget would reset its value
-        st.caption(f"Comparing starts: {', '.join(kind.varied)} come from the list above, not the sliders.")
+        st.caption(
+            _("Comparing starts: {names} come from the list above, not the sliders.").format(
+                names=", ".join(kind.varied)
+            )
+        )
     start = {name: control(st.slider, name) for name in kind.start}
     widget_rule = control(st.toggle, "widget_rule") if kind.step_rules else False
     scenario = Scenario(
@@ -113,10 +129,12 @@ with st.sidebar:
     )
     if scenario.rule_ignored():  # the toggle stays live: disabling a widget would reset its value
         st.caption(
-            "The book's widget rule stands in for gradient descent's step: it is shown with gradient "
-            "descent only, not beside this optimizer."
+            _(
+                "The book's widget rule stands in for gradient descent's step: it is shown with gradient "
+                "descent only, not beside this optimizer."
+            )
         )
-    st.subheader("View")
+    st.subheader(_("View"))
     log_scale = control(st.toggle, "log", on_change="rerun")
     if not st.session_state.get("present"):
         control(st.toggle, "present", on_change="rerun")
@@ -126,33 +144,39 @@ present = bool(st.session_state.get("present"))
 if present:
     st.html(PRESENTATION_CSS)
     title, toggle = st.columns([4, 1], vertical_alignment="center")
-    title.subheader(TITLE)
+    title.subheader(_(TITLE))
     with toggle:
         control(st.toggle, "present", on_change="rerun")
 else:
     st.html(PAGE_CSS)
-    st.header(TITLE, divider="blue")
+    st.header(_(TITLE), divider="blue")
 if not present and not st.session_state.get("lesson"):  # a lesson step tells its own part of the story
     story = [LOSSES[neuron][key] for key in DEFAULT_LOSSES[neuron]]  # the source article's two losses
-    slow = [loss.name.lower() for loss in story if loss.carries_slope]
-    fast = [loss.name.lower() for loss in story if not loss.carries_slope]
+    slow = _(" and ").join(_(loss.name).lower() for loss in story if loss.carries_slope)
+    fast = _(" and ").join(_(loss.name).lower() for loss in story if not loss.carries_slope)
     if scenario.compares_starts() and losses:
         st.markdown(
-            f"One loss, **{LOSSES[neuron][losses[0]].name.lower()}**, the same learning rate, several "
-            f"starts: compare the *shape* of its learning from each. Watch where **{kind.slope}** is tiny."
+            _(
+                "One loss, **{loss}**, the same learning rate, several starts: compare the *shape* of its "
+                "learning from each. Watch where **{slope}** is tiny."
+            ).format(loss=_(LOSSES[neuron][losses[0]].name).lower(), slope=kind.slope)
         )
     else:
         st.markdown(
-            "The same neuron, the same start, the same learning rate: only the **loss** differs. "
-            f"Watch where **{kind.slope}** is tiny: there the {' and '.join(slow)} cost's gradient is tiny "
-            f"and its cost curve stays flat, while {' and '.join(fast)} keeps learning fast."
+            _(
+                "The same neuron, the same start, the same learning rate: only the **loss** differs. "
+                "Watch where **{slope}** is tiny: there the {slow} cost's gradient is tiny and its cost "
+                "curve stays flat, while {fast} keeps learning fast."
+            ).format(slope=kind.slope, slow=slow, fast=fast)
         )
 if st.session_state.url_notes:
     st.warning(
-        "Some link parameters were ignored or corrected:\n\n- " + "\n- ".join(st.session_state.url_notes)
+        _("Some link parameters were ignored or corrected:")
+        + "\n\n- "
+        + "\n- ".join(st.session_state.url_notes)
     )
 if not losses:
-    st.info("Select at least one loss in the sidebar to compare.")
+    st.info(_("Select at least one loss in the sidebar to compare."))
     st.stop()
 
 # The lesson, then the replay, the views of the run, the summary and findings, and the live numbers.
@@ -162,10 +186,16 @@ views.epoch_views(scenario, log_scale, present)
 if not present:
     with st.sidebar:
         views.share(scenario)
-    st.caption(
+    source = _(
         "Source of the argument and of the book presets: Michael Nielsen, *Neural Networks and Deep "
-        "Learning*, chapter 3, [The cross-entropy cost function](http://neuralnetworksanddeeplearning.com/"
-        "chap3.html#the_cross-entropy_cost_function) and [Softmax](http://neuralnetworksanddeeplearning.com/"
-        "chap3.html#softmax). Every number on this page is computed live with the true gradients"
-        + (", except the runs named after the book widget's rule." if scenario.step_rules() else ".")
+        "Learning*, chapter 3, [The cross-entropy cost function]({cross_entropy}) and [Softmax]({softmax})."
+    ).format(cross_entropy=f"{BOOK}#the_cross-entropy_cost_function", softmax=f"{BOOK}#softmax")
+    live = (
+        _(
+            "Every number on this page is computed live with the true gradients, except the runs named "
+            "after the book widget's rule."
+        )
+        if scenario.step_rules()
+        else _("Every number on this page is computed live with the true gradients.")
     )
+    st.caption(f"{source} {live}")

@@ -32,6 +32,7 @@ from lossdemo.engine.shape import coordinates, shape_frame
 from lossdemo.engine.sigmoid import simulate_sigmoid
 from lossdemo.engine.start_sweep import START_BOUND, sweep_starts
 from lossdemo.engine.sweep import LossComparison, compare_losses, fastest_loss
+from lossdemo.language.messages import _, current, speaking
 from lossdemo.teaching.comparison import comparison_findings
 from lossdemo.teaching.landscape import (
     end_sentence,
@@ -128,28 +129,30 @@ def one_at_a_time(size: str) -> threading.Lock:
     return threading.Lock()
 
 
-# Keys are plain tuples (they hash fast).
+# Keys are plain tuples (they hash fast) and the language the names and sentences are in: every
+# cached result below that holds words is kept once per language.
 @st.cache_resource(max_entries=16, ttl=1800, show_spinner=False)
-def prepared_short(key: tuple) -> Prepared:
-    with one_at_a_time("short"):
+def prepared_short(key: tuple, lang: str) -> Prepared:
+    with one_at_a_time("short"), speaking(lang):
         return prepare(Scenario(*key))
 
 
 # A 100,000-epoch softmax run is 29 MB: only two long runs are kept.
 @st.cache_resource(max_entries=2, ttl=1800, show_spinner=False)
-def prepared_long(key: tuple) -> Prepared:
-    with one_at_a_time("long"):
+def prepared_long(key: tuple, lang: str) -> Prepared:
+    with one_at_a_time("long"), speaking(lang):
         return prepare(Scenario(*key))
 
 
 def prepared_for(scenario: Scenario) -> Prepared:
-    """The scenario's runs and what the page shows of them, from the cache for its size."""
+    """The scenario's runs and what the page shows of them, in the current language, from the
+    cache for its size."""
     cached = prepared_long if scenario.work() >= LONG_RUN_WORK else prepared_short
-    return cached(astuple(scenario))
+    return cached(astuple(scenario), current())
 
 
 @st.cache_resource(max_entries=16, ttl=1800, show_spinner=False)
-def shape_curves(key: tuple) -> bytes:
+def shape_curves(key: tuple, lang: str) -> bytes:
     """The loss-shape chart's curves (Arrow) for a scenario given as a tuple, computed the first
     time its tab opens: every shown loss over the output's whole range, reaching every run's z
     (or ℓ)."""
@@ -158,7 +161,8 @@ def shape_curves(key: tuple) -> bytes:
     seen = prepared_for(scenario).frame[kind.curve[0]].to_numpy()
     losses = tuple(dict.fromkeys(series.loss for series in scenario.series()))  # the runs' losses
     frame = shape_frame(kind, losses, scenario.start(), coordinates(seen))
-    return arrow(loss_shape_data(frame, scenario.neuron))
+    with speaking(lang):
+        return arrow(loss_shape_data(frame, scenario.neuron))
 
 
 @dataclass(frozen=True)
@@ -171,7 +175,8 @@ class SpeedMap:
     comparisons: list[LossComparison]
 
 
-@st.cache_resource(max_entries=16, ttl=1800, show_spinner="Running every start and learning rate…")
+# The callers show a spinner in the session's language while a new one is computed.
+@st.cache_resource(max_entries=16, ttl=1800, show_spinner=False)
 def speed_map(
     neuron: str,
     losses: tuple[str, ...],
@@ -179,12 +184,15 @@ def speed_map(
     goal: str,
     cap: int,
     optimizer: str,
+    lang: str,
 ) -> SpeedMap:
     frame = map_sweep(neuron, dict(start), goal, cap, losses, optimizer)
     fast = fastest_loss(frame)
     slower = [loss for loss in frame["loss"].unique() if loss != fast]
+    with speaking(lang):
+        cells = arrow(display_cells(frame, neuron))
     return SpeedMap(
-        cells=arrow(display_cells(frame, neuron)),
+        cells=cells,
         domain=axis_domain(start_axis(neuron)),
         comparisons=[compare_losses(frame, slow, fast) for slow in slower],
     )
@@ -203,7 +211,7 @@ class LandscapeView:
     sentences: list[str]
 
 
-@st.cache_resource(max_entries=16, ttl=1800, show_spinner="Training on the data set and mapping its cost…")
+@st.cache_resource(max_entries=16, ttl=1800, show_spinner=False)
 def landscape_view(
     points: Points,
     losses: tuple[str, ...],
@@ -212,17 +220,18 @@ def landscape_view(
     etas: tuple[float, ...],
     epochs: int,
     optimizer: str,
+    lang: str,
 ) -> LandscapeView:
     """Each loss trained on the data set `points` from (w, b) at its η (`etas`, one per loss), and
     the cost surfaces over a window around the runs. Only the charts' rows are kept, never the
     runs' every column."""
-    with one_at_a_time("landscape"):
+    with one_at_a_time("landscape"), speaking(lang):
         x, y = [p[0] for p in points], [p[1] for p in points]
         runs = {
             loss: simulate_sigmoid(loss, w, b, x, y, eta, epochs, optimizer)
             for loss, eta in zip(losses, etas)
         }
-        names = {key: LOSSES["sigmoid"][key].name for key in losses}
+        names = {key: _(LOSSES["sigmoid"][key].name) for key in losses}
         w_axis, b_axis = window_around(runs)
         surface = landscape(losses, x, y, w_axis, b_axis)
         first = next(iter(runs.values())).iloc[0]
@@ -259,24 +268,25 @@ def plane_axis(window: tuple[float, float]) -> np.ndarray:
     return np.linspace(low, high, START_POINTS)
 
 
-@st.cache_data(max_entries=16, ttl=1800, show_spinner="Running gradient descent from every start (w₀, b₀)…")
+@st.cache_data(max_entries=16, ttl=1800, show_spinner=False)
 def start_plane(
     points: Points,
     losses: tuple[str, ...],
     etas: tuple[float, ...],
     w_window: tuple[float, float],
     b_window: tuple[float, float],
+    lang: str,
 ) -> StartPlane:
     """Epochs to half the starting mean error from each of START_POINTS × START_POINTS starts over
     the window (`w_window` × `b_window`, the surfaces'), per loss at its η (`etas`), under gradient
     descent, at most START_CAP epochs. Shared between sessions: a class asking for the same data
     set runs it once."""
-    with one_at_a_time("start plane"):
+    with one_at_a_time("start plane"), speaking(lang):
         x, y = [p[0] for p in points], [p[1] for p in points]
         w0, b0 = plane_axis(w_window), plane_axis(b_window)
         frame = pd.concat(
             [sweep_starts(loss, x, y, w0, b0, eta, cap=START_CAP) for loss, eta in zip(losses, etas)],
             ignore_index=True,
         )
-        names = {key: LOSSES["sigmoid"][key].name for key in losses}
+        names = {key: _(LOSSES["sigmoid"][key].name) for key in losses}
         return StartPlane(w0, b0, arrow(starts_data(frame, names)), starts_sentence(frame, names, START_CAP))

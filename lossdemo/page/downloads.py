@@ -7,12 +7,13 @@ from functools import partial
 import streamlit as st
 
 from lossdemo.charts.figures import SLIDE_WIDTH
+from lossdemo.language.messages import N_, _
 from lossdemo.page.cache import figure
 
 FIGURE_FILES = {  # form: (button label, file name suffix, MIME type)
     "svg": ("SVG", ".svg", "image/svg+xml"),
     "png": ("PNG", ".png", "image/png"),
-    "slide": (f"PNG for slides, {SLIDE_WIDTH} px wide, with the scenario", "-slide.png", "image/png"),
+    "slide": (N_("PNG for slides, {width} px wide, with the scenario"), "-slide.png", "image/png"),
 }
 
 
@@ -21,7 +22,7 @@ def figure_downloads(name: str, spec: dict, slide: dict | None = None) -> None:
     projector width). Its buttons are built only while it is open, and a file is rendered only when
     its button is clicked: the page's reruns never wait for a conversion."""
     popover = st.popover(
-        "Figure for slides", icon=":material/download:", key=f"figure_{name}", on_change="rerun"
+        _("Figure for slides"), icon=":material/download:", key=f"figure_{name}", on_change="rerun"
     )
     if not popover.open:
         return
@@ -29,7 +30,7 @@ def figure_downloads(name: str, spec: dict, slide: dict | None = None) -> None:
     for form, shown in files.items():
         label, suffix, mime = FIGURE_FILES[form]
         popover.download_button(
-            label,
+            _(label).format(width=SLIDE_WIDTH),
             data=partial(figure, shown, form),
             file_name=f"lossdemo-{name}{suffix}",
             mime=mime,

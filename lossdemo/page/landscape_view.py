@@ -34,6 +34,7 @@ from lossdemo.controls.scenario import Scenario
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS
 from lossdemo.engine.start_sweep import START_BOUND
+from lossdemo.language.messages import _, current, ngettext
 from lossdemo.page import cache, state
 from lossdemo.page.downloads import figure_downloads
 from lossdemo.page.widgets import control
@@ -69,17 +70,23 @@ def data_set(scenario: Scenario) -> Points:
         st.selectbox,
         "data_preset",
         options=list(DATA_PRESETS),
-        format_func=lambda key: DATA_PRESETS[key].label,
+        format_func=lambda key: _(DATA_PRESETS[key].label),
         on_change=preset_chosen,
     )
     text = st.session_state.get("data", "")
     points = data_points(preset, text, scenario.x, scenario.y)
-    st.caption(
-        ("**Edited** from this preset. " if text else "")
-        + DATA_PRESETS[preset].teaches
-        + f" Edit, add or delete rows: 1 to {MAX_POINTS} points, x from {X_RANGE[0]:g} to {X_RANGE[1]:g}, "
-        f"y from {Y_RANGE[0]:g} to {Y_RANGE[1]:g}."
+    edit = _(
+        "Edit, add or delete rows: 1 to {most} points, x from {x_low} to {x_high}, "
+        "y from {y_low} to {y_high}."
+    ).format(
+        most=MAX_POINTS,
+        x_low=f"{X_RANGE[0]:g}",
+        x_high=f"{X_RANGE[1]:g}",
+        y_low=f"{Y_RANGE[0]:g}",
+        y_high=f"{Y_RANGE[1]:g}",
     )
+    edited_note = [_("**Edited** from this preset.")] if text else []
+    st.caption(" ".join([*edited_note, _(DATA_PRESETS[preset].teaches), edit]))
     shown = pd.DataFrame(list(points), columns=list(COLUMNS))
     edited = st.data_editor(
         shown,
@@ -88,17 +95,27 @@ def data_set(scenario: Scenario) -> Points:
         hide_index=True,
         column_config={
             "x": st.column_config.NumberColumn(
-                "x", help="The input", min_value=X_RANGE[0], max_value=X_RANGE[1], step=X_STEP, required=True
+                "x",
+                help=_("The input"),
+                min_value=X_RANGE[0],
+                max_value=X_RANGE[1],
+                step=X_STEP,
+                required=True,
             ),
             "y": st.column_config.NumberColumn(
-                "y", help="The target", min_value=Y_RANGE[0], max_value=Y_RANGE[1], step=Y_STEP, required=True
+                "y",
+                help=_("The target"),
+                min_value=Y_RANGE[0],
+                max_value=Y_RANGE[1],
+                step=Y_STEP,
+                required=True,
             ),
         },
     )
     if not same_rows(edited, points):
         accepted, note = checked_rows(edited)
         if accepted is None:
-            store(text, f"{note} The runs keep the last valid data set.")
+            store(text, " ".join([note, _("The runs keep the last valid data set.")]))
         else:
             store(data_text(accepted), None)
         st.rerun()
@@ -111,25 +128,31 @@ def click_note() -> str:
     """What a click on a surface does, given what the exercise link fixes (`state.load_start`)."""
     kept = [name for name in ("w", "b") if name in state.fixed()]
     if len(kept) == 2:
-        return "This exercise link fixes the start (w, b): a click on the surface does not move it."
+        return _("This exercise link fixes the start (w, b): a click on the surface does not move it.")
     if kept:
-        return f"Click the surface to start there ({kept[0]} stays: the exercise link fixes it)."
-    return "Click the surface to start there."
+        return _("Click the surface to start there ({name} stays: the exercise link fixes it).").format(
+            name=kept[0]
+        )
+    return _("Click the surface to start there.")
 
 
 def landscape_view(scenario: Scenario, timer_on: bool) -> None:
     """The tab for a sigmoid neuron; for another kind, a line saying what it is for."""
     if scenario.neuron != "sigmoid":
         st.info(
-            "The Landscape tab is for the sigmoid neuron: choose it in the sidebar to see its cost over "
-            "(w, b)."
+            _(
+                "The Landscape tab is for the sigmoid neuron: choose it in the sidebar to see its cost over "
+                "(w, b)."
+            )
         )
         return
     st.markdown(
-        "**The cost over (w, b) for a data set.** Full-batch training on the data set below with the "
-        "sidebar's losses, η, optimizer, epochs and start (w, b). With one example the cost is a ridge; "
-        "with several it has a shape, and the quadratic cost has flat ground where the neuron is "
-        "saturated on the examples it gets wrong."
+        _(
+            "**The cost over (w, b) for a data set.** Full-batch training on the data set below with the "
+            "sidebar's losses, η, optimizer, epochs and start (w, b). With one example the cost is a ridge; "
+            "with several it has a shape, and the quadratic cost has flat ground where the neuron is "
+            "saturated on the examples it gets wrong."
+        )
     )
     # The tab trains every selected loss from the sidebar's one start: a comparison of starts or the
     # widget rule belongs to the other tabs (and `eta_for` balances among the losses it shows).
@@ -137,14 +160,18 @@ def landscape_view(scenario: Scenario, timer_on: bool) -> None:
     points = data_set(scenario)
     losses = scenario.losses
     etas = tuple(scenario.eta_for(loss) for loss in losses)
-    shown = cache.landscape_view(
-        points, losses, scenario.w, scenario.b, etas, scenario.epochs, scenario.optimizer
-    )
-    names = tuple(LOSSES["sigmoid"][key].name for key in losses)
+    with st.spinner(_("Training on the data set and mapping its cost…")):
+        shown = cache.landscape_view(
+            points, losses, scenario.w, scenario.b, etas, scenario.epochs, scenario.optimizer, current()
+        )
+    names = tuple(_(LOSSES["sigmoid"][key].name) for key in losses)
+    listed = _(", ").join(names)
     epoch = state.replay_at(scenario.epochs)
     cursor = cursor_params(epoch, st.session_state.get("play_speed", 1), scenario.epochs, timer_on)
     said = " ".join(shown.sentences)
-    where = f"{len(points)} example{'s' * (len(points) > 1)}, {scenario.epochs:,} epochs"
+    where = ngettext(
+        "{count} example, {epochs} epochs", "{count} examples, {epochs} epochs", len(points)
+    ).format(count=len(points), epochs=f"{scenario.epochs:,}")
     spec = landscape_spec(
         {"surface": shown.surface, "path": shown.path},
         "sigmoid",
@@ -153,8 +180,10 @@ def landscape_view(scenario: Scenario, timer_on: bool) -> None:
         shown.w_axis,
         shown.b_axis,
         cursor,
-        f"Heatmaps of the cost C(w, b) per loss ({', '.join(names)}) over a window around the runs, "
-        f"{where}, with each run's path and the inspected epoch. {said}",
+        _(
+            "Heatmaps of the cost C(w, b) per loss ({names}) over a window around the runs, {where}, with "
+            "each run's path and the inspected epoch. {said}"
+        ).format(names=listed, where=where, said=said),
     )
     st.vega_lite_chart(
         spec=spec, theme=None, key="surface_pick", on_select=state.load_start, selection_mode=PICK
@@ -170,8 +199,9 @@ def landscape_view(scenario: Scenario, timer_on: bool) -> None:
         losses,
         names,
         cursor,
-        f"Every example's output over the epochs, one panel per loss ({', '.join(names)}), {where}. "
-        f"{shown.sentences[-1]}",
+        _("Every example's output over the epochs, one panel per loss ({names}), {where}. {said}").format(
+            names=listed, where=where, said=shown.sentences[-1]
+        ),
     )
     st.vega_lite_chart(spec=spec, theme=None)
     figure_downloads("landscape-outputs", spec)
@@ -187,32 +217,43 @@ def start_panel(
     if len(points) < 2:
         return
     losses = scenario.losses
-    names = tuple(LOSSES["sigmoid"][key].name for key in losses)
+    names = tuple(_(LOSSES["sigmoid"][key].name) for key in losses)
+    listed = _(", ").join(names)
     if len(set(etas)) == 1:
         rate = f"η = {etas[0]:g}"
     else:
-        rate = "each loss's η (" + ", ".join(f"{n.lower()} {e:g}" for n, e in zip(names, etas)) + ")"
+        each = _(", ").join(f"{n.lower()} {e:g}" for n, e in zip(names, etas))
+        rate = _("each loss's η ({etas})").format(etas=each)
     w_window = (float(shown.w_axis[0]), float(shown.w_axis[-1]))
     b_window = (float(shown.b_axis[0]), float(shown.b_axis[-1]))
     cut = max(map(abs, w_window + b_window)) > START_BOUND
+    window = (
+        _("over the window above (cut to |w₀|, |b₀| ≤ {bound})").format(bound=f"{START_BOUND:g}")
+        if cut
+        else _("over the window above")
+    )
     says = [
-        f"**Epochs from every start.** Per loss, the epochs gradient descent at {rate} needs from each of "
-        f"{cache.START_POINTS} × {cache.START_POINTS} starts (w₀, b₀) over the window above"
-        + f" (cut to |w₀|, |b₀| ≤ {START_BOUND:g})" * cut
-        + f" until the mean error is half its value at that start, at most {cache.START_CAP:,} epochs."
+        _(
+            "**Epochs from every start.** Per loss, the epochs gradient descent at {rate} needs from each of "
+            "{n} × {n} starts (w₀, b₀) {window} until the mean error is half its value at that start, at "
+            "most {cap} epochs."
+        ).format(rate=rate, n=cache.START_POINTS, window=window, cap=f"{cache.START_CAP:,}")
     ]
     if scenario.optimizer != DEFAULT_OPTIMIZER:
         says.append(
-            f"The runs above use {OPTIMIZERS[scenario.optimizer].name}; this map uses gradient descent."
+            _("The runs above use {optimizer}; this map uses gradient descent.").format(
+                optimizer=_(OPTIMIZERS[scenario.optimizer].name)
+            )
         )
     st.markdown(" ".join(says))
     if not st.toggle(
-        "Map the starts",
+        _("Map the starts"),
         key="map_starts",
-        help="Runs gradient descent from every start: a second or so per loss, kept for everyone.",
+        help=_("Runs gradient descent from every start: a second or so per loss, kept for everyone."),
     ):
         return
-    plane = cache.start_plane(points, losses, etas, w_window, b_window)
+    with st.spinner(_("Running gradient descent from every start (w₀, b₀)…")):
+        plane = cache.start_plane(points, losses, etas, w_window, b_window, current())
     spec = starts_spec(
         plane.cells,
         "sigmoid",
@@ -222,9 +263,10 @@ def start_panel(
         plane.w0,
         plane.b0,
         (scenario.w, scenario.b),
-        f"Heatmaps per loss ({', '.join(names)}) of the epochs gradient descent needs from each start "
-        f"(w₀, b₀) until the mean error is half its start value; grey: not within {cache.START_CAP:,} "
-        f"epochs. {plane.sentence}",
+        _(
+            "Heatmaps per loss ({names}) of the epochs gradient descent needs from each start (w₀, b₀) "
+            "until the mean error is half its start value; grey: not within {cap} epochs. {said}"
+        ).format(names=listed, cap=f"{cache.START_CAP:,}", said=plane.sentence),
     )
     st.vega_lite_chart(spec=spec, theme=None)
     st.markdown(plane.sentence)

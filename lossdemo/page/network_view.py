@@ -14,6 +14,7 @@ import streamlit as st
 from lossdemo.charts.network import digits_data, digits_spec, network_data, network_spec
 from lossdemo.controls.url import PARAMS
 from lossdemo.engine.network import test_images, train_network
+from lossdemo.language.messages import _
 from lossdemo.page.cache import arrow, one_at_a_time
 from lossdemo.page.downloads import figure_downloads
 from lossdemo.page.widgets import control
@@ -67,12 +68,14 @@ def trained(losses: list[str], hidden: int, epochs: int, eta: float, init: str) 
     jobs = {loss: training(loss, hidden, epochs, eta, init, SEED) for loss in losses}
     if all(job.frame is not None for job in jobs.values()):
         return {loss: job.frame for loss, job in jobs.items()}
-    bar = st.progress(0.0, text="Training…")
+    bar = st.progress(0.0, text=_("Training…"))
     runs = {}
     for index, (loss, job) in enumerate(jobs.items()):
 
         def progress(k: int, index: int = index, name: str = NETWORK_LOSSES[loss].name) -> None:
-            text = f"Training with {name.lower()}: epoch {k} of {epochs}"
+            text = _("Training with {loss}: epoch {epoch} of {epochs}").format(
+                loss=_(name).lower(), epoch=k, epochs=epochs
+            )
             bar.progress(min((index + k / epochs) / len(jobs), 1.0), text=text)
 
         runs[loss] = job.run(progress)
@@ -88,7 +91,7 @@ def network_controls() -> tuple[list[str], float, str, int, int]:
         options=list(NETWORK_LOSSES),
         selection_mode="multi",
         default=list(PARAMS["net_losses"].default),
-        format_func=lambda key: NETWORK_LOSSES[key].name,
+        format_func=lambda key: _(NETWORK_LOSSES[key].name),
     )
     eta_column, init_column, epochs_column, hidden_column = st.columns(4)
     with eta_column:
@@ -123,20 +126,20 @@ def default_runs() -> dict[str, pd.DataFrame]:
 def network_view(present: bool) -> None:
     """The tab: a 64 → hidden → 10 network learning the 8×8 digits with each chosen loss. On a
     projector its settings wait behind a button, so the charts are on the first screen."""
-    about = (
+    about = _(
         "**Does it matter in a real network?** A network of sigmoid neurons (softmax outputs for "
         "log-likelihood) learns to read 8×8 handwritten digits by mini-batch gradient descent, "
         "the experiment of chapter 3 of Nielsen's book at a smaller scale. Every loss starts from "
         "the same weights and sees the digits in the same order."
     )
-    with st.popover("Network settings", icon=":material/tune:") if present else st.container():
+    with st.popover(_("Network settings"), icon=":material/tune:") if present else st.container():
         st.markdown(about)
         losses, eta, init, epochs, hidden = network_controls()
     if not losses:
-        st.info("Select at least one loss to train.")
+        st.info(_("Select at least one loss to train."))
         return
     runs = trained(losses, hidden, epochs, eta, init)
-    names = {key: NETWORK_LOSSES[key].name for key in losses}
+    names = {key: _(NETWORK_LOSSES[key].name) for key in losses}
     spec = network_spec(arrow(network_data(runs, names)), tuple(losses), tuple(names.values()))
     st.vega_lite_chart(
         spec=spec,

@@ -13,6 +13,7 @@ from lossdemo.controls.scenario import SCENARIO_FIELDS
 from lossdemo.controls.url import PARAMS, base_values, parse_query, parse_value, share_query
 from lossdemo.engine.losses import DEFAULT_LOSSES
 from lossdemo.engine.neurons import get_kind
+from lossdemo.language import messages
 
 
 def value(key: str):
@@ -32,12 +33,39 @@ def agrees(preset: str) -> bool:
     return all(values[name] == value(name) for name in fixed() if name in values)
 
 
+def language() -> str:
+    """The session's language: its `lang` control (from the link or the switch), else the
+    browser's (`st.context.locale`), else English."""
+    lang = st.session_state.get("lang")
+    return lang if lang in messages.LANGUAGES else messages.from_locale(st.context.locale)
+
+
+def speak() -> None:
+    """Answer in the session's language for the rest of this run (a script or a fragment run)."""
+    messages.use(language())
+
+
+def fragment(body, run_every=None):
+    """`body` as a Streamlit fragment that speaks the session's language: a fragment's rerun
+    starts in a thread of its own, without the script run's language."""
+
+    def run(*args, **kwargs):
+        speak()
+        return body(*args, **kwargs)
+
+    run.__name__, run.__qualname__, run.__doc__ = body.__name__, body.__qualname__, body.__doc__
+    return st.fragment(run, run_every=run_every)
+
+
 def read_url_once() -> None:
-    """On a session's first run, turn the URL into valid control values and keep the notes. A link
-    that needed corrections is replaced by its corrected form before any widget reads it."""
+    """On a session's first run, turn the URL into valid control values and keep the notes (in the
+    link's language, else the browser's). A link that needed corrections is replaced by its
+    corrected form before any widget reads it."""
     if "url_notes" in st.session_state:
         return
     query = {key: st.query_params.get_all(key) for key in st.query_params}
+    lang = parse_value(PARAMS["lang"], query["lang"][-1])[0] if query.get("lang") else None
+    messages.use(lang if lang in messages.LANGUAGES else messages.from_locale(st.context.locale))
     values, notes = parse_query(query)
     st.session_state.url_notes = notes
     # What the link leaves out: its preset's or lesson step's values, where it has one.
@@ -78,6 +106,15 @@ def go_to_step(number: int) -> None:
         st.query_params["preset"] = values["preset"]
     else:
         st.query_params.pop("preset", None)
+
+
+def write_view(view: str) -> None:
+    """Open `view` (a value of the `view` parameter) and write it to the URL (the default: none)."""
+    st.session_state.view = view
+    if view == PARAMS["view"].default:
+        st.query_params.pop("view", None)
+    else:
+        st.query_params["view"] = view
 
 
 def changed() -> None:

@@ -23,12 +23,13 @@ from lossdemo.controls.url import EXERCISE_CONTROLS, PARAMS, VIEWS, share_query
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.optimizers import OPTIMIZERS
 from lossdemo.engine.shape import shape_points
+from lossdemo.language.messages import N_, _, current
 from lossdemo.page import state
 from lossdemo.page.cache import prepared_for, shape_curves, speed_map
 from lossdemo.page.downloads import figure_downloads
 from lossdemo.page.landscape_view import landscape_view
 from lossdemo.page.network_view import default_runs, network_view
-from lossdemo.page.widgets import BIND, control, replay_controls
+from lossdemo.page.widgets import control, replay_controls
 from lossdemo.teaching.chain_rule import SMALL_SLOPE, chain_rule, step_ratio
 from lossdemo.teaching.gradient_check import AGREE, CHECKS, TINY
 from lossdemo.teaching.lesson import STEPS
@@ -45,27 +46,35 @@ def summary_cards(scenario: Scenario) -> None:
         line = line_word(scenario.neuron, summary.key, prepared.series)
         column.html(f'{look} <b style="font-size:1.3rem">{summary.name}</b> ({line})')
         if scenario.eta_for(summary.loss) != scenario.eta:
-            column.caption(f"trains with η = {scenario.eta_for(summary.loss):.3g} (equal gradients at a = ½)")
+            column.caption(
+                _("trains with η = {eta} (equal gradients at a = ½)").format(
+                    eta=f"{scenario.eta_for(summary.loss):.3g}"
+                )
+            )
         cost, output, halved = column.columns(3)
         cost.metric(
-            "Final cost",
+            _("Final cost"),
             f"{summary.final_cost:.3g}",
             delta=percent_change(summary.start_cost, summary.final_cost) if summary.start_cost else None,
             delta_color="inverse",
-            help="The change is from the cost at the start. Costs of different losses are on different "
-            "scales: compare each loss with its own start.",
+            help=_(
+                "The change is from the cost at the start. Costs of different losses are on different "
+                "scales: compare each loss with its own start."
+            ),
         )
-        output.metric(f"Final output {kind.output}", unit(summary.final_output))
+        output.metric(_("Final output {output}").format(output=kind.output), unit(summary.final_output))
         if summary.unstable:
-            when = "unstable"
+            when = _("unstable")
         else:
-            when = "not yet" if summary.halved_at is None else f"{summary.halved_at:,}"
+            when = _("not yet") if summary.halved_at is None else f"{summary.halved_at:,}"
         halved.metric(
-            "Halved at epoch",
+            _("Halved at epoch"),
             when,
-            help="First epoch from which the output error |output − target| stays at most half its "
-            "starting value for the rest of the run (halved for good). Not yet: not within this run. "
-            "Unstable: it got there but keeps jumping across the target, η is too large.",
+            help=_(
+                "First epoch from which the output error |output − target| stays at most half its "
+                "starting value for the rest of the run (halved for good). Not yet: not within this run. "
+                "Unstable: it got there but keeps jumping across the target, η is too large."
+            ),
         )
 
 
@@ -79,11 +88,13 @@ def lesson(present: bool) -> None:
     if not number:
         text, start = st.columns([4, 1], vertical_alignment="center")
         text.markdown(
-            f"**Lesson**: the whole argument in {len(STEPS)} steps. Each step sets up the page for you: "
-            "predict, then press Play."
+            _(
+                "**Lesson**: the whole argument in {count} steps. Each step sets up the page for you: "
+                "predict, then press Play."
+            ).format(count=len(STEPS))
         )
         start.button(
-            "Start the lesson",
+            _("Start the lesson"),
             icon=":material/school:",
             key="lesson_start",
             on_click=state.go_to_step,
@@ -93,11 +104,14 @@ def lesson(present: bool) -> None:
     step = STEPS[number - 1]
     with st.container(border=True):
         title, way = st.columns([1, 1], vertical_alignment="center")
-        title.progress(number / len(STEPS), text=f"**Lesson, step {number} of {len(STEPS)}: {step.title}**")
+        heading = _("Lesson, step {number} of {count}: {title}").format(
+            number=number, count=len(STEPS), title=_(step.title)
+        )
+        title.progress(number / len(STEPS), text=f"**{heading}**")
         row = way.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center")
         moves = (
-            ("Previous", ":material/arrow_back:", "lesson_previous", number - 1, "PageUp", "secondary"),
-            ("Next", ":material/arrow_forward:", "lesson_next", number + 1, "PageDown", "primary"),
+            (_("Previous"), ":material/arrow_back:", "lesson_previous", number - 1, "PageUp", "secondary"),
+            (_("Next"), ":material/arrow_forward:", "lesson_next", number + 1, "PageDown", "primary"),
         )
         for label, icon, key, to, shortcut, kind in moves:
             row.button(
@@ -110,24 +124,23 @@ def lesson(present: bool) -> None:
                 args=(to,),
                 shortcut=shortcut,
             )
-        st.markdown(f"**Predict, then run.** {step.predict}")
+        st.markdown(_("**Predict, then run.** {prompt}").format(prompt=_(step.predict)))
         # On a projector the explanation waits behind a button, out of the chart's way.
-        more = (
-            row.popover("Explain", icon=":material/menu_book:") if present else st.expander("Explain", True)
-        )
+        explain = _("Explain")
+        more = row.popover(explain, icon=":material/menu_book:") if present else st.expander(explain, True)
         with more:
-            st.markdown(step.text)
+            st.markdown(_(step.text))
             scenario = lesson_scenario(number)
             if scenario is None:
                 look = step.look(default_runs())
             else:
                 shown = [scenario, *(PRESETS[name].scenario for name in (step.baseline,) if name)]
                 look = step.look(*(prepared_for(each).frame for each in shown))
-            st.markdown(f"**Look at** (after the replay): {look}")
+            st.markdown(_("**Look at** (after the replay): {look}").format(look=look))
             if step.aside is not None:
                 st.markdown(step.aside(**asdict(scenario or Scenario())))
             st.button(
-                "Leave the lesson",
+                _("Leave the lesson"),
                 icon=":material/close:",
                 key="lesson_leave",
                 on_click=state.go_to_step,
@@ -143,13 +156,13 @@ def formulas(scenario: Scenario, rows: dict) -> None:
     for column, key in zip(st.columns(len(shown)), shown):
         # With series a line is a start or a rule, not a loss: the live numbers name each line.
         sample = f"{line_sample(scenario.neuron, key)} " if scenario.plain() else ""
-        column.html(f"{sample}<b>{losses[key].name}</b>")
+        column.html(f"{sample}<b>{_(losses[key].name)}</b>")
         column.latex(rf"{losses[key].cost_tex} \qquad {losses[key].delta_tex}")
     for rule in scenario.step_rules():
-        st.html(f"<b>{rule.name}</b>")
+        st.html(f"<b>{_(rule.name)}</b>")
         st.latex(rule.tex)
     for breakdown in breakdowns(rows, scenario):
-        st.caption(f"{breakdown.name}, by the chain rule at this epoch")
+        st.caption(_("{run}, by the chain rule at this epoch").format(run=breakdown.name))
         st.latex(breakdown.latex)
 
 
@@ -172,16 +185,17 @@ def optimizer_comparison(scenario: Scenario) -> None:
     if prepared.comparison is None:
         return
     st.markdown(
-        f"**{rule.name} against gradient descent**: the same losses from the same start with the same "
-        f"η. {rule.purpose} Solid lines: gradient descent; dashed: {rule.name} "
-        f"(`{rule.torch}`)."
+        _(
+            "**{optimizer} against gradient descent**: the same losses from the same start with the same "
+            "η. {purpose} Solid lines: gradient descent; dashed: {optimizer} (`{torch}`)."
+        ).format(optimizer=_(rule.name), purpose=_(rule.purpose), torch=rule.torch)
     )
     st.latex(rf"\begin{{gathered}}{rule.update_tex}\end{{gathered}}")
     spec = comparison_spec(prepared.comparison, scenario.neuron, scenario.optimizer, prepared.series)
-    spec["description"] = (  # the chart's accessible name
-        f"Three charts over the epochs, one line per loss and optimizer (gradient descent solid, "
-        f"{rule.name} dashed): the output, the gradient size and the length of the step taken."
-    )
+    spec["description"] = _(  # the chart's accessible name
+        "Three charts over the epochs, one line per loss and optimizer (gradient descent solid, "
+        "{optimizer} dashed): the output, the gradient size and the length of the step taken."
+    ).format(optimizer=_(rule.name))
     st.vega_lite_chart(spec=spec, theme=None)
     figure_downloads("optimizer", spec)
 
@@ -192,13 +206,14 @@ def live_numbers(rows: dict, scenario: Scenario, big: bool) -> None:
     kind, prepared = scenario.kind, prepared_for(scenario)
     gradient, symbol = kind.gradient
     labels = {
-        kind.output: f"output {kind.output}",
-        "cost": "cost C",
-        gradient: f"gradient {symbol}",
+        kind.output: _("output {symbol}").format(symbol=kind.output),
+        "cost": _("cost C"),
+        gradient: _("gradient {symbol}").format(symbol=symbol),
         "sigma_prime": kind.slope,
     }
     if not big:
-        table = ["| loss | " + " | ".join(labels.values()) + " |", "|---" * (len(labels) + 1) + "|"]
+        header = " | ".join([_("loss"), *labels.values()])
+        table = [f"| {header} |", "|---" * (len(labels) + 1) + "|"]
         for loss, row in rows.items():
             values = " | ".join(f"{row[field]:.4g}" for field in labels)
             table.append(f"| **{prepared.names[loss]}** | {values} |")
@@ -210,7 +225,11 @@ def live_numbers(rows: dict, scenario: Scenario, big: bool) -> None:
         sample = line_sample(scenario.neuron, loss, series=prepared.series)
         name.html(
             f'<div style="font-size:{size};font-weight:700">{prepared.names[loss]}</div>'
-            f"<div>{sample} {line_word(scenario.neuron, loss, prepared.series)} in the charts</div>"
+            "<div>"
+            + _("{sample} {line} in the charts").format(
+                sample=sample, line=line_word(scenario.neuron, loss, prepared.series)
+            )
+            + "</div>"
         )
         for cell, (field, label) in zip(cells, labels.items()):
             cell.metric(label, f"{row[field]:.4g}")
@@ -230,9 +249,13 @@ def one_epoch(rows: dict, scenario: Scenario, epoch: int) -> None:
     )
     figure_downloads("sigma-path", spec)
     if len(gradient) < len(rows):
-        st.caption("A run stepped by a rule other than the gradient is drawn above, not taken apart below.")
+        st.caption(
+            _("A run stepped by a rule other than the gradient is drawn above, not taken apart below.")
+        )
     st.markdown(
-        f"**The gradient at epoch {epoch:,}, factor by factor** (highlighted: a slope below {SMALL_SLOPE:g})"
+        _("**The gradient at epoch {epoch}, factor by factor** (highlighted: a slope below {small})").format(
+            epoch=f"{epoch:,}", small=f"{SMALL_SLOPE:g}"
+        )
     )
     for breakdown in taken_apart:
         st.caption(breakdown.name)
@@ -241,15 +264,25 @@ def one_epoch(rows: dict, scenario: Scenario, epoch: int) -> None:
     if ratio:
         st.markdown(f"**{ratio}**")
     st.markdown(
-        f"**Gradient check at epoch {epoch:,}**: each analytic gradient against a central finite "
-        f"difference of the cost. They agree when the relative error is below {AGREE:g}; gradients "
-        f"below {TINY:g} are too small for a finite difference to resolve."
+        _(
+            "**Gradient check at epoch {epoch}**: each analytic gradient against a central finite "
+            "difference of the cost. They agree when the relative error is below {agree}; gradients "
+            "below {tiny} are too small for a finite difference to resolve."
+        ).format(epoch=f"{epoch:,}", agree=f"{AGREE:g}", tiny=f"{TINY:g}")
     )
-    table = ["| loss | gradient | analytic | finite difference | relative error | agree? |", "|" + "---|" * 6]
+    headers = (
+        _("loss"),
+        _("gradient"),
+        _("analytic"),
+        _("finite difference"),
+        _("relative error"),
+        _("agree?"),
+    )
+    table = ["| " + " | ".join(headers) + " |", "|" + "---|" * 6]
     for key, row, s in gradient:
         for c in CHECKS[neuron](row, s.loss, s.start):
-            verdict = ":green[**✓ yes**]" if c.agrees else ":red[**✗ no**]"
-            error = f"{c.relative_error:.1e}" if c.resolvable else "too small to resolve"
+            verdict = ":green[**✓ {}**]".format(_("yes")) if c.agrees else ":red[**✗ {}**]".format(_("no"))
+            error = f"{c.relative_error:.1e}" if c.resolvable else _("too small to resolve")
             table.append(
                 f"| {names[key]} | ∂C/∂{c.parameter} | {c.analytic:.10g} | {c.numeric:.10g} "
                 f"| {error} | {verdict if c.resolvable else '—'} |"
@@ -265,7 +298,7 @@ def epoch_numbers(scenario: Scenario, present: bool, timer_on: bool) -> None:
     if timer_on and epoch >= scenario.epochs:
         st.rerun()  # the end: a full run stops the replay and its timers
     rows = rows_at(frame, scenario, epoch)
-    where = f"At epoch {epoch:,} of {scenario.epochs:,}"
+    where = _("At epoch {epoch} of {epochs}").format(epoch=f"{epoch:,}", epochs=f"{scenario.epochs:,}")
     if timer_on:
         # In place of the epoch slider: a slider the browser still held would send its old value
         # with every frame's request and undo the epoch a pause stores.
@@ -273,7 +306,7 @@ def epoch_numbers(scenario: Scenario, present: bool, timer_on: bool) -> None:
     elif not present:
         st.caption(where)
     live_numbers(rows, scenario, big=present)
-    if state.value("view") == "Curves":  # Up close takes the gradient apart in its own way
+    if state.value("view") == CURVES:  # Up close takes the gradient apart in its own way
         formulas(scenario, rows)
 
 
@@ -296,27 +329,42 @@ def loss_shape(scenario: Scenario, log_scale: bool) -> None:
     points = shape_points(kind, rows, scenario.start())
     sentence = shape_sentence(points, scenario.neuron)
     st.markdown(
-        f"Each loss's cost and gradient size |{kind.delta_symbol}| against the output {kind.output} over "
-        f"its whole range. Each step moves the logit by −η(1 + x²)·{kind.delta_symbol}, so where a "
-        "curve's gradient is small, that loss learns slowly. The large dots are where each run stands at "
-        "the inspected epoch."
+        _(
+            "Each loss's cost and gradient size |{delta}| against the output {output} over its whole range. "
+            "Each step moves the logit by −η(1 + x²)·{delta}, so where a curve's gradient is small, that "
+            "loss learns slowly. The large dots are where each run stands at the inspected epoch."
+        ).format(delta=kind.delta_symbol, output=kind.output)
     )
     spec = loss_shape_spec(
-        shape_curves(astuple(scenario)), points, scenario.neuron, log_scale, scenario.target_output()
+        shape_curves(astuple(scenario), current()),
+        points,
+        scenario.neuron,
+        log_scale,
+        scenario.target_output(),
     )
-    spec["description"] = (  # the chart's accessible name
-        f"Two charts against the output {kind.output}, one line per loss: the cost and the gradient "
-        f"size |{kind.delta_symbol}|, with each run's point at the inspected epoch marked. {sentence}"
-    )
+    spec["description"] = _(  # the chart's accessible name
+        "Two charts against the output {output}, one line per loss: the cost and the gradient size "
+        "|{delta}|, with each run's point at the inspected epoch marked. {sentence}"
+    ).format(output=kind.output, delta=kind.delta_symbol, sentence=sentence)
     st.vega_lite_chart(spec=spec, theme=None)
     st.markdown(f"**{sentence}**")
     figure_downloads("loss-shape", spec)
 
 
+CURVES, UP_CLOSE, LOSS_SHAPE, SPEED_MAP, LANDSCAPE, NETWORK = VIEWS  # the `view` parameter's values
+# Each view's tab label (the URL keeps the English value whatever the language).
+TAB_LABELS = {
+    CURVES: N_("Curves"),
+    UP_CLOSE: N_("Up close"),
+    LOSS_SHAPE: N_("Loss shape"),
+    SPEED_MAP: N_("Speed map"),
+    LANDSCAPE: N_("Landscape"),
+    NETWORK: N_("Network"),
+}
 # Views that train runs of their own: the scenario's findings and live numbers stay off their screen.
-OWN_RUNS = frozenset({"Network", "Landscape"})
+OWN_RUNS = frozenset({NETWORK, LANDSCAPE})
 # Views of their own runs with the sidebar's epochs: the replay moves their inspected epoch.
-OWN_REPLAY = frozenset({"Landscape"})
+OWN_REPLAY = frozenset({LANDSCAPE})
 
 
 def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
@@ -329,16 +377,16 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
         replay_controls(scenario.epochs, one_row=present)
         if st.session_state.get("playing", False) != timer_on:
             st.rerun()  # starting or stopping the replay's timers takes a full run
-    numbers = partial(st.fragment(epoch_numbers, run_every=every), scenario, present, timer_on)
+    numbers = partial(state.fragment(epoch_numbers, run_every=every), scenario, present, timer_on)
     bodies = {
-        "Curves": partial(curves, scenario, log_scale, present, timer_on),
-        "Up close": partial(st.fragment(closeup, run_every=every), scenario),
-        "Loss shape": partial(st.fragment(loss_shape, run_every=every), scenario, log_scale),
-        "Speed map": partial(speed_map_view, scenario),
-        "Landscape": partial(landscape_view, scenario, timer_on),
-        "Network": partial(network_view, present),
+        CURVES: partial(curves, scenario, log_scale, present, timer_on),
+        UP_CLOSE: partial(state.fragment(closeup, run_every=every), scenario),
+        LOSS_SHAPE: partial(state.fragment(loss_shape, run_every=every), scenario, log_scale),
+        SPEED_MAP: partial(speed_map_view, scenario),
+        LANDSCAPE: partial(landscape_view, scenario, timer_on),
+        NETWORK: partial(network_view, present),
     }
-    for tab, name in zip(st.tabs(VIEWS, key="view", on_change="rerun", bind=BIND), VIEWS):
+    for tab, name in zip(view_tabs(), VIEWS):
         if tab.open:
             with tab:
                 bodies[name]()
@@ -348,7 +396,7 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
     if follows:  # the numbers at the inspected epoch, with the formulas on the Curves tab
         numbers()
     elif timer_on and state.value("view") in OWN_REPLAY:
-        st.fragment(replay_progress, run_every=every)(scenario.epochs)
+        state.fragment(replay_progress, run_every=every)(scenario.epochs)
 
 
 def replay_progress(epochs: int) -> None:
@@ -357,7 +405,26 @@ def replay_progress(epochs: int) -> None:
     epoch = state.replay_at(epochs)
     if epoch >= epochs:
         st.rerun()
-    st.progress(epoch / max(epochs, 1), text=f"At epoch {epoch:,} of {epochs:,}")
+    st.progress(
+        epoch / max(epochs, 1),
+        text=_("At epoch {epoch} of {epochs}").format(epoch=f"{epoch:,}", epochs=f"{epochs:,}"),
+    )
+
+
+def view_tabs():
+    """The views' tabs, labelled in the session's language. The `view` control keeps the view's
+    English name (the URL's value): a click on a tab sets it, and the URL follows it."""
+    labels = {name: _(label) for name, label in TAB_LABELS.items()}
+    view = state.value("view")
+    st.session_state.view_tab = labels.get(view, labels[CURVES])  # a lesson step may have moved it
+    if st.query_params.get("view", PARAMS["view"].default) != view:
+        state.write_view(view)
+    names = {label: name for name, label in labels.items()}
+    return st.tabs(
+        list(labels.values()),
+        key="view_tab",
+        on_change=lambda: state.write_view(names[st.session_state.view_tab]),
+    )
 
 
 def run_legend(scenario: Scenario) -> None:
@@ -399,8 +466,12 @@ def curves(scenario: Scenario, log_scale: bool, present: bool, timer_on: bool) -
         return
     spec = epoch_chart_spec(prepared.chart, *chart_args, **series)  # the four panels as one figure
     kind = scenario.kind
-    title = f"Cost, gradient, {kind.slope} and {kind.output_label} over the epochs"
-    caption = f"{scenario.caption()}; dotted line: epoch {st.session_state.epoch:,}"
+    title = _("Cost, gradient, {slope} and {output} over the epochs").format(
+        slope=kind.slope, output=_(kind.output_label)
+    )
+    caption = _("{scenario}; dotted line: epoch {epoch}").format(
+        scenario=scenario.caption(), epoch=f"{st.session_state.epoch:,}"
+    )
     figure_downloads("curves", spec, slide=with_caption(spec, title, caption))
     optimizer_comparison(scenario)
 
@@ -410,11 +481,12 @@ def speed_map_view(scenario: Scenario) -> None:
     kind, losses = scenario.kind, LOSSES[scenario.neuron]
     depends = ", ".join(kind.map_start)
     st.markdown(
-        f"Trained with {OPTIMIZERS[scenario.optimizer].name.lower()}. With one training example every "
-        "update depends only on the gradients so far, and those only on the logits (∂C/∂b = ∂C/∂z, "
-        "∂C/∂w = x·∂C/∂z): a run depends on its starting logits only, not on the weights and biases "
-        f"separately. So one map covers every start whose value lies on its horizontal axis, for these "
-        f"values of {depends}."
+        _(
+            "Trained with {optimizer}. With one training example every update depends only on the "
+            "gradients so far, and those only on the logits (∂C/∂b = ∂C/∂z, ∂C/∂w = x·∂C/∂z): a run "
+            "depends on its starting logits only, not on the weights and biases separately. So one map "
+            "covers every start whose value lies on its horizontal axis, for these values of {names}."
+        ).format(optimizer=_(OPTIMIZERS[scenario.optimizer].name).lower(), names=depends)
     )
     left, right = st.columns(2)
     with left:
@@ -423,7 +495,10 @@ def speed_map_view(scenario: Scenario) -> None:
         cap = control(st.select_slider, "cap")
     start = scenario.start()
     map_start = tuple((name, start[name]) for name in kind.map_start)
-    shown = speed_map(scenario.neuron, scenario.losses, map_start, goal, cap, scenario.optimizer)
+    with st.spinner(_("Running every start and learning rate…")):
+        shown = speed_map(
+            scenario.neuron, scenario.losses, map_start, goal, cap, scenario.optimizer, current()
+        )
     here = kind.map_position(start)
     spec = map_spec(shown.cells, scenario.neuron, scenario.losses, cap, shown.domain, here, scenario.eta)
     st.vega_lite_chart(
@@ -438,34 +513,46 @@ def speed_map_view(scenario: Scenario) -> None:
     sentences = []
     if not low <= here <= high:
         sentences.append(
-            f"This scenario starts at {kind.map_axis} = {here:.3g}, off this map ({low:.3g} to {high:.3g})."
+            _("This scenario starts at {axis} = {here}, off this map ({low} to {high}).").format(
+                axis=kind.map_axis, here=f"{here:.3g}", low=f"{low:.3g}", high=f"{high:.3g}"
+            )
         )
     for c in shown.comparisons:
         sentences.append(map_sentence(c, losses, cap))
-    sentences.append(f"Click a cell to load that start ({kind.map_load_text}) and η.")
+    sentences.append(
+        _("Click a cell to load that start ({values}) and η.").format(values=_(kind.map_load_text))
+    )
     st.markdown(" ".join(sentences))
 
 
 def map_sentence(c, losses: dict, cap: int) -> str:
     """How one loss compares with the fastest over the map, in numbers from the sweep."""
-    slow, fast = losses[c.slow].name, losses[c.fast].name.lower()
+    slow, fast = _(losses[c.slow].name), _(losses[c.fast].name).lower()
     share = lambda count: f"{count / c.cells:.0%}"  # noqa: E731
-    text = (
-        f"{slow} needs more than {c.factor:g}× as many epochs as {fast} on **{share(c.slower_cells)}** of "
-        f"this map; it does not learn within {cap:,} epochs on {share(c.slow_capped)} of it ({fast}: "
-        f"{share(c.fast_capped)})."
+    text = _(
+        "{slow} needs more than {factor}× as many epochs as {fast} on **{slower}** of this map; it does not "
+        "learn within {cap} epochs on {capped} of it ({fast}: {fast_capped})."
+    ).format(
+        slow=slow,
+        factor=f"{c.factor:g}",
+        fast=fast,
+        slower=share(c.slower_cells),
+        cap=f"{cap:,}",
+        capped=share(c.slow_capped),
+        fast_capped=share(c.fast_capped),
     )
     if c.slow_unstable or c.fast_unstable:
-        text += (
-            f" Unstable (reached the goal, then oscillated): {share(c.slow_unstable)} for {slow.lower()}, "
-            f"{share(c.fast_unstable)} for {fast}."
+        text += " " + _(
+            "Unstable (reached the goal, then oscillated): {slow_share} for {slow}, {fast_share} for {fast}."
+        ).format(
+            slow_share=share(c.slow_unstable), slow=slow.lower(), fast_share=share(c.fast_unstable), fast=fast
         )
     if c.slow_capped_close:
-        text += (
-            f" {c.slow_capped_close / c.slow_capped:.0%} of the cells where {slow.lower()} does not learn "
-            "start nearer the target than half the farthest an output can be from it, already more right "
-            "than wrong: there the slow part is the last stretch, not a stall at a wrong start."
-        )
+        text += " " + _(
+            "{share} of the cells where {slow} does not learn start nearer the target than half the "
+            "farthest an output can be from it, already more right than wrong: there the slow part is the "
+            "last stretch, not a stall at a wrong start."
+        ).format(share=f"{c.slow_capped_close / c.slow_capped:.0%}", slow=slow.lower())
     return text
 
 
@@ -476,36 +563,41 @@ def link_to(values: dict[str, object]) -> str:
 
 
 def control_labels(names) -> str:
-    return ", ".join(PARAMS[name].label for name in names)
+    return ", ".join(_(PARAMS[name].label) for name in names)
 
 
 def exercise_note() -> None:
     """On an exercise link: which controls it hides and which it locks."""
     hide, lock = st.session_state.get("hide", ()), st.session_state.get("lock", ())
-    parts = [f"Hidden: {control_labels(hide)}." * bool(hide), f"Locked: {control_labels(lock)}." * bool(lock)]
+    parts = [
+        _("Hidden: {controls}.").format(controls=control_labels(hide)) * bool(hide),
+        _("Locked: {controls}.").format(controls=control_labels(lock)) * bool(lock),
+    ]
     if hide or lock:
-        st.info(" ".join(["**Exercise link.**", *filter(None, parts)]), icon=":material/assignment:")
+        st.info(" ".join([_("**Exercise link.**"), *filter(None, parts)]), icon=":material/assignment:")
 
 
 def share(scenario: Scenario) -> None:
     """The link that reproduces the page, a link for an exercise that hides or locks controls, and
     the runs as CSV."""
-    st.subheader("Share")
+    st.subheader(_("Share"))
     values = {key: st.session_state.get(key) for key in PARAMS}
-    st.caption("This link reproduces exactly what you see:")
+    st.caption(_("This link reproduces exactly what you see:"))
     st.code(link_to(values), language=None, wrap_lines=True)
-    with st.expander("Build an exercise link", icon=":material/assignment:"):
+    with st.expander(_("Build an exercise link"), icon=":material/assignment:"):
         st.caption(
-            "The same page for your students, with the controls you choose hidden or locked, so that "
-            "they explore one thing at a time."
+            _(
+                "The same page for your students, with the controls you choose hidden or locked, so that "
+                "they explore one thing at a time."
+            )
         )
         hide = st.multiselect(
-            "Hide", EXERCISE_CONTROLS, format_func=lambda name: PARAMS[name].label, key="exercise_hide"
+            _("Hide"), EXERCISE_CONTROLS, format_func=lambda name: _(PARAMS[name].label), key="exercise_hide"
         )
         lock = st.multiselect(
-            "Lock (shown, not changeable)",
+            _("Lock (shown, not changeable)"),
             [name for name in EXERCISE_CONTROLS if name not in hide],
-            format_func=lambda name: PARAMS[name].label,
+            format_func=lambda name: _(PARAMS[name].label),
             key="exercise_lock",
         )
         chosen = {
@@ -514,7 +606,7 @@ def share(scenario: Scenario) -> None:
         }
         st.code(link_to(values | chosen), language=None, wrap_lines=True)
     st.download_button(
-        "Download the runs (CSV)",
+        _("Download the runs (CSV)"),
         data=partial(to_csv, scenario),
         file_name="lossdemo-runs.csv",
         mime="text/csv",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lossdemo.controls.url import PARAMS
+from lossdemo.language.messages import _
 from lossdemo.page import state
 
 BIND = "query-params"  # widgets keep their URL parameter in sync with their value
@@ -47,7 +48,7 @@ def control(widget, name: str, **kwargs):
         kwargs = {"value": p.default} | kwargs
     # persist_state keeps a control's value (and its URL parameter) while it is not on screen:
     # the other neuron's start, the map's settings on another tab, everything in presentation mode.
-    return widget(p.label, key=name, help=p.help, bind=BIND, persist_state="page", **kwargs)
+    return widget(_(p.label), key=name, help=_(p.help), bind=BIND, persist_state="page", **kwargs)
 
 
 def replay_controls(epochs: int, one_row: bool) -> None:
@@ -63,18 +64,18 @@ def replay_controls(epochs: int, one_row: bool) -> None:
         controls = slider = st.container()
     row = controls.container(horizontal=True, vertical_alignment="bottom")
     row.button(
-        "Pause" if playing else "Play",
+        _("Pause") if playing else _("Play"),
         icon=":material/pause:" if playing else ":material/play_arrow:",
         key="play",
         on_click=state.toggle_play,
         type="primary",
         shortcut="Space",
-        help="Replay the training run (keyboard: space)",
+        help=_("Replay the training run (keyboard: space)"),
     )
     steps = (
-        ("Back", ":material/chevron_left:", "back", -1, "Left"),
-        ("Step", ":material/chevron_right:", "forward", 1, "Right"),
-        ("Reset", ":material/skip_previous:", "reset", -epochs, "Home"),
+        (_("Back"), ":material/chevron_left:", "back", -1, "Left"),
+        (_("Step"), ":material/chevron_right:", "forward", 1, "Right"),
+        (_("Reset"), ":material/skip_previous:", "reset", -epochs, "Home"),
     )
     for label, icon, key, move, shortcut in steps:
         row.button(label, icon=icon, key=key, on_click=state.move_epoch, args=(move,), shortcut=shortcut)
