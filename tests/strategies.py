@@ -310,6 +310,7 @@ def valid_states(
         if (
             name not in ("neuron", "losses", "net_losses", "preset", "target", "epoch", "starts")
             and name not in ("data", "data_preset")  # the Landscape tab's data set: test_data_param
+            and name != "lang"  # English, whose sentences the tests read; Chinese: test_language
             and not exercise
         ):
             choices = grid(param)

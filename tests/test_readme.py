@@ -16,6 +16,7 @@ from lossdemo.teaching.summaries import summarize
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+README_ZH = (ROOT / "README.zh-CN.md").read_text(encoding="utf-8")
 
 
 def parameter_rows() -> dict[str, str]:
@@ -35,15 +36,22 @@ def test_documented_choices_are_the_accepted_ones():
 
 
 def test_the_two_setup_commands_are_there_and_ci_runs_the_test_command():
-    assert "python3 -m pip install -r requirements.txt && python3 -m streamlit run app.py" in README
-    test_command = "python3 -m pip install -r requirements-dev.txt && python3 -m pytest"
-    assert test_command in README
+    for readme in (README, README_ZH):
+        assert "python3 -m pip install -r requirements.txt && python3 -m streamlit run app.py" in readme
+        test_command = "python3 -m pip install -r requirements-dev.txt && python3 -m pytest"
+        assert test_command in readme
     assert "python3 -m pytest" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
 def test_the_images_the_readme_shows_exist():
-    for path in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README):
+    for path in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README + README_ZH):
         assert (ROOT / path).is_file(), path
+
+
+def test_the_chinese_readme_links_to_the_parameter_table_that_exists():
+    anchor = re.search(r"README\.md#([a-z-]+)", README_ZH).group(1)
+    headings = re.findall(r"^## (.+)$", README, flags=re.M)
+    assert anchor in {re.sub(r"[^a-z -]", "", h.lower()).replace(" ", "-") for h in headings}
 
 
 def test_every_optimizer_has_a_row_in_the_optimizer_table():

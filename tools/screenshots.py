@@ -43,6 +43,8 @@ README_SHOTS = (
     Shot(SCREENSHOTS / "lesson-2-1280x720.png", "lesson=2&present=true", 1280, 720),
     Shot(SCREENSHOTS / "lesson-3-1280x720.png", "lesson=3&present=true", 1280, 720),
     Shot(SCREENSHOTS / "landscape.png", "view=Landscape&data_preset=plateau&w=-8&b=0", 1400, 1800),
+    Shot(SCREENSHOTS / "page-zh.png", "lang=zh", 1400, 1750),
+    Shot(SCREENSHOTS / "page-zh-390x844.png", "lang=zh", 390, 844),
 )
 
 # Streamlit scrolls inside stMain (and the sidebar), not the document, so Playwright's full_page alone

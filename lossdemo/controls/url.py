@@ -457,7 +457,7 @@ def share_query(values: Mapping[str, object]) -> dict[str, str | list[str]]:
         param = PARAMS[name]
         if value is None or value == base.get(name, param.default):
             continue
-        if param.kind == "multi":  # the pills show, and so write to the URL, the losses' names
+        if param.kind == "multi":  # the losses' names, as the pills show them in English
             names = multi_options(name, neuron)
             if list(value) != base.get(name, default_selection(name, neuron)):
                 query[name] = [names[key] for key in value]

@@ -108,6 +108,18 @@ def go_to_step(number: int) -> None:
         st.query_params.pop("preset", None)
 
 
+def write_param(name: str) -> None:
+    """Write control `name`'s value to the URL as a share link spells it (left out at its default).
+    For the controls whose options are shown by name: a widget bound to the URL would write the name
+    in the page's language, which a link read in the other language could not match."""
+    wanted = share_query({"neuron": value("neuron"), name: value(name)}).get(name)
+    if wanted is None:
+        if name in st.query_params:
+            st.query_params.pop(name)
+    elif st.query_params.get_all(name) != (wanted if isinstance(wanted, list) else [wanted]):
+        st.query_params[name] = wanted
+
+
 def write_view(view: str) -> None:
     """Open `view` (a value of the `view` parameter) and write it to the URL (the default: none)."""
     st.session_state.view = view

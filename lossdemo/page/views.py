@@ -415,7 +415,7 @@ def view_tabs():
     """The views' tabs, labelled in the session's language. The `view` control keeps the view's
     English name (the URL's value): a click on a tab sets it, and the URL follows it."""
     labels = {name: _(label) for name, label in TAB_LABELS.items()}
-    view = state.value("view")
+    view = st.session_state.setdefault("view", PARAMS["view"].default)
     st.session_state.view_tab = labels.get(view, labels[CURVES])  # a lesson step may have moved it
     if st.query_params.get("view", PARAMS["view"].default) != view:
         state.write_view(view)

@@ -46,9 +46,17 @@ def control(widget, name: str, **kwargs):
         kwargs = {"options": p.options, "value": p.default} | kwargs
     elif widget is st.toggle:
         kwargs = {"value": p.default} | kwargs
+    # A widget that shows its options by name is not bound: it would write the name, in the page's
+    # language, to the URL; the page writes the option's link form instead (`state.write_param`).
+    named = "format_func" in kwargs
     # persist_state keeps a control's value (and its URL parameter) while it is not on screen:
     # the other neuron's start, the map's settings on another tab, everything in presentation mode.
-    return widget(_(p.label), key=name, help=_(p.help), bind=BIND, persist_state="page", **kwargs)
+    shown = widget(
+        _(p.label), key=name, help=_(p.help), bind=None if named else BIND, persist_state="page", **kwargs
+    )
+    if named:
+        state.write_param(name)
+    return shown
 
 
 def replay_controls(epochs: int, one_row: bool) -> None:
