@@ -170,11 +170,11 @@ def series_label(scenario: Scenario, series: Series, first: pd.Series) -> str:
     start with its output there, e.g. "Quadratic · start w = 0.6, b = 0.9 (a₀ = 0.82)"."""
     kind = scenario.kind
     rule = {rule.key: rule.name for rule in kind.step_rules}
-    name = rule.get(series.rule) or kind.losses[series.loss].name
+    name = _(rule.get(series.rule) or kind.losses[series.loss].name)  # the engine's name, if it has Chinese
     if not scenario.compares_starts():
         return name
     return _("{name} · start {start} ({output}₀ = {value})").format(
-        name=_(name),
+        name=name,
         start=start_text(scenario, series.start),
         output=kind.output,
         value=f"{first[kind.output]:.2g}",
