@@ -16,6 +16,8 @@ from numbers import Real
 
 import pandas as pd
 
+from lossdemo.language.messages import N_, _, ngettext
+
 Points = tuple[tuple[float, float], ...]
 
 X_RANGE, X_STEP = (-3.0, 3.0), 0.1  # the sidebar's input slider
@@ -34,45 +36,57 @@ class DataPreset:
 
 DATA_PRESETS: dict[str, DataPreset] = {
     "one": DataPreset(
-        "One point (the sidebar's x, y)",
-        "One example, as on the other tabs: a run depends on w·x + b only, so the cost over (w, b) is a "
-        "ridge, the same along every line w·x + b = constant.",
+        N_("One point (the sidebar's x, y)"),
+        N_(
+            "One example, as on the other tabs: a run depends on w·x + b only, so the cost over (w, b) is a "
+            "ridge, the same along every line w·x + b = constant."
+        ),
         (),
     ),
     "two": DataPreset(
-        "Two points",
-        "A second example pulls w and b its own way: the ridge becomes a valley with a shape.",
+        N_("Two points"),
+        N_("A second example pulls w and b its own way: the ridge becomes a valley with a shape."),
         ((-1.0, 0.0), (2.0, 1.0)),
     ),
     "separable": DataPreset(
-        "Separable",
-        "Every point can be put on its right side: the cost keeps falling as w grows, so there is no "
-        "finite minimum and the runs keep walking outwards.",
+        N_("Separable"),
+        N_(
+            "Every point can be put on its right side: the cost keeps falling as w grows, so there is no "
+            "finite minimum and the runs keep walking outwards."
+        ),
         ((-2.5, 0.0), (-1.5, 0.0), (-0.5, 0.0), (0.5, 1.0), (1.5, 1.0), (2.5, 1.0)),
     ),
     "overlapping": DataPreset(
-        "Overlapping",
-        "The classes overlap, so no (w, b) gets every point right: cross-entropy's cost has its minimum "
-        "at a finite (w, b), a compromise, and the runs settle instead of walking outwards.",
+        N_("Overlapping"),
+        N_(
+            "The classes overlap, so no (w, b) gets every point right: cross-entropy's cost has its minimum "
+            "at a finite (w, b), a compromise, and the runs settle instead of walking outwards."
+        ),
         ((-2.0, 0.0), (-1.0, 0.0), (-0.5, 1.0), (0.0, 0.0), (0.5, 1.0), (1.0, 1.0), (2.0, 1.0)),
     ),
     "outlier": DataPreset(
-        "An outlier",
-        "One point far out on the wrong side: cross-entropy's cost grows with how wrong it is, the "
-        "quadratic cost's stops growing at ½ per example, so the two weigh it very differently.",
+        N_("An outlier"),
+        N_(
+            "One point far out on the wrong side: cross-entropy's cost grows with how wrong it is, the "
+            "quadratic cost's stops growing at ½ per example, so the two weigh it very differently."
+        ),
         ((-2.0, 0.0), (-1.0, 0.0), (-0.5, 0.0), (0.5, 1.0), (1.0, 1.0), (2.0, 1.0), (-3.0, 1.0)),
     ),
     "mislabelled": DataPreset(
-        "A mislabelled point",
-        "One label is wrong, among points of the other class: no (w, b) gets it right without getting "
-        "a neighbour wrong.",
+        N_("A mislabelled point"),
+        N_(
+            "One label is wrong, among points of the other class: no (w, b) gets it right without getting "
+            "a neighbour wrong."
+        ),
         ((-2.0, 0.0), (-1.0, 0.0), (0.5, 1.0), (1.0, 0.0), (1.5, 1.0), (2.0, 1.0)),
     ),
     "plateau": DataPreset(
-        "The quadratic plateau",
-        "x = (1, −1), y = (1, 0), the engine tests' non-convex data set: set w to −8 or below and b to 0 "
-        "in the sidebar, both examples start confidently wrong, and the quadratic cost is a plateau just "
-        "under ½ where its gradient is tiny, while cross-entropy's is about 1.",
+        N_("The quadratic plateau"),
+        N_(
+            "x = (1, −1), y = (1, 0), the engine tests' non-convex data set: set w to −8 or below and b to 0 "
+            "in the sidebar, both examples start confidently wrong, and the quadratic cost is a plateau just "
+            "under ½ where its gradient is tiny, while cross-entropy's is about 1."
+        ),
         ((1.0, 1.0), (-1.0, 0.0)),
     ),
 }
@@ -112,25 +126,32 @@ def parse_data(raw: str) -> tuple[Points, str | None]:
     if not raw:
         return (), None
     if len(raw) > MAX_DATA_LENGTH:
-        return (), f"data: longer than {MAX_DATA_LENGTH} characters; ignored"
+        return (), _("{name}: longer than {length} characters; ignored").format(
+            name="data", length=MAX_DATA_LENGTH
+        )
     pieces = raw.split(",")
     if len(pieces) > MAX_POINTS:
-        return (), f"data: more than {MAX_POINTS} points; ignored"
+        return (), _("data: more than {most} points; ignored").format(most=MAX_POINTS)
     points, moved = [], []
     for number, piece in enumerate(pieces, start=1):
         values = [_finite(part) for part in piece.split(":")]
         if len(values) != 2 or None in values:
-            return (), f"data: point {number} is not written as x:y in numbers; ignored"
+            return (), _("data: point {number} is not written as x:y in numbers; ignored").format(
+                number=number
+            )
         point = snapped(*values)
         if point != tuple(values):
             moved.append(str(number))
         points.append(point)
     if not moved:
         return tuple(points), None
-    which = ", ".join(moved[:3]) + (" …" if len(moved) > 3 else "")
-    return tuple(
-        points
-    ), f"data: point{'s' * (len(moved) > 1)} {which} off the range or grid of x or y; snapped"
+    which = _(", ").join(moved[:3]) + (" …" if len(moved) > 3 else "")
+    note = ngettext(
+        "data: point {points} off the range or grid of x or y; snapped",
+        "data: points {points} off the range or grid of x or y; snapped",
+        len(moved),
+    )
+    return tuple(points), note.format(points=which)
 
 
 def data_points(preset: str, text: str, x: float, y: float) -> Points:
@@ -144,23 +165,29 @@ def checked_rows(table: pd.DataFrame) -> tuple[Points | None, str | None]:
     """The editor's rows as a data set (snapped to the grids), or None and a note naming the first
     bad row (counting from 1, as the table shows them) and its value."""
     if len(table) == 0:
-        return None, "The data set needs at least one point."
+        return None, _("The data set needs at least one point.")
     if len(table) > MAX_POINTS:
-        return None, f"The data set holds at most {MAX_POINTS} points; this edit made {len(table)}."
+        return None, _("The data set holds at most {most} points; this edit made {count}.").format(
+            most=MAX_POINTS, count=len(table)
+        )
     if any(column not in table for column in COLUMNS):
-        return None, "The data set needs the columns x and y."
+        return None, _("The data set needs the columns x and y.")
     bounds = {"x": X_RANGE, "y": Y_RANGE}
     for row, values in enumerate(table[list(COLUMNS)].itertuples(index=False), start=1):
         for column, value in zip(COLUMNS, values):
             low, high = bounds[column]
             if pd.api.types.is_scalar(value) and pd.isna(value):  # None, NaN, pd.NA
-                return None, f"Row {row}: {column} is empty."
+                return None, _("Row {row}: {column} is empty.").format(row=row, column=column)
             if not isinstance(value, Real) or isinstance(value, bool):  # never quoted: it may be markup
-                return None, f"Row {row}: {column} is not a number."
+                return None, _("Row {row}: {column} is not a number.").format(row=row, column=column)
             if not math.isfinite(value):
-                return None, f"Row {row}: {column} = {float(value):g} is not a finite number."
+                return None, _("Row {row}: {column} = {value} is not a finite number.").format(
+                    row=row, column=column, value=f"{float(value):g}"
+                )
             if not low <= value <= high:
-                return None, f"Row {row}: {column} = {float(value):g} is outside {low:g} … {high:g}."
+                return None, _("Row {row}: {column} = {value} is outside {low} … {high}.").format(
+                    row=row, column=column, value=f"{float(value):g}", low=f"{low:g}", high=f"{high:g}"
+                )
     return tuple(snapped(float(x), float(y)) for x, y in table[list(COLUMNS)].itertuples(index=False)), None
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields, replace
 
 from lossdemo.controls.scenario import DEFAULT, Scenario, starts_text
 from lossdemo.engine.losses import DEFAULT_LOSSES
+from lossdemo.language.messages import N_
 from lossdemo.teaching.lesson import STEPS
 
 
@@ -22,27 +23,27 @@ class Preset:
 
 
 PRESETS: dict[str, Preset] = {
-    "badly_wrong": Preset("Badly wrong (Nielsen ch. 3: w = 2, b = 2)", DEFAULT),
+    "badly_wrong": Preset(N_("Badly wrong (Nielsen ch. 3: w = 2, b = 2)"), DEFAULT),
     "slightly_wrong": Preset(
-        "Slightly wrong (Nielsen ch. 3: w = 0.6, b = 0.9)", replace(DEFAULT, w=0.6, b=0.9)
+        N_("Slightly wrong (Nielsen ch. 3: w = 0.6, b = 0.9)"), replace(DEFAULT, w=0.6, b=0.9)
     ),
-    "saturated_low": Preset("Saturated at 0, target 1", replace(DEFAULT, w=-2.0, b=-2.0, y=1.0)),
-    "textbook_eta": Preset("Textbook η = 0.005, true gradient", replace(DEFAULT, eta=0.005, epochs=1000)),
+    "saturated_low": Preset(N_("Saturated at 0, target 1"), replace(DEFAULT, w=-2.0, b=-2.0, y=1.0)),
+    "textbook_eta": Preset(N_("Textbook η = 0.005, true gradient"), replace(DEFAULT, eta=0.005, epochs=1000)),
     "book_two_starts": Preset(
-        "Quadratic from both book starts (Nielsen ch. 3: a = 0.82 and 0.98)",
+        N_("Quadratic from both book starts (Nielsen ch. 3: a = 0.82 and 0.98)"),
         replace(DEFAULT, losses=("quadratic",), starts=((0.6, 0.9), (2.0, 2.0))),
     ),
     "textbook_widget": Preset(
-        "The book widget's rule at η = 0.005 (Nielsen ch. 3: w = 2, b = 2)",
+        N_("The book widget's rule at η = 0.005 (Nielsen ch. 3: w = 2, b = 2)"),
         replace(DEFAULT, eta=0.005, widget_rule=True),
     ),
-    "adam_badly_wrong": Preset("Badly wrong, trained with Adam", replace(DEFAULT, optimizer="adam")),
+    "adam_badly_wrong": Preset(N_("Badly wrong, trained with Adam"), replace(DEFAULT, optimizer="adam")),
     "confidently_wrong": Preset(
-        "Confidently wrong (margin 5)",
+        N_("Confidently wrong (margin 5)"),
         replace(DEFAULT, neuron="softmax", losses=default_losses("softmax"), margin=5.0),
     ),
     "softmax_close": Preset(
-        "Target slightly ahead (margin −1)",
+        N_("Target slightly ahead (margin −1)"),
         replace(DEFAULT, neuron="softmax", losses=default_losses("softmax"), margin=-1.0),
     ),
 }

@@ -21,6 +21,7 @@ from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.neurons import NeuronKind, get_kind
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER
 from lossdemo.engine.step_rules import GRADIENT
+from lossdemo.language.messages import _
 
 ETA_CHOICES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
 EPOCH_CHOICES = (10, 20, 50, 100, 150, 200, 300, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000)
@@ -72,17 +73,22 @@ class Scenario:
     def caption(self) -> str:
         """The scenario in one line, for a figure's caption: neuron, runs, start(s), η and epochs."""
         kind, shared = self.kind, self.start()
-        names = " vs ".join(LOSSES[self.neuron][loss].name.lower() for loss in self.losses)
-        where = "start " + ", ".join(f"{name} = {value:g}" for name, value in shared.items())
+        names = _(" vs ").join(_(LOSSES[self.neuron][loss].name).lower() for loss in self.losses)
+        values = ", ".join(f"{name} = {value:g}" for name, value in shared.items())
+        where = _("start {values}").format(values=values)
         if self.compares_starts():  # one loss from several starts, which set the varied values
-            names = LOSSES[self.neuron][self.losses[0]].name.lower()
+            names = _(LOSSES[self.neuron][self.losses[0]].name).lower()
             shown = [shared | dict(zip(kind.varied, values)) for values in self.starts]
-            each = " and ".join(f"({start_text(self, start)})" for start in shown)
+            each = _(" and ").join(f"({start_text(self, start)})" for start in shown)
             rest = "".join(f", {n} = {v:g}" for n, v in shared.items() if n not in kind.varied)
-            where = f"starts {each}{rest}"
-        names += "".join(f", with the {rule.name.lower()}" for rule in self.step_rules())
-        eta = f"η = {self.eta:g}" + (" (equal gradients at a = ½)" if self.balance else "")
-        return f"{kind.name}, {names}; {where}; {eta}; {self.epochs:,} epochs"
+            where = _("starts {starts}").format(starts=f"{each}{rest}")
+        names += "".join(
+            _(", with the {rule}").format(rule=_(rule.name).lower()) for rule in self.step_rules()
+        )
+        eta = f"η = {self.eta:g}" + (_(" (equal gradients at a = ½)") if self.balance else "")
+        return _("{kind}, {losses}; {start}; {eta}; {epochs} epochs").format(
+            kind=_(kind.name), losses=names, start=where, eta=eta, epochs=f"{self.epochs:,}"
+        )
 
     def work(self) -> int:
         """How much computing the runs take, in neuron-updates: epochs × runs × updates per epoch."""
@@ -164,10 +170,15 @@ def series_label(scenario: Scenario, series: Series, first: pd.Series) -> str:
     start with its output there, e.g. "Quadratic · start w = 0.6, b = 0.9 (a₀ = 0.82)"."""
     kind = scenario.kind
     rule = {rule.key: rule.name for rule in kind.step_rules}
-    name = rule.get(series.rule) or kind.losses[series.loss].name
+    name = _(rule.get(series.rule) or kind.losses[series.loss].name)  # the engine's name, if it has Chinese
     if not scenario.compares_starts():
         return name
-    return f"{name} · start {start_text(scenario, series.start)} ({kind.output}₀ = {first[kind.output]:.2g})"
+    return _("{name} · start {start} ({output}₀ = {value})").format(
+        name=name,
+        start=start_text(scenario, series.start),
+        output=kind.output,
+        value=f"{first[kind.output]:.2g}",
+    )
 
 
 def runs(scenario: Scenario) -> pd.DataFrame:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from lossdemo.controls.data_sets import (
     DATA_PRESETS,
     DEFAULT_DATA_PRESET,
-    MAX_POINTS,
     data_text,
     parse_data,
 )
@@ -26,7 +25,7 @@ from lossdemo.engine.network import INITS
 from lossdemo.engine.neurons import get_kind
 from lossdemo.engine.optimizers import OPTIMIZERS
 from lossdemo.language.messages import DEFAULT as DEFAULT_LANGUAGE
-from lossdemo.language.messages import LANGUAGES
+from lossdemo.language.messages import LANGUAGES, N_, _
 from lossdemo.teaching.lesson import STEPS
 from lossdemo.teaching.network import NETWORK_LOSSES
 
@@ -77,88 +76,101 @@ PARAMS: dict[str, Param] = {
         Param(
             "lang",
             "Language · 语言",  # in both languages, so that a reader of either finds it
-            "English or Simplified Chinese (中文). Without it the browser's language decides.",
+            N_("English or Simplified Chinese (中文). Without it the browser's language decides."),
             DEFAULT_LANGUAGE,
             "choice",
             options=tuple(LANGUAGES),
         ),
         Param(
             "neuron",
-            "Neuron",
-            "A single sigmoid neuron, or a softmax layer over K classes.",
+            N_("Neuron"),
+            N_("A single sigmoid neuron, or a softmax layer over K classes."),
             DEFAULT.neuron,
             "choice",
             options=NEURONS,
         ),
         Param(
             "preset",
-            "Preset scenario",
-            "Load a ready-made start; every control stays adjustable.",
+            N_("Preset scenario"),
+            N_("Load a ready-made start; every control stays adjustable."),
             None,
             "choice",
             options=tuple(PRESETS),
         ),
         Param(
             "losses",
-            "Losses to compare",
-            "Each selected loss trains its own copy of the same neuron.",
+            N_("Losses to compare"),
+            N_("Each selected loss trains its own copy of the same neuron."),
             None,
             "multi",
         ),
         Param(
             "eta",
-            "Learning rate η",
-            "Step size of gradient descent, the same for every loss (fair).",
+            N_("Learning rate η"),
+            N_("Step size of gradient descent, the same for every loss (fair)."),
             DEFAULT.eta,
             "choice",
             options=ETA_CHOICES,
         ),
         Param(
             "optimizer",
-            "Optimizer",
-            "How each gradient becomes a step: plain gradient descent (the step is η times the "
-            "gradient), momentum (a running sum of the gradients), or Adam (each step divided by the "
-            "gradient's running size). Any other than gradient descent is also compared with it.",
+            N_("Optimizer"),
+            N_(
+                "How each gradient becomes a step: plain gradient descent (the step is η times the "
+                "gradient), momentum (a running sum of the gradients), or Adam (each step divided by the "
+                "gradient's running size). Any other than gradient descent is also compared with it."
+            ),
             DEFAULT.optimizer,
             "choice",
             options=tuple(OPTIMIZERS),
         ),
         Param(
             "epochs",
-            "Epochs",
-            "Number of gradient-descent updates on the single training example.",
+            N_("Epochs"),
+            N_("Number of gradient-descent updates on the single training example."),
             DEFAULT.epochs,
             "choice",
             options=EPOCH_CHOICES,
         ),
         Param(
             "w",
-            "Initial weight w",
-            "Starting weight. Large |w·x + b| saturates the sigmoid.",
+            N_("Initial weight w"),
+            N_("Starting weight. Large |w·x + b| saturates the sigmoid."),
             DEFAULT.w,
             "float",
             -10.0,
             10.0,
             0.1,
         ),
-        Param("b", "Initial bias b", "Starting bias.", DEFAULT.b, "float", -10.0, 10.0, 0.1),
+        Param("b", N_("Initial bias b"), N_("Starting bias."), DEFAULT.b, "float", -10.0, 10.0, 0.1),
         Param(
             "x",
-            "Input x",
-            "The training input. The step on z scales with 1 + x².",
+            N_("Input x"),
+            N_("The training input. The step on z scales with 1 + x²."),
             DEFAULT.x,
             "float",
             -3.0,
             3.0,
             0.1,
         ),
-        Param("y", "Target y", "The desired output, between 0 and 1.", DEFAULT.y, "float", 0.0, 1.0, 0.05),
-        Param("classes", "Classes K", "Number of softmax outputs.", DEFAULT.classes, "int", 2, 10, 1),
+        Param(
+            "y",
+            N_("Target y"),
+            N_("The desired output, between 0 and 1."),
+            DEFAULT.y,
+            "float",
+            0.0,
+            1.0,
+            0.05,
+        ),
+        Param("classes", N_("Classes K"), N_("Number of softmax outputs."), DEFAULT.classes, "int", 2, 10, 1),
         Param(
             "target",
-            "Target class",
-            "The class the layer should predict (0 … K − 1). The start is built around it, so the runs "
-            "look the same for every target: it only names which class a_y is.",
+            N_("Target class"),
+            N_(
+                "The class the layer should predict (0 … K − 1). The start is built around it, so the runs "
+                "look the same for every target: it only names which class a_y is."
+            ),
             DEFAULT.target,
             "int",
             0,
@@ -168,9 +180,11 @@ PARAMS: dict[str, Param] = {
         ),
         Param(
             "margin",
-            "Start margin",
-            "How far the strongest wrong class's logit leads the target's "
-            "at the start. Larger = more confidently wrong.",
+            N_("Start margin"),
+            N_(
+                "How far the strongest wrong class's logit leads the target's "
+                "at the start. Larger = more confidently wrong."
+            ),
             DEFAULT.margin,
             "float",
             -5.0,
@@ -179,64 +193,78 @@ PARAMS: dict[str, Param] = {
         ),
         Param(
             "balance",
-            "Equal gradients at a = ½",
-            "Scale each loss's η so that every loss has the same |∂C/∂z| where the sigmoid is steepest "
-            "(a = ½): a sigmoid neuron's quadratic cost then runs at 4η. What is left of its slowness "
-            "is saturation alone.",
+            N_("Equal gradients at a = ½"),
+            N_(
+                "Scale each loss's η so that every loss has the same |∂C/∂z| where the sigmoid is steepest "
+                "(a = ½): a sigmoid neuron's quadratic cost then runs at 4η. What is left of its slowness "
+                "is saturation alone."
+            ),
             False,
             "bool",
         ),
         Param(
             "starts",
-            "Compare starts",
-            "Two or three starts for the first selected loss, overlaid in the charts, separated by commas; "
-            "each start gives the start values that differ (sigmoid w:b, e.g. 0.6:0.9,2:2; softmax "
-            "the margin, e.g. 1,5), the others are the sidebar's. Empty: compare the losses.",
+            N_("Compare starts"),
+            N_(
+                "Two or three starts for the first selected loss, overlaid in the charts, separated by "
+                "commas; each start gives the start values that differ (sigmoid w:b, e.g. 0.6:0.9,2:2; "
+                "softmax the margin, e.g. 1,5), the others are the sidebar's. Empty: compare the losses."
+            ),
             "",
             "starts",
         ),
         Param(
             "widget_rule",
-            "The book's widget rule",
-            "Also step the cross-entropy neuron by ∂C/∂a = (a − y)/(a(1 − a)) in place of ∂C/∂z, as the "
-            "interactive widget of Nielsen's chapter 3 does: not gradient descent.",
+            N_("The book's widget rule"),
+            N_(
+                "Also step the cross-entropy neuron by ∂C/∂a = (a − y)/(a(1 − a)) in place of ∂C/∂z, as the "
+                "interactive widget of Nielsen's chapter 3 does: not gradient descent."
+            ),
             False,
             "bool",
         ),
         Param(
             "hide",
-            "Hidden controls",
-            "For an exercise: sidebar controls the page does not show, separated by commas (e.g. "
-            "eta,epochs). Their values still come from the link.",
+            N_("Hidden controls"),
+            N_(
+                "For an exercise: sidebar controls the page does not show, separated by commas (e.g. "
+                "eta,epochs). Their values still come from the link."
+            ),
             (),
             "controls",
             options=EXERCISE_CONTROLS,
         ),
         Param(
             "lock",
-            "Locked controls",
-            "For an exercise: sidebar controls the page shows but does not let anyone change, separated "
-            "by commas (e.g. losses).",
+            N_("Locked controls"),
+            N_(
+                "For an exercise: sidebar controls the page shows but does not let anyone change, separated "
+                "by commas (e.g. losses)."
+            ),
             (),
             "controls",
             options=EXERCISE_CONTROLS,
         ),
-        Param("log", "Log scale", "Show cost and gradient on a logarithmic axis.", False, "bool"),
+        Param("log", N_("Log scale"), N_("Show cost and gradient on a logarithmic axis."), False, "bool"),
         Param(
             "view",
-            "View",
-            "Which part of the page is open: the curves over the epochs, one epoch up close, each "
-            "loss's cost and gradient against the output, the learning-speed map, the cost over (w, b) "
-            "for a data set, or a real network learning digits.",
+            N_("View"),
+            N_(
+                "Which part of the page is open: the curves over the epochs, one epoch up close, each "
+                "loss's cost and gradient against the output, the learning-speed map, the cost over (w, b) "
+                "for a data set, or a real network learning digits."
+            ),
             VIEWS[0],
             "choice",
             options=VIEWS,
         ),
         Param(
             "lesson",
-            "Lesson step",
-            "The lesson step on show (0: no lesson). Each step sets up the scenario and view it talks "
-            "about; a link with lesson=3 opens step 3.",
+            N_("Lesson step"),
+            N_(
+                "The lesson step on show (0: no lesson). Each step sets up the scenario and view it talks "
+                "about; a link with lesson=3 opens step 3."
+            ),
             0,
             "int",
             0,
@@ -245,40 +273,42 @@ PARAMS: dict[str, Param] = {
         ),
         Param(
             "present",
-            "Presentation mode",
-            "Hide the sidebar and show large numbers and charts for a projector.",
+            N_("Presentation mode"),
+            N_("Hide the sidebar and show large numbers and charts for a projector."),
             False,
             "bool",
         ),
         Param(
             "speed",
-            "Speed (epochs per frame)",
-            "Epochs per frame while replaying (about 10 frames a second).",
+            N_("Speed (epochs per frame)"),
+            N_("Epochs per frame while replaying (about 10 frames a second)."),
             SPEEDS[0],
             "choice",
             options=SPEEDS,
         ),
         Param(
             "goal",
-            "Learned when the error reaches",
-            "A cell counts as learned at the first epoch whose output error is at most this: "
-            "half the starting error, or an absolute tolerance.",
+            N_("Learned when the error reaches"),
+            N_(
+                "A cell counts as learned at the first epoch whose output error is at most this: "
+                "half the starting error, or an absolute tolerance."
+            ),
             "half",
             "choice",
             options=GOALS,
         ),
         Param(
             "cap",
-            "Give up after (epochs)",
-            "Epochs each cell may take; beyond this the cell shows as 'did not learn' (grey).",
+            N_("Give up after (epochs)"),
+            N_("Epochs each cell may take; beyond this the cell shows as 'did not learn' (grey)."),
             2000,
             "choice",
             options=CAPS,
         ),
         Param(
             "epoch",
-            "Epoch to inspect",
-            "The epoch whose numbers the explanation shows.",
+            N_("Epoch to inspect"),
+            N_("The epoch whose numbers the explanation shows."),
             0,
             "int",
             0,
@@ -287,59 +317,66 @@ PARAMS: dict[str, Param] = {
         ),
         Param(
             "data_preset",
-            "Data set",
-            "A ready-made data set for the Landscape tab, each with what it shows. One point is the "
-            "sidebar's x and y, the single example of the other tabs.",
+            N_("Data set"),
+            N_(
+                "A ready-made data set for the Landscape tab, each with what it shows. One point is the "
+                "sidebar's x and y, the single example of the other tabs."
+            ),
             DEFAULT_DATA_PRESET,
             "choice",
             options=tuple(DATA_PRESETS),
         ),
         Param(
             "data",
-            "Data set points",
-            f"The Landscape tab's own data set, as x:y pairs separated by commas (e.g. 1:1,-1:0): 1 to "
-            f"{MAX_POINTS} points, x from −3 to 3 in steps of 0.1, y from 0 to 1 in steps of 0.05. "
-            "Empty: the chosen data set.",
+            N_("Data set points"),
+            # A constant for the catalogue, so MAX_POINTS (20) is written out; a test checks it.
+            N_(
+                "The Landscape tab's own data set, as x:y pairs separated by commas (e.g. 1:1,-1:0): 1 to "
+                "20 points, x from −3 to 3 in steps of 0.1, y from 0 to 1 in steps of 0.05. "
+                "Empty: the chosen data set."
+            ),
             "",
             "data",
         ),
         Param(
             "net_losses",
-            "Losses to compare",
-            "Each selected loss trains its own copy of the same network, from the same start.",
+            N_("Losses to compare"),
+            N_("Each selected loss trains its own copy of the same network, from the same start."),
             tuple(NETWORK_LOSSES),
             "multi",
             options=tuple(NETWORK_LOSSES),
         ),
         Param(
             "net_eta",
-            "Learning rate η",
-            "Step size of mini-batch gradient descent (10 digits a batch), the same for every loss.",
+            N_("Learning rate η"),
+            N_("Step size of mini-batch gradient descent (10 digits a batch), the same for every loss."),
             0.5,
             "choice",
             options=(0.1, 0.5, 1.0, 3.0),
         ),
         Param(
             "net_init",
-            "Initial weights",
-            "book: weights N(0, 1/n_in), so z starts of order 1; large: weights N(0, 1), the book's "
-            "first choice, which saturates many neurons from the start.",
+            N_("Initial weights"),
+            N_(
+                "book: weights N(0, 1/n_in), so z starts of order 1; large: weights N(0, 1), the book's "
+                "first choice, which saturates many neurons from the start."
+            ),
             INITS[0],
             "choice",
             options=INITS,
         ),
         Param(
             "net_epochs",
-            "Epochs",
-            "Passes over the 1,297 training digits.",
+            N_("Epochs"),
+            N_("Passes over the 1,297 training digits."),
             30,
             "choice",
             options=(5, 10, 20, 30, 60),
         ),
         Param(
             "net_hidden",
-            "Hidden neurons",
-            "Sigmoid neurons in the hidden layer (64 inputs, 10 outputs).",
+            N_("Hidden neurons"),
+            N_("Sigmoid neurons in the hidden layer (64 inputs, 10 outputs)."),
             30,
             "choice",
             options=(10, 30, 100),
@@ -350,7 +387,7 @@ PARAMS: dict[str, Param] = {
 
 def _snippet(raw: str) -> str:
     cleaned = re.sub(r"[^A-Za-z0-9.+\-]", "", raw)[:12]
-    return f"“{cleaned}”" if cleaned else "that value"
+    return f"“{cleaned}”" if cleaned else _("that value")
 
 
 def _number(raw: str) -> float | None:
@@ -372,15 +409,17 @@ def parse_controls(param: Param, raw: str) -> tuple[tuple[str, ...], str | None]
     once), and a note naming the words that are not such a control."""
     names = [name.strip() for name in raw.split(",") if name.strip()]
     if not names:
-        return (), f"{param.name}: names no control; ignored"
+        return (), _("{name}: names no control; ignored").format(name=param.name)
     unknown = list(dict.fromkeys(name for name in names if name not in param.options))
     chosen = tuple(option for option in param.options if option in names)
     if not unknown:
         return chosen, None
     # A word whose sanitised snippet reads as a control's name (e.g. "<b>") is not quoted as that name.
-    shown = [_snippet(name) if _snippet(name)[1:-1] not in param.options else "a name" for name in unknown]
-    some = ", ".join(shown[:3]) + (" …" if len(unknown) > 3 else "")
-    return chosen, f"{param.name}: {some} not among the sidebar's controls; ignored"
+    shown = [_snippet(name) if _snippet(name)[1:-1] not in param.options else _("a name") for name in unknown]
+    some = _(", ").join(shown[:3]) + (" …" if len(unknown) > 3 else "")
+    return chosen, _("{name}: {words} not among the sidebar's controls; ignored").format(
+        name=param.name, words=some
+    )
 
 
 def parse_value(param: Param, raw: str) -> tuple[object, str | None]:
@@ -389,30 +428,42 @@ def parse_value(param: Param, raw: str) -> tuple[object, str | None]:
     longest = 2 * len(", ".join(param.options)) if param.kind == "controls" else MAX_VALUE_LENGTH
     if param.kind == "data":  # checks its own length: a data set of 20 points is longer
         if not raw:  # a link never writes it empty: the default (the preset's data set) says so
-            return param.default, f"{param.name}: empty; using the preset's data set"
+            return param.default, _("{name}: empty; using the preset's data set").format(name=param.name)
         points, note = parse_data(raw)
         return data_text(points), note
     if len(raw) > longest:
-        return param.default, f"{param.name}: longer than {longest} characters; ignored"
+        return param.default, _("{name}: longer than {length} characters; ignored").format(
+            name=param.name, length=longest
+        )
     if param.kind == "controls":
         return parse_controls(param, raw)
     if param.kind == "bool":
         if raw.lower() in ("true", "false"):
             return raw.lower() == "true", None
-        return param.default, f"{param.name}: {_snippet(raw)} is not true or false; ignored"
+        return param.default, _("{name}: {value} is not true or false; ignored").format(
+            name=param.name, value=_snippet(raw)
+        )
     if param.kind == "choice" and isinstance(param.options[0], str):
         if raw in param.options:
             return raw, None
         return (
             param.default,
-            f"{param.name}: {_snippet(raw)} is not one of {', '.join(param.options)}; ignored",
+            _("{name}: {value} is not one of {options}; ignored").format(
+                name=param.name, value=_snippet(raw), options=_(", ").join(param.options)
+            ),
         )
     number = _number(raw)
     if number is None:
-        return param.default, f"{param.name}: {_snippet(raw)} is not a finite number; ignored"
+        return param.default, _("{name}: {value} is not a finite number; ignored").format(
+            name=param.name, value=_snippet(raw)
+        )
     if param.kind == "choice":
         value = type(param.options[0])(_nearest(param.options, number))
-        note = None if value == number else f"{param.name}: {_snippet(raw)} is not offered; using {value:g}"
+        note = None
+        if value != number:
+            note = _("{name}: {value} is not offered; using {used}").format(
+                name=param.name, value=_snippet(raw), used=f"{value:g}"
+            )
         return value, note
     low, high = param.low, param.high
     value = min(max(number, low), high)
@@ -423,7 +474,9 @@ def parse_value(param: Param, raw: str) -> tuple[object, str | None]:
     if value != number:
         return (
             value,
-            f"{param.name}: {_snippet(raw)} is outside {low:g} … {high:g} or off the grid; using {value:g}",
+            _("{name}: {value} is outside {low} … {high} or off the grid; using {used}").format(
+                name=param.name, value=_snippet(raw), low=f"{low:g}", high=f"{high:g}", used=f"{value:g}"
+            ),
         )
     return value, None
 
@@ -481,11 +534,19 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[dict[str, object], 
     for key, raws in query.items():
         param = PARAMS.get(key)
         if param is None:
-            named = f"unknown parameter {_snippet(key)}" if _snippet(key) != "that value" else "a parameter"
-            notes.append(f"{named} is not a parameter of this page; ignored")
+            if _snippet(key) != _("that value"):
+                notes.append(
+                    _("unknown parameter {name} is not a parameter of this page; ignored").format(
+                        name=_snippet(key)
+                    )
+                )
+            else:
+                notes.append(_("a parameter is not a parameter of this page; ignored"))
         elif param.kind not in ("multi", "starts"):
             if len(raws) != 1:
-                notes.append(f"{key}: given {len(raws)} times; used the last")
+                notes.append(
+                    _("{name}: given {times} times; used the last").format(name=key, times=len(raws))
+                )
             value, note = parse_value(param, raws[-1] if raws else "")
             notes.extend([note] if note else [])
             if value is not None:
@@ -493,7 +554,9 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[dict[str, object], 
     preset = PRESETS[values["preset"]].scenario.neuron if "preset" in values else None
     if preset is not None and values.get("neuron", preset) != preset:
         notes.append(
-            f"preset: {values.pop('preset')} is a {preset} preset, not a {values['neuron']} one; ignored"
+            _("preset: {preset} is a {neuron} preset, not a {other} one; ignored").format(
+                preset=values.pop("preset"), neuron=preset, other=values["neuron"]
+            )
         )
     base = {name: p.default for name, p in PARAMS.items()} | base_values(values)
     neuron = values.get("neuron", base["neuron"])
@@ -503,7 +566,9 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[dict[str, object], 
     if "starts" in query:
         raws = query["starts"]
         if len(raws) != 1:
-            notes.append(f"starts: given {len(raws)} times; used the last")
+            notes.append(
+                _("{name}: given {times} times; used the last").format(name="starts", times=len(raws))
+            )
         raw = raws[-1] if raws else ""
         # Empty turns off the comparison of starts its base (preset or lesson step) makes: the share
         # link writes it so. With nothing to turn off, it is a malformed value like any other.
@@ -512,12 +577,18 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[dict[str, object], 
     classes = values.get("classes", base["classes"])
     if values.get("target", base["target"]) > classes - 1:
         notes.append(
-            f"target: class {values['target']} does not exist with {classes} classes; using {classes - 1}"
+            _("target: class {target} does not exist with {classes} classes; using {last}").format(
+                target=values["target"], classes=classes, last=classes - 1
+            )
         )
         values["target"] = classes - 1
     epochs = values.get("epochs", base["epochs"])
     if values.get("epoch", 0) > epochs:
-        notes.append(f"epoch: {values['epoch']} is past the run's last epoch; using {epochs}")
+        notes.append(
+            _("epoch: {epoch} is past the run's last epoch; using {last}").format(
+                epoch=values["epoch"], last=epochs
+            )
+        )
         values["epoch"] = epochs
     return values, notes
 
@@ -543,8 +614,12 @@ def _parse_losses(
     known = {key.lower(): key for key in options} | {loss.lower(): key for key, loss in options.items()}
     chosen = [known[raw.lower()] for raw in raws if raw.lower() in known]
     if len(chosen) < len(raws) or not chosen:
-        owner = f"a {neuron} neuron" if name == "losses" else "the network"
-        notes.append(f"{name}: {owner} has {', '.join(options.values())}; ignored the rest")
+        names = _(", ").join(options.values())  # the losses' names: a link may write them
+        if name == "losses":
+            note = _("{name}: a {neuron} neuron has {losses}; ignored the rest")
+        else:
+            note = _("{name}: the network has {losses}; ignored the rest")
+        notes.append(note.format(name=name, neuron=neuron, losses=names))
     if chosen:
         values[name] = list(dict.fromkeys(chosen))
 
@@ -560,26 +635,42 @@ def parse_starts(raw: str, neuron: str) -> tuple[tuple[tuple[float, ...], ...], 
     names = get_kind(neuron).varied
     spelled = ":".join(names)
     if len(raw) > MAX_VALUE_LENGTH:
-        return (), [f"starts: longer than {MAX_VALUE_LENGTH} characters; ignored"]
+        return (), [
+            _("{name}: longer than {length} characters; ignored").format(
+                name="starts", length=MAX_VALUE_LENGTH
+            )
+        ]
     starts: list[tuple[float, ...]] = []
     notes: list[str] = []
     for number, piece in enumerate(raw.split(","), start=1):
         parts = piece.split(":")
         numbers = [_number(part) for part in parts]
         if len(parts) != len(names) or None in numbers:
-            notes.append(f"starts: start {number} is not written as {spelled} in numbers; dropped")
+            notes.append(
+                _("starts: start {number} is not written as {spelled} in numbers; dropped").format(
+                    number=number, spelled=spelled
+                )
+            )
             continue
         start = tuple(float(parse_value(PARAMS[name], part)[0]) for name, part in zip(names, parts))
         if start != tuple(numbers):
             fixed = starts_text((start,))
-            notes.append(f"starts: start {number} is off the controls' range or grid; using {fixed}")
+            notes.append(
+                _("starts: start {number} is off the controls' range or grid; using {start}").format(
+                    number=number, start=fixed
+                )
+            )
         if start in starts:
-            notes.append(f"starts: {starts_text((start,))} is given twice; dropped")
+            notes.append(_("starts: {start} is given twice; dropped").format(start=starts_text((start,))))
         elif len(starts) == MAX_STARTS:
-            notes.append(f"starts: at most {MAX_STARTS} starts; dropped {starts_text((start,))}")
+            notes.append(
+                _("starts: at most {most} starts; dropped {start}").format(
+                    most=MAX_STARTS, start=starts_text((start,))
+                )
+            )
         else:
             starts.append(start)
     if len(starts) < 2:
-        notes.append("starts: a comparison needs two or three starts; showing the losses from one start")
+        notes.append(_("starts: a comparison needs two or three starts; showing the losses from one start"))
         return (), notes
     return tuple(starts), notes
