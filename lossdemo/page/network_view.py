@@ -14,7 +14,7 @@ import streamlit as st
 from lossdemo.charts.network import digits_data, digits_spec, network_data, network_spec
 from lossdemo.controls.url import PARAMS
 from lossdemo.engine.network import test_images, train_network
-from lossdemo.language.messages import _
+from lossdemo.language.messages import N_, _
 from lossdemo.page.cache import arrow, one_at_a_time
 from lossdemo.page.downloads import figure_downloads
 from lossdemo.page.widgets import control
@@ -97,7 +97,7 @@ def network_controls() -> tuple[list[str], float, str, int, int]:
     with eta_column:
         eta = control(st.select_slider, "net_eta")
     with init_column:
-        init = _choice("net_init")
+        init = _choice("net_init", format_func=lambda init: _(INIT_NAMES[init]))
     with epochs_column:
         epochs = control(st.select_slider, "net_epochs")
     with hidden_column:
@@ -105,10 +105,13 @@ def network_controls() -> tuple[list[str], float, str, int, int]:
     return losses, eta, init, epochs, hidden
 
 
-def _choice(name: str):
+INIT_NAMES = {"book": N_("book"), "large": N_("large")}  # the initialisations' names on the page
+
+
+def _choice(name: str, **kwargs):
     """A segmented control over the parameter's options (one always selected)."""
     p = PARAMS[name]
-    return control(st.segmented_control, name, options=p.options, default=p.default, required=True)
+    return control(st.segmented_control, name, options=p.options, default=p.default, required=True, **kwargs)
 
 
 def default_runs() -> dict[str, pd.DataFrame]:

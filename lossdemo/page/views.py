@@ -490,7 +490,9 @@ def speed_map_view(scenario: Scenario) -> None:
     )
     left, right = st.columns(2)
     with left:
-        goal = control(st.select_slider, "goal")
+        goal = control(
+            st.select_slider, "goal", format_func=lambda goal: _("half") if goal == "half" else goal
+        )
     with right:
         cap = control(st.select_slider, "cap")
     start = scenario.start()

@@ -1,0 +1,79 @@
+"""The Chinese page in a real browser: its glyphs are drawn (not the empty boxes of a missing
+font), the switch changes the language and the URL, and a link copied from a Chinese page's address
+bar, with options chosen by name, opens again without a warning."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+
+import pytest
+from live import assert_clean, open_app, wait_for_chart, wait_for_idle
+
+pytestmark = pytest.mark.browser
+
+TITLE_ZH = "为什么代价函数决定了神经元学习的快慢"
+
+# Two different characters drawn in the page's heading font: with no font for them both are the
+# same empty box (and so is a code point no font has).
+GLYPHS_DIFFER_JS = r"""() => {
+  const heading = document.querySelector("[data-testid='stHeading'] h2, h1, h2");
+  const family = getComputedStyle(heading).fontFamily;
+  const canvas = document.createElement("canvas");
+  canvas.width = 64; canvas.height = 40;
+  const g = canvas.getContext("2d");
+  const drawn = (ch) => {
+    g.clearRect(0, 0, 64, 40); g.font = `32px ${family}`; g.fillText(ch, 2, 34);
+    return Array.from(g.getImageData(0, 0, 64, 40).data).join(",");
+  };
+  const a = drawn("代"), b = drawn("价"), none = drawn("\u{10FFFD}");
+  return a !== b && a !== none && b !== none;
+}"""
+
+
+def sidebar(page):
+    return page.get_by_test_id("stSidebar")
+
+
+def test_the_chinese_page_draws_chinese_glyphs(page, page_log):
+    open_app(page, "lang=zh")
+    wait_for_chart(page)
+    assert page.get_by_test_id("stHeading").first.inner_text().strip() == TITLE_ZH
+    assert page.evaluate(GLYPHS_DIFFER_JS), "Chinese characters are drawn as empty boxes: no CJK font"
+    assert page.title().startswith("lossdemo：")
+    assert_clean(page, page_log)
+
+
+def test_the_switch_changes_the_language_and_the_link(page, page_log):
+    open_app(page, "eta=0.5")
+    wait_for_chart(page)
+    sidebar(page).get_by_role("radio", name="中文").click()
+    page.wait_for_url(re.compile(r"[?&]lang=zh(&|$)"))
+    wait_for_idle(page)
+    assert page.get_by_test_id("stHeading").first.inner_text().strip() == TITLE_ZH
+    assert "eta=0.5" in page.url  # every other setting stays
+    sidebar(page).get_by_role("radio", name="English").click()
+    page.wait_for_url(re.compile(r"[?&]lang=en(&|$)"))
+    wait_for_idle(page)
+    assert "Why the loss decides" in page.get_by_test_id("stHeading").first.inner_text()
+    assert_clean(page, page_log)
+
+
+def test_a_link_copied_from_a_chinese_address_bar_opens_again_without_warnings(page, page_log):
+    """Options shown by name (optimizer, losses) go to the URL as the link spells them, not as the
+    page's language names them."""
+    open_app(page, "lang=zh")
+    wait_for_chart(page)
+    sidebar(page).get_by_role("radio", name="动量").click()
+    page.wait_for_url(re.compile(r"[?&]optimizer=momentum(&|$)"))
+    wait_for_idle(page)
+    sidebar(page).get_by_role("button", name="焦点损失").click()
+    page.wait_for_url(re.compile(r"[?&]losses=Focal(&|$)"))
+    wait_for_idle(page)
+    copied = urllib.parse.urlsplit(page.url).query
+    open_app(page, copied)
+    wait_for_chart(page)
+    assert page.get_by_test_id("stAlert").count() == 0, page.get_by_test_id("stAlert").first.inner_text()
+    assert sidebar(page).get_by_role("radio", name="动量").get_attribute("aria-checked") == "true"
+    assert urllib.parse.urlsplit(page.url).query == copied
+    assert_clean(page, page_log)
