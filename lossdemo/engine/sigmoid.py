@@ -35,17 +35,31 @@ def parameter_trajectory(
     return params[:, 0], params[:, 1], step
 
 
+def checked_example(w: float, b: float, x: float, y: float) -> tuple[float, float, float, float]:
+    """(w, b, x, y) of one neuron and one example, each checked (ValueError naming it otherwise)."""
+    return (
+        validation.number("w", w, -PARAM_BOUND, PARAM_BOUND),
+        validation.number("b", b, -PARAM_BOUND, PARAM_BOUND),
+        validation.number("x", x, -INPUT_BOUND, INPUT_BOUND),
+        validation.number("y", y, 0.0, 1.0),
+    )
+
+
+def checked_run(w: float, b: float, x: float, y: float, eta: float, epochs: int) -> tuple:
+    """(w, b, x, y, eta, epochs) of a run on one example, each checked."""
+    return (
+        *checked_example(w, b, x, y),
+        validation.positive("eta", eta, MAX_ETA),
+        validation.integer("epochs", epochs, 0, MAX_EPOCHS),
+    )
+
+
 def sigmoid_cost(loss: str, w: float, b: float, x: float, y: float) -> float:
     """The cost of one sigmoid neuron at (w, b) on the example (x, y), as a run's cost column."""
     entry = get_loss("sigmoid", loss)
-    z = np.array(
-        [
-            validation.number("w", w, -PARAM_BOUND, PARAM_BOUND)
-            * validation.number("x", x, -INPUT_BOUND, INPUT_BOUND)
-        ]
-    )
-    z += validation.number("b", b, -PARAM_BOUND, PARAM_BOUND)
-    y = validation.number("y", y, 0.0, 1.0)
+    w, b, x, y = checked_example(w, b, x, y)
+    z = np.array([w * x])
+    z += b
     return float(entry.cost(z, sigmoid(z)[0], y)[0])
 
 
@@ -70,12 +84,7 @@ def simulate_sigmoid(
         return simulate_sigmoid_examples(loss, w, b, x, y, eta, epochs, optimizer)
     entry = get_loss("sigmoid", loss)
     rule = get_optimizer(optimizer)
-    w = validation.number("w", w, -PARAM_BOUND, PARAM_BOUND)
-    b = validation.number("b", b, -PARAM_BOUND, PARAM_BOUND)
-    x = validation.number("x", x, -INPUT_BOUND, INPUT_BOUND)
-    y = validation.number("y", y, 0.0, 1.0)
-    eta = validation.positive("eta", eta, MAX_ETA)
-    epochs = validation.integer("epochs", epochs, 0, MAX_EPOCHS)
+    w, b, x, y, eta, epochs = checked_run(w, b, x, y, eta, epochs)
 
     if rule.along_gradient:
         z = z_trajectory(entry, w * x + b, eta * (1.0 + x * x), y, epochs)

@@ -19,9 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lossdemo.engine import validation
 from lossdemo.engine.losses import get_loss
-from lossdemo.engine.sigmoid import INPUT_BOUND, MAX_EPOCHS, MAX_ETA, PARAM_BOUND, run_frame
+from lossdemo.engine.sigmoid import checked_run, run_frame
 
 GRADIENT = "gradient descent"  # how a run names its rule when it is the true gradient
 Z_LIMIT = 100.0  # |z| beyond which the rule is not followed: σ′(z) < e^−100, its step ~e^100
@@ -46,12 +45,7 @@ def simulate_widget_rule(w: float, b: float, x: float, y: float, eta: float, epo
     Z_LIMIT the rule is not followed further (its next step could overflow): the remaining rows
     hold that state, every column finite."""
     entry = get_loss("sigmoid", "cross_entropy")
-    w = validation.number("w", w, -PARAM_BOUND, PARAM_BOUND)
-    b = validation.number("b", b, -PARAM_BOUND, PARAM_BOUND)
-    x = validation.number("x", x, -INPUT_BOUND, INPUT_BOUND)
-    y = validation.number("y", y, 0.0, 1.0)
-    eta = validation.positive("eta", eta, MAX_ETA)
-    epochs = validation.integer("epochs", epochs, 0, MAX_EPOCHS)
+    w, b, x, y, eta, epochs = checked_run(w, b, x, y, eta, epochs)
 
     stretch, z = eta * (1.0 + x * x), w * x + b
     zs, steps = array("d", [z]), array("d")
