@@ -12,6 +12,7 @@ import pandas as pd
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.neurons import get_kind
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS, Optimizer
+from lossdemo.language.messages import _
 
 SMALL_SLOPE = 0.05  # a slope below this (max 0.25) is highlighted: it is what slows quadratic cost
 
@@ -82,24 +83,37 @@ def step_ratio(
     zero. Under gradient descent the steps are in the same ratio; under another optimizer not."""
     if len(breakdowns) < 2:
         return None
-    later = " At this epoch the neurons are in different states: this compares where each has got to." * (
-        epoch > 0
+    later = (
+        _(" At this epoch the neurons are in different states: this compares where each has got to.")
+        if epoch > 0
+        else ""
     )
     ordered = sorted(breakdowns, key=lambda b: abs(b.step))
     small, large = ordered[0], ordered[-1]
     if abs(large.step) == 0:
-        return "All gradients are zero here: no loss moves the neuron at this epoch."
+        return _("All gradients are zero here: no loss moves the neuron at this epoch.")
     if abs(small.step) == 0:
-        return f"{small.name}'s gradient is exactly zero here, so only {large.name} still learns.{later}"
+        return _("{small}'s gradient is exactly zero here, so only {large} still learns.{later}").format(
+            small=_(small.name), large=_(large.name), later=later
+        )
     ratio = abs(large.step) / abs(small.step)
     if ratio < 1.5:
-        return f"The gradients are about the same size here ({ratio:.2g}×).{later}"
-    if not optimizer.along_gradient:
-        return (
-            f"{large.name}'s ∂C/∂z is {ratio:,.3g}× {small.name}'s here; {optimizer.name} does not step "
-            f"in proportion to the gradient, so their steps are not in this ratio.{later}"
+        return _("The gradients are about the same size here ({ratio}×).{later}").format(
+            ratio=f"{ratio:.2g}", later=later
         )
-    return (
-        f"{large.name}'s ∂C/∂z is {ratio:,.3g}× {small.name}'s here, and so is its step on every "
-        f"parameter (∂C/∂b = ∂C/∂z, ∂C/∂w = x·∂C/∂z).{later}"
-    )
+    values = {
+        "large": _(large.name),
+        "small": _(small.name),
+        "ratio": f"{ratio:,.3g}",
+        "optimizer": _(optimizer.name),
+        "later": later,
+    }
+    if not optimizer.along_gradient:
+        return _(
+            "{large}'s ∂C/∂z is {ratio}× {small}'s here; {optimizer} does not step "
+            "in proportion to the gradient, so their steps are not in this ratio.{later}"
+        ).format(**values)
+    return _(
+        "{large}'s ∂C/∂z is {ratio}× {small}'s here, and so is its step on every "
+        "parameter (∂C/∂b = ∂C/∂z, ∂C/∂w = x·∂C/∂z).{later}"
+    ).format(**values)

@@ -10,6 +10,7 @@ import pandas as pd
 from lossdemo.engine.milestones import Milestones, milestones
 from lossdemo.engine.neurons import get_kind
 from lossdemo.engine.step_rules import GRADIENT
+from lossdemo.language.messages import _
 from lossdemo.teaching.summaries import progress
 
 
@@ -20,8 +21,8 @@ def comparison_findings(runs: pd.DataFrame, scenario) -> list[str]:
     found = milestones(runs, scenario.neuron, kind.output, scenario.target_output())
     epochs = int(runs["epoch"].max())
     firsts = runs.groupby("series", sort=False, observed=True).head(1).reset_index(drop=True)
-    sentences = ["; ".join(progress(m, epochs) for m in found) + "."]
-    gradient = [(m, row) for m, (_, row) in zip(found, firsts.iterrows()) if row["rule"] == GRADIENT]
+    sentences = [_("{sentence}.").format(sentence=_("; ").join(progress(m, epochs) for m in found))]
+    gradient = [(m, row) for m, (_index, row) in zip(found, firsts.iterrows()) if row["rule"] == GRADIENT]
     by_loss: dict[str, list[tuple[Milestones, pd.Series]]] = {}
     for m, row in gradient:
         by_loss.setdefault(m.loss, []).append((m, row))
@@ -39,38 +40,74 @@ def _starts(runs_of_loss: list[tuple[Milestones, pd.Series]], kind, epochs: int)
     """The worst start (largest starting error) against the best, and why, from the slope at each."""
     ranked = sorted(runs_of_loss, key=lambda pair: pair[0].start_error)
     (best, best_row), (worst, worst_row) = ranked[0], ranked[-1]
-    name = kind.losses[best.loss].name
+    name = _(kind.losses[best.loss].name)
     sentences = []
     if best.start_error == worst.start_error:
         return []
     if best.halved is not None and worst.halved is not None and not (best.unstable or worst.unstable):
         extra = worst.halved - best.halved
-        ratio = f" ({worst.halved / best.halved:.3g}× as many)" if best.halved else ""
-        if extra > 0:
-            how = f"took {extra:,} epochs longer{ratio} than"
+        values = {
+            "name": name.lower(),
+            "worse": worst_row["start"],
+            "worse_error": f"{worst.start_error:.2g}",
+            "better": best_row["start"],
+            "better_error": f"{best.start_error:.2g}",
+            "extra": f"{abs(extra):,}",
+            "times": f"{worst.halved / best.halved:.3g}" if best.halved else "",
+        }
+        if extra > 0 and best.halved:
+            text = _(
+                "With {name}, the worse start ({worse}, error {worse_error}) took {extra} epochs longer "
+                "({times}× as many) than the better one ({better}, error {better_error}) to halve its error "
+                "for good."
+            )
+        elif extra > 0:
+            text = _(
+                "With {name}, the worse start ({worse}, error {worse_error}) took {extra} epochs longer than "
+                "the better one ({better}, error {better_error}) to halve its error for good."
+            )
         elif extra < 0:
-            how = f"halved its error for good {-extra:,} epochs sooner than"
+            text = _(
+                "With {name}, the worse start ({worse}, error {worse_error}) halved its error for good "
+                "{extra} epochs sooner than the better one ({better}, error {better_error})."
+            )
         else:
-            how = "halved its error for good at the same epoch as"
-        sentences.append(
-            f"With {name.lower()}, the worse start ({worst_row['start']}, error {worst.start_error:.2g}) "
-            f"{how} the better one ({best_row['start']}, error {best.start_error:.2g})"
-            + (" to halve its error for good." if extra > 0 else ".")
-        )
+            text = _(
+                "With {name}, the worse start ({worse}, error {worse_error}) halved its error for good at "
+                "the same epoch as the better one ({better}, error {better_error})."
+            )
+        sentences.append(text.format(**values))
     elif best.halved is not None and worst.halved is None and not best.unstable:
         sentences.append(
-            f"With {name.lower()}, the better start ({best_row['start']}) halved its error for good by epoch "
-            f"{best.halved:,}; the worse one ({worst_row['start']}) did not within {epochs:,} epochs."
+            _(
+                "With {name}, the better start ({better}) halved its error for good by epoch "
+                "{epoch}; the worse one ({worse}) did not within {epochs} epochs."
+            ).format(
+                name=name.lower(),
+                better=best_row["start"],
+                epoch=f"{best.halved:,}",
+                worse=worst_row["start"],
+                epochs=f"{epochs:,}",
+            )
         )
     if kind.losses[best.loss].carries_slope:
-        each = "; ".join(
-            f"from {r['start']} {kind.slope} = {r['sigma_prime']:.3g}, gradient {abs(r[kind.delta]):.3g}"
-            for _, r in ranked
+        each = _("; ").join(
+            _("from {start} {symbol} = {slope}, gradient {gradient}").format(
+                start=r["start"],
+                symbol=kind.slope,
+                slope=f"{r['sigma_prime']:.3g}",
+                gradient=f"{abs(r[kind.delta]):.3g}",
+            )
+            for _pair, r in ranked
         )
-        text = f"The {name.lower()} gradient carries the factor {kind.slope}: at the start, {each}"
         if abs(worst_row[kind.delta]) < abs(best_row[kind.delta]):
-            text += "; the worse start begins with the smaller gradient, though its error is larger"
-        sentences.append(text + ".")
+            text = _(
+                "The {name} gradient carries the factor {symbol}: at the start, {each}; the worse start "
+                "begins with the smaller gradient, though its error is larger."
+            )
+        else:
+            text = _("The {name} gradient carries the factor {symbol}: at the start, {each}.")
+        sentences.append(text.format(name=name.lower(), symbol=kind.slope, each=each))
     return sentences
 
 
@@ -83,19 +120,30 @@ def _rule(row: dict, twin: Milestones, twin_row: pd.Series, runs, scenario, kind
     of the gradient's (1/σ′(z₀): it divides by the slope), and where each run ended."""
     rule, true = _run(runs, row["series"]), _run(runs, twin_row["series"])
     output, epochs = kind.output, int(runs["epoch"].max())
-    name = kind.losses[twin.loss].name.lower()
-    text = (
-        f"The book's widget rule is not gradient descent: it steps by ∂C/∂a = (a − y)/(a(1 − a)), the "
-        f"gradient ∂C/∂z divided by {kind.slope}, so the more the neuron saturates, the larger its steps."
-    )
+    name = _(kind.losses[twin.loss].name).lower()
+    text = _(
+        "The book's widget rule is not gradient descent: it steps by ∂C/∂a = (a − y)/(a(1 − a)), the "
+        "gradient ∂C/∂z divided by {symbol}, so the more the neuron saturates, the larger its steps."
+    ).format(symbol=kind.slope)
     steps = [abs(float(r["b"].iloc[1] - r["b"].iloc[0])) for r in (rule, true)] if epochs else [0.0, 0.0]
     if steps[1] > 0:
-        text += (
-            f" From {row['start']}, where {kind.slope} = {row['sigma_prime']:.3g}, its first step is "
-            f"{steps[0] / steps[1]:.3g}× the true gradient's."
+        text += _(
+            " From {start}, where {symbol} = {slope}, its first step is {times}× the true gradient's."
+        ).format(
+            start=row["start"],
+            symbol=kind.slope,
+            slope=f"{row['sigma_prime']:.3g}",
+            times=f"{steps[0] / steps[1]:.3g}",
         )
-    return (
-        f"{text} It ends at {output} = {float(rule[output].iloc[-1]):.2g} after {epochs:,} epochs; with the "
-        f"true gradient at η = {scenario.eta_for(twin.loss):g}, {name} ends at {output} = "
-        f"{float(true[output].iloc[-1]):.2g}."
+    return _(
+        "{text} It ends at {output} = {end} after {epochs} epochs; with the "
+        "true gradient at η = {eta}, {name} ends at {output} = {true_end}."
+    ).format(
+        text=text,
+        output=output,
+        end=f"{float(rule[output].iloc[-1]):.2g}",
+        epochs=f"{epochs:,}",
+        eta=f"{scenario.eta_for(twin.loss):g}",
+        name=name,
+        true_end=f"{float(true[output].iloc[-1]):.2g}",
     )

@@ -9,15 +9,16 @@ from collections.abc import Mapping
 import pandas as pd
 
 from lossdemo.engine.landscape import FLAT_GRADIENT, Landscape
+from lossdemo.language.messages import _
 from lossdemo.teaching.summaries import unit
 
 
 def share_text(share: float) -> str:
     """A share of the window in whole percent, never rounded to a false 0 % or 100 %."""
     if 0 < share < 0.005:
-        return "under 1 %"
+        return _("under 1 %")
     if 0.995 <= share < 1:
-        return "over 99 %"
+        return _("over 99 %")
     return f"{share * 100:.0f} %"
 
 
@@ -25,32 +26,41 @@ def flat_sentence(surface: Landscape, names: Mapping[str, str]) -> str:
     """How much of the window each loss's gradient leaves flat (|∇C| < FLAT_GRADIENT): where
     gradient descent at the page's learning rates hardly moves."""
     first, *rest = surface.cost
-    text = (
-        f"{names[first]}: {share_text(surface.flat_share(first))} of this window has |∇C| < "
-        f"{FLAT_GRADIENT:g}, flat ground for gradient descent"
+    others = "".join(
+        _("; {name}: {share}").format(name=_(names[key]).lower(), share=share_text(surface.flat_share(key)))
+        for key in rest
     )
-    return (
-        text + "".join(f"; {names[key].lower()}: {share_text(surface.flat_share(key))}" for key in rest) + "."
+    return _(
+        "{name}: {share} of this window has |∇C| < {flat}, flat ground for gradient descent{others}."
+    ).format(
+        name=_(names[first]),
+        share=share_text(surface.flat_share(first)),
+        flat=f"{FLAT_GRADIENT:g}",
+        others=others,
     )
 
 
 def saturated_sentence(surface: Landscape) -> str:
     """How much of the window saturates the neuron on some example (the lighter region)."""
     share = float(surface.saturated.mean())
-    return (
-        f"On {share_text(share)} of this window σ′(w·x_i + b) < {surface.slope_floor:g} for at least "
+    return _(
+        "On {share} of this window σ′(w·x_i + b) < {floor} for at least "
         "one example (lighter in the charts): there a loss whose gradient carries σ′ hardly learns "
         "from that example."
-    )
+    ).format(share=share_text(share), floor=f"{surface.slope_floor:g}")
 
 
 def start_sentence(first: pd.Series, floor: float) -> str:
     """Whether the start (w, b) is in the saturated region: the runs' first row."""
-    where = "inside" if first["sigma_prime_min"] < floor else "outside"
-    return (
-        f"The start (w, b) = ({first['w']:g}, {first['b']:g}) is {where} it: the smallest σ′ over the "
-        f"examples there is {first['sigma_prime_min']:.3g}."
-    )
+    if first["sigma_prime_min"] < floor:
+        text = _(
+            "The start (w, b) = ({w}, {b}) is inside it: the smallest σ′ over the examples there is {slope}."
+        )
+    else:
+        text = _(
+            "The start (w, b) = ({w}, {b}) is outside it: the smallest σ′ over the examples there is {slope}."
+        )
+    return text.format(w=f"{first['w']:g}", b=f"{first['b']:g}", slope=f"{first['sigma_prime_min']:.3g}")
 
 
 def _short(value: float) -> str:
@@ -66,10 +76,15 @@ def end_sentence(runs: Mapping[str, pd.DataFrame], names: Mapping[str, str]) -> 
     for key, run in runs.items():
         last = run.iloc[-1]
         parts.append(
-            f"{names[key]} at (w, b) = ({_short(last['w'])}, {_short(last['b'])}) with mean error "
-            f"{unit(last['error'])} (worst example {unit(last['error_max'])})"
+            _("{name} at (w, b) = ({w}, {b}) with mean error {error} (worst example {worst})").format(
+                name=_(names[key]),
+                w=_short(last["w"]),
+                b=_short(last["b"]),
+                error=unit(last["error"]),
+                worst=unit(last["error_max"]),
+            )
         )
-    return f"After {epochs:,} epochs: " + "; ".join(parts) + "."
+    return _("After {epochs} epochs: {parts}.").format(epochs=f"{epochs:,}", parts=_("; ").join(parts))
 
 
 def starts_sentence(frame: pd.DataFrame, names: Mapping[str, str], cap: int) -> str:
@@ -79,8 +94,17 @@ def starts_sentence(frame: pd.DataFrame, names: Mapping[str, str], cap: int) -> 
     learned = frame.groupby("loss", sort=False)["learned"].mean()
     first, *rest = names
     starts = int((frame["loss"] == first).sum())
-    text = (
-        f"{names[first]} reaches half its starting mean error within {cap:,} epochs from "
-        f"{share_text(learned[first])} of these {starts:,} starts (w₀, b₀)"
+    others = "".join(
+        _("; {name} from {share}").format(name=_(names[key]).lower(), share=share_text(learned[key]))
+        for key in rest
     )
-    return text + "".join(f"; {names[key].lower()} from {share_text(learned[key])}" for key in rest) + "."
+    return _(
+        "{name} reaches half its starting mean error within {cap} epochs from "
+        "{share} of these {starts} starts (w₀, b₀){others}."
+    ).format(
+        name=_(names[first]),
+        cap=f"{cap:,}",
+        share=share_text(learned[first]),
+        starts=f"{starts:,}",
+        others=others,
+    )

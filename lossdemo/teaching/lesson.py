@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from lossdemo.engine.milestones import first_epoch_within, settled_within
+from lossdemo.language.messages import N_, _
 from lossdemo.teaching.chain_rule import SMALL_SLOPE
 from lossdemo.teaching.network import accuracy_sentence, hidden_sentence
 from lossdemo.teaching.two_classes import two_class_aside
@@ -46,15 +47,17 @@ def _halved(runs: pd.DataFrame, loss: str) -> int | None:
 
 
 def _by(value: int | None, within: int) -> str:
-    return f"by epoch {value:,}" if value is not None else f"not within {within:,} epochs"
+    if value is not None:
+        return _("by epoch {epoch}").format(epoch=f"{value:,}")
+    return _("not within {epochs} epochs").format(epochs=f"{within:,}")
 
 
 def _look_slightly_wrong(runs: pd.DataFrame) -> str:
     run = _run(runs, "quadratic")
-    return (
-        f"From this mildly wrong start (a = {run['a'].iloc[0]:.2f}, target 0) the quadratic cost halves "
-        f"the output error for good {_by(_halved(runs, 'quadratic'), len(run) - 1)}."
-    )
+    return _(
+        "From this mildly wrong start (a = {a}, target 0) the quadratic cost halves "
+        "the output error for good {by}."
+    ).format(a=f"{run['a'].iloc[0]:.2f}", by=_by(_halved(runs, "quadratic"), len(run) - 1))
 
 
 def _look_badly_wrong(runs: pd.DataFrame) -> str:
@@ -63,45 +66,56 @@ def _look_badly_wrong(runs: pd.DataFrame) -> str:
     quadratic = _run(runs, "quadratic")
     by = quadratic.groupby("series", sort=False, observed=True) if "series" in runs else [("", quadratic)]
     each = [(str(key), run) for key, run in by]
-    _, run = max(each, key=lambda pair: pair[1]["error"].iloc[0])  # the worse start
+    _key, run = max(each, key=lambda pair: pair[1]["error"].iloc[0])  # the worse start
     small = run["sigma_prime"].to_numpy() < SMALL_SLOPE
     until = int(np.argmin(small)) if not small.all() else len(run)
-    text = (
-        f"Watch σ′(z): from the badly wrong start it starts at {run['sigma_prime'].iloc[0]:.3g} and stays "
-        f"below {SMALL_SLOPE:g} (highlighted in Up close) until epoch {until:,}; the quadratic output "
-        f"is still {run['a'].iloc[until - 1]:.2f} there, and its cost curve is nearly flat until then."
+    text = _(
+        "Watch σ′(z): from the badly wrong start it starts at {slope} and stays "
+        "below {small} (highlighted in Up close) until epoch {until}; the quadratic output "
+        "is still {a} there, and its cost curve is nearly flat until then."
+    ).format(
+        slope=f"{run['sigma_prime'].iloc[0]:.3g}",
+        small=f"{SMALL_SLOPE:g}",
+        until=f"{until:,}",
+        a=f"{run['a'].iloc[until - 1]:.2f}",
     )
     if len(each) > 1:
         epochs = len(run) - 1
         halved = [
-            (r["a"].iloc[0], settled_within(r["error"].to_numpy(), 0.5 * r["error"].iloc[0])) for _, r in each
+            (r["a"].iloc[0], settled_within(r["error"].to_numpy(), 0.5 * r["error"].iloc[0]))
+            for _key, r in each
         ]
-        halves = "; ".join(f"from a₀ = {a0:.2f} {_by(at, epochs)}" for a0, at in halved)
-        text += f" Each start halves its error for good: {halves}."
+        halves = _("; ").join(
+            _("from a₀ = {a0} {by}").format(a0=f"{a0:.2f}", by=_by(at, epochs)) for a0, at in halved
+        )
+        text = _("{text} Each start halves its error for good: {halves}.").format(text=text, halves=halves)
     return text
 
 
 def _look_cross_entropy(runs: pd.DataFrame) -> str:
     run = _run(runs, "cross_entropy")
     below = first_epoch_within(np.abs(run["a"].to_numpy()), 0.5)
-    return f"Same start, same η: the cross-entropy output drops below 0.5 {_by(below, len(run) - 1)}."
+    return _("Same start, same η: the cross-entropy output drops below 0.5 {by}.").format(
+        by=_by(below, len(run) - 1)
+    )
 
 
 def _look_softmax(runs: pd.DataFrame) -> str:
     epochs = len(_run(runs, "log_likelihood")) - 1
-    return (
-        f"Log-likelihood halves the target's error 1 − a_y for good "
-        f"{_by(_halved(runs, 'log_likelihood'), epochs)}; the quadratic cost "
-        f"{_by(_halved(runs, 'quadratic'), epochs)}: it waits for a_y(1 − a_y) to grow."
+    return _(
+        "Log-likelihood halves the target's error 1 − a_y for good {by}; the quadratic cost "
+        "{quadratic}: it waits for a_y(1 − a_y) to grow."
+    ).format(
+        by=_by(_halved(runs, "log_likelihood"), epochs), quadratic=_by(_halved(runs, "quadratic"), epochs)
     )
 
 
 def _look_textbook_eta(runs: pd.DataFrame) -> str:
     epochs = len(_run(runs, "cross_entropy")) - 1
-    return (
-        "At η = 0.005 cross-entropy halves the error for good "
-        f"{_by(_halved(runs, 'cross_entropy'), epochs)}; the quadratic cost: "
-        f"{_by(_halved(runs, 'quadratic'), epochs)}."
+    return _(
+        "At η = 0.005 cross-entropy halves the error for good {by}; the quadratic cost: {quadratic}."
+    ).format(
+        by=_by(_halved(runs, "cross_entropy"), epochs), quadratic=_by(_halved(runs, "quadratic"), epochs)
     )
 
 
@@ -111,119 +125,159 @@ def _look_optimizer(runs: pd.DataFrame, baseline: pd.DataFrame) -> str:
     epochs = len(adam) - 1
     first, last = adam.iloc[0], adam.iloc[-1]
     per_gradient = gd["step"].iloc[0] / abs(gd["grad_z"].iloc[0])  # gradient descent's step per |∂C/∂z|
-    return (
-        f"With Adam the quadratic cost halves the error for good {_by(_halved(runs, 'quadratic'), epochs)} "
-        f"(gradient descent: {_by(_halved(baseline, 'quadratic'), epochs)}; cross-entropy with Adam: "
-        f"{_by(_halved(runs, 'cross_entropy'), epochs)}). Its gradient at the start is the same tiny "
-        f"{first['grad_z']:.3g}, but Adam's first step is {first['step'] / gd['step'].iloc[0]:.3g}× "
-        f"gradient descent's. At epoch {epochs:,} the gradient is {last['grad_z']:.2g} and the step "
-        f"{last['step']:.2g}, {last['step'] / (abs(last['grad_z']) * per_gradient):.3g}× what gradient "
+    return _(
+        "With Adam the quadratic cost halves the error for good {by} "
+        "(gradient descent: {gd}; cross-entropy with Adam: "
+        "{cross_entropy}). Its gradient at the start is the same tiny "
+        "{gradient}, but Adam's first step is {first}× "
+        "gradient descent's. At epoch {epochs} the gradient is {last_gradient} and the step "
+        "{last_step}, {times}× what gradient "
         "descent would take from there: set by Adam's memory of earlier gradients, not by how wrong "
         "the neuron is."
+    ).format(
+        by=_by(_halved(runs, "quadratic"), epochs),
+        gd=_by(_halved(baseline, "quadratic"), epochs),
+        cross_entropy=_by(_halved(runs, "cross_entropy"), epochs),
+        gradient=f"{first['grad_z']:.3g}",
+        first=f"{first['step'] / gd['step'].iloc[0]:.3g}",
+        epochs=f"{epochs:,}",
+        last_gradient=f"{last['grad_z']:.2g}",
+        last_step=f"{last['step']:.2g}",
+        times=f"{last['step'] / (abs(last['grad_z']) * per_gradient):.3g}",
     )
 
 
 STEPS = (
     Step(
-        "The quadratic cost and its gradient",
-        "A sigmoid neuron computes $z = wx + b$ and outputs $a = \\sigma(z)$. The quadratic cost "
-        "$C = \\tfrac12 (a - y)^2$ measures how far $a$ is from the target $y$. By the chain rule its "
-        "gradient is $\\partial C/\\partial w = (a - y)\\,\\sigma'(z)\\,x$: the error, times the slope of "
-        "the sigmoid, times the input. Gradient descent moves $w$ and $b$ a step $\\eta$ against it.",
+        N_("The quadratic cost and its gradient"),
+        N_(
+            "A sigmoid neuron computes $z = wx + b$ and outputs $a = \\sigma(z)$. The quadratic cost "
+            "$C = \\tfrac12 (a - y)^2$ measures how far $a$ is from the target $y$. By the chain rule its "
+            "gradient is $\\partial C/\\partial w = (a - y)\\,\\sigma'(z)\\,x$: the error, times the slope "
+            "of the sigmoid, times the input. Gradient descent moves $w$ and $b$ a step $\\eta$ against it."
+        ),
         "slightly_wrong",
         _look_slightly_wrong,
-        "The neuron's output should be 0 and it starts mildly wrong. Predict the shape of the cost "
-        "curve: a steady fall from the first epoch, or a slow start? Then press Play.",
+        N_(
+            "The neuron's output should be 0 and it starts mildly wrong. Predict the shape of the cost "
+            "curve: a steady fall from the first epoch, or a slow start? Then press Play."
+        ),
         losses=("quadratic",),
     ),
     Step(
-        "Why a badly wrong neuron learns slowly",
-        "The slope $\\sigma'(z) = \\sigma(z)(1 - \\sigma(z))$ is largest, $0.25$, at $z = 0$ where "
-        "$a = \\tfrac12$ (the top of the σ′ curve in this view), and almost $0$ when the output is near "
-        "$0$ or $1$. A neuron that is confidently wrong sits exactly there, so the "
-        "factor $\\sigma'(z)$ makes its quadratic gradient tiny, and it barely moves at first. (Not "
-        '"the worse, the slower" everywhere: for $y = 0$ the quadratic $|\\partial C/\\partial z| = '
-        "a^2(1 - a)$ peaks at $a = 2/3$; only beyond that does a worse start learn more slowly.)",
+        N_("Why a badly wrong neuron learns slowly"),
+        N_(
+            "The slope $\\sigma'(z) = \\sigma(z)(1 - \\sigma(z))$ is largest, $0.25$, at $z = 0$ where "
+            "$a = \\tfrac12$ (the top of the σ′ curve in this view), and almost $0$ when the output is near "
+            "$0$ or $1$. A neuron that is confidently wrong sits exactly there, so the "
+            "factor $\\sigma'(z)$ makes its quadratic gradient tiny, and it barely moves at first. (Not "
+            '"the worse, the slower" everywhere: for $y = 0$ the quadratic $|\\partial C/\\partial z| = '
+            "a^2(1 - a)$ peaks at $a = 2/3$; only beyond that does a worse start learn more slowly.)"
+        ),
         "book_two_starts",
         _look_badly_wrong,
-        "Now the mildly wrong start beside a badly wrong one: nearly 1 where it should be 0. A bigger "
-        "error, so a bigger step? Predict whether the badly wrong start learns faster or slower, then "
-        "press Play and watch the slope σ′(z) on the sigmoid curve.",
+        N_(
+            "Now the mildly wrong start beside a badly wrong one: nearly 1 where it should be 0. A bigger "
+            "error, so a bigger step? Predict whether the badly wrong start learns faster or slower, then "
+            "press Play and watch the slope σ′(z) on the sigmoid curve."
+        ),
         losses=("quadratic",),
         view="Up close",
     ),
     Step(
-        "Cross-entropy cancels σ′(z)",
-        "The cross-entropy cost $C = -[y \\ln a + (1 - y) \\ln(1 - a)]$ has $\\partial C/\\partial a = "
-        "(a - y)/(a(1 - a))$, which cancels the $\\sigma'(z)$ of the chain rule: "
-        "$\\partial C/\\partial w = (a - y)\\,x$. For this output neuron on one example the gradient is "
-        "simply the error times the input: the larger the error, the larger the step.",
+        N_("Cross-entropy cancels σ′(z)"),
+        N_(
+            "The cross-entropy cost $C = -[y \\ln a + (1 - y) \\ln(1 - a)]$ has $\\partial C/\\partial a = "
+            "(a - y)/(a(1 - a))$, which cancels the $\\sigma'(z)$ of the chain rule: "
+            "$\\partial C/\\partial w = (a - y)\\,x$. For this output neuron on one example the gradient is "
+            "simply the error times the input: the larger the error, the larger the step."
+        ),
         "badly_wrong",
         _look_cross_entropy,
-        "Same badly wrong start, same η, and now cross-entropy beside the quadratic cost. Predict "
-        "which output falls first, and whether cross-entropy has a flat stretch too. Press Play.",
+        N_(
+            "Same badly wrong start, same η, and now cross-entropy beside the quadratic cost. Predict "
+            "which output falls first, and whether cross-entropy has a flat stretch too. Press Play."
+        ),
     ),
     Step(
-        "Softmax with log-likelihood",
-        "A softmax layer turns $K$ logits $z$ into probabilities $a_j = e^{z_j}/\\sum_k e^{z_k}$. With the "
-        "log-likelihood cost $C = -\\ln a_y$ the gradient is $\\partial C/\\partial z = a - t$ (t is the "
-        "one-hot target): again no slope factor. The quadratic cost instead multiplies by the softmax "
-        "Jacobian $J = \\mathrm{diag}(a) - a a^{\\top}$, and every entry of the target's row carries "
-        "$a_y$: when the layer is confidently wrong ($a_y$ near 0) its whole gradient is small. With the "
-        "target's lead $\\ell = z_y - \\ln\\sum_{j \\ne y} e^{z_j}$, $a_y = \\sigma(\\ell)$ and "
-        "$a_y(1 - a_y) = \\sigma'(\\ell)$ exactly, for any number of classes: the sigmoid picture "
-        "carries over.",
+        N_("Softmax with log-likelihood"),
+        N_(
+            "A softmax layer turns $K$ logits $z$ into probabilities $a_j = e^{z_j}/\\sum_k e^{z_k}$. With "
+            "the log-likelihood cost $C = -\\ln a_y$ the gradient is $\\partial C/\\partial z = a - t$ (t is "
+            "the one-hot target): again no slope factor. The quadratic cost instead multiplies by the "
+            "softmax Jacobian $J = \\mathrm{diag}(a) - a a^{\\top}$, and every entry of the target's row "
+            "carries $a_y$: when the layer is confidently wrong ($a_y$ near 0) its whole gradient is small. "
+            "With the target's lead $\\ell = z_y - \\ln\\sum_{j \\ne y} e^{z_j}$, $a_y = \\sigma(\\ell)$ and "
+            "$a_y(1 - a_y) = \\sigma'(\\ell)$ exactly, for any number of classes: the sigmoid picture "
+            "carries over."
+        ),
         "confidently_wrong",
         _look_softmax,
-        "A softmax layer that puts almost no probability on the right class. Predict: does the "
-        "quadratic cost stall here too, and does log-likelihood? Press Play.",
+        N_(
+            "A softmax layer that puts almost no probability on the right class. Predict: does the "
+            "quadratic cost stall here too, and does log-likelihood? Press Play."
+        ),
         aside=two_class_aside,
     ),
     Step(
-        "A fair comparison",
-        "Compare losses at the same learning rate $\\eta$. A famous textbook demo shows cross-entropy "
-        "learning fast at $\\eta = 0.005$, but its animation steps by $\\partial C/\\partial a = 1/(1 - a)$ "
-        "rather than by the true gradient. With the true gradient, $\\eta = 0.005$ is slow for both "
-        "losses. Everything on this page uses the true gradients. Equal $\\eta$ is not neutral either: "
-        "the quadratic $\\partial C/\\partial z$ is $\\sigma'(z) \\le 1/4$ times the cross-entropy one, "
-        "so from the same state its steps are at least 4× smaller even unsaturated; and at a large "
-        "$\\eta$ (try $y = 0.5$, "
-        "$\\eta = 5$) cross-entropy oscillates while the quadratic cost settles.",
+        N_("A fair comparison"),
+        N_(
+            "Compare losses at the same learning rate $\\eta$. A famous textbook demo shows cross-entropy "
+            "learning fast at $\\eta = 0.005$, but its animation steps by $\\partial C/\\partial a = 1/(1 - "
+            "a)$ rather than by the true gradient. With the true gradient, $\\eta = 0.005$ is slow for both "
+            "losses. Everything on this page uses the true gradients. Equal $\\eta$ is not neutral either: "
+            "the quadratic $\\partial C/\\partial z$ is $\\sigma'(z) \\le 1/4$ times the cross-entropy one, "
+            "so from the same state its steps are at least 4× smaller even unsaturated; and at a large "
+            "$\\eta$ (try $y = 0.5$, "
+            "$\\eta = 5$) cross-entropy oscillates while the quadratic cost settles."
+        ),
         "textbook_eta",
         _look_textbook_eta,
-        "The learning rate of the book's demo, with the true gradients. Predict how far each output "
-        "gets within the run, then press Play.",
+        N_(
+            "The learning rate of the book's demo, with the true gradients. Predict how far each output "
+            "gets within the run, then press Play."
+        ),
     ),
     Step(
-        "Does a better optimizer fix it?",
-        "Adam divides each parameter's step by a running root-mean-square of its own past gradients, "
-        "so a gradient that is tiny because $\\sigma'(z)$ is tiny still makes a step of about "
-        "$\\eta$ at first: the quadratic cost's stall at a badly wrong start largely disappears. What "
-        "it does not change: the gradient itself is as small as ever (the loss still hands over "
-        "$\\sigma'(z)$, see the gradient panel); the step is set by $\\eta$ and the gradients so far "
-        "rather than by how wrong the neuron is; and with several examples a cost that weighs them "
-        "wrongly (the quadratic cost counts a confidently wrong example little) stays wrong, because "
-        "Adam rescales parameters, not examples. Momentum only adds up past gradients: a tiny "
-        "gradient stays a small step.",
+        N_("Does a better optimizer fix it?"),
+        N_(
+            "Adam divides each parameter's step by a running root-mean-square of its own past gradients, "
+            "so a gradient that is tiny because $\\sigma'(z)$ is tiny still makes a step of about "
+            "$\\eta$ at first: the quadratic cost's stall at a badly wrong start largely disappears. What "
+            "it does not change: the gradient itself is as small as ever (the loss still hands over "
+            "$\\sigma'(z)$, see the gradient panel); the step is set by $\\eta$ and the gradients so far "
+            "rather than by how wrong the neuron is; and with several examples a cost that weighs them "
+            "wrongly (the quadratic cost counts a confidently wrong example little) stays wrong, because "
+            "Adam rescales parameters, not examples. Momentum only adds up past gradients: a tiny "
+            "gradient stays a small step."
+        ),
         "adam_badly_wrong",
         _look_optimizer,
-        "The same badly wrong start with the quadratic cost and cross-entropy, now trained with Adam "
-        "(dashed in the comparison below the curves) beside gradient descent. Predict: does Adam "
-        "remove the stall, and does it make the gradient any larger? Press Play.",
+        N_(
+            "The same badly wrong start with the quadratic cost and cross-entropy, now trained with Adam "
+            "(dashed in the comparison below the curves) beside gradient descent. Predict: does Adam "
+            "remove the stall, and does it make the gradient any larger? Press Play."
+        ),
         baseline="badly_wrong",
     ),
     Step(
-        "Does it matter in a real network?",
-        "The argument is about one output neuron. A real network has hidden layers too: here a "
-        "64 → 30 → 10 network of sigmoid neurons learns handwritten 8×8 digits from the same start "
-        "with each loss. Cross-entropy (or a softmax output with log-likelihood) removes $\\sigma'$ "
-        "from the **output** layer's gradient only; the hidden neurons keep theirs (the vanishing "
-        "gradients of deeper networks, the book's chapter 5).",
+        N_("Does it matter in a real network?"),
+        N_(
+            "The argument is about one output neuron. A real network has hidden layers too: here a "
+            "64 → 30 → 10 network of sigmoid neurons learns handwritten 8×8 digits from the same start "
+            "with each loss. Cross-entropy (or a softmax output with log-likelihood) removes $\\sigma'$ "
+            "from the **output** layer's gradient only; the hidden neurons keep theirs (the vanishing "
+            "gradients of deeper networks, the book's chapter 5)."
+        ),
         None,
-        lambda runs: f"{accuracy_sentence(runs)} {hidden_sentence(runs)}",
-        "Predict: in a network with a hidden layer, does cross-entropy still learn faster than the "
-        "quadratic cost, and do the hidden neurons still lose their slope? The tab trains each loss "
-        "when it opens.",
+        lambda runs: _("{accuracy} {hidden}").format(
+            accuracy=accuracy_sentence(runs), hidden=hidden_sentence(runs)
+        ),
+        N_(
+            "Predict: in a network with a hidden layer, does cross-entropy still learn faster than the "
+            "quadratic cost, and do the hidden neurons still lose their slope? The tab trains each loss "
+            "when it opens."
+        ),
         view="Network",
     ),
 )

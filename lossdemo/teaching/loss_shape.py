@@ -7,12 +7,15 @@ import pandas as pd
 
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.neurons import get_kind
+from lossdemo.language.messages import _
 from lossdemo.teaching.summaries import unit
 
 
 def _listing(items: list[str]) -> str:
     """ "a", "a and b", "a, b and c"."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+    if len(items) == 1:
+        return items[0]
+    return _("{items} and {last}").format(items=_(", ").join(items[:-1]), last=items[-1])
 
 
 def shape_sentence(points: pd.DataFrame, neuron: str) -> str:
@@ -23,14 +26,22 @@ def shape_sentence(points: pd.DataFrame, neuron: str) -> str:
     epoch = int(points["epoch"].iloc[0])
     shared = points["output"].nunique() == 1
     values = [
-        f"{abs(row.delta):.3g} for {names[row.loss].name.lower()}"
-        + ("" if shared else f" (at {kind.output} = {unit(row.output)})")
+        (_("{value} for {name}") if shared else _("{value} for {name} (at {output} = {at})")).format(
+            value=f"{abs(row.delta):.3g}",
+            name=_(names[row.loss].name).lower(),
+            output=kind.output,
+            at=unit(row.output),
+        )
         for row in points.itertuples()
     ]
     where = (
-        f"{kind.output} = {unit(points['output'].iloc[0])} (epoch {epoch:,})"
+        _("{output} = {value} (epoch {epoch})").format(
+            output=kind.output, value=unit(points["output"].iloc[0]), epoch=f"{epoch:,}"
+        )
         if shared
-        else f"epoch {epoch:,}"
+        else _("epoch {epoch}").format(epoch=f"{epoch:,}")
     )
-    note = f", with {kind.shape_note}" if kind.shape_note else ""
-    return f"At {where}, |{kind.delta_symbol}| is {_listing(values)}{note}."
+    note = _(", with {note}").format(note=_(kind.shape_note)) if kind.shape_note else ""
+    return _("At {where}, |{symbol}| is {values}{note}.").format(
+        where=where, symbol=kind.delta_symbol, values=_listing(values), note=note
+    )

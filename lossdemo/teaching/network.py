@@ -9,6 +9,7 @@ import pandas as pd
 
 from lossdemo.engine.losses import LOSSES, NEURONS, Loss
 from lossdemo.engine.network import OUTPUT_LOSSES
+from lossdemo.language.messages import _, ngettext
 
 # The network's output losses, each with its registry entry (name, does ∂C/∂z carry the slope?).
 NETWORK_LOSSES: dict[str, Loss] = {
@@ -23,11 +24,13 @@ def percent(fraction: float) -> str:
 
 def listing(parts: list[str]) -> str:
     """ "a", "a and b", "a, b and c"."""
-    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    if len(parts) == 1:
+        return parts[0]
+    return _("{items} and {last}").format(items=_(", ").join(parts[:-1]), last=parts[-1])
 
 
 def _loss(key: str) -> str:
-    return f"the {NETWORK_LOSSES[key].name.lower()} loss"
+    return _("the {name} loss").format(name=_(NETWORK_LOSSES[key].name).lower())
 
 
 def accuracy_sentence(runs: Mapping[str, pd.DataFrame]) -> str:
@@ -37,9 +40,13 @@ def accuracy_sentence(runs: Mapping[str, pd.DataFrame]) -> str:
     final = {key: float(run["test_accuracy"].iloc[-1]) for key, run in runs.items()}
     last = int(next(iter(runs.values()))["epoch"].iloc[-1])
     order = sorted(runs, key=lambda key: -early[key])
-    first = listing([f"{percent(early[key])} with {_loss(key)}" for key in order])
+    first = listing(
+        [_("{accuracy} with {loss}").format(accuracy=percent(early[key]), loss=_loss(key)) for key in order]
+    )
     then = listing([percent(final[key]) for key in order])
-    text = f"After epoch 1 the test accuracy is {first}; after {last} epochs {then}."
+    text = _("After epoch 1 the test accuracy is {first}; after {last} epochs {then}.").format(
+        first=first, last=last, then=then
+    )
     if len(runs) < 2:
         return text
     spread = [
@@ -47,10 +54,12 @@ def accuracy_sentence(runs: Mapping[str, pd.DataFrame]) -> str:
         for accuracy in (early, final)
     ]
     if spread[0] == spread[1]:
-        change = f"stays at {spread[0]}"
+        change = _("{text} The spread between the losses stays at {before} percentage points.")
+    elif spread[1] < spread[0]:
+        change = _("{text} The spread between the losses narrows from {before} to {after} percentage points.")
     else:
-        change = f"{'narrows' if spread[1] < spread[0] else 'widens'} from {spread[0]} to {spread[1]}"
-    return f"{text} The spread between the losses {change} percentage points."
+        change = _("{text} The spread between the losses widens from {before} to {after} percentage points.")
+    return change.format(text=text, before=spread[0], after=spread[1])
 
 
 def hidden_sentence(runs: Mapping[str, pd.DataFrame]) -> str:
@@ -58,12 +67,23 @@ def hidden_sentence(runs: Mapping[str, pd.DataFrame]) -> str:
     cannot change it: only the output layer's ∂C/∂z depends on the loss."""
     values = pd.concat([run["hidden_sigma_prime"] for run in runs.values()])
     low, high = f"{values.min():.2f}", f"{values.max():.2f}"
-    where = f"at {low}" if low == high else f"between {low} and {high}"
-    who = "with every loss" if len(runs) > 1 else f"with {_loss(next(iter(runs)))}"
-    text = f"The hidden layer's mean σ′ stays {where} {who} (σ′ is at most 0.25)"
-    cancel = [NETWORK_LOSSES[key].name.lower() for key in runs if not NETWORK_LOSSES[key].carries_slope]
+    where = (
+        _("at {low}").format(low=low)
+        if low == high
+        else _("between {low} and {high}").format(low=low, high=high)
+    )
+    if len(runs) > 1:
+        text = _("The hidden layer's mean σ′ stays {where} with every loss (σ′ is at most 0.25)")
+    else:
+        text = _("The hidden layer's mean σ′ stays {where} with {loss} (σ′ is at most 0.25)")
+    text = text.format(where=where, loss=_loss(next(iter(runs))))
+    cancel = [_(NETWORK_LOSSES[key].name).lower() for key in runs if not NETWORK_LOSSES[key].carries_slope]
     if not cancel:
-        return text + ": this loss keeps σ′ in every layer's gradient, the output layer's included."
-    verb = "removes" if len(cancel) == 1 else "remove"
-    where = "from the output layer's gradient only, not from the hidden layer's"
-    return f"{text}: {listing(cancel)} {verb} σ′ {where}."
+        return _("{text}: this loss keeps σ′ in every layer's gradient, the output layer's included.").format(
+            text=text
+        )
+    return ngettext(
+        "{text}: {names} removes σ′ from the output layer's gradient only, not from the hidden layer's.",
+        "{text}: {names} remove σ′ from the output layer's gradient only, not from the hidden layer's.",
+        len(cancel),
+    ).format(text=text, names=listing(cancel))

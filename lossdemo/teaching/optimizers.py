@@ -8,12 +8,15 @@ import pandas as pd
 from lossdemo.engine.milestones import Milestones, milestones
 from lossdemo.engine.neurons import get_kind
 from lossdemo.engine.optimizers import OPTIMIZERS
+from lossdemo.language.messages import _
 
 
 def _when(m: Milestones, epochs: int) -> str:
     if m.unstable:
-        return "never for good (it ends unstable)"
-    return f"at epoch {m.halved:,}" if m.halved is not None else f"not within {epochs:,} epochs"
+        return _("never for good (it ends unstable)")
+    if m.halved is not None:
+        return _("at epoch {epoch}").format(epoch=f"{m.halved:,}")
+    return _("not within {epochs} epochs").format(epochs=f"{epochs:,}")
 
 
 def _ratio(found: list[Milestones]) -> float | None:
@@ -29,41 +32,58 @@ def versus(baseline: pd.DataFrame, runs: pd.DataFrame, scenario) -> list[str]:
     """Sentences true of these runs: when each run (a loss, or a series: one loss from a start)
     halved the error for good under each optimizer, the first gradient and the first step of each,
     and whether the gap between the losses closed."""
-    kind, name = get_kind(scenario.neuron), OPTIMIZERS[scenario.optimizer].name
+    kind, name = get_kind(scenario.neuron), _(OPTIMIZERS[scenario.optimizer].name)
     target, epochs = scenario.target_output(), int(runs["epoch"].max())
     before = milestones(baseline, scenario.neuron, kind.output, target)
     after = milestones(runs, scenario.neuron, kind.output, target)
     if before[0].start_error == 0:
         return []
-    speed = "; ".join(
-        f"{a.name} halved the output error for good {_when(a, epochs)} with {name} "
-        f"({_when(b, epochs)} with gradient descent)"
+    speed = _("; ").join(
+        _(
+            "{loss} halved the output error for good {when} with {optimizer} ({before} with gradient descent)"
+        ).format(loss=_(a.name), when=_when(a, epochs), optimizer=name, before=_when(b, epochs))
         for b, a in zip(before, after)
     )
     gradient = kind.delta
     symbol = f"∂C/∂{gradient.removeprefix('grad_')}"  # ∂C/∂z, or ∂C/∂z_y for the target's logit
     firsts = []
     by = "series" if "series" in runs else "loss"  # one loss from several starts: a run per start
-    for (key, old), (_, new) in zip(
+    for (key, old), (_key, new) in zip(
         baseline.groupby(by, sort=False, observed=True), runs.groupby(by, sort=False, observed=True)
     ):
-        named = kind.losses[key].name if by == "loss" else str(key)
+        named = _(kind.losses[key].name) if by == "loss" else _(str(key))
         g, gd_step, step = abs(old[gradient].iloc[0]), old["step"].iloc[0], new["step"].iloc[0]
-        times = f", {step / gd_step:,.3g}× as long" if gd_step > 0 else ""
-        firsts.append(
-            f"{named[0].lower()}{named[1:]}: |{symbol}| = {g:.3g}, a first step ‖Δp‖ of {gd_step:.3g} "
-            f"with gradient descent and {step:.3g} with {name}{times}"
-        )
+        values = {
+            "run": f"{named[0].lower()}{named[1:]}",
+            "symbol": symbol,
+            "gradient": f"{g:.3g}",
+            "before": f"{gd_step:.3g}",
+            "step": f"{step:.3g}",
+            "optimizer": name,
+        }
+        if gd_step > 0:
+            first = _(
+                "{run}: |{symbol}| = {gradient}, a first step ‖Δp‖ of {before} "
+                "with gradient descent and {step} with {optimizer}, {times}× as long"
+            ).format(times=f"{step / gd_step:,.3g}", **values)
+        else:
+            first = _(
+                "{run}: |{symbol}| = {gradient}, a first step ‖Δp‖ of {before} "
+                "with gradient descent and {step} with {optimizer}"
+            ).format(**values)
+        firsts.append(first)
     sentences = [
-        f"{speed}.",
-        "At the start both optimizers see the same gradient; only the step differs: "
-        + "; ".join(firsts)
-        + ".",
+        _("{sentence}.").format(sentence=speed),
+        _("At the start both optimizers see the same gradient; only the step differs: {firsts}.").format(
+            firsts=_("; ").join(firsts)
+        ),
     ]
     ratios = _ratio(before), _ratio(after)
     if len(after) > 1 and None not in ratios:
         sentences.append(
-            f"The slowest loss needed {ratios[0]:.3g}× the epochs of the fastest with gradient descent, "
-            f"{ratios[1]:.3g}× with {name}."
+            _(
+                "The slowest loss needed {before}× the epochs of the fastest with gradient descent, "
+                "{after}× with {optimizer}."
+            ).format(before=f"{ratios[0]:.3g}", after=f"{ratios[1]:.3g}", optimizer=name)
         )
     return sentences

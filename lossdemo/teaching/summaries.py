@@ -10,6 +10,7 @@ import pandas as pd
 from lossdemo.engine.milestones import PLATEAU, Milestones, milestones
 from lossdemo.engine.neurons import get_kind
 from lossdemo.engine.optimizers import OPTIMIZERS
+from lossdemo.language.messages import _
 from lossdemo.teaching.chain_rule import SMALL_SLOPE
 
 SAME_SPEED = 1.5  # halving epochs within this factor count as "about the same speed"
@@ -69,38 +70,73 @@ def summarize(runs: pd.DataFrame, scenario) -> list[LossSummary]:
 
 
 def _sigmoid_start(first: pd.Series, scenario) -> str:
-    output = f"output a = {unit(first['a'])}, target y = {scenario.y:g}"
-    return f"From w = {scenario.w:g}, b = {scenario.b:g} ({output})"
+    return _("From w = {w}, b = {b} (output a = {a}, target y = {y})").format(
+        w=f"{scenario.w:g}", b=f"{scenario.b:g}", a=unit(first["a"]), y=f"{scenario.y:g}"
+    )
 
 
 def _softmax_start(first: pd.Series, scenario) -> str:
     if scenario.margin > 0:
-        lead = f"a wrong class's logit leads the target's by {scenario.margin:g}"
+        lead = _("a wrong class's logit leads the target's by {margin}").format(margin=f"{scenario.margin:g}")
     elif scenario.margin == 0:
-        lead = "a wrong class's logit ties with the target's"
+        lead = _("a wrong class's logit ties with the target's")
     else:
-        lead = f"the target's logit leads every other class's by {-scenario.margin:g}"
-    return f"From a start where {lead} (target probability a_y = {unit(first['a_y'])})"
+        lead = _("the target's logit leads every other class's by {margin}").format(
+            margin=f"{-scenario.margin:g}"
+        )
+    return _("From a start where {lead} (target probability a_y = {a_y})").format(
+        lead=lead, a_y=unit(first["a_y"])
+    )
 
 
 START_SENTENCES = {"sigmoid": _sigmoid_start, "softmax": _softmax_start}  # per neuron kind
 
 
 def progress(m: Milestones, epochs: int) -> str:
-    if m.halved is not None and m.unstable:
-        done = f"halved {{}} by epoch {m.halved:,} but keeps jumping across the target"
-    elif m.halved is not None:
-        done = f"halved {{}} for good at epoch {m.halved:,}"
-    elif m.reached is not None:
-        done = f"brought {{}} under half its start at epoch {m.reached:,} but did not stay there"
-    else:
-        done = f"did not halve {{}} in {epochs:,} epochs"
+    values = {
+        "name": _(m.name),
+        "halved": f"{m.halved:,}" if m.halved is not None else "",
+        "reached": f"{m.reached:,}" if m.reached is not None else "",
+        "epochs": f"{epochs:,}",
+        "plateau": f"{PLATEAU:.0%}",
+        "left": f"{m.left_plateau:,}" if m.left_plateau is not None else "",
+    }
     if m.left_plateau is None:
-        return f"{m.name} kept the output error above {PLATEAU:.0%} of its start for all {epochs:,} epochs"
-    if m.left_plateau >= 10:
-        plateau = f"kept the output error above {PLATEAU:.0%} of its start until epoch {m.left_plateau:,}"
-        return f"{m.name} {plateau} and {done.format('it')}"
-    return f"{m.name} {done.format('the output error')}"
+        return _("{name} kept the output error above {plateau} of its start for all {epochs} epochs").format(
+            **values
+        )
+    if m.left_plateau >= 10:  # the plateau, then what followed
+        if m.halved is not None and m.unstable:
+            text = _(
+                "{name} kept the output error above {plateau} of its start until epoch {left} and halved it "
+                "by epoch {halved} but keeps jumping across the target"
+            )
+        elif m.halved is not None:
+            text = _(
+                "{name} kept the output error above {plateau} of its start until epoch {left} and halved it "
+                "for good at epoch {halved}"
+            )
+        elif m.reached is not None:
+            text = _(
+                "{name} kept the output error above {plateau} of its start until epoch {left} and brought it "
+                "under half its start at epoch {reached} but did not stay there"
+            )
+        else:
+            text = _(
+                "{name} kept the output error above {plateau} of its start until epoch {left} and did not "
+                "halve it in {epochs} epochs"
+            )
+    elif m.halved is not None and m.unstable:
+        text = _("{name} halved the output error by epoch {halved} but keeps jumping across the target")
+    elif m.halved is not None:
+        text = _("{name} halved the output error for good at epoch {halved}")
+    elif m.reached is not None:
+        text = _(
+            "{name} brought the output error under half its start at epoch {reached} but did not stay there"
+        )
+    else:
+        text = _("{name} did not halve the output error in {epochs} epochs")
+    return text.format(**values)
 
 
 ALREADY_THERE = 1e-3  # a start error below this leaves almost nothing to learn
@@ -114,21 +150,34 @@ def findings(runs: pd.DataFrame, neuron: str, scenario) -> list[str]:
     epochs = int(runs["epoch"].max())
     if found[0].start_error == 0:
         return [
-            "The neuron starts exactly at its target, so there is nothing to learn: every gradient is zero."
+            _(
+                "The neuron starts exactly at its target, so there is nothing to learn: "
+                "every gradient is zero."
+            )
         ]
     start = START_SENTENCES[neuron](runs.iloc[0], scenario)
     if found[0].start_error < ALREADY_THERE:
         return [
-            f"{start}: the output starts within {found[0].start_error:.2g} of its target, so there is "
-            "almost nothing left to learn and every loss's gradient is tiny."
+            _(
+                "{start}: the output starts within {error} of its target, so there is "
+                "almost nothing left to learn and every loss's gradient is tiny."
+            ).format(start=start, error=f"{found[0].start_error:.2g}")
         ]
-    sentences = [f"{start}: " + "; ".join(progress(m, epochs) for m in found) + "."]
+    each = _("; ").join(progress(m, epochs) for m in found)
+    sentences = [_("{start}: {progress}.").format(start=start, progress=each)]
     scaled = [(m.name, scenario.eta_for(m.loss)) for m in found if scenario.eta_for(m.loss) != scenario.eta]
     if scaled:
-        rates = ", ".join(f"{name} with η = {eta:.3g} ({eta / scenario.eta:.3g}× η)" for name, eta in scaled)
+        rates = _(", ").join(
+            _("{name} with η = {eta} ({times}× η)").format(
+                name=_(name), eta=f"{eta:.3g}", times=f"{eta / scenario.eta:.3g}"
+            )
+            for name, eta in scaled
+        )
         sentences.append(
-            f"Gradients equalised at {kind.balance_point}: {rates}. What is left of a slope-carrying loss's "
-            "slowness comes from saturation."
+            _(
+                "Gradients equalised at {point}: {rates}. What is left of a slope-carrying loss's "
+                "slowness comes from saturation."
+            ).format(point=kind.balance_point, rates=rates)
         )
     if len(found) > 1:
         sentences += _comparison(found, epochs)
@@ -148,26 +197,39 @@ def _comparison(found: list[Milestones], epochs: int) -> list[str]:
         if any(m.unstable for m in found) or not stuck:
             return []
         advice = (
-            "the error rose at some epochs, a sign that η is too large: try a smaller learning rate"
+            _("the error rose at some epochs, a sign that η is too large: try a smaller learning rate")
             if any(m.overshot for m in found)
-            else "try more epochs or a larger learning rate η"
+            else _("try more epochs or a larger learning rate η")
         )
-        return [f"No loss halved the error within {epochs:,} epochs: {advice}."]
+        return [
+            _("No loss halved the error within {epochs} epochs: {advice}.").format(
+                epochs=f"{epochs:,}", advice=advice
+            )
+        ]
     fast = done[0]
     sentences = []
     slower = [(m, m.halved / max(fast.halved, 1)) for m in done[1:]]
     slower = [(m, ratio) for m, ratio in slower if ratio >= SAME_SPEED]
     if len(done) > 1 and not slower:
-        both = "Both losses" if len(done) == 2 else f"The {len(done)} losses that halved the error"
-        sentences.append(f"{both} learn at about the same speed here.")
+        sentences.append(
+            _("Both losses learn at about the same speed here.")
+            if len(done) == 2
+            else _("The {n} losses that halved the error learn at about the same speed here.").format(
+                n=len(done)
+            )
+        )
     sentences += [
-        f"{slow.name} needed {ratio:.3g}× as many epochs as {fast.name} to halve the error for good."
+        _("{slow} needed {ratio}× as many epochs as {fast} to halve the error for good.").format(
+            slow=_(slow.name), ratio=f"{ratio:.3g}", fast=_(fast.name)
+        )
         for slow, ratio in slower
     ]
     if stuck:
-        names = " and ".join(m.name for m in stuck)
+        names = _(" and ").join(_(m.name) for m in stuck)
         sentences.append(
-            f"{fast.name} halved the error by epoch {fast.halved:,}; {names} never did in this run."
+            _("{fast} halved the error by epoch {epoch}; {names} never did in this run.").format(
+                fast=_(fast.name), epoch=f"{fast.halved:,}", names=names
+            )
         )
     return sentences
 
@@ -175,15 +237,19 @@ def _comparison(found: list[Milestones], epochs: int) -> list[str]:
 def _instability(found: list[Milestones], scenario, kind) -> list[str]:
     unstable = [m for m in found if m.unstable]
     sentences = [
-        f"η = {scenario.eta:g} is too large for {m.name}: its output keeps jumping across the target "
-        "instead of settling, so it never counts as learned; a smaller η settles."
+        _(
+            "η = {eta} is too large for {name}: its output keeps jumping across the target "
+            "instead of settling, so it never counts as learned; a smaller η settles."
+        ).format(eta=f"{scenario.eta:g}", name=_(m.name))
         for m in unstable
     ]
     calm = [m for m in found if m.carries_slope and not m.unstable and m.halved is not None]
     if calm and any(not m.carries_slope for m in unstable) and OPTIMIZERS[scenario.optimizer].along_gradient:
         sentences.append(
-            f"{calm[0].name} settles at this η: the factor {kind.slope} ≤ ¼ that slows it also keeps its "
-            "steps small, so it tolerates a larger η before it oscillates."
+            _(
+                "{name} settles at this η: the factor {slope} ≤ ¼ that slows it also keeps its "
+                "steps small, so it tolerates a larger η before it oscillates."
+            ).format(name=_(calm[0].name), slope=kind.slope)
         )
     return sentences
 
@@ -209,21 +275,30 @@ def _why(found: list[Milestones], runs: pd.DataFrame, kind, worst_error: float) 
     starts = runs.groupby("loss", sort=False, observed=True).head(1).set_index("loss")
     slope = float(starts.loc[slowest.loss, "sigma_prime"])
     ratio = abs(starts.loc[slowest.loss, kind.delta]) / abs(starts.loc[fastest.loss, kind.delta])
-    slow, fast = slowest.name.lower(), fastest.name.lower()
-    steps = f"at the start its gradient is {1 / ratio:.3g}× smaller than the {fast} one's"
+    slow, fast = _(slowest.name).lower(), _(fastest.name).lower()
+    steps = _("at the start its gradient is {times}× smaller than the {fast} one's").format(
+        times=f"{1 / ratio:.3g}", fast=fast
+    )
     badly_wrong = slowest.start_error >= 0.5 * worst_error
+    values = {"symbol": kind.slope, "slope": f"{slope:.3g}", "slow": slow, "fast": fast, "steps": steps}
     if slope < SMALL_SLOPE and badly_wrong:
         return [
-            f"Why: at the start {kind.slope} = {slope:.3g}, tiny next to its peak of 0.25, and the {slow} "
-            f"cost's gradient carries this factor ({steps}); the {fast} gradient does not."
+            _(
+                "Why: at the start {symbol} = {slope}, tiny next to its peak of 0.25, and the {slow} "
+                "cost's gradient carries this factor ({steps}); the {fast} gradient does not."
+            ).format(**values)
         ]
     if slope < SMALL_SLOPE:
         return [
-            f"Why: the output starts nearer its target than halfway but where the sigmoid is flat "
-            f"({kind.slope} = {slope:.3g}); the {slow} cost's gradient carries this factor ({steps}), so its "
-            "last stretch to the target is slow: a slow finish, not a stall at a wrong start."
+            _(
+                "Why: the output starts nearer its target than halfway but where the sigmoid is flat "
+                "({symbol} = {slope}); the {slow} cost's gradient carries this factor ({steps}), so its "
+                "last stretch to the target is slow: a slow finish, not a stall at a wrong start."
+            ).format(**values)
         ]
     return [
-        f"Why: the {slow} cost's gradient carries the factor {kind.slope} ≤ ¼ (here {slope:.3g}; {steps}), "
-        "so at the same η it learns more slowly even where nothing saturates."
+        _(
+            "Why: the {slow} cost's gradient carries the factor {symbol} ≤ ¼ (here {slope}; {steps}), "
+            "so at the same η it learns more slowly even where nothing saturates."
+        ).format(**values)
     ]
