@@ -155,12 +155,14 @@ def milestones(draw) -> Milestones:
     )
 
 
+@settings(deadline=None)
 @given(milestones(), st.integers(1, 5000))
 def test_every_kind_of_progress_speaks_chinese(m, epochs):
     with speaking("zh"):
         assert_chinese(progress(m, epochs))
 
 
+@settings(deadline=None)
 @given(st.lists(st.sampled_from([0.0, 0.0, 1e-3, 0.01, 0.5, 0.6, 2.0, -0.3]), min_size=2, max_size=4))
 def test_every_step_ratio_speaks_chinese(steps):
     names = ["Quadratic", "Cross-entropy", "Focal", "Absolute error"]
@@ -252,6 +254,7 @@ def test_the_landscape_sentences_speak_chinese(points, losses, w, b):
         )
 
 
+@settings(max_examples=50, deadline=None)
 @given(
     st.lists(
         st.sampled_from(["quadratic", "cross_entropy", "log_likelihood"]), min_size=1, max_size=3, unique=True
