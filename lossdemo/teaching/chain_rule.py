@@ -46,7 +46,7 @@ class LiveValues:
 @dataclass(frozen=True)
 class Breakdown:
     loss: str
-    name: str
+    name: str  # the loss's name in the current language
     latex: str  # symbolic form = factors with live values = result (∂C/∂w, or ∂C/∂z_y for softmax)
     step: float  # ∂C/∂z (sigmoid) or ∂C/∂z_y (softmax): what every parameter's step is made of
 
@@ -71,7 +71,7 @@ def chain_rule(row: pd.Series, neuron: str, loss: str, start: Mapping[str, objec
     if kind.chain_times_input:
         symbols, values = rf"{symbols}\,x", rf"{values}\cdot({tex_number(x)})"
     latex = rf"{kind.chain_head} = {symbols} = {values} = \mathbf{{{tex_number(result)}}}"
-    return Breakdown(loss=loss, name=entry.name, latex=latex, step=float(row[kind.delta]))
+    return Breakdown(loss=loss, name=_(entry.name), latex=latex, step=float(row[kind.delta]))
 
 
 def step_ratio(

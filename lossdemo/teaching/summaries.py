@@ -20,7 +20,7 @@ SAME_SPEED = 1.5  # halving epochs within this factor count as "about the same s
 class LossSummary:
     key: str  # the run's key in `rows_at`: the loss, or the series label
     loss: str
-    name: str
+    name: str  # in the current language
     start_cost: float
     final_cost: float
     final_output: float
@@ -58,7 +58,7 @@ def summarize(runs: pd.DataFrame, scenario) -> list[LossSummary]:
         LossSummary(
             key=str(key),
             loss=m.loss,
-            name=m.name,
+            name=_(m.name),
             start_cost=float(run["cost"].iloc[0]),
             final_cost=float(run["cost"].iloc[-1]),
             final_output=float(run[output].iloc[-1]),

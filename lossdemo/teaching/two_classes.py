@@ -37,20 +37,16 @@ def two_class_aside(*, margin: float, x: float, eta: float, epochs: int, **_igno
     )
     rows = [f"| {e:,} | {layer[e]:.6f} | {neuron[e]:.6f} |" for e in shown]
     table = "\n".join([head, "|---:|---:|---:|", *rows])
-    intro = _(
+    return _(
         "**Aside: two classes.** With $K = 2$ the target's probability is "
-        "$a_y = \\sigma(z_y - z_{\\text{other}})$ and $-\\ln a_y$ is the cross-entropy of that "
+        "$a_y = \\sigma(z_y - z_{{\\text{{other}}}})$ and $-\\ln a_y$ is the cross-entropy of that "
         "output for target 1: a two-class softmax layer with log-likelihood *is* a sigmoid neuron "
         "with cross-entropy. Gradient descent moves both logits, so their difference moves twice as "
-        "far: the layer at η runs exactly as the neuron at 2η."
-    )
-    return _(
-        "{intro} This step's start with two classes "
+        "far: the layer at η runs exactly as the neuron at 2η. This step's start with two classes "
         "(margin {margin}, x = {x}) beside a sigmoid neuron from z = {z} with target 1 "
         "at η = {eta}:\n\n{table}\n\n"
         "Over all {epochs} epochs the outputs differ by at most {gap} (rounding)."
     ).format(
-        intro=intro,
         margin=f"{margin:g}",
         x=f"{x:g}",
         z=f"{0.0 - margin:g}",
