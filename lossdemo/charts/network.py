@@ -96,7 +96,8 @@ def _panel(panel: Panel, colour: alt.Scale, dash: alt.Scale) -> alt.Chart:
     columns = [column for column, _label in panel.fields]
     what = "''"
     for column, label in reversed(panel.fields):
-        what = f"datum.key === '{column}' ? '{_(label)}' : {what}"
+        shown = _(label)
+        what = f"datum.key === '{column}' ? '{shown}' : {what}"
     y_scale = alt.Scale(domain=list(panel.domain)) if panel.domain else alt.Scale(zero=True)
     width = (
         alt.StrokeWidth("key:N", scale=alt.Scale(domain=columns, range=[3, 1.5]), legend=None)

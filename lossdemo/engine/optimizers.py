@@ -98,7 +98,7 @@ OPTIMIZERS: dict[str, Optimizer] = {
         ),
         Optimizer(
             key="adam",
-            name=N_("Adam"),
+            name="Adam",  # a name, the same in every language: not in the catalogue
             purpose=N_(
                 "Divides each parameter's step by a running estimate of its gradient's size: the "
                 "step is about η whether the gradient is tiny or not."
