@@ -22,12 +22,14 @@ from lossdemo.charts.style import (
     Style,
     downsample,
     loss_scale,
+    own_title,
     readable,
     series_scale,
     spec_cache,
 )
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.neurons import KINDS, NeuronKind
+from lossdemo.language.messages import DEFAULT, _, speaking
 
 
 @dataclass(frozen=True)
@@ -40,44 +42,64 @@ class Panel:
 
 
 def _panels(kind: NeuronKind) -> tuple[Panel, ...]:
-    """Cost, gradient, slope and output over the epochs, in the kind's columns and symbols."""
+    """Cost, gradient, slope and output over the epochs, in the kind's columns and symbols, their
+    words in the current language."""
     (gradient, symbol), (second, second_symbol) = kind.gradient, kind.second_gradient
+    output = _(kind.output_label)
     return (
         Panel(
-            "Cost still to lose",
+            _("Cost still to lose"),
             "(C − C_min)/(C₀ − C_min)",
             (("cost_left", "(C − C_min)/(C₀ − C_min)"),),
-            "1 at the start, 0 at the loss's own minimum",
+            _("1 at the start, 0 at the loss's own minimum"),
             log_able=True,
         ),
         Panel(
-            "Gradient size",
-            "|gradient|",
+            _("Gradient size"),
+            _("|gradient|"),
             ((gradient, f"|{symbol}|"), (second, second_symbol)),
-            [f"thick |{symbol}|, thin {second_symbol}{kind.gradient_note}", "the gradient, not yet times η"],
+            [
+                _("thick |{symbol}|, thin {second}{note}").format(
+                    symbol=symbol,
+                    second=second_symbol,
+                    note=_(kind.gradient_note) if kind.gradient_note else "",
+                ),
+                _("the gradient, not yet times η"),
+            ],
             log_able=True,
         ),
         Panel(
-            kind.slope, kind.slope, (("sigma_prime", kind.slope),), "the factor quadratic cost multiplies in"
+            kind.slope,
+            kind.slope,
+            (("sigma_prime", kind.slope),),
+            _("the factor quadratic cost multiplies in"),
         ),
         Panel(
-            kind.output_label[0].upper() + kind.output_label[1:],
-            kind.output_label,
+            output[0].upper() + output[1:],
+            output,
             ((kind.output, kind.output),),
-            f"green dashes: {kind.target_label}",
+            _("green dashes: {target}").format(target=_(kind.target_label)),
         ),
     )
 
 
-PANELS = {key: _panels(kind) for key, kind in KINDS.items()}
+def panels(neuron: str) -> tuple[Panel, ...]:
+    """The epoch chart's panels for a neuron kind, their words in the current language."""
+    return _panels(KINDS[neuron])
+
+
+with speaking(DEFAULT):  # the panels' structure (columns, labels, scales); its words are English
+    PANELS = {key: _panels(kind) for key, kind in KINDS.items()}
 
 
 def run_names(runs: pd.DataFrame, neuron: str) -> pd.Categorical:
-    """Each row's run as the charts name it: its series label, or its loss's name."""
+    """Each row's run as the charts name it: its series label, or its loss's name (in the current
+    language, as `style.loss_scale` names it)."""
     if "series" in runs:
         return pd.Categorical(runs["series"])
-    names = [LOSSES[neuron][key].name for key in runs["loss"].unique()]
-    return pd.Categorical(runs["loss"].map({k: v.name for k, v in LOSSES[neuron].items()}), categories=names)
+    names = [_(LOSSES[neuron][key].name) for key in runs["loss"].unique()]
+    shown = {k: _(v.name) for k, v in LOSSES[neuron].items()}
+    return pd.Categorical(runs["loss"].map(shown), categories=names)
 
 
 def long_form(runs: pd.DataFrame, neuron: str) -> pd.DataFrame:
@@ -86,7 +108,7 @@ def long_form(runs: pd.DataFrame, neuron: str) -> pd.DataFrame:
     recomputed for every new scenario, so it must be cheap."""
     loss = run_names(runs, neuron)
     names = list(loss.categories)
-    labels = [label for panel in PANELS[neuron] for _, label in panel.fields]
+    labels = [label for panel in PANELS[neuron] for _column, label in panel.fields]
     panels, series, values, signed = [], [], [], []
     for index, panel in enumerate(PANELS[neuron]):
         for column, label in panel.fields:
@@ -128,17 +150,17 @@ def _panel(
 ) -> alt.LayerChart:
     """One quantity over the epochs: a line per run (and per quantity), the hover and epoch rules.
     Runs are the losses, styled as every chart styles them, or the given `series`."""
-    panel = PANELS[neuron][index]
+    panel = panels(neuron)[index]
     colour, dash = series_scale(series) if series else loss_scale(neuron, losses)
     # A series' name says loss and start: one per line, never cut short.
-    shown = alt.Legend(title="run", orient="top", direction="vertical", labelLimit=0) if series else None
+    shown = alt.Legend(title=_("run"), orient="top", direction="vertical", labelLimit=0) if series else None
     log = log_scale and panel.log_able
     base = alt.Chart(title=alt.Title(panel.title, subtitle=panel.subtitle, anchor="start")).transform_filter(
         alt.datum.panel == index
     )
     if log:
         base = base.transform_filter(alt.datum.value > 0)
-    x = alt.X("epoch:Q", title="epoch", scale=alt.Scale(nice=False))
+    x = alt.X("epoch:Q", title=_("epoch"), scale=alt.Scale(nice=False))
     y = alt.Y("value:Q", title=panel.axis, scale=alt.Scale(type="log" if log else "linear"))
     width = (
         alt.StrokeWidth("series:N", scale=alt.Scale(range=[3, 1.5]), legend=None)
@@ -151,7 +173,7 @@ def _panel(
         color=alt.Color(
             "loss:N",
             scale=colour,
-            legend=(shown or alt.Legend(title="loss", orient="top")) if legend else None,
+            legend=(shown or alt.Legend(title=_("loss"), orient="top")) if legend else None,
         ),
         strokeDash=alt.StrokeDash("loss:N", scale=dash, legend=None),
         detail="series:N",
@@ -175,10 +197,12 @@ def _panel(
             y=y,
             color=alt.Color("loss:N", scale=colour, legend=None),
             tooltip=[
-                alt.Tooltip("loss:N", title="run") if series else alt.Tooltip("loss:N"),
-                alt.Tooltip("epoch:Q"),
-                alt.Tooltip("series:N", title="quantity"),
-                alt.Tooltip("signed:Q", title="value", format=".4g"),
+                alt.Tooltip("loss:N", title=_("run"))
+                if series
+                else alt.Tooltip("loss:N", **own_title("loss", _("loss"))),
+                alt.Tooltip("epoch:Q", **own_title("epoch", _("epoch"))),
+                alt.Tooltip("series:N", title=_("quantity")),
+                alt.Tooltip("signed:Q", title=_("value"), format=".4g"),
             ],
         )
     )
@@ -233,7 +257,7 @@ def _target() -> alt.Chart:
     return (
         alt.Chart(alt.Data(name="target"))
         .mark_rule(color="#009E73", strokeDash=[6, 3], strokeWidth=2)
-        .encode(y="at:Q", tooltip=[alt.Tooltip("at:Q", title="target")])
+        .encode(y="at:Q", tooltip=[alt.Tooltip("at:Q", title=_("target"))])
     )
 
 
@@ -244,7 +268,7 @@ def _cursor() -> alt.Chart:
         alt.Chart(alt.Data(values=[{}]))
         .transform_calculate(at="cursor")
         .mark_rule(color="#222222", strokeDash=[2, 2], strokeWidth=2)
-        .encode(x="at:Q", tooltip=[alt.Tooltip("at:Q", title="inspected epoch")])
+        .encode(x="at:Q", tooltip=[alt.Tooltip("at:Q", title=_("inspected epoch"))])
     )
 
 
@@ -260,15 +284,23 @@ def epoch_chart_description(runs: pd.DataFrame, neuron: str) -> str:
     """The epoch chart in words for screen readers (its Vega-Lite `description`): what it plots and
     where each loss's output went, from the runs (in the shape of `scenario.runs`)."""
     kind = KINDS[neuron]
-    quantities = ", ".join(panel.title.lower() for panel in PANELS[neuron])
+    quantities = _(", ").join(panel.title.lower() for panel in panels(neuron))
     ends = runs[kind.output].groupby(run_names(runs, neuron), observed=True).agg(["first", "last"])
-    moves = "; ".join(
-        f"{name}: {kind.output_label} from {row['first']:.3g} to {row['last']:.3g}"
+    output = _(kind.output_label)
+    moves = _("; ").join(
+        _("{name}: {output} from {first} to {last}").format(
+            name=name, output=output, first=f"{row['first']:.3g}", last=f"{row['last']:.3g}"
+        )
         for name, row in ends.iterrows()
     )
-    last = int(runs["epoch"].max())
-    each = "run" if "series" in runs else "loss"
-    return f"Over {last:,} epochs, one line per {each}: {quantities}. {moves}."
+    last = f"{int(runs['epoch'].max()):,}"
+    if "series" in runs:
+        return _("Over {epochs} epochs, one line per run: {quantities}. {moves}.").format(
+            epochs=last, quantities=quantities, moves=moves
+        )
+    return _("Over {epochs} epochs, one line per loss: {quantities}. {moves}.").format(
+        epochs=last, quantities=quantities, moves=moves
+    )
 
 
 def epoch_chart_spec(
@@ -288,7 +320,11 @@ def epoch_chart_spec(
     panel, series): building it costs far more than the simulation. `series`: the runs' styles,
     when they are series."""
     spec = json.loads(_cached_spec(neuron, tuple(LOSSES[neuron]), log_scale, panel, series))
-    spec["description"] = description if panel is None else f"{PANELS[neuron][panel].title}. {description}"
+    if panel is not None:
+        description = _("{title}. {description}").format(
+            title=panels(neuron)[panel].title, description=description
+        )
+    spec["description"] = description
     spec["params"] = spec.get("params", []) + cursor
     spec["datasets"] = {DATASET: data, "target": pd.DataFrame({"at": [target]})}
     return spec

@@ -10,6 +10,9 @@ Data: `surface_data` (dataset `surface`: one row per loss and grid point), `path
 inspected epoch is the Vega-Lite parameter `cursor` (`controls.replay.cursor_params`), which a
 replay moves in the browser. A click on a surface selects its grid point: the point selection PICK, fields w
 and b, which the page loads as the start.
+
+The losses' names in the data are as the page gives them (they only pick each panel's rows); the
+charts show them, and every other word, in the current language.
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ import numpy as np
 import pandas as pd
 
 from lossdemo.charts.speed_map import STATUS
-from lossdemo.charts.style import PANEL_WIDTH, downsample, loss_scale, readable, spec_cache
+from lossdemo.charts.style import PANEL_WIDTH, downsample, loss_scale, own_title, readable, spec_cache
 from lossdemo.engine.dataset import long_examples
 from lossdemo.engine.landscape import DEFAULT_POINTS, Landscape, window
+from lossdemo.language.messages import _
 
 SURFACE, PATH, OUTPUTS, STARTS, START = "surface", "path", "outputs", "starts", "start"
 PICK = "start_pick"  # the surfaces' click selection
@@ -101,6 +105,12 @@ def _inspected(data: str, name: str) -> alt.Chart:
     )
 
 
+def _js(text: str) -> str:
+    """`text` as a single-quoted string literal of a Vega expression."""
+    escaped = text.replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{escaped}'"
+
+
 def _surface_view(i: int) -> str:
     """The name of panel i's heatmap view: the click selection listens on these views."""
     return f"surface_{i}"
@@ -113,6 +123,7 @@ def _surface_panel(i: int, name: str, colour: str, domain_w: list[float], domain
     y = alt.Y(
         "b0:Q", title="b", scale=alt.Scale(domain=domain_b, nice=False, zero=False), axis=alt.Axis(grid=False)
     )
+    saturated, unsaturated = _("σ′ < 0.05 for some example"), _("no example saturated")
     heat = (
         alt.Chart(alt.Data(name=SURFACE), name=_surface_view(i))
         .transform_filter(alt.datum.loss == name)
@@ -121,7 +132,7 @@ def _surface_panel(i: int, name: str, colour: str, domain_w: list[float], domain
             w1=f"datum.w + {cell / 2!r}",
             b0=f"datum.b - {cell / 2!r}",
             b1=f"datum.b + {cell / 2!r}",
-            where="datum.saturated ? 'σ′ < 0.05 for some example' : 'no example saturated'",
+            where=f"datum.saturated ? {_js(saturated)} : {_js(unsaturated)}",
         )
         .mark_rect(cursor="pointer")
         .encode(
@@ -132,24 +143,24 @@ def _surface_panel(i: int, name: str, colour: str, domain_w: list[float], domain
             color=alt.Color(
                 "cost:Q",
                 scale=alt.Scale(scheme="viridis"),
-                legend=alt.Legend(title="cost C", orient="right", gradientLength=SIZE - 40),
+                legend=alt.Legend(title=_("cost C"), orient="right", gradientLength=SIZE - 40),
             ),
             opacity=alt.condition("datum.saturated", alt.value(0.55), alt.value(1.0)),
             tooltip=[
                 alt.Tooltip("w:Q", format=".3g"),
                 alt.Tooltip("b:Q", format=".3g"),
-                alt.Tooltip("cost:Q", title="cost C", format=".4g"),
+                alt.Tooltip("cost:Q", title=_("cost C"), format=".4g"),
                 alt.Tooltip("gradient_norm:Q", title="|∇C|", format=".3g"),
-                alt.Tooltip("where:N", title="saturation"),
+                alt.Tooltip("where:N", title=_("saturation")),
             ],
         )
     )
     tips = [
-        alt.Tooltip("epoch:Q"),
+        alt.Tooltip("epoch:Q", **own_title("epoch", _("epoch"))),
         alt.Tooltip("w:Q", format=".4g"),
         alt.Tooltip("b:Q", format=".4g"),
-        alt.Tooltip("cost:Q", title="cost C", format=".4g"),
-        alt.Tooltip("error:Q", title="mean error", format=".3g"),
+        alt.Tooltip("cost:Q", title=_("cost C"), format=".4g"),
+        alt.Tooltip("error:Q", title=_("mean error"), format=".3g"),
     ]
     path = alt.Chart(alt.Data(name=PATH)).transform_filter(alt.datum.loss == name)
     line = alt.X("w:Q", scale=alt.Scale(domain=domain_w)), alt.Y("b:Q", scale=alt.Scale(domain=domain_b))
@@ -171,8 +182,8 @@ def _surface_panel(i: int, name: str, colour: str, domain_w: list[float], domain
         width=SIZE,
         height=SIZE,
         title=alt.Title(
-            f"{name}: cost C(w, b)",
-            subtitle=["lighter: σ′ < 0.05 for some example", "□ start, ○ inspected epoch"],
+            _("{loss}: cost C(w, b)").format(loss=_(name)),
+            subtitle=[_("lighter: σ′ < 0.05 for some example"), _("□ start, ○ inspected epoch")],
             anchor="start",
         ),
     )
@@ -214,36 +225,43 @@ def outputs_chart(neuron: str, losses: tuple[str, ...], names: tuple[str, ...]) 
     panels = []
     for i, name in enumerate(names):
         data = alt.Chart(alt.Data(name=OUTPUTS)).transform_filter(alt.datum.loss == name)
+        example = alt.Tooltip("example:O", **own_title("example", _("example")))
         tips = [
-            alt.Tooltip("example:O"),
+            example,
             alt.Tooltip("x:Q"),
-            alt.Tooltip("target:Q", title="target y"),
-            alt.Tooltip("epoch:Q"),
-            alt.Tooltip("a:Q", title="output a", format=".4g"),
+            alt.Tooltip("target:Q", title=_("target y")),
+            alt.Tooltip("epoch:Q", **own_title("epoch", _("epoch"))),
+            alt.Tooltip("a:Q", title=_("output a"), format=".4g"),
         ]
         lines = data.mark_line(color=colour.range[i], strokeDash=dash.range[i], strokeWidth=2).encode(
-            x=alt.X("epoch:Q", title="epoch", scale=alt.Scale(nice=False)),
-            y=alt.Y("a:Q", title="output a of each example", scale=alt.Scale(domain=[0, 1])),
+            x=alt.X("epoch:Q", title=_("epoch"), scale=alt.Scale(nice=False)),
+            y=alt.Y("a:Q", title=_("output a of each example"), scale=alt.Scale(domain=[0, 1])),
             detail="example:N",
             tooltip=tips,
         )
         targets = (
             data.transform_aggregate(target="min(target)", last="max(epoch)", groupby=["example"])
             .mark_tick(color="#000000", thickness=2, size=14)
-            .encode(x="last:Q", y="target:Q", tooltip=[alt.Tooltip("example:O"), alt.Tooltip("target:Q")])
+            .encode(
+                x="last:Q",
+                y="target:Q",
+                tooltip=[example, alt.Tooltip("target:Q", **own_title("target", _("target")))],
+            )
         )
         cursor = (
             alt.Chart(alt.Data(values=[{}]))
             .transform_calculate(at="cursor")
             .mark_rule(color="#222222", strokeDash=[2, 2], strokeWidth=2)
-            .encode(x="at:Q", tooltip=[alt.Tooltip("at:Q", title="inspected epoch")])
+            .encode(x="at:Q", tooltip=[alt.Tooltip("at:Q", title=_("inspected epoch"))])
         )
         panels.append(
             alt.layer(lines, targets, cursor).properties(
                 width=SIZE,
                 height=190,
                 title=alt.Title(
-                    f"{name}: each example's output", subtitle="ticks: the targets", anchor="start"
+                    _("{loss}: each example's output").format(loss=_(name)),
+                    subtitle=_("ticks: the targets"),
+                    anchor="start",
                 ),
             )
         )
@@ -264,15 +282,15 @@ def starts_chart(
     scale, one legend for all panels; grey: not within `cap`), over the surfaces' window
     (`domain_w` × `domain_b`, cells `cells` = (w, b) wide), with the sidebar's start as a square."""
     colour = loss_scale(neuron, losses)[0]
-    missed_label = f"not within {cap:,} epochs"
+    missed_label = _("not within {cap} epochs").format(cap=f"{cap:,}")
     half_w, half_b = (size / 2 for size in cells)
-    x = alt.X("w_lo:Q", title="start w₀", scale=alt.Scale(domain=list(domain_w), nice=False, zero=False))
-    y = alt.Y("b_lo:Q", title="start b₀", scale=alt.Scale(domain=list(domain_b), nice=False, zero=False))
+    x = alt.X("w_lo:Q", title=_("start w₀"), scale=alt.Scale(domain=list(domain_w), nice=False, zero=False))
+    y = alt.Y("b_lo:Q", title=_("start b₀"), scale=alt.Scale(domain=list(domain_b), nice=False, zero=False))
     tips = [
         alt.Tooltip("w0:Q", title="w₀", format=".3g"),
         alt.Tooltip("b0:Q", title="b₀", format=".3g"),
-        alt.Tooltip("error0:Q", title="starting mean error", format=".3g"),
-        alt.Tooltip("epochs:Q", title=f"epochs (>{cap:,}: not within the cap)"),
+        alt.Tooltip("error0:Q", title=_("starting mean error"), format=".3g"),
+        alt.Tooltip("epochs:Q", title=_("epochs (>{cap}: not within the cap)").format(cap=f"{cap:,}")),
     ]
     panels = []
     for i, name in enumerate(names):
@@ -286,7 +304,7 @@ def starts_chart(
                 w_hi=f"datum.w0 + {1.6 * half_w!r}",
                 b_lo=f"datum.b0 - {half_b!r}",
                 b_hi=f"datum.b0 + {1.6 * half_b!r}",
-                status=f"datum.learned ? 'learned' : {json.dumps(missed_label)}",
+                status=f"datum.learned ? 'learned' : {json.dumps(missed_label, ensure_ascii=False)}",
             )
             .mark_rect(clip=True)
             .encode(x=x, x2="w_hi:Q", y=y, y2="b_hi:Q", tooltip=tips)
@@ -294,7 +312,7 @@ def starts_chart(
         learned = cells_of.transform_filter(alt.datum.learned).encode(
             fill=alt.Fill(
                 "shade:Q",
-                title="epochs to half the starting error",
+                title=_("epochs to half the starting error"),
                 scale=alt.Scale(type="log", scheme="viridis", domain=[1, cap], reverse=True),
                 legend=alt.Legend(
                     orient="bottom", direction="horizontal", gradientLength=SIZE, titleLimit=SIZE
@@ -317,7 +335,10 @@ def starts_chart(
             .encode(
                 x=alt.X("w:Q", scale=alt.Scale(domain=list(domain_w))),
                 y=alt.Y("b:Q", scale=alt.Scale(domain=list(domain_b))),
-                tooltip=[alt.Tooltip("w:Q", title="sidebar's w"), alt.Tooltip("b:Q", title="sidebar's b")],
+                tooltip=[
+                    alt.Tooltip("w:Q", title=_("sidebar's w")),
+                    alt.Tooltip("b:Q", title=_("sidebar's b")),
+                ],
             )
         )
         panels.append(
@@ -325,8 +346,8 @@ def starts_chart(
                 width=SIZE,
                 height=SIZE,
                 title=alt.Title(
-                    f"{name}: epochs from each start",
-                    subtitle=[f"grey: {missed_label}", "□ the sidebar's start"],
+                    _("{loss}: epochs from each start").format(loss=_(name)),
+                    subtitle=[_("grey: {label}").format(label=missed_label), _("□ the sidebar's start")],
                     anchor="start",
                 ),
             )

@@ -15,17 +15,19 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lossdemo.charts.style import loss_scale, readable, spec_cache
+from lossdemo.charts.style import loss_scale, own_title, readable, spec_cache
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.neurons import get_kind
+from lossdemo.language.messages import _
 
 WIDTH, HEIGHT = 380, 260
 
 
 def loss_shape_data(frame: pd.DataFrame, neuron: str) -> pd.DataFrame:
     """`engine.shape.shape_frame` (or `shape_points`) in long form: one row per loss, point and
-    panel (0: the cost, 1: |∂C/∂z|), with the loss's display name and the plotted `value`."""
-    names = frame["loss"].map({key: loss.name for key, loss in LOSSES[neuron].items()})
+    panel (0: the cost, 1: |∂C/∂z|), with the loss's display name (in the current language, as
+    `style.loss_scale` names it) and the plotted `value`."""
+    names = frame["loss"].map({key: _(loss.name) for key, loss in LOSSES[neuron].items()})
     panels = [
         frame.assign(loss=names, panel=index, value=value)
         for index, value in enumerate((frame["cost"], np.abs(frame["delta"])))
@@ -42,18 +44,23 @@ def _panel(
     colour, dash = loss_scale(neuron, losses)
     delta = f"|{kind.delta_symbol}|"
     title, axis, subtitle = (
-        ("Cost C", "cost C", "each loss's own scale: compare shapes, not heights"),
-        (f"Gradient size {delta}", delta, "what every step is made of: where it is small, learning is slow"),
+        (_("Cost C"), _("cost C"), _("each loss's own scale: compare shapes, not heights")),
+        (
+            _("Gradient size {delta}").format(delta=delta),
+            delta,
+            _("what every step is made of: where it is small, learning is slow"),
+        ),
     )[index]
-    subtitles = [subtitle] + ([f"with {kind.shape_note}"] if kind.shape_note else [])
-    x = alt.X("output:Q", title=kind.output_label, scale=alt.Scale(domain=[0, 1]))
+    note = [_("with {note}").format(note=_(kind.shape_note))] if kind.shape_note else []
+    subtitles = [subtitle, *note]
+    x = alt.X("output:Q", title=_(kind.output_label), scale=alt.Scale(domain=[0, 1]))
     y = alt.Y("value:Q", title=axis, scale=alt.Scale(type="log" if log_scale else "linear"))
     shown = alt.datum.panel == index
     if log_scale:
         shown = shown & (alt.datum.value > 0)
     curves = alt.Chart(alt.Data(name="curves"), title=alt.Title(title, subtitle=subtitles, anchor="start"))
     curves = curves.transform_filter(shown)
-    loss_colour = alt.Color("loss:N", scale=colour, legend=alt.Legend(title="loss", orient="top"))
+    loss_colour = alt.Color("loss:N", scale=colour, legend=alt.Legend(title=_("loss"), orient="top"))
     lines = curves.mark_line(strokeWidth=3).encode(
         x=x, y=y, color=loss_colour, strokeDash=alt.StrokeDash("loss:N", scale=dash, legend=None)
     )
@@ -65,7 +72,7 @@ def _panel(
         .add_params(hover)
     )
     tooltip = [
-        alt.Tooltip("loss:N"),
+        alt.Tooltip("loss:N", **own_title("loss", _("loss"))),
         alt.Tooltip("output:Q", title=kind.output, format=".4g"),
         alt.Tooltip("value:Q", title=axis, format=".4g"),
     ]
@@ -77,7 +84,7 @@ def _panel(
     target = (
         alt.Chart(alt.Data(name="target"))
         .mark_rule(color="#009E73", strokeDash=[6, 3], strokeWidth=2)
-        .encode(x="at:Q", tooltip=[alt.Tooltip("at:Q", title=kind.target_label)])
+        .encode(x="at:Q", tooltip=[alt.Tooltip("at:Q", title=_(kind.target_label))])
     )
     points = (
         alt.Chart(alt.Data(name="points"))
@@ -87,7 +94,7 @@ def _panel(
             x=x,
             y=y,
             color=alt.Color("loss:N", scale=colour, legend=None),
-            tooltip=[alt.Tooltip("epoch:Q", title="inspected epoch"), *tooltip],
+            tooltip=[alt.Tooltip("epoch:Q", title=_("inspected epoch")), *tooltip],
         )
     )
     return alt.layer(lines, selectors, hovered, target, points).properties(width=WIDTH, height=HEIGHT)

@@ -17,6 +17,7 @@ from lossdemo.charts.style import (
     Style,
     downsample,
     loss_scale,
+    own_title,
     readable,
     series_scale,
     spec_cache,
@@ -24,6 +25,7 @@ from lossdemo.charts.style import (
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.neurons import KINDS
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS
+from lossdemo.language.messages import _
 
 DATASET = "comparison"
 DASHES = ([1, 0], [7, 4])  # gradient descent, the other optimizer
@@ -31,35 +33,42 @@ COMPARISON_WIDTH = 200  # three panels side by side fit the page's main column
 
 
 def _panels(neuron: str) -> tuple[tuple[str, str, str, bool], ...]:
-    """(column, title, subtitle, log scale) per panel, in the kind's columns and symbols."""
+    """(column, title, subtitle, log scale) per panel, in the kind's columns and symbols, the words
+    in the current language."""
     kind = KINDS[neuron]
     symbol = f"∂C/∂{kind.delta.removeprefix('grad_')}"
+    output = _(kind.output_label)
     return (
         (
             kind.output,
-            kind.output_label[0].upper() + kind.output_label[1:],
-            f"towards {kind.target_label}",
+            output[0].upper() + output[1:],
+            _("towards {target}").format(target=_(kind.target_label)),
             False,
         ),
-        (kind.delta, f"Gradient |{symbol}|", "what the loss hands the optimizer", True),
-        ("step", "Step taken ‖Δp‖", "how far the parameters move", True),
+        (
+            kind.delta,
+            _("Gradient |{symbol}|").format(symbol=symbol),
+            _("what the loss hands the optimizer"),
+            True,
+        ),
+        ("step", _("Step taken ‖Δp‖"), _("how far the parameters move"), True),
     )
 
 
 def comparison_data(baseline: pd.DataFrame, runs: pd.DataFrame, neuron: str, optimizer: str) -> pd.DataFrame:
     """One row per optimizer, run, epoch and panel (at most MAX_POINTS epochs per run); the
     gradient and the step as magnitudes. A run is named as the epoch chart names it (`run_names`):
-    its loss, or its series."""
+    its loss, or its series; the optimizer by its name in the current language."""
     parts = []
     for key, frame in ((DEFAULT_OPTIMIZER, baseline), (optimizer, runs)):
         frame = downsample(frame)
-        for index, (column, _, _, log) in enumerate(_panels(neuron)):
+        for index, (column, _title, _subtitle, log) in enumerate(_panels(neuron)):
             values = frame[column].to_numpy()
             parts.append(
                 pd.DataFrame(
                     {
                         "loss": run_names(frame, neuron).astype(str),
-                        "optimizer": OPTIMIZERS[key].name,
+                        "optimizer": _(OPTIMIZERS[key].name),
                         "epoch": frame["epoch"].to_numpy(),
                         "panel": index,
                         "value": abs(values) if log else values,
@@ -72,36 +81,36 @@ def comparison_data(baseline: pd.DataFrame, runs: pd.DataFrame, neuron: str, opt
 def comparison_chart(neuron: str, optimizer: str, series: tuple[Style, ...] = ()) -> alt.TopLevelMixin:
     """Output, gradient and step over the epochs side by side, a line per loss (or per series, in
     their colours: `style.series_styles`) and optimizer."""
-    colour, _ = series_scale(series) if series else loss_scale(neuron, tuple(LOSSES[neuron]))
+    colour = (series_scale(series) if series else loss_scale(neuron, tuple(LOSSES[neuron])))[0]
     dash = alt.Scale(
-        domain=[OPTIMIZERS[DEFAULT_OPTIMIZER].name, OPTIMIZERS[optimizer].name], range=list(DASHES)
+        domain=[_(OPTIMIZERS[DEFAULT_OPTIMIZER].name), _(OPTIMIZERS[optimizer].name)], range=list(DASHES)
     )
     panels = []
-    for index, (_, title, subtitle, log) in enumerate(_panels(neuron)):
+    for index, (_column, title, subtitle, log) in enumerate(_panels(neuron)):
         base = alt.Chart(title=alt.Title(title, subtitle=subtitle, anchor="start")).transform_filter(
             alt.datum.panel == index
         )
         if log:
             base = base.transform_filter(alt.datum.value > 0)
         lines = base.mark_line(strokeWidth=2.5).encode(
-            x=alt.X("epoch:Q", title="epoch", scale=alt.Scale(nice=False)),
+            x=alt.X("epoch:Q", title=_("epoch"), scale=alt.Scale(nice=False)),
             y=alt.Y("value:Q", title=title, scale=alt.Scale(type="log" if log else "linear")),
             color=alt.Color(
                 "loss:N",
                 scale=colour,
-                legend=alt.Legend(title="run", orient="top", direction="vertical", labelLimit=0)
+                legend=alt.Legend(title=_("run"), orient="top", direction="vertical", labelLimit=0)
                 if series
-                else alt.Legend(title="loss", orient="top"),
+                else alt.Legend(title=_("loss"), orient="top"),
             ),
             strokeDash=alt.StrokeDash(
-                "optimizer:N", scale=dash, legend=alt.Legend(title="optimizer", orient="top")
+                "optimizer:N", scale=dash, legend=alt.Legend(title=_("optimizer"), orient="top")
             ),
             detail="optimizer:N",
             tooltip=[
-                alt.Tooltip("loss:N"),
-                alt.Tooltip("optimizer:N"),
-                alt.Tooltip("epoch:Q"),
-                alt.Tooltip("value:Q", format=".4g"),
+                alt.Tooltip("loss:N", **own_title("loss", _("loss"))),
+                alt.Tooltip("optimizer:N", **own_title("optimizer", _("optimizer"))),
+                alt.Tooltip("epoch:Q", **own_title("epoch", _("epoch"))),
+                alt.Tooltip("value:Q", format=".4g", **own_title("value", _("value"))),
             ],
         )
         panels.append(lines.properties(width=COMPARISON_WIDTH, height=PANEL_HEIGHT))

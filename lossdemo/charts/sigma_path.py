@@ -11,10 +11,13 @@ import numpy as np
 import pandas as pd
 
 from lossdemo.charts.epochs import PANEL_HEIGHT, PANEL_WIDTH, downsample, readable, run_names, spec_cache
+from lossdemo.charts.style import own_title
 from lossdemo.engine.activations import sigmoid
 from lossdemo.engine.neurons import get_kind
+from lossdemo.language.messages import N_, _
 
 PATH_POINTS = 400
+MARKERS = (N_("start"), N_("inspected epoch"))  # the marks' names, as the legend shows them
 
 
 def sigma_path_chart(neuron: str, names: tuple[str, ...]) -> alt.HConcatChart:
@@ -25,7 +28,8 @@ def sigma_path_chart(neuron: str, names: tuple[str, ...]) -> alt.HConcatChart:
     Data: named datasets `curve` (z, value, curve), `path` (loss, epoch, z, a) and `marks` (the
     same columns and `marker`: the start and the inspected epoch)."""
     kind = get_kind(neuron)
-    x_title, y_title = kind.curve_titles
+    x_title, y_title = (_(title) for title in kind.curve_titles)
+    markers = [_(marker) for marker in MARKERS]
     x = alt.X("z:Q", title=x_title)
     curves = (
         alt.Chart(alt.Data(name="curve"))
@@ -46,9 +50,11 @@ def sigma_path_chart(neuron: str, names: tuple[str, ...]) -> alt.HConcatChart:
         trail = path.mark_circle(size=36, opacity=0.85).encode(
             x=x,
             y="a:Q",
-            color=alt.Color("epoch:Q", scale=alt.Scale(scheme="viridis"), legend=alt.Legend(title="epoch")),
+            color=alt.Color(
+                "epoch:Q", scale=alt.Scale(scheme="viridis"), legend=alt.Legend(title=_("epoch"))
+            ),
             tooltip=[
-                alt.Tooltip("epoch:Q"),
+                alt.Tooltip("epoch:Q", **own_title("epoch", _("epoch"))),
                 alt.Tooltip("z:Q", format=".4g"),
                 alt.Tooltip("a:Q", title=y_title, format=".4g"),
             ],
@@ -62,18 +68,18 @@ def sigma_path_chart(neuron: str, names: tuple[str, ...]) -> alt.HConcatChart:
                 y="a:Q",
                 shape=alt.Shape(
                     "marker:N",
-                    scale=alt.Scale(domain=["start", "inspected epoch"], range=["circle", "diamond"]),
+                    scale=alt.Scale(domain=markers, range=["circle", "diamond"]),
                     legend=alt.Legend(title=None, orient="top"),
                 ),
                 color=alt.value("#222222"),
             )
         )
         panels.append(alt.layer(curves, trail, marks).properties(width=PANEL_WIDTH, height=PANEL_HEIGHT + 40))
-    description = (
-        f"{kind.curve_names[0]} and {kind.curve_names[1]} against {x_title}, one panel per loss "
-        f"({', '.join(names)}), with the loss's path over the epochs drawn on the curve, coloured by "
-        "epoch; a circle marks the start, a diamond the inspected epoch."
-    )
+    description = _(
+        "{curve} and {slope} against {x}, one panel per loss ({losses}), with the loss's path over the "
+        "epochs drawn on the curve, coloured by epoch; a circle marks the start, a diamond the inspected "
+        "epoch."
+    ).format(curve=kind.curve_names[0], slope=kind.curve_names[1], x=x_title, losses=_(", ").join(names))
     return readable(alt.hconcat(*panels, description=description).resolve_scale(color="shared"))
 
 
@@ -113,15 +119,16 @@ def sigma_path_spec(
     and marks at each run's first row (`start`) and its row at the inspected epoch; `names` gives
     each run's name in the charts by its key in those rows (`scenario.rows_at`)."""
     z_col, a_col = get_kind(neuron).curve
-    marked = [(loss, row, "start") for loss, row in start.items()]
-    marked += [(loss, row, "inspected epoch") for loss, row in inspected.items()]
+    first, now = (_(marker) for marker in MARKERS)  # as the chart's legend names them
+    marked = [(loss, row, first) for loss, row in start.items()]
+    marked += [(loss, row, now) for loss, row in inspected.items()]
     marks = pd.DataFrame(
         {
-            "loss": [names[key] for key, _, _ in marked],
-            "epoch": [int(row["epoch"]) for _, row, _ in marked],
-            "z": [float(row[z_col]) for _, row, _ in marked],
-            "a": [float(row[a_col]) for _, row, _ in marked],
-            "marker": [marker for _, _, marker in marked],
+            "loss": [names[key] for key, _row, _marker in marked],
+            "epoch": [int(row["epoch"]) for _key, row, _marker in marked],
+            "z": [float(row[z_col]) for _key, row, _marker in marked],
+            "a": [float(row[a_col]) for _key, row, _marker in marked],
+            "marker": [marker for _key, _row, marker in marked],
         }
     )
     spec = json.loads(_cached_path_spec(neuron, tuple(names[key] for key in inspected)))

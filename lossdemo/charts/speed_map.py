@@ -15,6 +15,7 @@ import pandas as pd
 from lossdemo.charts.style import PANEL_HEIGHT, PANEL_WIDTH, readable, spec_cache
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.neurons import get_kind
+from lossdemo.language.messages import N_, _
 
 
 def _edges(axis: np.ndarray, log: bool) -> np.ndarray:
@@ -25,15 +26,19 @@ def _edges(axis: np.ndarray, log: bool) -> np.ndarray:
     return np.exp(edges) if log else edges
 
 
-STATUS = {"unstable": "#CC79A7", "did not learn": "#BBBBBB"}  # cells without an epoch count
+STATUS = {N_("unstable"): "#CC79A7", N_("did not learn"): "#BBBBBB"}  # cells without an epoch count
+LEARNED = N_("learned")
+N_("margin")  # a start axis's column name that is a word: its tooltip's title, translated
 
 
 def display_cells(frame: pd.DataFrame, neuron: str) -> pd.DataFrame:
-    """The cells sent to the browser, with their borders and a status for those without a count."""
+    """The cells sent to the browser, with their borders and a status (in the current language,
+    as the map's legend names it) for those without a count."""
     axis = get_kind(neuron).map_axis
     starts, etas = np.unique(frame[axis]), np.unique(frame["eta"])
     cells = frame.copy()
-    cells["status"] = np.where(cells["learned"], "learned", np.where(cells["unstable"], *STATUS))
+    unstable, stuck = (_(status) for status in STATUS)
+    cells["status"] = np.where(cells["learned"], _(LEARNED), np.where(cells["unstable"], unstable, stuck))
     cells["shade"] = np.maximum(cells["epochs"], 1)  # the log colour scale starts at 1 (0: already there)
     for column, values, log in ((axis, starts, False), ("eta", etas, True)):
         edges = _edges(values, log)
@@ -64,21 +69,21 @@ def map_chart(
     pick = alt.selection_point(name="pick", fields=[axis, "eta"], on="click", clear=False)
     x = alt.X(
         f"{axis}_lo:Q",
-        title=kind.map_axis_title,
+        title=_(kind.map_axis_title),
         scale=alt.Scale(domain=list(domain), nice=False, zero=False),
     )
-    y = alt.Y("eta_lo:Q", title="learning rate η", scale=alt.Scale(type="log", nice=False))
+    y = alt.Y("eta_lo:Q", title=_("learning rate η"), scale=alt.Scale(type="log", nice=False))
     tooltip = [
-        alt.Tooltip(f"{axis}:Q", title=axis, format=".3g"),
+        alt.Tooltip(f"{axis}:Q", title=_(axis), format=".3g"),
         alt.Tooltip("eta:Q", title="η", format=".4g"),
-        alt.Tooltip("error0:Q", title="starting error", format=".3g"),
-        alt.Tooltip("epochs:Q", title=f"epochs (>{cap:,}: did not learn)"),
-        alt.Tooltip("status:N", title="status"),
+        alt.Tooltip("error0:Q", title=_("starting error"), format=".3g"),
+        alt.Tooltip("epochs:Q", title=_("epochs (>{cap}: did not learn)").format(cap=f"{cap:,}")),
+        alt.Tooltip("status:N", title=_("status")),
     ]
     panels = []
     for name in (LOSSES[neuron][key].name for key in losses):
         cells = (
-            alt.Chart(alt.Data(name="cells"), title=name)
+            alt.Chart(alt.Data(name="cells"), title=_(name))
             .transform_filter(alt.datum.loss == name)
             .mark_rect(clip=True)
             .encode(x=x, x2=f"{axis}_hi:Q", y=y, y2="eta_hi:Q", tooltip=tooltip)
@@ -86,7 +91,7 @@ def map_chart(
         learned = cells.transform_filter(alt.datum.learned).encode(
             fill=alt.Fill(
                 "shade:Q",
-                title="epochs to the goal",
+                title=_("epochs to the goal"),
                 scale=alt.Scale(type="log", scheme="viridis", domain=[1, cap], reverse=True),
                 legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=320),
             )
@@ -95,7 +100,7 @@ def map_chart(
             color=alt.Color(
                 "status:N",
                 title=None,
-                scale=alt.Scale(domain=list(STATUS), range=list(STATUS.values())),
+                scale=alt.Scale(domain=[_(status) for status in STATUS], range=list(STATUS.values())),
                 legend=alt.Legend(orient="bottom"),
             )
         )
@@ -110,10 +115,14 @@ def map_chart(
             )
         )
     # One legend for the epochs (fill) and one for the cells without a count (colour), shared by all.
-    description = (
-        f"One heatmap per loss ({', '.join(LOSSES[neuron][key].name for key in losses)}): epochs until "
-        f"the output error reaches the goal, over {kind.map_axis_title} and the learning rate η; grey "
-        f"cells did not learn within {cap:,} epochs, pink cells reached the goal but oscillate."
+    description = _(
+        "One heatmap per loss ({losses}): epochs until the output error reaches the goal, over {axis} "
+        "and the learning rate η; grey cells did not learn within {cap} epochs, pink cells reached the "
+        "goal but oscillate."
+    ).format(
+        losses=_(", ").join(_(LOSSES[neuron][key].name) for key in losses),
+        axis=_(kind.map_axis_title),
+        cap=f"{cap:,}",
     )
     grid = alt.hconcat(*panels, description=description)
     return readable(grid.resolve_scale(fill="shared", color="shared"))
@@ -137,6 +146,6 @@ def map_spec(
     spec = json.loads(_cached_spec(neuron, tuple(losses), cap, domain))
     spec["datasets"] = {
         "cells": cells,
-        "here": pd.DataFrame({axis: [start], "eta": [eta], "label": ["this scenario"]}),
+        "here": pd.DataFrame({axis: [start], "eta": [eta], "label": [_("this scenario")]}),
     }
     return spec

@@ -1,6 +1,7 @@
 """What every chart shares: one colour (Okabe–Ito, colour-blind safe) and one dash pattern per
 loss, assigned by the loss's position in the registry so adding a loss needs no change here;
-fonts large enough for the back of a classroom; downsampling; and a per-process cache of specs."""
+fonts large enough for the back of a classroom; downsampling; and a per-process cache of specs
+(per language: a chart's words are in the language it was built in)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pandas as pd
 
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.step_rules import GRADIENT
+from lossdemo.language.messages import _, current
 
 PALETTE = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 DASHES = ((8, 4), (1, 0), (2, 3), (10, 3, 2, 3), (4, 4), (6, 2), (1, 3), (12, 2, 2, 2))
@@ -46,7 +48,9 @@ def _look(neuron: str, key: str, series: tuple[Style, ...]) -> tuple[str, tuple[
 def line_word(neuron: str, key: str, series: tuple[Style, ...] = ()) -> str:
     """A word for a loss's line style (or with `series`, a series' line), as every chart draws it."""
     dash = _look(neuron, key, series)[1]
-    return "solid line" if dash == (1, 0) else "dotted line" if dash == RULE_STYLE[1] else "dashed line"
+    return (
+        _("solid line") if dash == (1, 0) else _("dotted line") if dash == RULE_STYLE[1] else _("dashed line")
+    )
 
 
 def line_sample(neuron: str, key: str, width: int = 36, series: tuple[Style, ...] = ()) -> str:
@@ -63,9 +67,10 @@ def line_sample(neuron: str, key: str, width: int = 36, series: tuple[Style, ...
 
 
 def loss_scale(neuron: str, losses: tuple[str, ...]) -> tuple[alt.Scale, alt.Scale]:
-    """Colour and dash scales over the losses (display names), each styled as `line_sample` draws it:
-    `losses` are all of the neuron's registry keys, so a loss looks the same whatever is shown."""
-    names = [LOSSES[neuron][key].name for key in losses]
+    """Colour and dash scales over the losses (display names, in the current language), each styled
+    as `line_sample` draws it: `losses` are all of the neuron's registry keys, so a loss looks the
+    same whatever is shown."""
+    names = [_(LOSSES[neuron][key].name) for key in losses]
     styles = [_style(neuron, key) for key in losses]
     colour = alt.Scale(domain=names, range=[c for c, _ in styles])
     dash = alt.Scale(domain=names, range=[list(d) for _, d in styles])
@@ -107,6 +112,12 @@ def downsample(frame: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFram
     return frame[np.isin(epochs, keep)]
 
 
+def own_title(field: str, title: str) -> dict[str, str]:
+    """The `title` argument of an encoding or tooltip of `field`: none where `title` is the field's
+    own name, which Vega-Lite shows anyway (the English spec), else `title` (another language's)."""
+    return {} if title == field else {"title": title}
+
+
 def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """Fonts large enough for the back of a classroom."""
     (axis_labels, axis_titles), (title, subtitle), (legend_labels, legend_title) = FONTS.values()
@@ -124,18 +135,18 @@ def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 
 
 def spec_cache(chart: Callable[..., alt.TopLevelMixin]) -> Callable[..., str]:
-    """`chart`'s Vega-Lite spec as JSON, built once per process and arguments. Building one costs
-    about a second (Altair), so sessions that ask for the same spec at once wait for one build
-    instead of each building it."""
+    """`chart`'s Vega-Lite spec as JSON, built once per process, language and arguments (its words
+    are in the language it is built in). Building one costs about a second (Altair), so sessions
+    that ask for the same spec at once wait for one build instead of each building it."""
     lock = threading.Lock()
 
     @lru_cache(maxsize=32)
-    def built(*args) -> str:
+    def built(lang: str, *args) -> str:
         return json.dumps(chart(*args).to_dict())
 
     @wraps(chart)
     def spec(*args) -> str:
         with lock:
-            return built(*args)
+            return built(current(), *args)
 
     return spec

@@ -24,11 +24,33 @@ from typing import Any, Protocol
 import numpy as np
 
 from lossdemo.engine.activations import softplus
+from lossdemo.language.messages import N_
 
 NEURONS = ("sigmoid", "softmax")
 FOCAL_GAMMA = 2  # γ of the focal losses (Lin et al. 2017's choice; no α weighting)
 SMOOTHING = 0.1  # ε of label smoothing
 TINY = 1e-300  # the softmax focal ∂C/∂z takes ln(a_y + TINY): finite at a_y = 0, exact above 1e-284
+
+
+# The purposes of the parametrised losses, as the registry's entries (γ = FOCAL_GAMMA, ε = SMOOTHING)
+# say them: those are the catalogue's messages. A loss built with another γ or ε (the tests') has
+# its value written into the English text.
+FOCAL_SIGMOID_PURPOSE = N_(
+    "Cross-entropy with each side weighted by its own error to the power γ = 2 "
+    "(Lin et al. 2017, for rare hard examples among many easy ones): a badly wrong neuron "
+    "learns as fast as with cross-entropy, but the gradient fades like the error cubed near "
+    "the target, so the last stretch is slow."
+)
+FOCAL_SOFTMAX_PURPOSE = N_(
+    "Log-likelihood weighted by (1 − a_y)^γ, γ = 2 (Lin et al. 2017, to focus on "
+    "hard examples): a confidently wrong layer learns as fast as with log-likelihood, but the "
+    "gradient fades like (1 − a_y)³ near the target, so the last stretch is slow."
+)
+LABEL_SMOOTHING_PURPOSE = N_(
+    "Log-likelihood against a softened target (1 − ε)t + ε/K, ε = 0.1 (as PyTorch's "
+    "cross_entropy with label_smoothing), against overconfidence: it learns as fast when wrong, "
+    "but its optimum is a_y = 1 − ε + ε/K < 1 and its minimum is above 0."
+)
 
 
 class Live(Protocol):
@@ -159,11 +181,8 @@ def focal_sigmoid(gamma: int = FOCAL_GAMMA) -> SigmoidLoss:
     return SigmoidLoss(
         key="focal" if gamma == FOCAL_GAMMA else f"focal_{gamma}",
         neuron="sigmoid",
-        name="Focal" if gamma == FOCAL_GAMMA else f"Focal (γ = {gamma})",
-        purpose=f"Cross-entropy with each side weighted by its own error to the power γ = {gamma} "
-        "(Lin et al. 2017, for rare hard examples among many easy ones): a badly wrong neuron "
-        "learns as fast as with cross-entropy, but the gradient fades like the error cubed near "
-        "the target, so the last stretch is slow.",
+        name=N_("Focal") if gamma == FOCAL_GAMMA else f"Focal (γ = {gamma})",
+        purpose=FOCAL_SIGMOID_PURPOSE.replace("γ = 2", f"γ = {gamma}"),
         cost_tex=rf"C = -\left[y(1 - a)^{{\gamma}}\ln a + (1 - y)\,a^{{\gamma}}\ln(1 - a)\right],"
         rf"\ \gamma = {g}",
         delta_tex=r"\frac{\partial C}{\partial z} = y(1 - a)^{\gamma}\left[\gamma a\ln a - (1 - a)\right]"
@@ -223,10 +242,8 @@ def focal_softmax(gamma: int = FOCAL_GAMMA) -> SoftmaxLoss:
     return SoftmaxLoss(
         key="focal" if gamma == FOCAL_GAMMA else f"focal_{gamma}",
         neuron="softmax",
-        name="Focal" if gamma == FOCAL_GAMMA else f"Focal (γ = {gamma})",
-        purpose=f"Log-likelihood weighted by (1 − a_y)^γ, γ = {gamma} (Lin et al. 2017, to focus on "
-        "hard examples): a confidently wrong layer learns as fast as with log-likelihood, but the "
-        "gradient fades like (1 − a_y)³ near the target, so the last stretch is slow.",
+        name=N_("Focal") if gamma == FOCAL_GAMMA else f"Focal (γ = {gamma})",
+        purpose=FOCAL_SOFTMAX_PURPOSE.replace("γ = 2", f"γ = {gamma}"),
         cost_tex=rf"C = -(1 - a_y)^{{\gamma}}\ln a_y,\ \gamma = {g}",
         delta_tex=r"\frac{\partial C}{\partial z} = \left[\gamma(1 - a_y)^{\gamma - 1}a_y\ln a_y"
         r" - (1 - a_y)^{\gamma}\right](t - a)",
@@ -268,10 +285,8 @@ def label_smoothing(epsilon: float = SMOOTHING) -> SoftmaxLoss:
     return SoftmaxLoss(
         key="label_smoothing" if epsilon == SMOOTHING else f"label_smoothing_{e}",
         neuron="softmax",
-        name="Label smoothing" if epsilon == SMOOTHING else f"Label smoothing (ε = {e})",
-        purpose=f"Log-likelihood against a softened target (1 − ε)t + ε/K, ε = {e} (as PyTorch's "
-        "cross_entropy with label_smoothing), against overconfidence: it learns as fast when wrong, "
-        "but its optimum is a_y = 1 − ε + ε/K < 1 and its minimum is above 0.",
+        name=N_("Label smoothing") if epsilon == SMOOTHING else f"Label smoothing (ε = {e})",
+        purpose=LABEL_SMOOTHING_PURPOSE.replace("ε = 0.1", f"ε = {e}"),
         cost_tex=rf"C = -\sum_j q_j \ln a_j,\ q = (1 - \varepsilon)\,t + \varepsilon/K,\ \varepsilon = {e}",
         delta_tex=r"\frac{\partial C}{\partial z} = a - q",
         chain_tex=r"a_y - \left(1 - \varepsilon + \tfrac{\varepsilon}{K}\right)",
@@ -286,9 +301,11 @@ _ENTRIES: list[Loss] = [
     SigmoidLoss(
         key="quadratic",
         neuron="sigmoid",
-        name="Quadratic",
-        purpose="The mean squared error of regression; its gradient carries σ′(z), so it stalls "
-        "wherever the sigmoid saturates.",
+        name=N_("Quadratic"),
+        purpose=N_(
+            "The mean squared error of regression; its gradient carries σ′(z), so it stalls "
+            "wherever the sigmoid saturates."
+        ),
         cost_tex=r"C = \tfrac{1}{2}(a - y)^2",
         delta_tex=r"\frac{\partial C}{\partial z} = (a - y)\,\sigma'(z)",
         chain_tex=r"(a - y)\,\sigma'(z)",
@@ -300,9 +317,11 @@ _ENTRIES: list[Loss] = [
     SigmoidLoss(
         key="cross_entropy",
         neuron="sigmoid",
-        name="Cross-entropy",
-        purpose="The loss of logistic regression; σ′(z) cancels, so the gradient is the error "
-        "itself and never stalls in saturation.",
+        name=N_("Cross-entropy"),
+        purpose=N_(
+            "The loss of logistic regression; σ′(z) cancels, so the gradient is the error "
+            "itself and never stalls in saturation."
+        ),
         cost_tex=r"C = -\left[y \ln a + (1 - y) \ln(1 - a)\right]",
         delta_tex=r"\frac{\partial C}{\partial z} = a - y",
         chain_tex=r"(a - y)",
@@ -315,10 +334,12 @@ _ENTRIES: list[Loss] = [
     SigmoidLoss(
         key="absolute",
         neuron="sigmoid",
-        name="Absolute error",
-        purpose="The mean absolute error of robust regression; its gradient is sign(a − y)·σ′(z): "
-        "the size of the error drops out and only σ′(z) is left, so it stalls in saturation like "
-        "quadratic and keeps its full step right up to the target.",
+        name=N_("Absolute error"),
+        purpose=N_(
+            "The mean absolute error of robust regression; its gradient is sign(a − y)·σ′(z): "
+            "the size of the error drops out and only σ′(z) is left, so it stalls in saturation like "
+            "quadratic and keeps its full step right up to the target."
+        ),
         cost_tex=r"C = |a - y|",
         delta_tex=r"\frac{\partial C}{\partial z} = \operatorname{sign}(a - y)\,\sigma'(z)",
         chain_tex=r"\operatorname{sign}(a - y)\,\sigma'(z)",
@@ -330,9 +351,11 @@ _ENTRIES: list[Loss] = [
     SoftmaxLoss(
         key="quadratic",
         neuron="softmax",
-        name="Quadratic",
-        purpose="Squared error on the probabilities; the softmax Jacobian multiplies in a_y, so "
-        "it stalls when the layer is confidently wrong.",
+        name=N_("Quadratic"),
+        purpose=N_(
+            "Squared error on the probabilities; the softmax Jacobian multiplies in a_y, so "
+            "it stalls when the layer is confidently wrong."
+        ),
         cost_tex=r"C = \tfrac{1}{2}\sum_j (a_j - t_j)^2",
         delta_tex=r"\frac{\partial C}{\partial z} = J\,(a - t),\quad J = \mathrm{diag}(a) - a a^{\top}",
         chain_tex=r"a_y(1 - a_y)\,(a_y - 1) - a_y \sum_{j \ne y} a_j^2",
@@ -344,9 +367,11 @@ _ENTRIES: list[Loss] = [
     SoftmaxLoss(
         key="log_likelihood",
         neuron="softmax",
-        name="Log-likelihood",
-        purpose="The loss of multinomial logistic regression; no slope factor, so a confidently "
-        "wrong layer learns fastest.",
+        name=N_("Log-likelihood"),
+        purpose=N_(
+            "The loss of multinomial logistic regression; no slope factor, so a confidently "
+            "wrong layer learns fastest."
+        ),
         cost_tex=r"C = -\ln a_y",
         delta_tex=r"\frac{\partial C}{\partial z} = a - t",
         chain_tex=r"a_y - 1",

@@ -5,6 +5,7 @@ Each kind names its run's columns (the output, the slope factor, the gradients, 
 coordinates), the symbols the page writes them with, the start parameters it takes, how to run
 it from those, which of them a comparison of starts varies, the axis of its learning-speed map, and
 the step rules other than gradient descent it can also be run with. A kind's losses are `LOSSES[kind.key]`.
+Its texts in words (name, labels, notes, titles) are marked with N_: translate them with _() where shown.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from lossdemo.engine.sigmoid import simulate_sigmoid
 from lossdemo.engine.softmax import simulate_softmax, start_logits
 from lossdemo.engine.step_rules import WIDGET_RULE, StepRule
 from lossdemo.engine.sweep import sweep_sigmoid, sweep_softmax
+from lossdemo.language.messages import N_
 
 
 @dataclass(frozen=True)
@@ -124,27 +126,27 @@ KINDS: dict[str, NeuronKind] = {
     for kind in (
         NeuronKind(
             key="sigmoid",
-            name="Sigmoid neuron",
+            name=N_("Sigmoid neuron"),
             start=("w", "b", "x", "y"),
             varied=("w", "b"),
             output="a",
-            output_label="output a",
-            target_label="the target y",
+            output_label=N_("output a"),
+            target_label=N_("the target y"),
             slope="σ′(z)",
             gradient=("grad_w", "∂C/∂w"),
             second_gradient=("grad_b", "|∂C/∂b|"),
-            gradient_note=" (one line when x = ±1)",
+            gradient_note=N_(" (one line when x = ±1)"),
             delta="grad_z",
             delta_symbol="∂C/∂z",
             chain_head=r"\frac{\partial C}{\partial w}",
             chain_times_input=True,
             curve=("z", "a"),
-            curve_titles=("z = w·x + b", "output a"),
+            curve_titles=("z = w·x + b", N_("output a")),
             curve_names=("σ(z)", "σ′(z)"),
             shape=sigmoid_shape,
             shape_note="",
             map_axis="z0",
-            map_axis_title="starting z₀ = w·x + b (output a₀ = σ(z₀))",
+            map_axis_title=N_("starting z₀ = w·x + b (output a₀ = σ(z₀))"),
             simulate=_sigmoid_run,
             sweep=lambda losses, starts, etas, tolerance, cap, optimizer, *, x, y: sweep_sigmoid(
                 losses, x, y, starts, etas, tolerance, cap, optimizer
@@ -152,7 +154,7 @@ KINDS: dict[str, NeuronKind] = {
             map_start=("x", "y"),
             map_position=lambda start: float(start["w"]) * float(start["x"]) + float(start["b"]),
             map_load=lambda z0, start: {"w": 0.0, "b": z0},
-            map_load_text="as w = 0, b = z₀",
+            map_load_text=N_("as w = 0, b = z₀"),
             updates_per_epoch=lambda start: 1,
             cost_curve=_sigmoid_costs,
             balance_point="a = ½",
@@ -161,12 +163,12 @@ KINDS: dict[str, NeuronKind] = {
         ),
         NeuronKind(
             key="softmax",
-            name="Softmax layer",
+            name=N_("Softmax layer"),
             start=("classes", "target", "x", "margin"),
             varied=("margin",),
             output="a_y",
-            output_label="target probability a_y",
-            target_label="the target 1",
+            output_label=N_("target probability a_y"),
+            target_label=N_("the target 1"),
             slope="a_y(1 − a_y)",
             gradient=("grad_b_y", "∂C/∂b_y"),
             second_gradient=("grad_norm", "‖∇C‖"),
@@ -176,12 +178,12 @@ KINDS: dict[str, NeuronKind] = {
             chain_head=r"\frac{\partial C}{\partial z_y}",
             chain_times_input=False,
             curve=("lead", "a_y"),
-            curve_titles=("target's lead ℓ = z_y − ln Σ_{j≠y} e^{z_j}", "a_y"),
+            curve_titles=(N_("target's lead ℓ = z_y − ln Σ_{j≠y} e^{z_j}"), "a_y"),
             curve_names=("a_y = σ(ℓ)", "a_y(1 − a_y) = σ′(ℓ)"),
             shape=softmax_shape,
-            shape_note="the other classes sharing 1 − a_y equally",
+            shape_note=N_("the other classes sharing 1 − a_y equally"),
             map_axis="margin",
-            map_axis_title="start margin (wrong class's lead)",
+            map_axis_title=N_("start margin (wrong class's lead)"),
             simulate=_softmax_run,
             sweep=lambda losses, starts, etas, tolerance, cap, optimizer, *, classes, target, x: (
                 sweep_softmax(losses, classes, target, x, starts, etas, tolerance, cap, optimizer)
@@ -189,7 +191,7 @@ KINDS: dict[str, NeuronKind] = {
             map_start=("classes", "target", "x"),
             map_position=lambda start: float(start["margin"]),
             map_load=lambda margin, start: {"margin": margin},
-            map_load_text="its margin",
+            map_load_text=N_("its margin"),
             updates_per_epoch=lambda start: int(start["classes"]),
             cost_curve=_softmax_costs,
             balance_point="a_y = ½",

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from lossdemo.engine import validation
+from lossdemo.language.messages import N_
 
 MOMENTUM = 0.9  # μ of torch.optim.SGD(momentum=0.9)
 BETAS = (0.9, 0.999)  # torch.optim.Adam's defaults
@@ -72,10 +73,10 @@ OPTIMIZERS: dict[str, Optimizer] = {
     for entry in (
         Optimizer(
             key="gd",
-            name="Gradient descent",
-            purpose="Each step is η times the gradient: a tiny gradient makes a tiny step.",
+            name=N_("Gradient descent"),
+            purpose=N_("Each step is η times the gradient: a tiny gradient makes a tiny step."),
             update_tex=r"p \leftarrow p - \eta\, g",
-            state="nothing",
+            state=N_("nothing"),
             torch="torch.optim.SGD(params, lr=η)",
             start=(),
             update=_gd,
@@ -83,11 +84,13 @@ OPTIMIZERS: dict[str, Optimizer] = {
         ),
         Optimizer(
             key="momentum",
-            name="Momentum",
-            purpose="Steps along a running sum of the gradients (μ = 0.9): a steady small gradient "
-            "builds up to a step up to 10 times as long, but a tiny one stays tiny.",
+            name=N_("Momentum"),
+            purpose=N_(
+                "Steps along a running sum of the gradients (μ = 0.9): a steady small gradient "
+                "builds up to a step up to 10 times as long, but a tiny one stays tiny."
+            ),
             update_tex=r"v \leftarrow \mu v + g,\quad p \leftarrow p - \eta\, v,\quad \mu = 0.9",
-            state="the velocity v per parameter (the first update sets v = g)",
+            state=N_("the velocity v per parameter (the first update sets v = g)"),
             torch="torch.optim.SGD(params, lr=η, momentum=0.9)",
             start=(0.0,),
             update=_momentum,
@@ -95,14 +98,16 @@ OPTIMIZERS: dict[str, Optimizer] = {
         ),
         Optimizer(
             key="adam",
-            name="Adam",
-            purpose="Divides each parameter's step by a running estimate of its gradient's size: the "
-            "step is about η whether the gradient is tiny or not.",
+            name="Adam",  # a name, the same in every language: not in the catalogue
+            purpose=N_(
+                "Divides each parameter's step by a running estimate of its gradient's size: the "
+                "step is about η whether the gradient is tiny or not."
+            ),
             update_tex=r"m \leftarrow \beta_1 m + (1 - \beta_1) g,"
             r"\quad v \leftarrow \beta_2 v + (1 - \beta_2) g^2"
             r"\\ p \leftarrow p - \eta\,\frac{m / (1 - \beta_1^t)}{\sqrt{v / (1 - \beta_2^t)} + \epsilon}"
             r"\\ \beta_1 = 0.9,\ \beta_2 = 0.999,\ \epsilon = 10^{-8}",
-            state="the running means m of g and v of g² per parameter, and the update count t",
+            state=N_("the running means m of g and v of g² per parameter, and the update count t"),
             torch="torch.optim.Adam(params, lr=η, betas=(0.9, 0.999), eps=1e-8)",
             start=(0.0, 0.0),
             update=_adam,

@@ -21,6 +21,7 @@ import pandas as pd
 
 from lossdemo.engine.losses import get_loss
 from lossdemo.engine.sigmoid import checked_run, run_frame
+from lossdemo.language.messages import N_
 
 GRADIENT = "gradient descent"  # how a run names its rule when it is the true gradient
 Z_LIMIT = 100.0  # |z| beyond which the rule is not followed: σ′(z) < e^−100, its step ~e^100
@@ -63,7 +64,7 @@ class StepRule:
     """A rule that steps a neuron by something other than its gradient, shown beside true runs."""
 
     key: str
-    name: str  # how the page labels its run
+    name: str  # how the page labels its run (marked with N_: translate with _() where shown)
     loss: str  # the loss whose cost and gradients its run reports
     tex: str  # what it steps by, in LaTeX
     simulate: Callable[..., pd.DataFrame]  # simulate(eta, epochs, **start)
@@ -71,7 +72,7 @@ class StepRule:
 
 WIDGET_RULE = StepRule(
     key="widget",
-    name="Cross-entropy, book's widget rule (not the gradient)",
+    name=N_("Cross-entropy, book's widget rule (not the gradient)"),
     loss="cross_entropy",
     tex=r"\text{steps by } \frac{\partial C}{\partial a} = \frac{a - y}{a(1 - a)}"
     r" = \frac{\partial C / \partial z}{\sigma'(z)} \quad \text{(not gradient descent)}",
