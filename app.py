@@ -65,6 +65,7 @@ with st.sidebar:
         options=NEURONS,
         default=NEURONS[0],
         required=True,
+        format_func=lambda key: _(get_kind(key).name),
         on_change=state.neuron_changed,
     )
     kind = get_kind(neuron)
@@ -104,7 +105,7 @@ with st.sidebar:
     )
     epochs = control(st.select_slider, "epochs")
     st.subheader(_("Start"))
-    shown_starts = control(st.text_input, "starts", placeholder=",".join([":".join(kind.varied)] * 2))
+    shown_starts = control(st.text_input, "starts", placeholder=kind.starts_example)
     compared, start_notes = parse_starts(shown_starts, neuron) if shown_starts else ((), [])
     for note in start_notes:
         st.warning(note)

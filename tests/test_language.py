@@ -163,6 +163,8 @@ def test_speaking_restores_the_language_after_the_block():
 
 # Words a Chinese page may show in Latin letters: names, file formats, the symbols' functions.
 ALLOWED = {
+    "english",
+    "language",  # the language switch's own label, in both languages
     "adam",
     "sigmoid",
     "softmax",
@@ -191,10 +193,19 @@ ALLOWED = {
     "right",
     "pageup",
     "pagedown",  # the replay's and the lesson's keys
-    *(key for losses in LOSSES.values() for key in losses),
     *OPTIMIZERS,
+    # The losses' keys and English names: the values a link accepts, which a bad link's note lists.
+    *(
+        word
+        for losses in LOSSES.values()
+        for key, loss in losses.items()
+        for word in re.split(r"[\W_]+", f"{key} {loss.name}".lower())
+    ),
 }
 CLEAN = [
+    (r"<style>.*?</style>", " "),  # the page's CSS
+    (r"“[^”]*”", " "),  # what a bad link said, quoted back
+    (r"(?m)^(- )?[a-z_]+: ", " "),  # the parameter a note is about, named as in the link
     (r"\$\$.*?\$\$|\$[^$]*\$", " "),  # formulas
     (r"`[^`]*`", " "),  # code
     (r"\]\([^)]*\)", "]"),  # link targets

@@ -33,6 +33,7 @@ class NeuronKind:
     name: str
     start: tuple[str, ...]  # the start parameters a run takes (besides loss, η and epochs)
     varied: tuple[str, ...]  # what makes one start differ from another, for comparing starts
+    starts_example: str  # two starts written as a link's `starts` value writes them
     output: str  # column of the output the target is about
     output_label: str
     target_label: str  # what the output should reach, in words
@@ -129,6 +130,7 @@ KINDS: dict[str, NeuronKind] = {
             name=N_("Sigmoid neuron"),
             start=("w", "b", "x", "y"),
             varied=("w", "b"),
+            starts_example="0.6:0.9,2:2",
             output="a",
             output_label=N_("output a"),
             target_label=N_("the target y"),
@@ -166,6 +168,7 @@ KINDS: dict[str, NeuronKind] = {
             name=N_("Softmax layer"),
             start=("classes", "target", "x", "margin"),
             varied=("margin",),
+            starts_example="1,5",
             output="a_y",
             output_label=N_("target probability a_y"),
             target_label=N_("the target 1"),

@@ -46,8 +46,8 @@ def inspected_epoch(page) -> str | None:
 
 
 def neuron_button(page, neuron: str):
-    """The neuron segmented control's option (an ARIA radio), whatever its capitalisation."""
-    return sidebar(page).get_by_role("radio", name=re.compile(rf"^\s*{neuron}\s*$", re.IGNORECASE))
+    """The neuron segmented control's option (an ARIA radio), named after its kind ("Softmax layer")."""
+    return sidebar(page).get_by_role("radio", name=re.compile(rf"^\s*{neuron}\b", re.IGNORECASE))
 
 
 def neuron_checked(page, neuron: str) -> bool:
