@@ -77,3 +77,21 @@ def test_a_link_copied_from_a_chinese_address_bar_opens_again_without_warnings(p
     assert sidebar(page).get_by_role("radio", name="动量").get_attribute("aria-checked") == "true"
     assert urllib.parse.urlsplit(page.url).query == copied
     assert_clean(page, page_log)
+
+
+# While a replay plays only fragments rerun, each in a thread of its own: the progress bar's text is
+# written by such a rerun, so an epoch past 0 there is a fragment's own words.
+PROGRESS_JS = """() => [...document.querySelectorAll("[data-testid='stProgress']")]
+  .map((p) => p.textContent).join('|')"""
+
+
+def test_a_replay_speaks_chinese_in_every_frame(page, page_log):
+    open_app(page, "lang=zh&speed=4")
+    wait_for_chart(page)
+    page.locator(".st-key-play button").first.click()
+    page.wait_for_function(f"() => /第 [1-9][0-9,]* 个迭代期/.test(({PROGRESS_JS})())", timeout=15_000)
+    assert "At epoch" not in page.get_by_test_id("stMain").inner_text()
+    assert "代价函数" in page.get_by_test_id("stMain").inner_text()  # the live numbers' table
+    page.locator(".st-key-play button").first.click()  # pause
+    wait_for_idle(page)
+    assert_clean(page, page_log)
