@@ -52,7 +52,7 @@ with st.sidebar:
         st.segmented_control,
         "lang",
         options=list(LANGUAGES),
-        default=state.language(),
+        default=state.browser_language(),  # a link's `lang` or the switch overrides it
         required=True,
         format_func=LANGUAGES.get,
         on_change="rerun",

@@ -41,6 +41,7 @@ from lossdemo.controls.scenario import Scenario, runs, starts_text
 from lossdemo.controls.url import PARAMS, multi_options, parse_query, parse_starts, parse_value, share_query
 from lossdemo.engine.losses import LOSSES, NEURONS
 from lossdemo.engine.neurons import get_kind
+from lossdemo.language.messages import speaking
 
 WIDGET_KINDS = (
     "segmented_control",
@@ -423,7 +424,8 @@ def test_a_hostile_link_never_breaks_the_page_and_every_bad_parameter_is_named_o
             if name != "preset":
                 assert is_valid(name, shown[name], expected["neuron"]), f"{name} = {shown[name]!r}"
     assert_page_renders(at)
-    expected_data = engine_dataset(scenario_of(expected))
+    with speaking(expected["lang"]):  # the charts name the runs in the page's language
+        expected_data = engine_dataset(scenario_of(expected))
     for dataset in runs_datasets(at):
         pd.testing.assert_frame_equal(dataset, expected_data, check_exact=True)
 

@@ -33,11 +33,16 @@ def agrees(preset: str) -> bool:
     return all(values[name] == value(name) for name in fixed() if name in values)
 
 
+def browser_language() -> str:
+    """The language the browser asks for (`st.context.locale`), if the page has it; else English."""
+    return messages.from_locale(st.context.locale)
+
+
 def language() -> str:
     """The session's language: its `lang` control (from the link or the switch), else the
-    browser's (`st.context.locale`), else English."""
+    browser's."""
     lang = st.session_state.get("lang")
-    return lang if lang in messages.LANGUAGES else messages.from_locale(st.context.locale)
+    return lang if lang in messages.LANGUAGES else browser_language()
 
 
 def speak() -> None:
@@ -65,7 +70,7 @@ def read_url_once() -> None:
         return
     query = {key: st.query_params.get_all(key) for key in st.query_params}
     lang = parse_value(PARAMS["lang"], query["lang"][-1])[0] if query.get("lang") else None
-    messages.use(lang if lang in messages.LANGUAGES else messages.from_locale(st.context.locale))
+    messages.use(lang if lang in messages.LANGUAGES else browser_language())
     values, notes = parse_query(query)
     st.session_state.url_notes = notes
     # What the link leaves out: its preset's or lesson step's values, where it has one.
@@ -108,11 +113,15 @@ def go_to_step(number: int) -> None:
         st.query_params.pop("preset", None)
 
 
-def write_param(name: str) -> None:
-    """Write control `name`'s value to the URL as a share link spells it (left out at its default).
-    For the controls whose options are shown by name: a widget bound to the URL would write the name
-    in the page's language, which a link read in the other language could not match."""
-    wanted = share_query({"neuron": value("neuron"), name: value(name)}).get(name)
+def write_param(name: str, default: object) -> None:
+    """Write control `name`'s value to the URL as a share link spells it, or leave it out at the
+    widget's `default` (as a bound widget does). For the controls whose options are shown by name:
+    a widget bound to the URL would write the name, in the page's language, which a link read in
+    the other language could not match."""
+    now = value(name)
+    # A value a share link leaves out (its parameter's default) that is not the widget's default,
+    # e.g. English for a Chinese browser, is written as it is.
+    wanted = None if now == default else share_query({"neuron": value("neuron"), name: now}).get(name, now)
     if wanted is None:
         if name in st.query_params:
             st.query_params.pop(name)

@@ -55,7 +55,7 @@ def control(widget, name: str, **kwargs):
         _(p.label), key=name, help=_(p.help), bind=None if named else BIND, persist_state="page", **kwargs
     )
     if named:
-        state.write_param(name)
+        state.write_param(name, kwargs.get("value", kwargs.get("default", p.default)))
     return shown
 
 
