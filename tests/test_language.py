@@ -216,6 +216,7 @@ CLEAN = [
 ]
 TEXT_KEYS = {"body", "label", "help", "placeholder", "text", "options", "content", "formattedOptions"}
 SPEC_KEYS = {"title", "description", "subtitle", "text"}
+SKIP = ("codeText", "datasets", "id", "formId", "icon", "url", "deltaDescription")  # not words shown
 
 
 def english_words(text: str) -> list[str]:
@@ -225,29 +226,19 @@ def english_words(text: str) -> list[str]:
     return [word for word in words if word.lower() not in ALLOWED]
 
 
-def spec_texts(node, key: str | None = None):
+def strings(node, keys: set[str], skip: tuple[str, ...] = SKIP, key: str | None = None):
+    """Every string under `node` held by a key in `keys`, not looking under the keys in `skip`; a
+    chart's `spec` (JSON) is read for its titles and descriptions."""
     if isinstance(node, dict):
         for k, v in node.items():
-            if k not in ("datasets", "data"):
-                yield from spec_texts(v, k)
+            if k == "spec" and isinstance(v, str):
+                yield from strings(json.loads(v), SPEC_KEYS, ("datasets", "data"))
+            elif k not in skip:
+                yield from strings(v, keys, skip, k)
     elif isinstance(node, list):
         for v in node:
-            yield from spec_texts(v, key)
-    elif isinstance(node, str) and key in SPEC_KEYS:
-        yield node
-
-
-def proto_texts(node, key: str | None = None):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            if k == "spec":
-                yield from spec_texts(json.loads(v))
-            elif k not in ("codeText", "datasets", "id", "formId", "icon", "url", "deltaDescription"):
-                yield from proto_texts(v, k)
-    elif isinstance(node, list):
-        for v in node:
-            yield from proto_texts(v, key)
-    elif isinstance(node, str) and key in TEXT_KEYS:
+            yield from strings(v, keys, skip, key)
+    elif isinstance(node, str) and key in keys:
         yield node
 
 
@@ -259,7 +250,7 @@ def page_texts(at) -> list[str]:
         node = stack.pop()
         proto = getattr(node, "proto", None)
         if proto is not None:
-            found.extend(proto_texts(MessageToDict(proto)))
+            found.extend(strings(MessageToDict(proto), TEXT_KEYS))
         stack.extend(getattr(node, "children", {}).values())
     return found
 

@@ -94,22 +94,13 @@ def data_set(scenario: Scenario) -> Points:
         num_rows="dynamic",
         hide_index=True,
         column_config={
-            "x": st.column_config.NumberColumn(
-                "x",
-                help=_("The input"),
-                min_value=X_RANGE[0],
-                max_value=X_RANGE[1],
-                step=X_STEP,
-                required=True,
-            ),
-            "y": st.column_config.NumberColumn(
-                "y",
-                help=_("The target"),
-                min_value=Y_RANGE[0],
-                max_value=Y_RANGE[1],
-                step=Y_STEP,
-                required=True,
-            ),
+            name: st.column_config.NumberColumn(
+                name, help=meaning, min_value=low, max_value=high, step=step, required=True
+            )
+            for name, meaning, (low, high), step in (
+                ("x", _("The input"), X_RANGE, X_STEP),
+                ("y", _("The target"), Y_RANGE, Y_STEP),
+            )
         },
     )
     if not same_rows(edited, points):
