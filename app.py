@@ -9,7 +9,7 @@ views live in `lossdemo.page.views`."""
 import streamlit as st
 
 from lossdemo.controls.presets import PRESETS
-from lossdemo.controls.scenario import Scenario
+from lossdemo.controls.scenario import Scenario, start_word
 from lossdemo.controls.url import PARAMS, parse_starts
 from lossdemo.engine.losses import DEFAULT_LOSSES, LOSSES, NEURONS
 from lossdemo.engine.neurons import get_kind
@@ -112,7 +112,7 @@ with st.sidebar:
     if compared:  # the sliders stay live: disabling a widget would reset its value
         st.caption(
             _("Comparing starts: {names} come from the list above, not the sliders.").format(
-                names=", ".join(kind.varied)
+                names=_(", ").join(map(start_word, kind.varied))
             )
         )
     start = {name: control(st.slider, name) for name in kind.start}

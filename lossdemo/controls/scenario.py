@@ -21,7 +21,7 @@ from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.neurons import NeuronKind, get_kind
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER
 from lossdemo.engine.step_rules import GRADIENT
-from lossdemo.language.messages import _
+from lossdemo.language.messages import N_, _
 
 ETA_CHOICES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
 EPOCH_CHOICES = (10, 20, 50, 100, 150, 200, 300, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000)
@@ -160,9 +160,18 @@ def starts_text(starts: tuple[tuple[float, ...], ...]) -> str:
     return ",".join(":".join(f"{value:g}" for value in start) for start in starts)
 
 
+# Start parameters a run's name writes as a word, not a symbol like w and b.
+START_WORDS = {"margin": N_("margin")}
+
+
+def start_word(name: str) -> str:
+    """A start parameter as a run's name writes it, in the page's language."""
+    return _(START_WORDS.get(name, name))
+
+
 def start_text(scenario: Scenario, start: dict[str, object]) -> str:
     """A start in words, by the parameters a comparison varies: "w = 0.6, b = 0.9"."""
-    return ", ".join(f"{name} = {start[name]:g}" for name in scenario.kind.varied)
+    return ", ".join(f"{start_word(name)} = {start[name]:g}" for name in scenario.kind.varied)
 
 
 def series_label(scenario: Scenario, series: Series, first: pd.Series) -> str:
