@@ -160,8 +160,8 @@ def starts_text(starts: tuple[tuple[float, ...], ...]) -> str:
     return ",".join(":".join(f"{value:g}" for value in start) for start in starts)
 
 
-# Start parameters a run's name writes as a word, not a symbol like w and b.
-START_WORDS = {"margin": N_("margin")}
+# Start parameters the page writes as a word, not a symbol like w and b.
+START_WORDS = {"margin": N_("margin"), "classes": N_("classes"), "target": N_("target")}
 
 
 def start_word(name: str) -> str:

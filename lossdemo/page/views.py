@@ -18,7 +18,7 @@ from lossdemo.charts.speed_map import map_spec
 from lossdemo.charts.style import line_sample, line_word
 from lossdemo.controls.presets import PRESETS, lesson_scenario
 from lossdemo.controls.replay import NUMBERS_SECONDS, cursor_params
-from lossdemo.controls.scenario import Scenario, rows_at, to_csv
+from lossdemo.controls.scenario import Scenario, rows_at, start_word, to_csv
 from lossdemo.controls.url import EXERCISE_CONTROLS, PARAMS, VIEWS, share_query
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.optimizers import OPTIMIZERS
@@ -479,7 +479,7 @@ def curves(scenario: Scenario, log_scale: bool, present: bool, timer_on: bool) -
 def speed_map_view(scenario: Scenario) -> None:
     """The learning-speed map with its controls and its one-sentence summary per loss."""
     kind, losses = scenario.kind, LOSSES[scenario.neuron]
-    depends = ", ".join(kind.map_start)
+    depends = _(", ").join(map(start_word, kind.map_start))
     st.markdown(
         _(
             "Trained with {optimizer}. With one training example every update depends only on the "
