@@ -16,7 +16,7 @@ from lossdemo.engine.neurons import get_kind
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS
 from lossdemo.language.messages import LANGUAGES, N_, _
 from lossdemo.page import state, views
-from lossdemo.page.widgets import control, hidden, locked
+from lossdemo.page.widgets import control, hidden, locked, names
 
 TITLE = N_("Why the loss decides how fast a neuron learns")
 # Captions and the replay buttons' key hints ("Space", "Home") in a contrast of at least 4.5:1:
@@ -65,7 +65,7 @@ with st.sidebar:
         options=NEURONS,
         default=NEURONS[0],
         required=True,
-        format_func=lambda key: _(get_kind(key).name),
+        format_func=names({key: get_kind(key).name for key in NEURONS}),
         on_change=state.neuron_changed,
     )
     kind = get_kind(neuron)
@@ -78,7 +78,7 @@ with st.sidebar:
                 if preset.scenario.neuron == neuron and state.agrees(key)
             ],
             index=None,
-            format_func=lambda key: _(PRESETS[key].label),
+            format_func=names({key: preset.label for key, preset in PRESETS.items()}),
             placeholder=_("Choose a ready-made start…"),
             key="preset",
             help=_(PARAMS["preset"].help),
@@ -91,7 +91,7 @@ with st.sidebar:
         options=list(LOSSES[neuron]),
         selection_mode="multi",
         default=list(DEFAULT_LOSSES[neuron]),
-        format_func=lambda key: _(LOSSES[neuron][key].name),
+        format_func=names({key: loss.name for key, loss in LOSSES[neuron].items()}),
     )
     eta = control(st.select_slider, "eta")
     balance = control(st.toggle, "balance")
@@ -101,7 +101,7 @@ with st.sidebar:
         options=list(OPTIMIZERS),
         default=DEFAULT_OPTIMIZER,
         required=True,
-        format_func=lambda key: _(OPTIMIZERS[key].name),
+        format_func=names({key: rule.name for key, rule in OPTIMIZERS.items()}),
     )
     epochs = control(st.select_slider, "epochs")
     st.subheader(_("Start"))

@@ -76,7 +76,10 @@ def widgets(at: AppTest) -> dict[str, object]:
 
 
 def controls(at: AppTest) -> dict[str, object]:
-    return {key: w.value for key, w in widgets(at).items()}
+    """Each control's value. AppTest reads a value back through the page's own `format_func`, in
+    the test's thread: it must answer in the page's language, as it did in the script run."""
+    with speaking(at.session_state.get("lang", "en")):
+        return {key: w.value for key, w in widgets(at).items()}
 
 
 def relevant(neuron: str) -> list[str]:

@@ -37,7 +37,7 @@ from lossdemo.engine.start_sweep import START_BOUND
 from lossdemo.language.messages import _, current, ngettext
 from lossdemo.page import cache, state
 from lossdemo.page.downloads import figure_downloads
-from lossdemo.page.widgets import control
+from lossdemo.page.widgets import control, names
 
 
 def editor_key() -> str:
@@ -70,7 +70,7 @@ def data_set(scenario: Scenario) -> Points:
         st.selectbox,
         "data_preset",
         options=list(DATA_PRESETS),
-        format_func=lambda key: _(DATA_PRESETS[key].label),
+        format_func=names({key: preset.label for key, preset in DATA_PRESETS.items()}),
         on_change=preset_chosen,
     )
     text = st.session_state.get("data", "")

@@ -17,7 +17,7 @@ from lossdemo.engine.network import test_images, train_network
 from lossdemo.language.messages import N_, _
 from lossdemo.page.cache import arrow, one_at_a_time
 from lossdemo.page.downloads import figure_downloads
-from lossdemo.page.widgets import control
+from lossdemo.page.widgets import control, names
 from lossdemo.teaching.network import NETWORK_LOSSES, accuracy_sentence, hidden_sentence
 
 SEED = 0  # every loss starts from the same weights and sees the batches in the same order
@@ -91,13 +91,13 @@ def network_controls() -> tuple[list[str], float, str, int, int]:
         options=list(NETWORK_LOSSES),
         selection_mode="multi",
         default=list(PARAMS["net_losses"].default),
-        format_func=lambda key: _(NETWORK_LOSSES[key].name),
+        format_func=names({key: loss.name for key, loss in NETWORK_LOSSES.items()}),
     )
     eta_column, init_column, epochs_column, hidden_column = st.columns(4)
     with eta_column:
         eta = control(st.select_slider, "net_eta")
     with init_column:
-        init = _choice("net_init", format_func=lambda init: _(INIT_NAMES[init]))
+        init = _choice("net_init", format_func=names(INIT_NAMES))
     with epochs_column:
         epochs = control(st.select_slider, "net_epochs")
     with hidden_column:

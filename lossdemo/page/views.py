@@ -16,6 +16,7 @@ from lossdemo.charts.optimizers import comparison_spec
 from lossdemo.charts.sigma_path import sigma_path_spec
 from lossdemo.charts.speed_map import map_spec
 from lossdemo.charts.style import line_sample, line_word
+from lossdemo.controls.map_settings import GOALS
 from lossdemo.controls.presets import PRESETS, lesson_scenario
 from lossdemo.controls.replay import NUMBERS_SECONDS, cursor_params
 from lossdemo.controls.scenario import Scenario, rows_at, start_word, to_csv
@@ -29,7 +30,7 @@ from lossdemo.page.cache import prepared_for, shape_curves, speed_map
 from lossdemo.page.downloads import figure_downloads
 from lossdemo.page.landscape_view import landscape_view
 from lossdemo.page.network_view import default_runs, network_view
-from lossdemo.page.widgets import control, replay_controls
+from lossdemo.page.widgets import control, names, replay_controls
 from lossdemo.teaching.chain_rule import SMALL_SLOPE, chain_rule, step_ratio
 from lossdemo.teaching.gradient_check import AGREE, CHECKS, TINY
 from lossdemo.teaching.lesson import STEPS
@@ -351,6 +352,7 @@ def loss_shape(scenario: Scenario, log_scale: bool) -> None:
     figure_downloads("loss-shape", spec)
 
 
+GOAL_WORDS = {"half": N_("half")}  # the map's goals that are words, not tolerances
 CURVES, UP_CLOSE, LOSS_SHAPE, SPEED_MAP, LANDSCAPE, NETWORK = VIEWS  # the `view` parameter's values
 # Each view's tab label (the URL keeps the English value whatever the language).
 TAB_LABELS = {
@@ -491,7 +493,7 @@ def speed_map_view(scenario: Scenario) -> None:
     left, right = st.columns(2)
     with left:
         goal = control(
-            st.select_slider, "goal", format_func=lambda goal: _("half") if goal == "half" else goal
+            st.select_slider, "goal", format_func=names({goal: GOAL_WORDS.get(goal, goal) for goal in GOALS})
         )
     with right:
         cap = control(st.select_slider, "cap")
@@ -586,6 +588,7 @@ def share(scenario: Scenario) -> None:
     values = {key: st.session_state.get(key) for key in PARAMS}
     st.caption(_("This link reproduces exactly what you see:"))
     st.code(link_to(values), language=None, wrap_lines=True)
+    labels = names({name: PARAMS[name].label for name in EXERCISE_CONTROLS})
     with st.expander(_("Build an exercise link"), icon=":material/assignment:"):
         st.caption(
             _(
@@ -593,13 +596,11 @@ def share(scenario: Scenario) -> None:
                 "they explore one thing at a time."
             )
         )
-        hide = st.multiselect(
-            _("Hide"), EXERCISE_CONTROLS, format_func=lambda name: _(PARAMS[name].label), key="exercise_hide"
-        )
+        hide = st.multiselect(_("Hide"), EXERCISE_CONTROLS, format_func=labels, key="exercise_hide")
         lock = st.multiselect(
             _("Lock (shown, not changeable)"),
             [name for name in EXERCISE_CONTROLS if name not in hide],
-            format_func=lambda name: _(PARAMS[name].label),
+            format_func=labels,
             key="exercise_lock",
         )
         chosen = {

@@ -3,6 +3,8 @@ and help come from `controls.url.PARAMS`, and the replay's buttons and epoch sli
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 import streamlit as st
 
 from lossdemo.controls.url import PARAMS
@@ -10,6 +12,13 @@ from lossdemo.language.messages import _
 from lossdemo.page import state
 
 BIND = "query-params"  # widgets keep their URL parameter in sync with their value
+
+
+def names(words: Mapping[object, str]) -> Callable[[object], str]:
+    """A `format_func` that shows each option by its word (a catalogue message), translated now,
+    in this run's language: whatever formats an option later (Streamlit, AppTest) gets the words
+    the page showed."""
+    return {option: _(word) for option, word in words.items()}.__getitem__
 
 
 def clamp(key: str, high: int) -> None:
