@@ -4,6 +4,7 @@ no critical or serious violation on any view, and the replay works from the keyb
 from __future__ import annotations
 
 import re
+import urllib.parse
 
 import pytest
 from live import ALL_CHARTS_DRAWN_JS, assert_clean, open_app, wait_for_chart, wait_for_idle
@@ -52,6 +53,8 @@ def test_axe_finds_no_critical_or_serious_violation(page, page_log, axe_script, 
     open_app(page, query)
     if tab:
         page.get_by_role("tab", name=tab).click()
+        # The tab's run writes its view to the URL: until then the page is idle but not yet redrawn.
+        page.wait_for_url(re.compile(rf"[?&]view={re.escape(urllib.parse.quote_plus(tab))}(&|$)"))
         wait_for_idle(page)
     page.wait_for_function(ALL_CHARTS_DRAWN_JS)
     page.add_script_tag(path=str(axe_script))
