@@ -27,7 +27,7 @@ import pandas as pd
 from lossdemo.charts.speed_map import STATUS
 from lossdemo.charts.style import PANEL_WIDTH, downsample, loss_scale, own_title, readable, spec_cache
 from lossdemo.engine.dataset import long_examples
-from lossdemo.engine.landscape import DEFAULT_POINTS, Landscape, window
+from lossdemo.engine.landscape import DEFAULT_POINTS, SLOPE_FLOOR, Landscape, window
 from lossdemo.language.messages import _
 
 SURFACE, PATH, OUTPUTS, STARTS, START = "surface", "path", "outputs", "starts", "start"
@@ -66,7 +66,7 @@ def path_data(runs: Mapping[str, pd.DataFrame], names: Mapping[str, str]) -> pd.
 
 def outputs_data(runs: Mapping[str, pd.DataFrame], names: Mapping[str, str], x, y) -> pd.DataFrame:
     """Every example's output over the epochs: loss, epoch, example (from 1, as the editor counts),
-    its x and target y, and its output a; at most OUTPUT_EPOCHS epochs a run."""
+    its x and target y, its output a and its slope σ′(z); at most OUTPUT_EPOCHS epochs a run."""
     frames = []
     for key, run in runs.items():
         long = long_examples(downsample(run, OUTPUT_EPOCHS), keep=())
@@ -79,6 +79,7 @@ def outputs_data(runs: Mapping[str, pd.DataFrame], names: Mapping[str, str], x, 
                     "x": np.asarray(x, dtype=float)[long["example"]],
                     "target": np.asarray(y, dtype=float)[long["example"]],
                     "a": long["a"],
+                    "sigma_prime": long["sigma_prime"],
                 }
             )
         )
@@ -218,27 +219,40 @@ def landscape_chart(
     return readable(chart)
 
 
+def _example_lines(data: alt.Chart, colour: str, dash: list, field: str, axis: str, tips: list) -> alt.Chart:
+    """One line per example of `field` over the epochs, in the loss's colour and dash."""
+    return data.mark_line(color=colour, strokeDash=dash, strokeWidth=2).encode(
+        x=alt.X("epoch:Q", title=_("epoch"), scale=alt.Scale(nice=False)),
+        y=alt.Y(f"{field}:Q", title=axis, scale=alt.Scale(domain=[0, 1] if field == "a" else [0, 0.25])),
+        detail="example:N",
+        tooltip=tips,
+    )
+
+
 def outputs_chart(neuron: str, losses: tuple[str, ...], names: tuple[str, ...]) -> alt.TopLevelMixin:
-    """One panel per loss: every example's output a_i over the epochs (one line each, in the loss's
-    colour and dash), the targets as ticks at the right edge, and the inspected epoch as a rule."""
+    """Two rows of one panel per loss: every example's output a_i over the epochs (one line each, in
+    the loss's colour and dash) with the targets as ticks at the right edge; under it every example's
+    σ′(z_i), with the saturation line σ′ = SLOPE_FLOOR. The inspected epoch is a rule in each."""
     colour, dash = loss_scale(neuron, losses)
-    panels = []
+    example = alt.Tooltip("example:O", **own_title("example", _("example")))
+    cursor = (
+        alt.Chart(alt.Data(values=[{}]))
+        .transform_calculate(at="cursor")
+        .mark_rule(color="#222222", strokeDash=[2, 2], strokeWidth=2)
+        .encode(x="at:Q", tooltip=[alt.Tooltip("at:Q", title=_("inspected epoch"))])
+    )
+    outputs, slopes = [], []
     for i, name in enumerate(names):
         data = alt.Chart(alt.Data(name=OUTPUTS)).transform_filter(alt.datum.loss == name)
-        example = alt.Tooltip("example:O", **own_title("example", _("example")))
         tips = [
             example,
             alt.Tooltip("x:Q"),
             alt.Tooltip("target:Q", title=_("target y")),
             alt.Tooltip("epoch:Q", **own_title("epoch", _("epoch"))),
             alt.Tooltip("a:Q", title=_("output a"), format=".4g"),
+            alt.Tooltip("sigma_prime:Q", title="σ′(z)", format=".4g"),
         ]
-        lines = data.mark_line(color=colour.range[i], strokeDash=dash.range[i], strokeWidth=2).encode(
-            x=alt.X("epoch:Q", title=_("epoch"), scale=alt.Scale(nice=False)),
-            y=alt.Y("a:Q", title=_("output a of each example"), scale=alt.Scale(domain=[0, 1])),
-            detail="example:N",
-            tooltip=tips,
-        )
+        lines = _example_lines(data, colour.range[i], dash.range[i], "a", _("output a of each example"), tips)
         targets = (
             data.transform_aggregate(target="min(target)", last="max(epoch)", groupby=["example"])
             .mark_tick(color="#000000", thickness=2, size=14)
@@ -248,24 +262,32 @@ def outputs_chart(neuron: str, losses: tuple[str, ...], names: tuple[str, ...]) 
                 tooltip=[example, alt.Tooltip("target:Q", **own_title("target", _("target")))],
             )
         )
-        cursor = (
-            alt.Chart(alt.Data(values=[{}]))
-            .transform_calculate(at="cursor")
-            .mark_rule(color="#222222", strokeDash=[2, 2], strokeWidth=2)
-            .encode(x="at:Q", tooltip=[alt.Tooltip("at:Q", title=_("inspected epoch"))])
-        )
-        panels.append(
+        title = _("{loss}: each example's output").format(loss=_(name))
+        outputs.append(
             alt.layer(lines, targets, cursor).properties(
                 width=SIZE,
                 height=190,
-                title=alt.Title(
-                    _("{loss}: each example's output").format(loss=_(name)),
-                    subtitle=_("ticks: the targets"),
-                    anchor="start",
-                ),
+                title=alt.Title(title, subtitle=_("ticks: the targets"), anchor="start"),
             )
         )
-    return readable(alt.hconcat(*panels))
+        slope = _example_lines(
+            data, colour.range[i], dash.range[i], "sigma_prime", _("σ′(z) of each example"), tips
+        )
+        floor = (
+            alt.Chart(alt.Data(values=[{"floor": SLOPE_FLOOR}]))
+            .mark_rule(color="#000000", strokeDash=[6, 3], strokeWidth=1)
+            .encode(y="floor:Q", tooltip=[alt.Tooltip("floor:Q", title=_("saturated below"))])
+        )
+        title = _("{loss}: each example's σ′(z)").format(loss=_(name))
+        subtitle = _("dashes: σ′ = {floor}; below it the example is saturated").format(
+            floor=f"{SLOPE_FLOOR:g}"
+        )
+        slopes.append(
+            alt.layer(slope, floor, cursor).properties(
+                width=SIZE, height=150, title=alt.Title(title, subtitle=subtitle, anchor="start")
+            )
+        )
+    return readable(alt.vconcat(alt.hconcat(*outputs), alt.hconcat(*slopes)))
 
 
 def starts_chart(

@@ -76,6 +76,20 @@ def simulate_sigmoid_examples(
     return examples_frame(entry, z, xs, ys, eta, (w, b), (w_path, b_path, step))
 
 
+def examples_at(loss: str, w: float, b: float, x, y) -> pd.DataFrame:
+    """Every example's state at one (w, b): one row per example with its x and y and the run's
+    per-example quantities there (EXAMPLE_QUANTITIES: z, a, error, sigma_prime, cost, grad_z),
+    computed as a run computes its row at these parameters."""
+    entry = get_loss("sigmoid", loss)
+    w = validation.number("w", w, -PARAM_BOUND, PARAM_BOUND)
+    b = validation.number("b", b, -PARAM_BOUND, PARAM_BOUND)
+    xs, ys = dataset.sigmoid_examples(x, y, INPUT_BOUND)
+    z = w * xs + b
+    a, sp = sigmoid(z)
+    values = (z, a, np.abs(a - ys), sp, entry.cost(z, a, ys), entry.delta(z, a, sp, ys))
+    return pd.DataFrame({"x": xs, "y": ys} | dict(zip(EXAMPLE_QUANTITIES, values)))
+
+
 def output_and_slope(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """σ(z) and σ′(z) in seven numpy calls (`activations.sigmoid` takes ten, with a costly
     `where`): E = e^−z, σ = 1/(1 + E) and σ′ = σ·(E·σ) = E/(1 + E)², both to a few ulps. The

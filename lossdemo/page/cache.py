@@ -209,6 +209,7 @@ class LandscapeView:
     w_axis: np.ndarray
     b_axis: np.ndarray
     sentences: list[str]
+    params: dict[str, np.ndarray]  # each loss's (w, b) after 0 … epochs updates, shape (epochs + 1, 2)
 
 
 @st.cache_resource(max_entries=16, ttl=1800, show_spinner=False)
@@ -223,8 +224,8 @@ def landscape_view(
     lang: str,
 ) -> LandscapeView:
     """Each loss trained on the data set `points` from (w, b) at its η (`etas`, one per loss), and
-    the cost surfaces over a window around the runs. Only the charts' rows are kept, never the
-    runs' every column."""
+    the cost surfaces over a window around the runs. Only the charts' rows and each run's (w, b)
+    are kept, never the runs' every column: an example's numbers at an epoch follow from (w, b)."""
     with one_at_a_time("landscape"), speaking(lang):
         x, y = [p[0] for p in points], [p[1] for p in points]
         runs = {
@@ -246,6 +247,7 @@ def landscape_view(
                 f"{saturated_sentence(surface)} {start_sentence(first, surface.slope_floor)}",
                 end_sentence(runs, names),
             ],
+            params={loss: run[["w", "b"]].to_numpy() for loss, run in runs.items()},
         )
 
 

@@ -10,6 +10,7 @@ set changes (its key counts the changes), so its edits always apply to the data 
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -27,17 +28,22 @@ from lossdemo.controls.data_sets import (
     checked_rows,
     data_points,
     data_text,
+    runs_csv,
     same_rows,
+    snapped,
 )
-from lossdemo.controls.replay import cursor_params
+from lossdemo.controls.replay import NUMBERS_SECONDS, cursor_params
 from lossdemo.controls.scenario import Scenario
+from lossdemo.engine.landscape import SLOPE_FLOOR
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS
+from lossdemo.engine.sigmoid_examples import examples_at
 from lossdemo.engine.start_sweep import START_BOUND
 from lossdemo.language.messages import _, current, ngettext
 from lossdemo.page import cache, state
 from lossdemo.page.downloads import figure_downloads
 from lossdemo.page.widgets import control, names
+from lossdemo.teaching.summaries import unit
 
 
 def editor_key() -> str:
@@ -60,6 +66,29 @@ def store(text: str, note: str | None) -> None:
 def preset_chosen() -> None:
     """A preset replaces the data set the tab had, edited or not."""
     store("", None)
+
+
+def chosen_points(scenario: Scenario) -> Points:
+    """The data set the Landscape tab trains on, as the session holds it (no widget drawn)."""
+    return data_points(state.value("data_preset"), st.session_state.get("data", ""), scenario.x, scenario.y)
+
+
+def single_example_note(scenario: Scenario) -> None:
+    """On a tab that trains the sidebar's one example while a data set of several is chosen: which
+    runs this tab shows, and where the data set's are."""
+    points = chosen_points(scenario)
+    if scenario.neuron != "sigmoid" or points == (snapped(scenario.x, scenario.y),):
+        return
+    count = len(points)
+    st.caption(
+        ngettext(
+            "This tab trains the sidebar's one example (x = {x}, y = {y}). The data set of the Landscape "
+            "tab ({count} point) trains there.",
+            "This tab trains the sidebar's one example (x = {x}, y = {y}). The data set of the Landscape "
+            "tab ({count} points) trains there.",
+            count,
+        ).format(x=f"{scenario.x:g}", y=f"{scenario.y:g}", count=count)
+    )
 
 
 def data_set(scenario: Scenario) -> Points:
@@ -190,13 +219,60 @@ def landscape_view(scenario: Scenario, timer_on: bool) -> None:
         losses,
         names,
         cursor,
-        _("Every example's output over the epochs, one panel per loss ({names}), {where}. {said}").format(
-            names=listed, where=where, said=shown.sentences[-1]
-        ),
+        _(
+            "Every example's output and its slope σ′(z) over the epochs, one panel per loss ({names}), "
+            "{where}. {said}"
+        ).format(names=listed, where=where, said=shown.sentences[-1]),
     )
     st.vega_lite_chart(spec=spec, theme=None)
     figure_downloads("landscape-outputs", spec)
+    every = NUMBERS_SECONDS if timer_on else None
+    state.fragment(example_numbers, run_every=every)(shown, points, losses, names, scenario.epochs)
+    st.download_button(
+        _("Download the data set's runs (CSV)"),
+        data=partial(
+            runs_csv, points, losses, scenario.w, scenario.b, etas, scenario.epochs, scenario.optimizer
+        ),
+        file_name="lossdemo-data-set-runs.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
     start_panel(scenario, points, shown, etas)
+
+
+def example_numbers(
+    shown: cache.LandscapeView, points: Points, losses: tuple[str, ...], names: tuple[str, ...], epochs: int
+) -> None:
+    """Every example at the inspected epoch: its x and target y, and per loss its output a and slope
+    σ′(z) there (bold: saturated), from the run's (w, b) at that epoch. Follows a replay."""
+    epoch = state.replay_at(epochs)
+    x, y = [p[0] for p in points], [p[1] for p in points]
+    at = {loss: examples_at(loss, *shown.params[loss][epoch], x, y) for loss in losses}
+    where = _("; ").join(
+        _("{name} at (w, b) = ({w}, {b}), mean cost {cost}").format(
+            name=name,
+            w=f"{shown.params[loss][epoch][0]:.3g}",
+            b=f"{shown.params[loss][epoch][1]:.3g}",
+            cost=f"{at[loss]['cost'].mean():.3g}",
+        )
+        for loss, name in zip(losses, names)
+    )
+    st.markdown(
+        _(
+            "**Every example at epoch {epoch}** ({where}). Bold: σ′(z) < {floor}, the example is saturated."
+        ).format(epoch=f"{epoch:,}", where=where, floor=f"{SLOPE_FLOOR:g}")
+    )
+    header = [_("example"), "x", "y"]
+    header += [f"{name}: a" for name in names] + [f"{name}: σ′(z)" for name in names]
+    table = ["| " + " | ".join(header) + " |", "|" + "---:|" * len(header)]
+    slope = lambda value: f"**{value:.3g}**" if value < SLOPE_FLOOR else f"{value:.3g}"  # noqa: E731
+    for i, (xi, yi) in enumerate(points):
+        cells = [f"{i + 1}", f"{xi:g}", f"{yi:g}"]
+        cells += [unit(at[loss]["a"].iloc[i]) for loss in losses]
+        cells += [slope(at[loss]["sigma_prime"].iloc[i]) for loss in losses]
+        table.append("| " + " | ".join(cells) + " |")
+    st.markdown("\n".join(table))
 
 
 def start_panel(

@@ -28,7 +28,7 @@ from lossdemo.language.messages import N_, _, current
 from lossdemo.page import state
 from lossdemo.page.cache import prepared_for, shape_curves, speed_map
 from lossdemo.page.downloads import figure_downloads
-from lossdemo.page.landscape_view import landscape_view
+from lossdemo.page.landscape_view import landscape_view, single_example_note
 from lossdemo.page.network_view import default_runs, network_view
 from lossdemo.page.widgets import control, names, replay_controls
 from lossdemo.teaching.chain_rule import SMALL_SLOPE, chain_rule, step_ratio
@@ -391,6 +391,8 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
     for tab, name in zip(view_tabs(), VIEWS):
         if tab.open:
             with tab:
+                if name not in OWN_RUNS:
+                    single_example_note(scenario)
                 bodies[name]()
     if follows and not present:  # the findings right under the view
         summary_cards(scenario)

@@ -1,0 +1,260 @@
+"""The Landscape tab with several examples, beyond its surfaces: every example's output and σ′(z)
+at the inspected epoch (a table that follows the replay), every example's σ′ over the epochs, the
+data set's runs as CSV, and the other tabs saying that they train the sidebar's one example.
+
+Expected values come from `dataset_by_hand`, full-batch gradient descent written out in plain
+Python one float at a time, never from the engine."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+
+import dataset_by_hand
+import pandas as pd
+import pytest
+from apptest_helpers import chart_datasets, charts, markdown_texts, run_app
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+import lossdemo.controls.data_sets
+from lossdemo.charts.landscape import OUTPUTS
+from lossdemo.controls.data_sets import DATA_PRESETS, data_text, runs_csv
+from lossdemo.engine.landscape import SLOPE_FLOOR
+from lossdemo.engine.losses import LOSSES
+from lossdemo.engine.sigmoid_examples import EXAMPLE_QUANTITIES, examples_at
+
+NAMES = {key: loss.name for key, loss in LOSSES["sigmoid"].items()}
+TAB = {"view": "Landscape"}
+NOTE = "This tab trains the sidebar's one example"
+CSV_NAME = "lossdemo-data-set-runs.csv"
+
+grid_x = st.integers(-30, 30).map(lambda k: k / 10)
+grid_y = st.integers(0, 20).map(lambda k: k / 20)
+points = st.lists(st.tuples(grid_x, grid_y), min_size=1, max_size=20)
+params = st.floats(-10, 10, allow_nan=False).map(lambda v: round(v, 2))
+
+
+def by_hand_at(loss: str, w: float, b: float, xs, ys) -> list[dict[str, float]]:
+    """Each example's z, a, |a − y|, σ′ = a(1 − a), C and ∂C/∂z at (w, b), from the formulas."""
+    rows = []
+    for x, y in zip(xs, ys):
+        z = w * x + b
+        a = dataset_by_hand.output(z)
+        cost, delta = dataset_by_hand.terms(loss, z, y)
+        rows.append(
+            {"z": z, "a": a, "error": abs(a - y), "sigma_prime": a * (1 - a), "cost": cost, "grad_z": delta}
+        )
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# The engine: every example at one (w, b)
+
+
+@given(loss=st.sampled_from(list(NAMES)), w=params, b=params, data=points)
+@settings(max_examples=60, deadline=None)
+def test_examples_at_a_point_are_the_formulas_values(loss, w, b, data):
+    xs, ys = [p[0] for p in data], [p[1] for p in data]
+    shown = examples_at(loss, w, b, xs, ys)
+    assert list(shown.columns) == ["x", "y", *EXAMPLE_QUANTITIES]
+    assert shown["x"].tolist() == xs and shown["y"].tolist() == ys
+    for row, hand in zip(shown.to_dict("records"), by_hand_at(loss, w, b, xs, ys)):
+        for quantity, value in hand.items():
+            assert row[quantity] == pytest.approx(value, rel=1e-9, abs=1e-12), quantity
+
+
+@given(loss=st.sampled_from(list(NAMES)), w=params, b=params, data=points)
+@settings(max_examples=30, deadline=None)
+def test_examples_at_a_point_are_the_run_row_there(loss, w, b, data):
+    """A run's per-example columns at its start are those of `examples_at` at the start, bit for bit."""
+    from lossdemo import simulate_sigmoid
+
+    xs, ys = [p[0] for p in data], [p[1] for p in data]
+    first = simulate_sigmoid(loss, w, b, xs, ys, 0.1, 0).iloc[0]
+    shown = examples_at(loss, w, b, xs, ys)
+    for quantity in EXAMPLE_QUANTITIES:
+        assert [first[f"{quantity}_ex{i}"] for i in range(len(xs))] == shown[quantity].tolist()
+
+
+def test_examples_at_refuses_bad_input_by_name():
+    with pytest.raises(ValueError, match="w must be a finite number"):
+        examples_at("quadratic", math.nan, 0.0, [1.0], [0.0])
+    with pytest.raises(ValueError, match="loss"):
+        examples_at("hinge", 0.0, 0.0, [1.0], [0.0])
+    with pytest.raises(ValueError, match=r"\by\b"):
+        examples_at("quadratic", 0.0, 0.0, [1.0, 2.0], [0.0])
+
+
+# ---------------------------------------------------------------------------------------------
+# The page: the table at the inspected epoch
+
+
+def example_table(at) -> tuple[str, list[list[str]]]:
+    """The heading sentence and the rows of the tab's every-example table."""
+    texts = markdown_texts(at)
+    heading = [t for t in texts if t.startswith("**Every example at epoch")]
+    tables = [t for t in texts if t.startswith("| example | x | y |")]
+    assert len(heading) == 1 and len(tables) == 1, texts
+    lines = tables[0].splitlines()
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
+    return heading[0], [header, *rows]
+
+
+def read_unit(text: str) -> float:
+    return 1.0 - float(text[4:]) if text.startswith("1 − ") else float(text)
+
+
+def assert_table_is_the_runs_at(at, data, losses, epoch, w=2.0, b=2.0, eta=0.15):
+    heading, (header, *rows) = example_table(at)
+    assert heading.startswith(f"**Every example at epoch {epoch:,}**")
+    names = [NAMES[key] for key in losses]
+    assert header == ["example", "x", "y", *(f"{n}: a" for n in names), *(f"{n}: σ′(z)" for n in names)]
+    assert len(rows) == len(data)
+    xs, ys = [p[0] for p in data], [p[1] for p in data]
+    for column, loss in enumerate(losses):
+        w_k, b_k = dataset_by_hand.train(loss, "gd", w, b, xs, ys, eta, epoch)[epoch]
+        assert f"{NAMES[loss]} at (w, b) = ({w_k:.3g}, {b_k:.3g})" in heading
+        hand = by_hand_at(loss, w_k, b_k, xs, ys)
+        mean_cost = sum(h["cost"] for h in hand) / len(hand)
+        said = re.search(rf"{re.escape(NAMES[loss])} at \(w, b\) = \([^)]*\), mean cost ([^;)]+)", heading)
+        assert float(said[1]) == pytest.approx(mean_cost, rel=6e-3)
+        for i, (row, h) in enumerate(zip(rows, hand)):
+            assert row[:3] == [str(i + 1), f"{xs[i]:g}", f"{ys[i]:g}"]
+            assert read_unit(row[3 + column]) == pytest.approx(h["a"], rel=6e-3, abs=1e-12)
+            slope = row[3 + len(losses) + column]
+            bold = slope.startswith("**")
+            assert float(slope.strip("*")) == pytest.approx(h["sigma_prime"], rel=6e-3, abs=1e-15)
+            assert bold == (h["sigma_prime"] < SLOPE_FLOOR), (slope, h["sigma_prime"])
+
+
+@pytest.mark.parametrize(
+    "preset, epoch", [("overlapping", 0), ("overlapping", 120), ("plateau", 300), ("outlier", 37)]
+)
+def test_the_table_shows_every_example_at_the_inspected_epoch(preset, epoch):
+    at = run_app(TAB | {"data_preset": preset, "epoch": str(epoch)})
+    assert not at.exception, [e.value for e in at.exception]
+    assert_table_is_the_runs_at(at, DATA_PRESETS[preset].points, ("quadratic", "cross_entropy"), epoch)
+
+
+@given(data=points, epoch=st.integers(0, 50), loss=st.sampled_from(list(NAMES)))
+@settings(max_examples=6, deadline=None)
+@example(data=[(1.0, 1.0), (-1.0, 0.0)], epoch=0, loss="absolute")
+def test_the_table_is_true_for_any_data_set_and_epoch(data, epoch, loss):
+    at = run_app(TAB | {"data": data_text(tuple(data)), "epoch": str(epoch), "epochs": "50", "losses": loss})
+    assert not at.exception, [e.value for e in at.exception]
+    assert_table_is_the_runs_at(at, data, (loss,), epoch)
+
+
+def test_the_table_follows_a_step_of_the_replay():
+    at = run_app(TAB | {"data_preset": "two", "epoch": "10"})
+    at.button(key="forward").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert_table_is_the_runs_at(at, DATA_PRESETS["two"].points, ("quadratic", "cross_entropy"), 11)
+
+
+def test_every_examples_slope_is_charted_with_its_output():
+    at = run_app(TAB | {"data_preset": "two"})
+    found = [chart_datasets(el)[OUTPUTS] for el in charts(at) if OUTPUTS in chart_datasets(el)]
+    assert len(found) == 1
+    data = found[0]
+    xs, ys = zip(*DATA_PRESETS["two"].points)
+    for loss in ("quadratic", "cross_entropy"):
+        shown = data[data["loss"] == NAMES[loss]]
+        path = dataset_by_hand.train(loss, "gd", 2.0, 2.0, list(xs), list(ys), 0.15, 300)
+        for row in shown.sample(20, random_state=0).itertuples():
+            hand = by_hand_at(loss, *path[row.epoch], [row.x], [row.target])[0]
+            assert row.a == pytest.approx(hand["a"], rel=1e-9)
+            assert row.sigma_prime == pytest.approx(hand["sigma_prime"], rel=1e-9)
+
+
+# ---------------------------------------------------------------------------------------------
+# The data set's runs as CSV
+
+
+def read_csv(text: str) -> tuple[dict[str, str], pd.DataFrame]:
+    header = dict(
+        line[2:].split(" = ", 1) for line in text.splitlines() if line.startswith("# ") and " = " in line
+    )
+    return header, pd.read_csv(io.StringIO(text), comment="#")
+
+
+def test_the_csv_download_is_the_data_sets_runs(downloads):
+    at = run_app(TAB | {"data_preset": "plateau", "w": "-8", "b": "0", "epochs": "50"})
+    assert not at.exception
+    found = [d for d in downloads if d.file_name == CSV_NAME]
+    assert len(found) == 1 and found[0].mimetype == "text/csv"
+    header, frame = read_csv(found[0].data())
+    assert header["data"] == "1:1,-1:0" and header["losses"] == "quadratic,cross_entropy"
+    assert (header["w"], header["b"], header["epochs"], header["optimizer"]) == ("-8", "0", "50", "gd")
+    xs, ys = [1.0, -1.0], [1.0, 0.0]
+    for loss in ("quadratic", "cross_entropy"):
+        run = frame[frame["loss"] == loss].reset_index(drop=True)
+        assert run["epoch"].tolist() == list(range(51))
+        path = dataset_by_hand.train(loss, "gd", -8.0, 0.0, xs, ys, 0.15, 50)
+        for epoch in (0, 1, 17, 50):
+            w_k, b_k = path[epoch]
+            assert run.loc[epoch, "w"] == pytest.approx(w_k, rel=1e-9)
+            assert run.loc[epoch, "b"] == pytest.approx(b_k, abs=1e-9)
+            assert run.loc[epoch, "cost"] == pytest.approx(
+                dataset_by_hand.cost(loss, w_k, b_k, xs, ys), rel=1e-9
+            )
+            for i, hand in enumerate(by_hand_at(loss, w_k, b_k, xs, ys)):
+                for quantity, value in hand.items():
+                    assert run.loc[epoch, f"{quantity}_ex{i}"] == pytest.approx(value, rel=1e-8, abs=1e-12)
+
+
+@pytest.mark.parametrize("epochs, limit", [(300, 10_000), (1000, 2_003), (7, 10**9)])
+def test_a_long_run_keeps_every_kth_epoch_and_the_last_and_says_so(monkeypatch, epochs, limit):
+    monkeypatch.setattr(lossdemo.controls.data_sets, "CSV_VALUES", limit)
+    data = ((0.5, 1.0), (-1.5, 0.0), (2.0, 1.0))
+    text = runs_csv(data, ("quadratic", "focal"), 1.0, -1.0, (0.5, 0.2), epochs, "adam")
+    _, frame = read_csv(text)
+    columns = 1 + 1 + 13 + 6 * len(data)  # loss, epoch, the means, every example's quantities
+    assert frame.shape[1] == columns
+    every = max(1, math.ceil(2 * (epochs + 1) * (columns - 1) / limit))
+    kept = sorted({*range(0, epochs + 1, every), epochs})
+    for loss in ("quadratic", "focal"):
+        assert frame.loc[frame["loss"] == loss, "epoch"].tolist() == kept
+    note = [line for line in text.splitlines() if line.startswith("# one row every")]
+    if every == 1:
+        assert not note
+    else:
+        assert note == [
+            f"# one row every {every} epochs and the last: {len(kept):,} of {epochs + 1:,} rows per loss"
+        ]
+        assert 2 * len(kept) * (columns - 1) <= limit + 4 * (columns - 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# The other tabs say which example they train
+
+
+@pytest.mark.parametrize(
+    "query, noted",
+    [
+        ({}, False),
+        ({"data_preset": "overlapping"}, True),
+        ({"data_preset": "overlapping", "view": "Speed map"}, True),
+        ({"data": "1:0.5", "view": "Up close"}, True),  # one point, not the sidebar's
+        ({"data": "1:0", "view": "Up close"}, False),  # the sidebar's own example
+        ({"data_preset": "one", "x": "-2", "y": "1"}, False),
+        ({"data_preset": "overlapping", "view": "Landscape"}, False),
+        ({"data_preset": "two", "neuron": "softmax"}, False),
+    ],
+)
+def test_the_other_tabs_say_they_train_one_example_when_a_data_set_is_chosen(query, noted):
+    at = run_app(query)
+    assert not at.exception, [e.value for e in at.exception]
+    notes = [c.value for c in at.caption if c.value.startswith(NOTE)]
+    assert len(notes) == noted, notes
+    if noted:
+        x, y = float(query.get("x", 1.0)), float(query.get("y", 0.0))
+        count = 1 if "data" in query else len(DATA_PRESETS[query["data_preset"]].points)
+        word = "point" if count == 1 else "points"
+        assert notes[0] == (
+            f"This tab trains the sidebar's one example (x = {x:g}, y = {y:g}). The data set of the "
+            f"Landscape tab ({count} {word}) trains there."
+        )
