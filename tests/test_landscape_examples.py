@@ -91,16 +91,13 @@ def test_examples_at_refuses_bad_input_by_name():
 # The page: the table at the inspected epoch
 
 
-def example_table(at) -> tuple[str, list[list[str]]]:
-    """The heading sentence and the rows of the tab's every-example table."""
+def example_tables(at) -> tuple[str, list[str]]:
+    """The heading sentence and the per-loss tables (each a heading line and a markdown table)."""
     texts = markdown_texts(at)
     heading = [t for t in texts if t.startswith("**Every example at epoch")]
-    tables = [t for t in texts if t.startswith("| example | x | y |")]
-    assert len(heading) == 1 and len(tables) == 1, texts
-    lines = tables[0].splitlines()
-    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
-    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
-    return heading[0], [header, *rows]
+    tables = [t for t in texts if "| # | x | y | a | σ′(z) |" in t]
+    assert len(heading) == 1, texts
+    return heading[0], tables
 
 
 def read_unit(text: str) -> float:
@@ -108,26 +105,29 @@ def read_unit(text: str) -> float:
 
 
 def assert_table_is_the_runs_at(at, data, losses, epoch, w=2.0, b=2.0, eta=0.15):
-    heading, (header, *rows) = example_table(at)
-    assert heading.startswith(f"**Every example at epoch {epoch:,}**")
-    names = [NAMES[key] for key in losses]
-    assert header == ["example", "x", "y", *(f"{n}: a" for n in names), *(f"{n}: σ′(z)" for n in names)]
-    assert len(rows) == len(data)
+    heading, tables = example_tables(at)
+    assert heading == f"**Every example at epoch {epoch:,}.** Bold: σ′(z) < 0.05, the example is saturated."
+    assert len(tables) == len(losses)
     xs, ys = [p[0] for p in data], [p[1] for p in data]
-    for column, loss in enumerate(losses):
+    for table, loss in zip(tables, losses):
+        title, blank, header, rule, *rows = table.splitlines()
+        assert (blank, header, rule) == ("", "| # | x | y | a | σ′(z) |", "|---:|---:|---:|---:|---:|")
         w_k, b_k = dataset_by_hand.train(loss, "gd", w, b, xs, ys, eta, epoch)[epoch]
-        assert f"{NAMES[loss]} at (w, b) = ({w_k:.3g}, {b_k:.3g})" in heading
         hand = by_hand_at(loss, w_k, b_k, xs, ys)
-        mean_cost = sum(h["cost"] for h in hand) / len(hand)
-        said = re.search(rf"{re.escape(NAMES[loss])} at \(w, b\) = \([^)]*\), mean cost ([^;)]+)", heading)
-        assert float(said[1]) == pytest.approx(mean_cost, rel=6e-3)
-        for i, (row, h) in enumerate(zip(rows, hand)):
-            assert row[:3] == [str(i + 1), f"{xs[i]:g}", f"{ys[i]:g}"]
-            assert read_unit(row[3 + column]) == pytest.approx(h["a"], rel=6e-3, abs=1e-12)
-            slope = row[3 + len(losses) + column]
-            bold = slope.startswith("**")
-            assert float(slope.strip("*")) == pytest.approx(h["sigma_prime"], rel=6e-3, abs=1e-15)
-            assert bold == (h["sigma_prime"] < SLOPE_FLOOR), (slope, h["sigma_prime"])
+        said = re.fullmatch(
+            rf"\*\*{re.escape(NAMES[loss])}\*\* at \(w, b\) = \((\S+), (\S+)\), mean cost (\S+)", title
+        )
+        assert said, title
+        assert (said[1], said[2]) == (f"{w_k:.3g}", f"{b_k:.3g}")
+        assert float(said[3]) == pytest.approx(sum(h["cost"] for h in hand) / len(hand), rel=6e-3)
+        assert len(rows) == len(data)
+        for i, (line, h) in enumerate(zip(rows, hand)):
+            cells = [cell.strip() for cell in line.strip("|").split("|")]
+            assert cells[:3] == [str(i + 1), f"{xs[i]:g}", f"{ys[i]:g}"]
+            assert read_unit(cells[3]) == pytest.approx(h["a"], rel=6e-3, abs=1e-12)
+            bold = cells[4].startswith("**")
+            assert float(cells[4].strip("*")) == pytest.approx(h["sigma_prime"], rel=6e-3, abs=1e-15)
+            assert bold == (h["sigma_prime"] < SLOPE_FLOOR), (cells[4], h["sigma_prime"])
 
 
 @pytest.mark.parametrize(
@@ -155,19 +155,23 @@ def test_the_table_follows_a_step_of_the_replay():
     assert_table_is_the_runs_at(at, DATA_PRESETS["two"].points, ("quadratic", "cross_entropy"), 11)
 
 
-def test_every_examples_slope_is_charted_with_its_output():
+def test_every_examples_output_and_slope_are_charted_per_loss():
+    """Per loss, a panel of every example's output and one of its σ′(z), each sent only its loss's
+    rows, with the values of the runs."""
     at = run_app(TAB | {"data_preset": "two"})
-    found = [chart_datasets(el)[OUTPUTS] for el in charts(at) if OUTPUTS in chart_datasets(el)]
-    assert len(found) == 1
-    data = found[0]
+    panels = [el for el in charts(at) if OUTPUTS in chart_datasets(el)]
+    assert len(panels) == 4  # two losses, two quantities
     xs, ys = zip(*DATA_PRESETS["two"].points)
-    for loss in ("quadratic", "cross_entropy"):
-        shown = data[data["loss"] == NAMES[loss]]
+    for number, loss in enumerate(("quadratic", "cross_entropy")):
         path = dataset_by_hand.train(loss, "gd", 2.0, 2.0, list(xs), list(ys), 0.15, 300)
-        for row in shown.sample(20, random_state=0).itertuples():
-            hand = by_hand_at(loss, *path[row.epoch], [row.x], [row.target])[0]
-            assert row.a == pytest.approx(hand["a"], rel=1e-9)
-            assert row.sigma_prime == pytest.approx(hand["sigma_prime"], rel=1e-9)
+        for panel in panels[2 * number : 2 * number + 2]:
+            data = chart_datasets(panel)[OUTPUTS]
+            assert set(data["loss"]) == {NAMES[loss]}
+            assert sorted(set(data["example"])) == [1, 2] and data["epoch"].max() == 300
+            for row in data.sample(20, random_state=0).itertuples():
+                hand = by_hand_at(loss, *path[row.epoch], [row.x], [row.target])[0]
+                assert row.a == pytest.approx(hand["a"], rel=1e-9)
+                assert row.sigma_prime == pytest.approx(hand["sigma_prime"], rel=1e-9)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -174,9 +174,10 @@ def unit_value(text: str) -> float:
 
 
 def dataset(at, name: str) -> pd.DataFrame:
+    """A dataset of the tab's charts, each loss's panel holding that loss's rows: all of them."""
     found = [chart_datasets(el)[name] for el in charts(at) if name in chart_datasets(el)]
-    assert len(found) == 1, f"expected one chart with dataset {name!r}, found {len(found)}"
-    return found[0]
+    assert found, f"no chart with dataset {name!r}"
+    return pd.concat(found, ignore_index=True)
 
 
 def editor_points(at) -> list[tuple[float, float]]:
@@ -365,10 +366,14 @@ def test_for_the_softmax_layer_one_line_says_what_the_tab_is_for():
 # A click on a surface starts the runs there
 
 
-def surface_chart(at):
+def surface_chart(at, index: int = 0):
+    """The cost surface of the index-th shown loss: one chart per loss, each holding its own rows."""
     found = [el for el in charts(at) if SURFACE in chart_datasets(el)]
-    assert len(found) == 1, f"expected one surface chart, found {len(found)}"
-    return found[0]
+    losses = at.session_state["losses"]
+    assert len(found) == len(losses), f"expected a surface chart per loss, found {len(found)}"
+    for chart, loss in zip(found, losses):
+        assert set(chart_datasets(chart)[SURFACE]["loss"]) == {LOSS_NAMES[loss]}
+    return found[index]
 
 
 def snapped(value: float) -> float:
@@ -378,13 +383,26 @@ def snapped(value: float) -> float:
 
 def test_every_surface_listens_for_the_click_on_its_heatmap():
     at = run_app(TAB | {"data_preset": "two", "losses": ["Quadratic", "Cross-entropy", "Focal"]})
-    spec = spec_of(surface_chart(at))
-    (pick,) = [p for p in spec["params"] if p["name"] == PICK]
-    assert pick["select"] == {"type": "point", "fields": ["w", "b"], "on": "click", "clear": False}
-    heatmaps = [layer for panel in spec["hconcat"] for layer in panel["layer"] if layer.get("name")]
-    assert [layer["name"] for layer in heatmaps] == pick["views"] and len(pick["views"]) == 3
-    assert all(layer["data"]["name"] == SURFACE and layer["mark"]["type"] == "rect" for layer in heatmaps)
+    views = []
+    for index in range(3):
+        spec = spec_of(surface_chart(at, index))
+        (pick,) = [p for p in spec["params"] if p["name"] == PICK]
+        assert pick["select"] == {"type": "point", "fields": ["w", "b"], "on": "click", "clear": False}
+        heatmaps = [layer for layer in spec["layer"] if layer.get("name")]
+        assert [layer["name"] for layer in heatmaps] == pick["views"] and len(pick["views"]) == 1
+        assert all(layer["data"]["name"] == SURFACE and layer["mark"]["type"] == "rect" for layer in heatmaps)
+        views += pick["views"]
+    assert len(set(views)) == 3
     assert "Click the surface to start there." in [c.value for c in at.caption]
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_a_click_on_either_losss_surface_starts_the_runs_there(index):
+    at = run_app(TAB | {"data_preset": "two"})
+    select_on_chart(at, surface_chart(at, index), {PICK: [{"w": -1.23, "b": 0.46}]})
+    assert not at.exception, [e.value for e in at.exception]
+    assert (at.session_state["w"], at.session_state["b"]) == (-1.2, 0.5)
+    assert_runs_on(at, DATA_PRESETS["two"].points, w=-1.2, b=0.5)
 
 
 def test_a_click_on_a_surface_starts_the_runs_there_snapped_to_the_sliders():

@@ -36,6 +36,7 @@ MIN_RADIUS = 4.0  # the smallest window: a short run still shows the surface aro
 MARGIN = 1.2  # the window's half-width over the half-extent of the runs' paths
 OUTPUT_EPOCHS = 500  # epochs per run in the outputs chart (20 examples each)
 SIZE = PANEL_WIDTH  # a square panel: w and b on the same scale
+PHONE_SIZE = 270  # a surface drawn alone: with its axis, at most a 360 px phone's column wide
 
 
 def window_around(
@@ -117,7 +118,12 @@ def _surface_view(i: int) -> str:
     return f"surface_{i}"
 
 
-def _surface_panel(i: int, name: str, colour: str, domain_w: list[float], domain_b: list[float], cell: float):
+def _surface_panel(
+    i: int, name: str, colour: str, domain_w: list[float], domain_b: list[float], cell: float, alone: bool
+):
+    """One loss's surface, SIZE square in the grid; drawn `alone`, PHONE_SIZE square with its colour
+    legend under it, so that it fits a phone's column at its own size (w and b on one scale)."""
+    size = PHONE_SIZE if alone else SIZE
     x = alt.X(
         "w0:Q", title="w", scale=alt.Scale(domain=domain_w, nice=False, zero=False), axis=alt.Axis(grid=False)
     )
@@ -144,7 +150,11 @@ def _surface_panel(i: int, name: str, colour: str, domain_w: list[float], domain
             color=alt.Color(
                 "cost:Q",
                 scale=alt.Scale(scheme="viridis"),
-                legend=alt.Legend(title=_("cost C"), orient="right", gradientLength=SIZE - 40),
+                legend=alt.Legend(
+                    title=_("cost C"),
+                    orient="bottom" if alone else "right",
+                    gradientLength=size - 40,
+                ),
             ),
             opacity=alt.condition("datum.saturated", alt.value(0.55), alt.value(1.0)),
             tooltip=[
@@ -180,8 +190,8 @@ def _surface_panel(i: int, name: str, colour: str, domain_w: list[float], domain
         .encode(*line, tooltip=tips)
     )
     return alt.layer(heat, halo, trail, start, here).properties(
-        width=SIZE,
-        height=SIZE,
+        width=size,
+        height=size,
         title=alt.Title(
             _("{loss}: cost C(w, b)").format(loss=_(name)),
             subtitle=[_("lighter: σ′ < 0.05 for some example"), _("□ start, ○ inspected epoch")],
@@ -197,63 +207,70 @@ def landscape_chart(
     domain_w: tuple[float, float],
     domain_b: tuple[float, float],
     cell: float,
+    panel: int | None = None,
 ) -> alt.TopLevelMixin:
     """One panel per loss (`losses` the registry keys shown, `names` their names): the heatmap of
     C(w, b) over the window (`domain_w` × `domain_b`, grid cells `cell` wide), the run's path, its
-    start and the inspected epoch. Each loss's colour scale is its own: costs differ in scale.
+    start and the inspected epoch. Each loss's colour scale is its own: costs differ in scale. Given
+    `panel` (a loss's index), that panel alone, its colour legend under it, narrow enough for a phone.
 
-    A click on any heatmap selects that grid point's (w, b) as PICK. The selection is declared
-    once at the top with the heatmaps' views: adding one selection to each panel makes Altair
-    merge the copies with a warning."""
+    A click on a heatmap selects that grid point's (w, b) as PICK. The selection is declared once at
+    the top with the heatmaps' views: adding one selection to each panel makes Altair merge the
+    copies with a warning."""
     colour = loss_scale(neuron, losses)[0]
+    shown = range(len(names)) if panel is None else [panel]
     panels = [
-        _surface_panel(i, name, colour.range[i], list(domain_w), list(domain_b), cell)
-        for i, name in enumerate(names)
+        _surface_panel(
+            i, names[i], colour.range[i], list(domain_w), list(domain_b), cell, alone=panel is not None
+        )
+        for i in shown
     ]
     pick = alt.TopLevelSelectionParameter(
         name=PICK,
         select=alt.PointSelectionConfig(type="point", fields=["w", "b"], on="click", clear=False),
-        views=[_surface_view(i) for i in range(len(names))],
+        views=[_surface_view(i) for i in shown],
     )
+    if panel is not None:  # its plot PHONE_SIZE square, the titles, axes and legend around it
+        return readable(panels[0].properties(params=[pick], autosize=alt.AutoSizeParams(type="pad")))
     chart = alt.hconcat(*panels).properties(params=[pick]).resolve_scale(color="independent")
     return readable(chart)
 
 
-def _example_lines(data: alt.Chart, colour: str, dash: list, field: str, axis: str, tips: list) -> alt.Chart:
-    """One line per example of `field` over the epochs, in the loss's colour and dash."""
-    return data.mark_line(color=colour, strokeDash=dash, strokeWidth=2).encode(
+EXAMPLE_FIELDS = ("a", "sigma_prime")  # the outputs chart's two rows: each example's output and σ′(z)
+EXAMPLE_HEIGHTS = {"a": 190, "sigma_prime": 150}  # their plots' heights
+
+
+def _example_panel(
+    neuron: str, losses: tuple[str, ...], names: tuple[str, ...], i: int, field: str
+) -> alt.LayerChart:
+    """One loss's panel of one of EXAMPLE_FIELDS: a line per example over the epochs, in the loss's
+    colour and dash, with the targets as ticks at the right edge (outputs) or the saturation line
+    σ′ = SLOPE_FLOOR (slopes), and the inspected epoch as a rule."""
+    colour, dash = loss_scale(neuron, losses)
+    name = names[i]
+    data = alt.Chart(alt.Data(name=OUTPUTS)).transform_filter(alt.datum.loss == name)
+    example = alt.Tooltip("example:O", **own_title("example", _("example")))
+    tips = [
+        example,
+        alt.Tooltip("x:Q"),
+        alt.Tooltip("target:Q", title=_("target y")),
+        alt.Tooltip("epoch:Q", **own_title("epoch", _("epoch"))),
+        alt.Tooltip("a:Q", title=_("output a"), format=".4g"),
+        alt.Tooltip("sigma_prime:Q", title="σ′(z)", format=".4g"),
+    ]
+    output = field == "a"
+    lines = data.mark_line(color=colour.range[i], strokeDash=dash.range[i], strokeWidth=2).encode(
         x=alt.X("epoch:Q", title=_("epoch"), scale=alt.Scale(nice=False)),
-        y=alt.Y(f"{field}:Q", title=axis, scale=alt.Scale(domain=[0, 1] if field == "a" else [0, 0.25])),
+        y=alt.Y(
+            f"{field}:Q",
+            title=_("output a of each example") if output else _("σ′(z) of each example"),
+            scale=alt.Scale(domain=[0, 1] if output else [0, 0.25]),
+        ),
         detail="example:N",
         tooltip=tips,
     )
-
-
-def outputs_chart(neuron: str, losses: tuple[str, ...], names: tuple[str, ...]) -> alt.TopLevelMixin:
-    """Two rows of one panel per loss: every example's output a_i over the epochs (one line each, in
-    the loss's colour and dash) with the targets as ticks at the right edge; under it every example's
-    σ′(z_i), with the saturation line σ′ = SLOPE_FLOOR. The inspected epoch is a rule in each."""
-    colour, dash = loss_scale(neuron, losses)
-    example = alt.Tooltip("example:O", **own_title("example", _("example")))
-    cursor = (
-        alt.Chart(alt.Data(values=[{}]))
-        .transform_calculate(at="cursor")
-        .mark_rule(color="#222222", strokeDash=[2, 2], strokeWidth=2)
-        .encode(x="at:Q", tooltip=[alt.Tooltip("at:Q", title=_("inspected epoch"))])
-    )
-    outputs, slopes = [], []
-    for i, name in enumerate(names):
-        data = alt.Chart(alt.Data(name=OUTPUTS)).transform_filter(alt.datum.loss == name)
-        tips = [
-            example,
-            alt.Tooltip("x:Q"),
-            alt.Tooltip("target:Q", title=_("target y")),
-            alt.Tooltip("epoch:Q", **own_title("epoch", _("epoch"))),
-            alt.Tooltip("a:Q", title=_("output a"), format=".4g"),
-            alt.Tooltip("sigma_prime:Q", title="σ′(z)", format=".4g"),
-        ]
-        lines = _example_lines(data, colour.range[i], dash.range[i], "a", _("output a of each example"), tips)
-        targets = (
+    if output:
+        marks = (
             data.transform_aggregate(target="min(target)", last="max(epoch)", groupby=["example"])
             .mark_tick(color="#000000", thickness=2, size=14)
             .encode(
@@ -262,32 +279,54 @@ def outputs_chart(neuron: str, losses: tuple[str, ...], names: tuple[str, ...]) 
                 tooltip=[example, alt.Tooltip("target:Q", **own_title("target", _("target")))],
             )
         )
-        title = _("{loss}: each example's output").format(loss=_(name))
-        outputs.append(
-            alt.layer(lines, targets, cursor).properties(
-                width=SIZE,
-                height=190,
-                title=alt.Title(title, subtitle=_("ticks: the targets"), anchor="start"),
-            )
+        title = alt.Title(
+            _("{loss}: each example's output").format(loss=_(name)),
+            subtitle=_("ticks: the targets"),
+            anchor="start",
         )
-        slope = _example_lines(
-            data, colour.range[i], dash.range[i], "sigma_prime", _("σ′(z) of each example"), tips
-        )
-        floor = (
+    else:
+        marks = (
             alt.Chart(alt.Data(values=[{"floor": SLOPE_FLOOR}]))
             .mark_rule(color="#000000", strokeDash=[6, 3], strokeWidth=1)
             .encode(y="floor:Q", tooltip=[alt.Tooltip("floor:Q", title=_("saturated below"))])
         )
-        title = _("{loss}: each example's σ′(z)").format(loss=_(name))
-        subtitle = _("dashes: σ′ = {floor}; below it the example is saturated").format(
-            floor=f"{SLOPE_FLOOR:g}"
+        title = alt.Title(
+            _("{loss}: each example's σ′(z)").format(loss=_(name)),
+            subtitle=_("dashes: σ′ = {floor}; below it the example is saturated").format(
+                floor=f"{SLOPE_FLOOR:g}"
+            ),
+            anchor="start",
         )
-        slopes.append(
-            alt.layer(slope, floor, cursor).properties(
-                width=SIZE, height=150, title=alt.Title(title, subtitle=subtitle, anchor="start")
+    cursor = (
+        alt.Chart(alt.Data(values=[{}]))
+        .transform_calculate(at="cursor")
+        .mark_rule(color="#222222", strokeDash=[2, 2], strokeWidth=2)
+        .encode(x="at:Q", tooltip=[alt.Tooltip("at:Q", title=_("inspected epoch"))])
+    )
+    return alt.layer(lines, marks, cursor).properties(title=title)
+
+
+def outputs_chart(
+    neuron: str, losses: tuple[str, ...], names: tuple[str, ...], panel: tuple[int, str] | None = None
+) -> alt.TopLevelMixin:
+    """Every example's output a_i (first row) and σ′(z_i) (second row) over the epochs, one panel per
+    loss (`_example_panel`); or, given `panel` = (loss index, field), that panel alone at the width of
+    its container, as the page draws it."""
+    if panel is not None:  # the container's height is the whole chart's: plot, titles and axis
+        one = _example_panel(neuron, losses, names, *panel)
+        return readable(one.properties(width="container", height=EXAMPLE_HEIGHTS[panel[1]] + 90))
+    rows = [
+        alt.hconcat(
+            *(
+                _example_panel(neuron, losses, names, i, field).properties(
+                    width=SIZE, height=EXAMPLE_HEIGHTS[field]
+                )
+                for i in range(len(names))
             )
         )
-    return readable(alt.vconcat(alt.hconcat(*outputs), alt.hconcat(*slopes)))
+        for field in EXAMPLE_FIELDS
+    ]
+    return readable(alt.vconcat(*rows))
 
 
 def starts_chart(
@@ -391,13 +430,15 @@ def landscape_spec(
     b_axis: np.ndarray,
     cursor: list[dict],
     description: str,
+    panel: int | None = None,
 ) -> dict:
-    """`landscape_chart`'s spec for the grid `w_axis` × `b_axis`, with its datasets (`surface` and
-    `path`, frames or Arrow bytes), the epoch cursor and the accessible `description`."""
+    """`landscape_chart`'s spec (every panel, or one `panel`) for the grid `w_axis` × `b_axis`, with
+    its datasets (`surface` and `path`, frames or Arrow bytes: a panel's may hold its loss's rows
+    only), the epoch cursor and the accessible `description`."""
     cell = float(w_axis[1] - w_axis[0])
     domain_w = (float(w_axis[0]) - cell / 2, float(w_axis[-1]) + cell / 2)
     domain_b = (float(b_axis[0]) - cell / 2, float(b_axis[-1]) + cell / 2)
-    spec = json.loads(_landscape_spec(neuron, losses, names, domain_w, domain_b, cell))
+    spec = json.loads(_landscape_spec(neuron, losses, names, domain_w, domain_b, cell, panel))
     spec["description"] = description
     spec["params"] = spec.get("params", []) + cursor
     spec["datasets"] = {SURFACE: data[SURFACE], PATH: data[PATH]}
@@ -411,9 +452,11 @@ def outputs_spec(
     names: tuple[str, ...],
     cursor: list[dict],
     description: str,
+    panel: tuple[int, str] | None = None,
 ) -> dict:
-    """`outputs_chart`'s spec with its dataset (`outputs_data`), the epoch cursor and `description`."""
-    spec = json.loads(_outputs_spec(neuron, losses, names))
+    """`outputs_chart`'s spec (the whole grid, or one `panel`) with its dataset (`outputs_data`, or
+    the panel's loss's rows of it), the epoch cursor and `description`."""
+    spec = json.loads(_outputs_spec(neuron, losses, names, panel))
     spec["description"] = description
     spec["params"] = spec.get("params", []) + cursor
     spec["datasets"] = {OUTPUTS: data}

@@ -205,7 +205,10 @@ class LandscapeView:
 
     surface: bytes
     path: bytes
+    surface_by_loss: tuple[bytes, ...]  # the rows of `surface` of each loss, in the order of the losses
+    path_by_loss: tuple[bytes, ...]  # likewise of `path`
     outputs: bytes
+    outputs_by_loss: tuple[bytes, ...]  # the rows of `outputs` of each loss, in the order of the losses
     w_axis: np.ndarray
     b_axis: np.ndarray
     sentences: list[str]
@@ -236,10 +239,15 @@ def landscape_view(
         w_axis, b_axis = window_around(runs)
         surface = landscape(losses, x, y, w_axis, b_axis)
         first = next(iter(runs.values())).iloc[0]
+        outputs = outputs_data(runs, names, x, y)
+        surfaces, paths = surface_data(surface, names), path_data(runs, names)
         return LandscapeView(
-            surface=arrow(surface_data(surface, names)),
-            path=arrow(path_data(runs, names)),
-            outputs=arrow(outputs_data(runs, names, x, y)),
+            surface=arrow(surfaces),
+            path=arrow(paths),
+            surface_by_loss=tuple(arrow(surfaces[surfaces["loss"] == names[loss]]) for loss in losses),
+            path_by_loss=tuple(arrow(paths[paths["loss"] == names[loss]]) for loss in losses),
+            outputs=arrow(outputs),
+            outputs_by_loss=tuple(arrow(outputs[outputs["loss"] == names[loss]]) for loss in losses),
             w_axis=w_axis,
             b_axis=b_axis,
             sentences=[

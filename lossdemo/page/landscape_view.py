@@ -15,7 +15,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from lossdemo.charts.landscape import PICK, landscape_spec, outputs_spec, starts_spec
+from lossdemo.charts.landscape import EXAMPLE_FIELDS, PICK, landscape_spec, outputs_spec, starts_spec
 from lossdemo.controls.data_sets import (
     COLUMNS,
     DATA_PRESETS,
@@ -192,39 +192,35 @@ def landscape_view(scenario: Scenario, timer_on: bool) -> None:
     where = ngettext(
         "{count} example, {epochs} epochs", "{count} examples, {epochs} epochs", len(points)
     ).format(count=len(points), epochs=f"{scenario.epochs:,}")
-    spec = landscape_spec(
-        {"surface": shown.surface, "path": shown.path},
-        "sigmoid",
-        losses,
-        names,
-        shown.w_axis,
-        shown.b_axis,
-        cursor,
-        _(
-            "Heatmaps of the cost C(w, b) per loss ({names}) over a window around the runs, {where}, with "
-            "each run's path and the inspected epoch. {said}"
-        ).format(names=listed, where=where, said=said),
-    )
-    st.vega_lite_chart(
-        spec=spec, theme=None, key="surface_pick", on_select=state.load_start, selection_mode=PICK
-    )
+    description = _(
+        "Heatmaps of the cost C(w, b) per loss ({names}) over a window around the runs, {where}, with "
+        "each run's path and the inspected epoch. {said}"
+    ).format(names=listed, where=where, said=said)
+    axes = (shown.w_axis, shown.b_axis, cursor, description)
+    for i, column in loss_columns(len(losses)):
+        data = {"surface": shown.surface_by_loss[i], "path": shown.path_by_loss[i]}
+        spec = landscape_spec(data, "sigmoid", losses, names, *axes, panel=i)
+        key = f"surface_pick_{i}"
+        column.vega_lite_chart(
+            spec=spec,
+            width="content",  # its own square size: stretched, w and b would not share a scale
+            theme=None,
+            key=key,
+            on_select=partial(state.load_start, key),
+            selection_mode=PICK,
+        )
+    spec = landscape_spec({"surface": shown.surface, "path": shown.path}, "sigmoid", losses, names, *axes)
     st.caption(click_note())
     st.markdown(
         " ".join(f"**{sentence}**" if i == 0 else sentence for i, sentence in enumerate(shown.sentences))
     )
     figure_downloads("landscape", spec)
-    spec = outputs_spec(
-        shown.outputs,
-        "sigmoid",
-        losses,
-        names,
-        cursor,
-        _(
-            "Every example's output and its slope σ′(z) over the epochs, one panel per loss ({names}), "
-            "{where}. {said}"
-        ).format(names=listed, where=where, said=shown.sentences[-1]),
-    )
-    st.vega_lite_chart(spec=spec, theme=None)
+    description = _(
+        "Every example's output and its slope σ′(z) over the epochs, one panel per loss ({names}), "
+        "{where}. {said}"
+    ).format(names=listed, where=where, said=shown.sentences[-1])
+    example_panels(shown, losses, names, cursor, description)
+    spec = outputs_spec(shown.outputs, "sigmoid", losses, names, cursor, description)
     figure_downloads("landscape-outputs", spec)
     every = NUMBERS_SECONDS if timer_on else None
     state.fragment(example_numbers, run_every=every)(shown, points, losses, names, scenario.epochs)
@@ -241,38 +237,57 @@ def landscape_view(scenario: Scenario, timer_on: bool) -> None:
     start_panel(scenario, points, shown, etas)
 
 
+def loss_columns(count: int):
+    """(index, column) for `count` losses' charts or tables: two a row, one on a phone (where
+    Streamlit stacks columns)."""
+    for first in range(0, count, 2):
+        yield from zip(range(first, min(first + 2, count)), st.columns(2))
+
+
+def example_panels(
+    shown: cache.LandscapeView,
+    losses: tuple[str, ...],
+    names: tuple[str, ...],
+    cursor: list,
+    description: str,
+) -> None:
+    """Per loss, every example's output and under it every example's σ′(z), each panel as wide as
+    its column: two losses a row (one on a phone, where Streamlit stacks columns). Each chart is
+    sent only its loss's rows."""
+    for i, column in loss_columns(len(losses)):
+        for field in EXAMPLE_FIELDS:
+            spec = outputs_spec(
+                shown.outputs_by_loss[i], "sigmoid", losses, names, cursor, description, (i, field)
+            )
+            column.vega_lite_chart(spec=spec, theme=None)
+
+
 def example_numbers(
     shown: cache.LandscapeView, points: Points, losses: tuple[str, ...], names: tuple[str, ...], epochs: int
 ) -> None:
-    """Every example at the inspected epoch: its x and target y, and per loss its output a and slope
-    σ′(z) there (bold: saturated), from the run's (w, b) at that epoch. Follows a replay."""
+    """Every example at the inspected epoch, per loss: its x and target y, its output a and its slope
+    σ′(z) there (bold: saturated), from the run's (w, b) at that epoch; one table per loss, two a row
+    (one on a phone). Follows a replay."""
     epoch = state.replay_at(epochs)
     x, y = [p[0] for p in points], [p[1] for p in points]
-    at = {loss: examples_at(loss, *shown.params[loss][epoch], x, y) for loss in losses}
-    where = _("; ").join(
-        _("{name} at (w, b) = ({w}, {b}), mean cost {cost}").format(
-            name=name,
-            w=f"{shown.params[loss][epoch][0]:.3g}",
-            b=f"{shown.params[loss][epoch][1]:.3g}",
-            cost=f"{at[loss]['cost'].mean():.3g}",
-        )
-        for loss, name in zip(losses, names)
-    )
     st.markdown(
-        _(
-            "**Every example at epoch {epoch}** ({where}). Bold: σ′(z) < {floor}, the example is saturated."
-        ).format(epoch=f"{epoch:,}", where=where, floor=f"{SLOPE_FLOOR:g}")
+        _("**Every example at epoch {epoch}.** Bold: σ′(z) < {floor}, the example is saturated.").format(
+            epoch=f"{epoch:,}", floor=f"{SLOPE_FLOOR:g}"
+        )
     )
-    header = [_("example"), "x", "y"]
-    header += [f"{name}: a" for name in names] + [f"{name}: σ′(z)" for name in names]
-    table = ["| " + " | ".join(header) + " |", "|" + "---:|" * len(header)]
     slope = lambda value: f"**{value:.3g}**" if value < SLOPE_FLOOR else f"{value:.3g}"  # noqa: E731
-    for i, (xi, yi) in enumerate(points):
-        cells = [f"{i + 1}", f"{xi:g}", f"{yi:g}"]
-        cells += [unit(at[loss]["a"].iloc[i]) for loss in losses]
-        cells += [slope(at[loss]["sigma_prime"].iloc[i]) for loss in losses]
-        table.append("| " + " | ".join(cells) + " |")
-    st.markdown("\n".join(table))
+    header = "| # | x | y | a | σ′(z) |\n|---:|---:|---:|---:|---:|"
+    for i, column in loss_columns(len(losses)):
+        w, b = shown.params[losses[i]][epoch]
+        at = examples_at(losses[i], w, b, x, y)
+        rows = [
+            f"| {k + 1} | {xk:g} | {yk:g} | {unit(a)} | {slope(sp)} |"
+            for k, (xk, yk, a, sp) in enumerate(zip(x, y, at["a"], at["sigma_prime"]))
+        ]
+        where = _("{name} at (w, b) = ({w}, {b}), mean cost {cost}").format(
+            name=f"**{names[i]}**", w=f"{w:.3g}", b=f"{b:.3g}", cost=f"{at['cost'].mean():.3g}"
+        )
+        column.markdown("\n".join([where, "", header, *rows]))
 
 
 def start_panel(

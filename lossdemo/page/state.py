@@ -164,10 +164,10 @@ def load_cell() -> None:
     changed()
 
 
-def load_start() -> None:
-    """A click on a cost surface (the Landscape chart `surface_pick`): start the runs at that
+def load_start(chart: str) -> None:
+    """A click on a cost surface (the Landscape chart with the key `chart`): start the runs at that
     (w, b), snapped to the sliders. A w or b the exercise link fixes stays as it is."""
-    picked = st.session_state.surface_pick.selection.get(PICK) or []
+    picked = st.session_state[chart].selection.get(PICK) or []
     if not picked:
         return
     for name in ("w", "b"):

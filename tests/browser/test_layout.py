@@ -5,7 +5,7 @@ replay in at most two rows and the first chart within two screens. Fixtures: see
 from __future__ import annotations
 
 import pytest
-from live import assert_clean, js, open_app, wait_for_chart
+from live import ALL_CHARTS_DRAWN_JS, assert_clean, js, open_app, wait_for_chart
 
 pytestmark = pytest.mark.browser
 
@@ -88,6 +88,37 @@ def test_on_a_phone_nothing_scrolls_sideways_and_the_first_chart_is_within_two_s
         eta.wait_for()
         slider = eta.bounding_box()
         assert slider["x"] >= 0 and slider["x"] + slider["width"] <= size[0], slider
+        assert_clean(page, page_log)
+    finally:
+        context.close()
+
+
+# Every chart and table of the main column, as wide as drawn, and the column's width.
+CONTENT_WIDTHS_JS = """() => {
+  const block = document.querySelector("[data-testid='stMainBlockContainer']");
+  const inner = block.getBoundingClientRect().width - 2 * parseFloat(getComputedStyle(block).paddingLeft);
+  const parts = [...block.querySelectorAll(
+    "[data-testid='stVegaLiteChart'], [data-testid='stMarkdown'] table")];
+  return {inner, widths: parts.map((e) => Math.max(e.scrollWidth, e.getBoundingClientRect().width))};
+}"""
+
+
+@pytest.mark.parametrize("size", PHONES, ids=[f"{w}x{h}" for w, h in PHONES])
+def test_the_landscape_tab_fits_a_phone(browser, app_url, size, page_log):
+    """Each loss's surface, its examples' outputs and slopes and its table at the inspected epoch
+    stack in the phone's one column: nothing wider than the screen."""
+    context, page = new_page(browser, app_url, size)
+    page.on("console", lambda m: page_log.console_errors.append(m.text) if m.type == "error" else None)
+    try:
+        open_app(page, "view=Landscape&data_preset=overlapping&epoch=120")
+        page.wait_for_function(ALL_CHARTS_DRAWN_JS)
+        page.get_by_text("Every example at epoch 120.").wait_for()
+        widths = page.evaluate(SCROLL_WIDTH_JS)
+        assert widths["document"] == widths["viewport"] and widths["main"] <= widths["viewport"], widths
+        content = page.evaluate(CONTENT_WIDTHS_JS)
+        # Two surfaces, four panels of the examples' outputs and slopes, two tables at least.
+        assert len(content["widths"]) >= 8, content
+        assert max(content["widths"]) <= content["inner"] + 1, content
         assert_clean(page, page_log)
     finally:
         context.close()

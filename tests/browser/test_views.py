@@ -144,11 +144,15 @@ def test_the_lesson_runs_end_to_end_in_presentation_mode_with_each_steps_chart_o
 def test_the_landscape_draws_each_losss_surface_with_the_runs_path(page, page_log):
     open_app(page, "view=Landscape&data_preset=plateau")
     page.wait_for_function(ALL_CHARTS_DRAWN_JS)
-    surfaces = page.locator(CHARTS).filter(has=page.locator("g.mark-rect"))
-    assert surfaces.first.evaluate(RECT_COUNT_JS) >= 2 * 101 * 101, "a 101 × 101 surface per loss"
-    titles = surfaces.first.evaluate(TITLES_JS)
-    for loss in ("Quadratic", "Cross-entropy"):
-        assert any(t.startswith(loss) for t in titles), titles
-    assert surfaces.first.evaluate(LINES_WIDTH_JS) > 0, "the runs' paths are drawn on the surfaces"
+    surfaces = page.locator(CHARTS).filter(has_text="cost C(w, b)")
+    assert surfaces.count() == 2, "a surface per loss"
+    for number, loss in enumerate(("Quadratic", "Cross-entropy")):
+        surface = surfaces.nth(number)
+        assert surface.evaluate(RECT_COUNT_JS) >= 101 * 101, "a 101 × 101 surface"
+        titles = surface.evaluate(TITLES_JS)
+        assert any(t.startswith(f"{loss}: cost C(w, b)") for t in titles), titles
+        assert surface.evaluate(LINES_WIDTH_JS) > 0, "the run's path is drawn on its surface"
+    slopes = page.locator(CHARTS).filter(has_text="each example's σ′(z)")
+    assert slopes.count() == 2 and all(slopes.nth(i).evaluate(LINES_WIDTH_JS) > 0 for i in range(2))
     assert "of this window has |∇C| < 0.001" in page.get_by_test_id("stMain").inner_text()
     assert_clean(page, page_log)
