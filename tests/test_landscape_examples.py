@@ -262,3 +262,26 @@ def test_the_other_tabs_say_they_train_one_example_when_a_data_set_is_chosen(que
             f"This tab trains the sidebar's one example (x = {x:g}, y = {y:g}). The data set of the "
             f"Landscape tab ({count} {word}) trains there."
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# On a projector the surfaces come first
+
+
+@pytest.mark.parametrize("query, count", [({"data_preset": "two"}, 2), ({"data": "1:0.5,2:1,-1:0"}, 3)])
+def test_presentation_mode_keeps_the_data_set_in_a_closed_expander_above_the_surfaces(query, count):
+    at = run_app(TAB | query | {"present": "true"})
+    assert not at.exception, [e.value for e in at.exception]
+    (box,) = [e for e in at.expander if e.label.startswith("Data set")]
+    assert box.label == f"Data set: {count} points"
+    assert [el.key for el in box.data_editor] == [at.data_editor[0].key], "the editor is in it"
+    assert not [m for m in markdown_texts(at) if m.startswith("**The cost over (w, b) for a data set.**")]
+    surfaces = [el for el in charts(at) if "surface" in chart_datasets(el)]
+    assert len(surfaces) == 2
+
+
+def test_the_normal_view_introduces_the_tab_and_shows_the_editor_open():
+    at = run_app(TAB | {"data_preset": "two"})
+    assert not [e for e in at.expander if e.label.startswith("Data set")]
+    assert [m for m in markdown_texts(at) if m.startswith("**The cost over (w, b) for a data set.**")]
+    assert len(at.data_editor) == 1

@@ -156,8 +156,10 @@ def click_note() -> str:
     return _("Click the surface to start there.")
 
 
-def landscape_view(scenario: Scenario, timer_on: bool) -> None:
-    """The tab for a sigmoid neuron; for another kind, a line saying what it is for."""
+def landscape_view(scenario: Scenario, timer_on: bool, present: bool) -> None:
+    """The tab for a sigmoid neuron; for another kind, a line saying what it is for. On a projector
+    (`present`) the surfaces come first: the introduction is left out and the data set waits in a
+    closed expander."""
     if scenario.neuron != "sigmoid":
         st.info(
             _(
@@ -166,18 +168,25 @@ def landscape_view(scenario: Scenario, timer_on: bool) -> None:
             )
         )
         return
-    st.markdown(
-        _(
-            "**The cost over (w, b) for a data set.** Full-batch training on the data set below with the "
-            "sidebar's losses, η, optimizer, epochs and start (w, b). With one example the cost is a ridge; "
-            "with several it has a shape, and the quadratic cost has flat ground where the neuron is "
-            "saturated on the examples it gets wrong."
+    if not present:
+        st.markdown(
+            _(
+                "**The cost over (w, b) for a data set.** Full-batch training on the data set below with the "
+                "sidebar's losses, η, optimizer, epochs and start (w, b). With one example the cost is a "
+                "ridge; with several it has a shape, and the quadratic cost has flat ground where the neuron "
+                "is saturated on the examples it gets wrong."
+            )
         )
-    )
     # The tab trains every selected loss from the sidebar's one start: a comparison of starts or the
     # widget rule belongs to the other tabs (and `eta_for` balances among the losses it shows).
     scenario = replace(scenario, starts=(), widget_rule=False)
-    points = data_set(scenario)
+    if present:
+        count = len(chosen_points(scenario))
+        label = ngettext("Data set: {count} point", "Data set: {count} points", count).format(count=count)
+        with st.expander(label, icon=":material/table:"):
+            points = data_set(scenario)
+    else:
+        points = data_set(scenario)
     losses = scenario.losses
     etas = tuple(scenario.eta_for(loss) for loss in losses)
     with st.spinner(_("Training on the data set and mapping its cost…")):

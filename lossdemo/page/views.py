@@ -385,7 +385,7 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
         UP_CLOSE: partial(state.fragment(closeup, run_every=every), scenario),
         LOSS_SHAPE: partial(state.fragment(loss_shape, run_every=every), scenario, log_scale),
         SPEED_MAP: partial(speed_map_view, scenario),
-        LANDSCAPE: partial(landscape_view, scenario, timer_on),
+        LANDSCAPE: partial(landscape_view, scenario, timer_on, present),
         NETWORK: partial(network_view, present),
     }
     for tab, name in zip(view_tabs(), VIEWS):

@@ -122,3 +122,26 @@ def test_the_landscape_tab_fits_a_phone(browser, app_url, size, page_log):
         assert_clean(page, page_log)
     finally:
         context.close()
+
+
+PROJECTORS = [(1280, 720), (1920, 1080)]
+# The top of every cost surface's plot (its heatmap's cells), relative to the viewport.
+SURFACE_TOPS_JS = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
+  .filter((c) => c.querySelector("g.mark-rect path"))
+  .map((c) => c.querySelector("g.mark-rect").getBoundingClientRect().top)"""
+
+
+@pytest.mark.parametrize("size", PROJECTORS, ids=[f"{w}x{h}" for w, h in PROJECTORS])
+def test_on_a_projector_the_landscape_shows_its_surfaces_on_the_first_screen(
+    browser, app_url, size, page_log
+):
+    context, page = new_page(browser, app_url, size)
+    page.on("console", lambda m: page_log.console_errors.append(m.text) if m.type == "error" else None)
+    try:
+        open_app(page, "present=true&view=Landscape&data_preset=overlapping")
+        page.wait_for_function(ALL_CHARTS_DRAWN_JS)
+        tops = page.evaluate(SURFACE_TOPS_JS)
+        assert len(tops) >= 2 and max(tops[:2]) < size[1] - 100, tops
+        assert_clean(page, page_log)
+    finally:
+        context.close()
