@@ -16,6 +16,7 @@ from lossdemo.engine.neurons import get_kind
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS
 from lossdemo.language.messages import LANGUAGES, N_, _
 from lossdemo.page import state, views
+from lossdemo.page.landscape_view import sidebar_note
 from lossdemo.page.widgets import control, hidden, locked, names
 
 TITLE = N_("Why the loss decides how fast a neuron learns")
@@ -135,6 +136,7 @@ with st.sidebar:
                 "descent only, not beside this optimizer."
             )
         )
+    sidebar_note(scenario)
     st.subheader(_("View"))
     log_scale = control(st.toggle, "log", on_change="rerun")
     if not st.session_state.get("present"):

@@ -285,3 +285,30 @@ def test_the_normal_view_introduces_the_tab_and_shows_the_editor_open():
     assert not [e for e in at.expander if e.label.startswith("Data set")]
     assert [m for m in markdown_texts(at) if m.startswith("**The cost over (w, b) for a data set.**")]
     assert len(at.data_editor) == 1
+
+
+SIDEBAR_NOTE = "The Landscape tab trains its data set"
+
+
+@pytest.mark.parametrize(
+    "query, said",
+    [
+        (
+            {"view": "Landscape", "data_preset": "two"},
+            "The Landscape tab trains its data set (2 points): x and y "
+            "above are the other tabs' one example.",
+        ),
+        (
+            {"view": "Landscape", "data": "0.5:1"},
+            "The Landscape tab trains its data set (1 point): x and y above are the other tabs' one example.",
+        ),
+        ({"view": "Landscape", "data_preset": "one"}, None),
+        ({"view": "Landscape", "data": "1:0"}, None),  # the sidebar's own example
+        ({"view": "Curves", "data_preset": "two"}, None),  # the tab itself says it
+    ],
+)
+def test_the_sidebar_says_when_x_and_y_are_not_what_the_landscape_trains(query, said):
+    at = run_app(query)
+    assert not at.exception, [e.value for e in at.exception]
+    notes = [c.value for c in at.sidebar.caption if c.value.startswith(SIDEBAR_NOTE)]
+    assert notes == ([said] if said else [])

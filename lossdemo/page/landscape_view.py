@@ -91,6 +91,27 @@ def single_example_note(scenario: Scenario) -> None:
     )
 
 
+def sidebar_note(scenario: Scenario) -> None:
+    """Under the start sliders while the Landscape tab trains a data set of its own: x and y there
+    are the other tabs' one example."""
+    points = chosen_points(scenario)
+    if (
+        scenario.neuron != "sigmoid"
+        or state.value("view") != "Landscape"
+        or points == (snapped(scenario.x, scenario.y),)
+    ):
+        return
+    st.caption(
+        ngettext(
+            "The Landscape tab trains its data set ({count} point): x and y above are the other tabs' "
+            "one example.",
+            "The Landscape tab trains its data set ({count} points): x and y above are the other tabs' "
+            "one example.",
+            len(points),
+        ).format(count=len(points))
+    )
+
+
 def data_set(scenario: Scenario) -> Points:
     """The preset select and the editor; the data set to train on. An edit that leaves a bad cell,
     no row or too many rows is refused with a warning naming the row and value: the last valid data
