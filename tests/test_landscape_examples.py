@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import lossdemo.controls.data_sets
 from lossdemo.charts.landscape import OUTPUTS
-from lossdemo.controls.data_sets import DATA_PRESETS, data_text, runs_csv
+from lossdemo.controls.data_sets import DATA_PRESETS, DataRuns, data_text
 from lossdemo.engine.landscape import SLOPE_FLOOR
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.sigmoid_examples import EXAMPLE_QUANTITIES, examples_at
@@ -214,7 +214,7 @@ def test_the_csv_download_is_the_data_sets_runs(downloads):
 def test_a_long_run_keeps_every_kth_epoch_and_the_last_and_says_so(monkeypatch, epochs, limit):
     monkeypatch.setattr(lossdemo.controls.data_sets, "CSV_VALUES", limit)
     data = ((0.5, 1.0), (-1.5, 0.0), (2.0, 1.0))
-    text = runs_csv(data, ("quadratic", "focal"), 1.0, -1.0, (0.5, 0.2), epochs, "adam")
+    text = DataRuns(data, ("quadratic", "focal"), 1.0, -1.0, (0.5, 0.2), epochs, "adam").csv()
     _, frame = read_csv(text)
     columns = 1 + 1 + 13 + 6 * len(data)  # loss, epoch, the means, every example's quantities
     assert frame.shape[1] == columns

@@ -202,38 +202,52 @@ def same_rows(table: pd.DataFrame, points: Points) -> bool:
 CSV_VALUES = 3_000_000  # numbers a data set's CSV holds at most: beyond, it keeps every k-th epoch
 
 
-def runs_csv(
-    points: Points,
-    losses: tuple[str, ...],
-    w: float,
-    b: float,
-    etas: tuple[float, ...],
-    epochs: int,
-    optimizer: str,
-) -> str:
-    """The data set's runs as CSV: one row per loss and epoch, every engine column (the means, then
-    `<quantity>_ex<i>` for example i, counting from 0 in the order of the `data` line), with the
-    settings in `#` comment lines on top. A run too long for CSV_VALUES numbers keeps every k-th
-    epoch and its last one, and says so. Computed afresh, like the page's own CSV."""
-    x, y = [p[0] for p in points], [p[1] for p in points]
-    runs = [simulate_sigmoid(loss, w, b, x, y, eta, epochs, optimizer) for loss, eta in zip(losses, etas)]
-    every = max(1, math.ceil(len(losses) * runs[0].size / CSV_VALUES))
-    kept = sorted({*range(0, epochs + 1, every), epochs})
-    frame = pd.concat([run.iloc[kept] for run in runs], ignore_index=True)
-    frame.insert(0, "loss", [loss for loss in losses for _ in kept])
-    settings = {
-        "data": data_text(points),
-        "losses": ",".join(losses),
-        "w": f"{w:g}",
-        "b": f"{b:g}",
-        "eta": ",".join(f"{eta:g}" for eta in etas),
-        "epochs": f"{epochs}",
-        "optimizer": optimizer,
-    }
-    header = "# lossdemo data-set runs: one row per loss and epoch; <quantity>_ex<i>: example i (from 0)\n"
-    header += "".join(f"# {name} = {value}\n" for name, value in settings.items())
-    if every > 1:
-        header += (
-            f"# one row every {every} epochs and the last: {len(kept):,} of {epochs + 1:,} rows per loss\n"
+@dataclass(frozen=True)
+class DataRuns:
+    """The shown losses trained on a data set: the Landscape tab's runs, one per loss from (w, b),
+    each at its own η (`etas`, in the order of `losses`)."""
+
+    points: Points
+    losses: tuple[str, ...]
+    w: float
+    b: float
+    etas: tuple[float, ...]
+    epochs: int
+    optimizer: str
+
+    def simulate(self) -> dict[str, pd.DataFrame]:
+        """Each loss's run, by loss."""
+        x, y = [p[0] for p in self.points], [p[1] for p in self.points]
+        return {
+            loss: simulate_sigmoid(loss, self.w, self.b, x, y, eta, self.epochs, self.optimizer)
+            for loss, eta in zip(self.losses, self.etas)
+        }
+
+    def csv(self) -> str:
+        """The data set's runs as CSV: one row per loss and epoch, every engine column (the means, then
+        `<quantity>_ex<i>` for example i, counting from 0 in the order of the `data` line), with the
+        settings in `#` comment lines on top. A run too long for CSV_VALUES numbers keeps every k-th
+        epoch and its last one, and says so. Computed afresh, like the page's own CSV."""
+        runs = list(self.simulate().values())
+        losses, epochs = self.losses, self.epochs
+        every = max(1, math.ceil(len(losses) * runs[0].size / CSV_VALUES))
+        kept = sorted({*range(0, epochs + 1, every), epochs})
+        frame = pd.concat([run.iloc[kept] for run in runs], ignore_index=True)
+        frame.insert(0, "loss", [loss for loss in losses for _ in kept])
+        settings = {
+            "data": data_text(self.points),
+            "losses": ",".join(losses),
+            "w": f"{self.w:g}",
+            "b": f"{self.b:g}",
+            "eta": ",".join(f"{eta:g}" for eta in self.etas),
+            "epochs": f"{epochs}",
+            "optimizer": self.optimizer,
+        }
+        header = (
+            "# lossdemo data-set runs: one row per loss and epoch; <quantity>_ex<i>: example i (from 0)\n"
         )
-    return header + frame.to_csv(index=False)
+        header += "".join(f"# {name} = {value}\n" for name, value in settings.items())
+        if every > 1:
+            rows = f"{len(kept):,} of {epochs + 1:,} rows per loss"
+            header += f"# one row every {every} epochs and the last: {rows}\n"
+        return header + frame.to_csv(index=False)

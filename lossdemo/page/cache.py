@@ -22,14 +22,13 @@ from lossdemo.charts.optimizers import comparison_data
 from lossdemo.charts.sigma_path import sigma_path_data
 from lossdemo.charts.speed_map import axis_domain, display_cells
 from lossdemo.charts.style import Style, series_styles
-from lossdemo.controls.data_sets import Points
+from lossdemo.controls.data_sets import DataRuns, Points
 from lossdemo.controls.map_settings import map_sweep, start_axis
 from lossdemo.controls.scenario import Scenario, rows_at, runs
 from lossdemo.engine.landscape import landscape
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER
 from lossdemo.engine.shape import coordinates, shape_frame
-from lossdemo.engine.sigmoid import simulate_sigmoid
 from lossdemo.engine.start_sweep import START_BOUND, sweep_starts
 from lossdemo.engine.sweep import LossComparison, compare_losses, fastest_loss
 from lossdemo.language.messages import _, current, speaking
@@ -216,25 +215,14 @@ class LandscapeView:
 
 
 @st.cache_resource(max_entries=16, ttl=1800, show_spinner=False)
-def landscape_view(
-    points: Points,
-    losses: tuple[str, ...],
-    w: float,
-    b: float,
-    etas: tuple[float, ...],
-    epochs: int,
-    optimizer: str,
-    lang: str,
-) -> LandscapeView:
-    """Each loss trained on the data set `points` from (w, b) at its η (`etas`, one per loss), and
-    the cost surfaces over a window around the runs. Only the charts' rows and each run's (w, b)
-    are kept, never the runs' every column: an example's numbers at an epoch follow from (w, b)."""
+def landscape_view(data_runs: DataRuns, lang: str) -> LandscapeView:
+    """The data set's runs (one per loss) and the cost surfaces over a window around them. Only the
+    charts' rows and each run's (w, b) are kept, never the runs' every column: an example's numbers
+    at an epoch follow from (w, b)."""
     with one_at_a_time("landscape"), speaking(lang):
+        points, losses = data_runs.points, data_runs.losses
         x, y = [p[0] for p in points], [p[1] for p in points]
-        runs = {
-            loss: simulate_sigmoid(loss, w, b, x, y, eta, epochs, optimizer)
-            for loss, eta in zip(losses, etas)
-        }
+        runs = data_runs.simulate()
         names = {key: _(LOSSES["sigmoid"][key].name) for key in losses}
         w_axis, b_axis = window_around(runs)
         surface = landscape(losses, x, y, w_axis, b_axis)

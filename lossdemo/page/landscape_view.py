@@ -24,11 +24,11 @@ from lossdemo.controls.data_sets import (
     X_STEP,
     Y_RANGE,
     Y_STEP,
+    DataRuns,
     Points,
     checked_rows,
     data_points,
     data_text,
-    runs_csv,
     same_rows,
     snapped,
 )
@@ -210,10 +210,9 @@ def landscape_view(scenario: Scenario, timer_on: bool, present: bool) -> None:
         points = data_set(scenario)
     losses = scenario.losses
     etas = tuple(scenario.eta_for(loss) for loss in losses)
+    data_runs = DataRuns(points, losses, scenario.w, scenario.b, etas, scenario.epochs, scenario.optimizer)
     with st.spinner(_("Training on the data set and mapping its cost…")):
-        shown = cache.landscape_view(
-            points, losses, scenario.w, scenario.b, etas, scenario.epochs, scenario.optimizer, current()
-        )
+        shown = cache.landscape_view(data_runs, current())
     names = tuple(_(LOSSES["sigmoid"][key].name) for key in losses)
     listed = _(", ").join(names)
     epoch = state.replay_at(scenario.epochs)
@@ -256,9 +255,7 @@ def landscape_view(scenario: Scenario, timer_on: bool, present: bool) -> None:
     state.fragment(example_numbers, run_every=every)(shown, points, losses, names, scenario.epochs)
     st.download_button(
         _("Download the data set's runs (CSV)"),
-        data=partial(
-            runs_csv, points, losses, scenario.w, scenario.b, etas, scenario.epochs, scenario.optimizer
-        ),
+        data=data_runs.csv,
         file_name="lossdemo-data-set-runs.csv",
         mime="text/csv",
         on_click="ignore",

@@ -4,6 +4,8 @@ replay in at most two rows and the first chart within two screens. Fixtures: see
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from live import ALL_CHARTS_DRAWN_JS, assert_clean, js, open_app, wait_for_chart
 
@@ -49,6 +51,17 @@ def new_page(browser, app_url, size):
     return context, context.new_page()
 
 
+@contextmanager
+def watched_page(browser, app_url, size, page_log):
+    """A page of this size whose console errors go to `page_log`, closed afterwards."""
+    context, page = new_page(browser, app_url, size)
+    page.on("console", lambda m: page_log.console_errors.append(m.text) if m.type == "error" else None)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("size", DESKTOPS, ids=[f"{w}x{h}" for w, h in DESKTOPS])
 def test_the_normal_view_shows_the_charts_lines_on_the_first_screen_container_wide(browser, app_url, size):
     context, page = new_page(browser, app_url, size)
@@ -67,9 +80,7 @@ def test_the_normal_view_shows_the_charts_lines_on_the_first_screen_container_wi
 def test_on_a_phone_nothing_scrolls_sideways_and_the_first_chart_is_within_two_screens(
     browser, app_url, size, page_log
 ):
-    context, page = new_page(browser, app_url, size)
-    page.on("console", lambda m: page_log.console_errors.append(m.text) if m.type == "error" else None)
-    try:
+    with watched_page(browser, app_url, size, page_log) as page:
         open_app(page)
         wait_for_chart(page)
         widths = page.evaluate(SCROLL_WIDTH_JS)
@@ -89,8 +100,6 @@ def test_on_a_phone_nothing_scrolls_sideways_and_the_first_chart_is_within_two_s
         slider = eta.bounding_box()
         assert slider["x"] >= 0 and slider["x"] + slider["width"] <= size[0], slider
         assert_clean(page, page_log)
-    finally:
-        context.close()
 
 
 # Every chart and table of the main column, as wide as drawn, and the column's width.
@@ -107,9 +116,7 @@ CONTENT_WIDTHS_JS = """() => {
 def test_the_landscape_tab_fits_a_phone(browser, app_url, size, page_log):
     """Each loss's surface, its examples' outputs and slopes and its table at the inspected epoch
     stack in the phone's one column: nothing wider than the screen."""
-    context, page = new_page(browser, app_url, size)
-    page.on("console", lambda m: page_log.console_errors.append(m.text) if m.type == "error" else None)
-    try:
+    with watched_page(browser, app_url, size, page_log) as page:
         open_app(page, "view=Landscape&data_preset=overlapping&epoch=120")
         page.wait_for_function(ALL_CHARTS_DRAWN_JS)
         page.get_by_text("Every example at epoch 120.").wait_for()
@@ -120,8 +127,6 @@ def test_the_landscape_tab_fits_a_phone(browser, app_url, size, page_log):
         assert len(content["widths"]) >= 8, content
         assert max(content["widths"]) <= content["inner"] + 1, content
         assert_clean(page, page_log)
-    finally:
-        context.close()
 
 
 PROJECTORS = [(1280, 720), (1920, 1080)]
@@ -135,13 +140,9 @@ SURFACE_TOPS_JS = """() => [...document.querySelectorAll("[data-testid='stVegaLi
 def test_on_a_projector_the_landscape_shows_its_surfaces_on_the_first_screen(
     browser, app_url, size, page_log
 ):
-    context, page = new_page(browser, app_url, size)
-    page.on("console", lambda m: page_log.console_errors.append(m.text) if m.type == "error" else None)
-    try:
+    with watched_page(browser, app_url, size, page_log) as page:
         open_app(page, "present=true&view=Landscape&data_preset=overlapping")
         page.wait_for_function(ALL_CHARTS_DRAWN_JS)
         tops = page.evaluate(SURFACE_TOPS_JS)
         assert len(tops) >= 2 and max(tops[:2]) < size[1] - 100, tops
         assert_clean(page, page_log)
-    finally:
-        context.close()
