@@ -100,6 +100,26 @@ def example_tables(at) -> tuple[str, list[str]]:
     return heading[0], tables
 
 
+PULL = re.compile(
+    r"Gradient: ∂C/∂w = (\S+), ∂C/∂b = (\S+), the means of δᵢ·xᵢ and of δᵢ = ∂Cᵢ/∂z\. "
+    r"Example (\d+) pulls hardest \(δ = (\S+)\)\."
+)
+
+
+def assert_pull_is_true(sentence: str, loss: str, at: tuple[float, float], xs, ys) -> None:
+    """The gradient at (w, b) and the example with the largest |δᵢ| (any of those tied with it)."""
+    said = PULL.fullmatch(sentence)
+    assert said, sentence
+    grad_w, grad_b = dataset_by_hand.gradient(loss, *at, xs, ys)
+    assert float(said[1]) == pytest.approx(grad_w, rel=6e-3, abs=1e-12)
+    assert float(said[2]) == pytest.approx(grad_b, rel=6e-3, abs=1e-12)
+    deltas = [dataset_by_hand.terms(loss, at[0] * x + at[1], y)[1] for x, y in zip(xs, ys)]
+    largest = max(abs(d) for d in deltas)
+    example = int(said[3]) - 1
+    assert abs(deltas[example]) >= largest * (1 - 1e-9), (example, deltas)
+    assert float(said[4]) == pytest.approx(deltas[example], rel=6e-3, abs=1e-15)
+
+
 def read_unit(text: str) -> float:
     return 1.0 - float(text[4:]) if text.startswith("1 − ") else float(text)
 
@@ -110,9 +130,15 @@ def assert_table_is_the_runs_at(at, data, losses, epoch, w=2.0, b=2.0, eta=0.15)
     assert len(tables) == len(losses)
     xs, ys = [p[0] for p in data], [p[1] for p in data]
     for table, loss in zip(tables, losses):
-        title, blank, header, rule, *rows = table.splitlines()
-        assert (blank, header, rule) == ("", "| # | x | y | a | σ′(z) |", "|---:|---:|---:|---:|---:|")
+        title, blank, header, rule, *rows, gap, pull = table.splitlines()
+        assert (blank, header, rule, gap) == (
+            "",
+            "| # | x | y | a | σ′(z) |",
+            "|---:|---:|---:|---:|---:|",
+            "",
+        )
         w_k, b_k = dataset_by_hand.train(loss, "gd", w, b, xs, ys, eta, epoch)[epoch]
+        assert_pull_is_true(pull, loss, (w_k, b_k), xs, ys)
         hand = by_hand_at(loss, w_k, b_k, xs, ys)
         said = re.fullmatch(
             rf"\*\*{re.escape(NAMES[loss])}\*\* at \(w, b\) = \((\S+), (\S+)\), mean cost (\S+)", title

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import partial
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -314,7 +315,23 @@ def example_numbers(
         where = _("{name} at (w, b) = ({w}, {b}), mean cost {cost}").format(
             name=f"**{names[i]}**", w=f"{w:.3g}", b=f"{b:.3g}", cost=f"{at['cost'].mean():.3g}"
         )
-        column.markdown("\n".join([where, "", header, *rows]))
+        column.markdown("\n".join([where, "", header, *rows, "", pull_sentence(at)]))
+
+
+def pull_sentence(at: pd.DataFrame) -> str:
+    """The gradient at one (w, b) from every example's δᵢ = ∂Cᵢ/∂z (`examples_at`'s rows), and the
+    example that pulls hardest: a saturated example the loss multiplies by σ′ hardly pulls at all."""
+    delta = at["grad_z"].to_numpy()
+    strongest = int(np.argmax(np.abs(delta)))
+    return _(
+        "Gradient: ∂C/∂w = {grad_w}, ∂C/∂b = {grad_b}, the means of δᵢ·xᵢ and of δᵢ = ∂Cᵢ/∂z. "
+        "Example {example} pulls hardest (δ = {delta})."
+    ).format(
+        grad_w=f"{float(np.mean(delta * at['x'].to_numpy())):.3g}",
+        grad_b=f"{float(np.mean(delta)):.3g}",
+        example=strongest + 1,
+        delta=f"{delta[strongest]:.3g}",
+    )
 
 
 def start_panel(
