@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import partial
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -35,6 +34,7 @@ from lossdemo.controls.data_sets import (
 )
 from lossdemo.controls.replay import NUMBERS_SECONDS, cursor_params
 from lossdemo.controls.scenario import Scenario
+from lossdemo.engine.dataset import mean_rows
 from lossdemo.engine.landscape import SLOPE_FLOOR
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS
@@ -43,7 +43,8 @@ from lossdemo.engine.start_sweep import START_BOUND
 from lossdemo.language.messages import _, current, ngettext
 from lossdemo.page import cache, state
 from lossdemo.page.downloads import figure_downloads
-from lossdemo.page.widgets import control, names
+from lossdemo.page.widgets import control, hidden, names
+from lossdemo.teaching.landscape import pull_sentence
 from lossdemo.teaching.summaries import unit
 
 
@@ -74,11 +75,19 @@ def chosen_points(scenario: Scenario) -> Points:
     return data_points(state.value("data_preset"), st.session_state.get("data", ""), scenario.x, scenario.y)
 
 
-def single_example_note(scenario: Scenario) -> None:
-    """On a tab that trains the sidebar's one example while a data set of several is chosen: which
-    runs this tab shows, and where the data set's are."""
+def own_data_set(scenario: Scenario) -> Points:
+    """The Landscape tab's data set when it is not the sidebar's one example (x, y), else ()."""
     points = chosen_points(scenario)
     if scenario.neuron != "sigmoid" or points == (snapped(scenario.x, scenario.y),):
+        return ()
+    return points
+
+
+def single_example_note(scenario: Scenario) -> None:
+    """On a tab that trains the sidebar's one example while a data set of its own is chosen: which
+    runs this tab shows, and where the data set's are."""
+    points = own_data_set(scenario)
+    if not points:
         return
     count = len(points)
     st.caption(
@@ -94,13 +103,9 @@ def single_example_note(scenario: Scenario) -> None:
 
 def sidebar_note(scenario: Scenario) -> None:
     """Under the start sliders while the Landscape tab trains a data set of its own: x and y there
-    are the other tabs' one example."""
-    points = chosen_points(scenario)
-    if (
-        scenario.neuron != "sigmoid"
-        or state.value("view") != "Landscape"
-        or points == (snapped(scenario.x, scenario.y),)
-    ):
+    are the other tabs' one example (said only where the sliders are shown)."""
+    points = own_data_set(scenario)
+    if not points or state.value("view") != "Landscape" or hidden("x") or hidden("y"):
         return
     st.caption(
         ngettext(
@@ -313,25 +318,12 @@ def example_numbers(
             for k, (xk, yk, a, sp) in enumerate(zip(x, y, at["a"], at["sigma_prime"]))
         ]
         where = _("{name} at (w, b) = ({w}, {b}), mean cost {cost}").format(
-            name=f"**{names[i]}**", w=f"{w:.3g}", b=f"{b:.3g}", cost=f"{at['cost'].mean():.3g}"
+            name=f"**{names[i]}**",
+            w=f"{w:.3g}",
+            b=f"{b:.3g}",
+            cost=f"{mean_rows(at[['cost']].to_numpy().T)[0]:.3g}",
         )
         column.markdown("\n".join([where, "", header, *rows, "", pull_sentence(at)]))
-
-
-def pull_sentence(at: pd.DataFrame) -> str:
-    """The gradient at one (w, b) from every example's δᵢ = ∂Cᵢ/∂z (`examples_at`'s rows), and the
-    example that pulls hardest: a saturated example the loss multiplies by σ′ hardly pulls at all."""
-    delta = at["grad_z"].to_numpy()
-    strongest = int(np.argmax(np.abs(delta)))
-    return _(
-        "Gradient: ∂C/∂w = {grad_w}, ∂C/∂b = {grad_b}, the means of δᵢ·xᵢ and of δᵢ = ∂Cᵢ/∂z. "
-        "Example {example} pulls hardest (δ = {delta})."
-    ).format(
-        grad_w=f"{float(np.mean(delta * at['x'].to_numpy())):.3g}",
-        grad_b=f"{float(np.mean(delta)):.3g}",
-        example=strongest + 1,
-        delta=f"{delta[strongest]:.3g}",
-    )
 
 
 def start_panel(

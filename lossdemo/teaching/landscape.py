@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
+from lossdemo.engine.dataset import mean_rows
 from lossdemo.engine.landscape import FLAT_GRADIENT, Landscape
 from lossdemo.language.messages import _
 from lossdemo.teaching.summaries import unit
@@ -108,3 +110,32 @@ def starts_sentence(frame: pd.DataFrame, names: Mapping[str, str], cap: int) -> 
         starts=f"{starts:,}",
         others=others,
     )
+
+
+TIED = 1e-9  # |δᵢ| within this share of the largest: pulling as hard (a symmetric data set's ties)
+
+
+def pull_sentence(at: pd.DataFrame) -> str:
+    """The gradient at one (w, b) from every example's δᵢ = ∂Cᵢ/∂z (rows of `examples_at`), as the
+    engine's means, and the example(s) that pull hardest: a saturated example whose δ the loss
+    multiplies by σ′ hardly pulls at all."""
+    delta, x = at["grad_z"].to_numpy(), at["x"].to_numpy()
+    grad_w, grad_b = mean_rows(np.vstack([delta * x, delta]))
+    size = np.abs(delta)
+    gradient = _(
+        "Gradient: ∂C/∂w = {grad_w}, ∂C/∂b = {grad_b}, the means of δᵢ·xᵢ and of δᵢ = ∂Cᵢ/∂z."
+    ).format(grad_w=f"{grad_w:.3g}", grad_b=f"{grad_b:.3g}")
+    if size.max() == 0:
+        none = _("No example pulls: every δᵢ is 0.")
+        return f"{gradient} {none}"
+    hardest = np.flatnonzero(size >= size.max() * (1 - TIED))
+    if hardest.size == 1:
+        k = int(hardest[0])
+        pull = _("Example {example} pulls hardest (δ = {delta}).").format(
+            example=k + 1, delta=f"{delta[k]:.3g}"
+        )
+    else:
+        pull = _("Examples {examples} pull equally hardest (|δ| = {size}).").format(
+            examples=_(", ").join(str(k + 1) for k in hardest), size=f"{size.max():.3g}"
+        )
+    return f"{gradient} {pull}"
