@@ -102,15 +102,17 @@ def run_names(runs: pd.DataFrame, neuron: str) -> pd.Categorical:
     return pd.Categorical(runs["loss"].map(shown), categories=names)
 
 
-def long_form(runs: pd.DataFrame, neuron: str) -> pd.DataFrame:
-    """One row per run (loss or series), epoch and plotted quantity, with magnitudes for the
-    gradients, the run's name in the column `loss`. Built from numpy arrays and categoricals: it is
-    recomputed for every new scenario, so it must be cheap."""
+def long_form(runs: pd.DataFrame, neuron: str, shown: tuple[Panel, ...] | None = None) -> pd.DataFrame:
+    """One row per run (loss or series), epoch and plotted quantity of the panels (`shown`, by
+    default the kind's), with magnitudes for the gradients, the run's name in the column `loss`.
+    Built from numpy arrays and categoricals: it is recomputed for every new scenario, so it must be
+    cheap."""
     loss = run_names(runs, neuron)
     names = list(loss.categories)
-    labels = [label for panel in PANELS[neuron] for _column, label in panel.fields]
+    shown = PANELS[neuron] if shown is None else shown
+    labels = [label for panel in shown for _column, label in panel.fields]
     panels, series, values, signed = [], [], [], []
-    for index, panel in enumerate(PANELS[neuron]):
+    for index, panel in enumerate(shown):
         for column, label in panel.fields:
             data = runs[column].to_numpy()
             panels.append(np.full(len(data), index))
@@ -147,10 +149,12 @@ def _panel(
     hover: alt.Parameter,
     legend: bool = True,
     series: tuple[Style, ...] = (),
+    shown: tuple[Panel, ...] | None = None,
 ) -> alt.LayerChart:
-    """One quantity over the epochs: a line per run (and per quantity), the hover and epoch rules.
-    Runs are the losses, styled as every chart styles them, or the given `series`."""
-    panel = panels(neuron)[index]
+    """One quantity over the epochs, panel `index` of `shown` (by default the kind's panels): a line
+    per run (and per quantity), the hover and epoch rules. Runs are the losses, styled as every
+    chart styles them, or the given `series`."""
+    panel = (panels(neuron) if shown is None else shown)[index]
     colour, dash = series_scale(series) if series else loss_scale(neuron, losses)
     # A series' name says loss and start: one per line, never cut short.
     shown = alt.Legend(title=_("run"), orient="top", direction="vertical", labelLimit=0) if series else None
@@ -162,8 +166,11 @@ def _panel(
         base = base.transform_filter(alt.datum.value > 0)
     x = alt.X("epoch:Q", title=_("epoch"), scale=alt.Scale(nice=False))
     y = alt.Y("value:Q", title=panel.axis, scale=alt.Scale(type="log" if log else "linear"))
+    # The first quantity thick, the second thin, as the subtitle says: the domain in the panel's
+    # order (Vega-Lite would sort the labels, and "|∂C/∂b|" sorts before "|∂C/∂w|").
+    labels = [label for _column, label in panel.fields]
     width = (
-        alt.StrokeWidth("series:N", scale=alt.Scale(range=[3, 1.5]), legend=None)
+        alt.StrokeWidth("series:N", scale=alt.Scale(domain=labels, range=[3, 1.5]), legend=None)
         if len(panel.fields) > 1
         else alt.value(3)
     )
@@ -233,10 +240,7 @@ def epoch_chart(
     lines are those runs, with a legend of their names."""
     hover = _hover()
     if panel is not None:
-        one = _panel(neuron, losses, panel, log_scale, hover, legend=False, series=series).properties(
-            width="container", height=PANEL_HEIGHT + 60, data=alt.Data(name=DATASET)
-        )
-        return readable(one)
+        return single_panel(_panel(neuron, losses, panel, log_scale, hover, legend=False, series=series))
     panels = [
         _panel(neuron, losses, index, log_scale, hover, series=series).properties(
             width=PANEL_WIDTH, height=PANEL_HEIGHT
@@ -250,6 +254,23 @@ def epoch_chart(
             alt.hconcat(panels[0], panels[1]), alt.hconcat(panels[2], panels[3]), data=alt.Data(name=DATASET)
         )
     return readable(grid.resolve_scale(color="shared", strokeWidth="independent"))
+
+
+def single_panel(layers: alt.LayerChart, dataset: str = DATASET) -> alt.TopLevelMixin:
+    """A panel drawn alone, at the width of its container, on the named dataset."""
+    return readable(
+        layers.properties(width="container", height=PANEL_HEIGHT + 60, data=alt.Data(name=dataset))
+    )
+
+
+def panel_chart(
+    neuron: str, losses: tuple[str, ...], shown: tuple[Panel, ...], index: int, log_scale: bool, dataset: str
+) -> alt.TopLevelMixin:
+    """Panel `index` of another set of panels (`shown`, whose data is `long_form(runs, neuron,
+    shown)` as `dataset`), drawn alone as the epoch chart draws one of its own (the page names the
+    lines above it)."""
+    layers = _panel(neuron, losses, index, log_scale, _hover(), legend=False, shown=shown)
+    return single_panel(layers, dataset)
 
 
 def _target() -> alt.Chart:

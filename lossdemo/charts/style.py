@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache, wraps
 
 import altair as alt
@@ -64,6 +64,16 @@ def line_sample(neuron: str, key: str, width: int = 36, series: tuple[Style, ...
         f'<span aria-hidden="true" style="display:inline-block;width:{width}px;vertical-align:middle;'
         f'border-top:4px {style} {colour}"></span>'
     )
+
+
+def legend_html(neuron: str, names: Mapping[str, str], series: tuple[Style, ...] = ()) -> str:
+    """Which line is which run, in one row that wraps: `line_sample` and name per run (`names`: name
+    by loss key, or by series label with `series`)."""
+    items = "".join(
+        f'<span style="white-space:nowrap">{line_sample(neuron, key, series=series)} {name}</span>'
+        for key, name in names.items()
+    )
+    return f'<div style="display:flex;flex-wrap:wrap;gap:0.25rem 1.5rem">{items}</div>'
 
 
 def loss_scale(neuron: str, losses: tuple[str, ...]) -> tuple[alt.Scale, alt.Scale]:

@@ -15,6 +15,7 @@ import pyarrow as pa
 import streamlit as st
 
 from lossdemo.charts import figures
+from lossdemo.charts.data_curves import CURVE_PANELS, curves_data
 from lossdemo.charts.epochs import epoch_chart_data, epoch_chart_description, run_names
 from lossdemo.charts.landscape import outputs_data, path_data, starts_data, surface_data, window_around
 from lossdemo.charts.loss_shape import loss_shape_data
@@ -36,6 +37,7 @@ from lossdemo.teaching.comparison import comparison_findings
 from lossdemo.teaching.landscape import (
     end_sentence,
     flat_sentence,
+    learning_sentences,
     saturated_sentence,
     start_sentence,
     starts_sentence,
@@ -208,9 +210,11 @@ class LandscapeView:
     path_by_loss: tuple[bytes, ...]  # likewise of `path`
     outputs: bytes
     outputs_by_loss: tuple[bytes, ...]  # the rows of `outputs` of each loss, in the order of the losses
+    curves_by_panel: tuple[bytes, ...]  # `curves_data`'s rows of each of its panels (mean cost, gradient)
     w_axis: np.ndarray
     b_axis: np.ndarray
     sentences: list[str]
+    learning: list[str]  # how each run's mean cost and error went over the epochs
     params: dict[str, np.ndarray]  # each loss's (w, b) after 0 … epochs updates, shape (epochs + 1, 2)
 
 
@@ -229,6 +233,7 @@ def landscape_view(data_runs: DataRuns, lang: str) -> LandscapeView:
         first = next(iter(runs.values())).iloc[0]
         outputs = outputs_data(runs, names, x, y)
         surfaces, paths = surface_data(surface, names), path_data(runs, names)
+        curves = curves_data(runs)
         return LandscapeView(
             surface=arrow(surfaces),
             path=arrow(paths),
@@ -236,6 +241,7 @@ def landscape_view(data_runs: DataRuns, lang: str) -> LandscapeView:
             path_by_loss=tuple(arrow(paths[paths["loss"] == names[loss]]) for loss in losses),
             outputs=arrow(outputs),
             outputs_by_loss=tuple(arrow(outputs[outputs["loss"] == names[loss]]) for loss in losses),
+            curves_by_panel=tuple(arrow(curves[curves["panel"] == i]) for i in range(len(CURVE_PANELS))),
             w_axis=w_axis,
             b_axis=b_axis,
             sentences=[
@@ -243,6 +249,7 @@ def landscape_view(data_runs: DataRuns, lang: str) -> LandscapeView:
                 f"{saturated_sentence(surface)} {start_sentence(first, surface.slope_floor)}",
                 end_sentence(runs, names),
             ],
+            learning=learning_sentences(runs, names),
             params={loss: run[["w", "b"]].to_numpy() for loss, run in runs.items()},
         )
 

@@ -15,7 +15,9 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from lossdemo.charts.data_curves import CURVE_PANELS, curves_spec
 from lossdemo.charts.landscape import EXAMPLE_FIELDS, PICK, landscape_spec, outputs_spec, starts_spec
+from lossdemo.charts.style import legend_html
 from lossdemo.controls.data_sets import (
     COLUMNS,
     DATA_PRESETS,
@@ -183,7 +185,7 @@ def click_note() -> str:
     return _("Click the surface to start there.")
 
 
-def landscape_view(scenario: Scenario, timer_on: bool, present: bool) -> None:
+def landscape_view(scenario: Scenario, log_scale: bool, timer_on: bool, present: bool) -> None:
     """The tab for a sigmoid neuron; for another kind, a line saying what it is for. On a projector
     (`present`) the surfaces come first: the introduction is left out and the data set waits in a
     closed expander."""
@@ -250,6 +252,7 @@ def landscape_view(scenario: Scenario, timer_on: bool, present: bool) -> None:
         " ".join(f"**{sentence}**" if i == 0 else sentence for i, sentence in enumerate(shown.sentences))
     )
     figure_downloads("landscape", spec)
+    curves(shown, losses, names, where, cursor, log_scale)
     description = _(
         "Every example's output and its slope σ′(z) over the epochs, one panel per loss ({names}), "
         "{where}. {said}"
@@ -268,6 +271,28 @@ def landscape_view(scenario: Scenario, timer_on: bool, present: bool) -> None:
         icon=":material/download:",
     )
     start_panel(scenario, points, shown, etas)
+
+
+def curves(
+    shown: cache.LandscapeView,
+    losses: tuple[str, ...],
+    names: tuple[str, ...],
+    where: str,
+    cursor: list,
+    log_scale: bool,
+) -> None:
+    """The data set's mean cost and gradient size over the epochs, one line per loss, side by side
+    (one under the other on a phone), and how each run's mean cost and error went."""
+    said = " ".join(shown.learning)
+    description = _(
+        "The data set's mean cost and the size of its gradient over the epochs, one line per loss "
+        "({names}), {where}. {said}"
+    ).format(names=_(", ").join(names), where=where, said=said)
+    st.html(legend_html("sigmoid", dict(zip(losses, names))))
+    for index, column in enumerate(st.columns(len(CURVE_PANELS))):
+        spec = curves_spec(shown.curves_by_panel[index], "sigmoid", index, log_scale, cursor, description)
+        column.vega_lite_chart(spec=spec, theme=None)
+    st.markdown(_("**Over the epochs.** {said}").format(said=said))
 
 
 def loss_columns(count: int):

@@ -15,7 +15,7 @@ from lossdemo.charts.loss_shape import loss_shape_spec
 from lossdemo.charts.optimizers import comparison_spec
 from lossdemo.charts.sigma_path import sigma_path_spec
 from lossdemo.charts.speed_map import map_spec
-from lossdemo.charts.style import line_sample, line_word
+from lossdemo.charts.style import legend_html, line_sample, line_word
 from lossdemo.controls.map_settings import GOALS
 from lossdemo.controls.presets import PRESETS, lesson_scenario
 from lossdemo.controls.replay import NUMBERS_SECONDS, cursor_params
@@ -385,7 +385,7 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
         UP_CLOSE: partial(state.fragment(closeup, run_every=every), scenario),
         LOSS_SHAPE: partial(state.fragment(loss_shape, run_every=every), scenario, log_scale),
         SPEED_MAP: partial(speed_map_view, scenario),
-        LANDSCAPE: partial(landscape_view, scenario, timer_on, present),
+        LANDSCAPE: partial(landscape_view, scenario, log_scale, timer_on, present),
         NETWORK: partial(network_view, present),
     }
     for tab, name in zip(view_tabs(), VIEWS):
@@ -434,12 +434,7 @@ def view_tabs():
 def run_legend(scenario: Scenario) -> None:
     """Which line is which run, in one row above the panels (drawn in every panel alike)."""
     prepared = prepared_for(scenario)
-    items = "".join(
-        f'<span style="white-space:nowrap">{line_sample(scenario.neuron, key, series=prepared.series)} '
-        f"{name}</span>"
-        for key, name in prepared.names.items()
-    )
-    st.html(f'<div style="display:flex;flex-wrap:wrap;gap:0.25rem 1.5rem">{items}</div>')
+    st.html(legend_html(scenario.neuron, prepared.names, prepared.series))
 
 
 def curves(scenario: Scenario, log_scale: bool, present: bool, timer_on: bool) -> None:

@@ -11,8 +11,9 @@ import pandas as pd
 
 from lossdemo.engine.dataset import mean_rows
 from lossdemo.engine.landscape import FLAT_GRADIENT, Landscape
+from lossdemo.engine.milestones import first_epoch_within, goal_for, settled_within
 from lossdemo.language.messages import _
-from lossdemo.teaching.summaries import unit
+from lossdemo.teaching.summaries import SAME_SPEED, unit
 
 
 def share_text(share: float) -> str:
@@ -87,6 +88,91 @@ def end_sentence(runs: Mapping[str, pd.DataFrame], names: Mapping[str, str]) -> 
             )
         )
     return _("After {epochs} epochs: {parts}.").format(epochs=f"{epochs:,}", parts=_("; ").join(parts))
+
+
+def _progress(name: str, run: pd.DataFrame) -> tuple[str, int | None]:
+    """One loss's run in words: its mean cost and mean error from start to end, and the first epoch
+    the mean error was at most half its start value (whether it stayed there); and that epoch."""
+    cost, errors = run["cost"].to_numpy(), run["error"].to_numpy()
+    goal = goal_for(float(errors[0]), None)
+    first, kept = first_epoch_within(errors, goal), settled_within(errors, goal)
+    values = {
+        "name": name,
+        "cost0": f"{cost[0]:.3g}",
+        "cost1": f"{cost[-1]:.3g}",
+        "error0": unit(errors[0]),
+        "error1": unit(errors[-1]),
+        "first": f"{first:,}" if first is not None else "",
+        "kept": f"{kept:,}" if kept is not None else "",
+        "epochs": f"{errors.size - 1:,}",
+    }
+    if first is None:
+        text = _(
+            "{name}: mean cost {cost0} → {cost1}, mean error {error0} → {error1}, never at half its start "
+            "value in {epochs} epochs"
+        )
+    elif kept == first:
+        text = _(
+            "{name}: mean cost {cost0} → {cost1}, mean error {error0} → {error1}, at half its start value "
+            "from epoch {first} on"
+        )
+    elif kept is not None:
+        text = _(
+            "{name}: mean cost {cost0} → {cost1}, mean error {error0} → {error1}, first at half its start "
+            "value at epoch {first}, for good from epoch {kept}"
+        )
+    else:
+        text = _(
+            "{name}: mean cost {cost0} → {cost1}, mean error {error0} → {error1}, at half its start value "
+            "at epoch {first} but above it at the end"
+        )
+    return text.format(**values), first
+
+
+def learning_sentences(runs: Mapping[str, pd.DataFrame], names: Mapping[str, str]) -> list[str]:
+    """How each loss's run on the data set went, epoch by epoch: its mean cost and mean error
+    (1/n) Σ |a_i − y_i| from start to end and when the mean error first fell to half its start
+    value; then how many times as many epochs a slower loss needed to get there (SAME_SPEED and
+    over), or which never did."""
+    first_run = next(iter(runs.values()))
+    epochs = int(first_run["epoch"].iloc[-1])
+    if first_run["error"].iloc[0] == 0:  # the runs share their start: every output is its target
+        ends = _("; ").join(
+            _("{name} ends at {error}").format(name=_(names[key]), error=unit(run["error"].iloc[-1]))
+            for key, run in runs.items()
+        )
+        return [
+            _("Every example's output starts exactly at its target (mean error 0): {ends}.").format(ends=ends)
+        ]
+    found = {key: _progress(_(names[key]), run) for key, run in runs.items()}
+    sentences = [_("{parts}.").format(parts=_("; ").join(text for text, _first in found.values()))]
+    there = sorted((first, key) for key, (_text, first) in found.items() if first is not None)
+    if not there or len(runs) < 2:
+        return sentences
+    fast_epoch, fast = there[0]
+    for epoch, key in there[1:]:
+        ratio = epoch / fast_epoch
+        if ratio >= SAME_SPEED:
+            sentences.append(
+                _(
+                    "{slow} needed {ratio}× as many epochs as {fast} to bring the mean error to half its "
+                    "start value."
+                ).format(slow=_(names[key]), ratio=f"{ratio:.3g}", fast=_(names[fast]).lower())
+            )
+    never = [_(names[key]) for key, (_text, first) in found.items() if first is None]
+    if never:
+        sentences.append(
+            _(
+                "{fast} brought the mean error to half its start value by epoch {epoch}; {names} did not "
+                "in {epochs} epochs."
+            ).format(
+                fast=_(names[fast]),
+                epoch=f"{fast_epoch:,}",
+                names=_(" and ").join(n.lower() for n in never),
+                epochs=f"{epochs:,}",
+            )
+        )
+    return sentences
 
 
 def starts_sentence(frame: pd.DataFrame, names: Mapping[str, str], cap: int) -> str:
