@@ -115,10 +115,21 @@ def mean_rows(values: np.ndarray) -> np.ndarray:
 
 @cache
 def column_index(aggregates: tuple[str, ...], quantities: tuple[str, ...], count: int) -> pd.Index:
-    """The columns of a data-set run after `epoch`: the aggregates, then `<q>_ex<i>` per quantity
-    and example. Built once per layout: making a pandas Index of a few hundred names costs more
-    than a 300-epoch run's frame otherwise does."""
-    return pd.Index([*aggregates, *(f"{q}_ex{i}" for q in quantities for i in range(count))])
+    """The columns of a data-set run: epoch, the aggregates, then `<q>_ex<i>` per quantity and
+    example. Built once per layout: making a pandas Index of a few hundred names costs more than a
+    300-epoch run's frame otherwise does."""
+    return pd.Index(["epoch", *aggregates, *(f"{q}_ex{i}" for q in quantities for i in range(count))])
+
+
+def run_frame(block: np.ndarray, aggregates: tuple[str, ...], quantities: tuple[str, ...]) -> pd.DataFrame:
+    """A data-set run's table from its float columns (the aggregates, then each quantity's examples):
+    the integer epoch first. The epoch goes in under a number and the names go on afterwards, as in
+    `frames.run_table` (inserting under a name rebuilds pandas' string index)."""
+    count = (block.shape[1] - len(aggregates)) // len(quantities)
+    frame = pd.DataFrame(block, copy=False)
+    frame.insert(0, -1, np.arange(block.shape[0]))
+    frame.columns = column_index(aggregates, quantities, count)
+    return frame
 
 
 def long_examples(run: pd.DataFrame, keep: tuple[str, ...] = ("loss", "series")) -> pd.DataFrame:

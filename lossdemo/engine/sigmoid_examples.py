@@ -157,8 +157,4 @@ def examples_frame(
     }
     per_example = (z, a, error, sp, cost, grad_z)
     block = np.concatenate([np.column_stack(list(aggregates.values())), *per_example], axis=1)
-    frame = pd.DataFrame(
-        block, columns=dataset.column_index(tuple(aggregates), EXAMPLE_QUANTITIES, xs.size), copy=False
-    )
-    frame.insert(0, "epoch", np.arange(z.shape[0]))
-    return frame
+    return dataset.run_frame(block, tuple(aggregates), EXAMPLE_QUANTITIES)

@@ -144,11 +144,8 @@ def examples_frame(
         "cost": own["cost"],
         "grad_z_y": own["grad_z_y"],
     }
-    names = dataset.column_index(tuple(aggregates), EXAMPLE_QUANTITIES, n)
     blocks = [np.column_stack(list(aggregates.values())), *(per_example[q] for q in EXAMPLE_QUANTITIES)]
-    frame = pd.DataFrame(np.concatenate(blocks, axis=1), columns=names, copy=False)
-    frame.insert(0, "epoch", np.arange(rows))
-    return frame
+    return dataset.run_frame(np.concatenate(blocks, axis=1), tuple(aggregates), EXAMPLE_QUANTITIES)
 
 
 def _gradient_norm(grad: np.ndarray, X: np.ndarray) -> np.ndarray:
