@@ -318,6 +318,31 @@ def test_the_other_tabs_say_they_train_one_example_when_a_data_set_is_chosen(que
         )
 
 
+@pytest.mark.parametrize(
+    "query, own",
+    [
+        ({}, False),
+        ({"data_preset": "overlapping"}, True),
+        ({"data_preset": "overlapping", "view": "Landscape"}, True),
+        ({"data": "1:0", "view": "Landscape"}, False),  # the sidebar's own example
+        ({"data_preset": "two", "neuron": "softmax"}, False),
+    ],
+)
+def test_the_sidebars_csv_says_it_holds_the_one_examples_runs_beside_a_data_set(query, own):
+    at = run_app(query)
+    assert not at.exception, [e.value for e in at.exception]
+    button = next(
+        b
+        for b in at.get("download_button")
+        if b.proto.label.endswith("runs (CSV)") and "data set" not in b.proto.label
+    )
+    if own:
+        assert button.proto.label == "Download the one example's runs (CSV)"
+        assert "sidebar's one example (x, y)" in button.proto.help and "data set's runs" in button.proto.help
+    else:
+        assert button.proto.label == "Download the runs (CSV)" and not button.proto.help
+
+
 # ---------------------------------------------------------------------------------------------
 # On a projector the surfaces come first
 

@@ -28,7 +28,7 @@ from lossdemo.language.messages import N_, _, current
 from lossdemo.page import state
 from lossdemo.page.cache import prepared_for, shape_curves, speed_map
 from lossdemo.page.downloads import figure_downloads
-from lossdemo.page.landscape_view import landscape_view, single_example_note
+from lossdemo.page.landscape_view import landscape_view, own_data_set, single_example_note
 from lossdemo.page.network_view import default_runs, network_view
 from lossdemo.page.widgets import control, names, replay_controls
 from lossdemo.teaching.chain_rule import SMALL_SLOPE, chain_rule, step_ratio
@@ -605,10 +605,18 @@ def share(scenario: Scenario) -> None:
             "lock": tuple(name for name in EXERCISE_CONTROLS if name in lock),
         }
         st.code(link_to(values | chosen), language=None, wrap_lines=True)
+    # With a data set of the Landscape tab's own, these are still the other tabs' runs: say so.
+    mine = bool(own_data_set(scenario))
     st.download_button(
-        _("Download the runs (CSV)"),
+        _("Download the one example's runs (CSV)") if mine else _("Download the runs (CSV)"),
         data=partial(to_csv, scenario),
         file_name="lossdemo-runs.csv",
         mime="text/csv",
         on_click="ignore",
+        help=_(
+            "The runs of the Curves, Up close and Loss shape tabs, on the sidebar's one example (x, y); "
+            "the Landscape tab has a button for its data set's runs."
+        )
+        if mine
+        else None,
     )
