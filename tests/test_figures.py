@@ -143,3 +143,10 @@ def test_missing_values_become_null_and_the_width_comes_from_the_root_element():
     assert figures.svg_width('<svg width="735" height="1"><rect width="5"/></svg>') == 735
     with pytest.raises(ValueError, match="width"):
         figures.svg_width("<svg><rect width='5'/></svg>")
+
+
+def test_the_figures_legend_names_only_the_losses_drawn(curves_page, downloads):
+    open_figures(curves_page, "curves")
+    texts = svg_texts(next(d for d in downloads if d.file_name == "lossdemo-curves.svg").data())
+    assert "Quadratic" in texts and "Cross-entropy" in texts
+    assert "Focal" not in texts and "Absolute error" not in texts

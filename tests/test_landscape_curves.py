@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import xml.etree.ElementTree as ET
 
 import dataset_by_hand
 import numpy as np
@@ -25,6 +26,7 @@ from lossdemo.charts.data_curves import CURVES, curves_data, curves_spec
 from lossdemo.charts.epochs import epoch_chart_spec
 from lossdemo.controls.data_sets import DATA_PRESETS
 from lossdemo.engine.losses import LOSSES
+from lossdemo.page import cache
 from lossdemo.teaching.landscape import learning_sentences
 
 NAMES = {key: loss.name for key, loss in LOSSES["sigmoid"].items()}
@@ -283,3 +285,20 @@ def test_a_slower_loss_is_named_from_exactly_one_and_a_half_times_the_epochs(fas
         assert len(sentences) == 2 and sentences[1].startswith(said)
     else:
         assert len(sentences) == 1
+
+
+def test_the_figure_for_slides_is_both_panels_with_their_legend(downloads):
+    at = run_app(TAB | {"data_preset": "two"})
+    at.session_state["figure_landscape-curves"] = True  # the popover builds its buttons only while open
+    at.run()
+    assert not at.exception
+    svg = next(d for d in downloads if d.file_name == "lossdemo-landscape-curves.svg")
+    spec = svg.data.args[0]  # what a click renders
+    runs = runs_on(DATA_PRESETS["two"].points, ("quadratic", "cross_entropy"), 2.0, 2.0, 0.15, 300)
+    exported = cache.frame(spec["datasets"][CURVES])
+    assert np.array_equal(exported["signed"].to_numpy(), curves_data(runs)["signed"].to_numpy())
+    root = ET.fromstring(svg.data())
+    texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    for word in ("Mean cost", "Gradient size", "Quadratic", "Cross-entropy", "epoch"):
+        assert word in texts, word
+    assert "Focal" not in texts and "Absolute error" not in texts  # the legend names the lines drawn

@@ -58,23 +58,35 @@ def curves_data(runs: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return long_form(stacked, "sigmoid", CURVE_PANELS)
 
 
-def curves_chart(neuron: str, losses: tuple[str, ...], index: int, log_scale: bool):
-    """Panel `index` of the data set's curves alone, at the width of its container."""
-    return panel_chart(neuron, losses, _curve_panels(), index, log_scale, CURVES)
+def curves_chart(
+    neuron: str, losses: tuple[str, ...], index: int | None, log_scale: bool, drawn: tuple[str, ...] = ()
+):
+    """Panel `index` of the data set's curves alone, at the width of its container; or with `index`
+    None both in a row, with a legend of the `drawn` losses (the figure for slides)."""
+    return panel_chart(neuron, losses, _curve_panels(), index, log_scale, CURVES, drawn)
 
 
 _curves_spec = spec_cache(curves_chart)
 
 
 def curves_spec(
-    data: object, neuron: str, index: int, log_scale: bool, cursor: list[dict], description: str
+    data: object,
+    neuron: str,
+    index: int | None,
+    log_scale: bool,
+    cursor: list[dict],
+    description: str,
+    drawn: tuple[str, ...] = (),
 ) -> dict:
-    """`curves_chart`'s spec for panel `index`, with its dataset (`curves_data`, a frame or Arrow
-    bytes), the epoch cursor and the accessible `description` (led by the panel's title)."""
-    spec = json.loads(_curves_spec(neuron, tuple(LOSSES[neuron]), index, log_scale))
-    spec["description"] = _("{title}. {description}").format(
-        title=_curve_panels()[index].title, description=description
-    )
+    """`curves_chart`'s spec for panel `index` (or both), with its dataset (`curves_data` or the
+    panel's rows of it, a frame or Arrow bytes), the epoch cursor and the accessible `description`
+    (led by the panel's title); `drawn`: the losses the figure's legend lists."""
+    spec = json.loads(_curves_spec(neuron, tuple(LOSSES[neuron]), index, log_scale, drawn))
+    if index is not None:
+        description = _("{title}. {description}").format(
+            title=_curve_panels()[index].title, description=description
+        )
+    spec["description"] = description
     spec["params"] = spec.get("params", []) + cursor
     spec["datasets"] = {CURVES: data}
     return spec

@@ -102,17 +102,17 @@ def run_names(runs: pd.DataFrame, neuron: str) -> pd.Categorical:
     return pd.Categorical(runs["loss"].map(shown), categories=names)
 
 
-def long_form(runs: pd.DataFrame, neuron: str, shown: tuple[Panel, ...] | None = None) -> pd.DataFrame:
-    """One row per run (loss or series), epoch and plotted quantity of the panels (`shown`, by
+def long_form(runs: pd.DataFrame, neuron: str, panel_set: tuple[Panel, ...] | None = None) -> pd.DataFrame:
+    """One row per run (loss or series), epoch and plotted quantity of the panels (`panel_set`, by
     default the kind's), with magnitudes for the gradients, the run's name in the column `loss`.
     Built from numpy arrays and categoricals: it is recomputed for every new scenario, so it must be
     cheap."""
     loss = run_names(runs, neuron)
     names = list(loss.categories)
-    shown = PANELS[neuron] if shown is None else shown
-    labels = [label for panel in shown for _column, label in panel.fields]
+    panel_set = PANELS[neuron] if panel_set is None else panel_set
+    labels = [label for panel in panel_set for _column, label in panel.fields]
     panels, series, values, signed = [], [], [], []
-    for index, panel in enumerate(shown):
+    for index, panel in enumerate(panel_set):
         for column, label in panel.fields:
             data = runs[column].to_numpy()
             panels.append(np.full(len(data), index))
@@ -149,15 +149,19 @@ def _panel(
     hover: alt.Parameter,
     legend: bool = True,
     series: tuple[Style, ...] = (),
-    shown: tuple[Panel, ...] | None = None,
+    panel_set: tuple[Panel, ...] | None = None,
+    drawn: tuple[str, ...] = (),
 ) -> alt.LayerChart:
-    """One quantity over the epochs, panel `index` of `shown` (by default the kind's panels): a line
-    per run (and per quantity), the hover and epoch rules. Runs are the losses, styled as every
-    chart styles them, or the given `series`."""
-    panel = (panels(neuron) if shown is None else shown)[index]
+    """One quantity over the epochs, panel `index` of `panel_set` (by default the kind's panels): a
+    line per run (and per quantity), the hover and epoch rules. Runs are the losses, styled as every
+    chart styles them, or the given `series`. The losses' legend lists the `drawn` ones (every loss
+    of the kind, if none are given)."""
+    panel = (panels(neuron) if panel_set is None else panel_set)[index]
     colour, dash = series_scale(series) if series else loss_scale(neuron, losses)
     # A series' name says loss and start: one per line, never cut short.
     shown = alt.Legend(title=_("run"), orient="top", direction="vertical", labelLimit=0) if series else None
+    only = {"values": [_(LOSSES[neuron][key].name) for key in drawn]} if drawn else {}
+    loss_legend = alt.Legend(title=_("loss"), orient="top", **only)
     log = log_scale and panel.log_able
     base = alt.Chart(title=alt.Title(panel.title, subtitle=panel.subtitle, anchor="start")).transform_filter(
         alt.datum.panel == index
@@ -180,7 +184,7 @@ def _panel(
         color=alt.Color(
             "loss:N",
             scale=colour,
-            legend=(shown or alt.Legend(title=_("loss"), orient="top")) if legend else None,
+            legend=(shown or loss_legend) if legend else None,
         ),
         strokeDash=alt.StrokeDash("loss:N", scale=dash, legend=None),
         detail="series:N",
@@ -232,17 +236,18 @@ def epoch_chart(
     log_scale: bool,
     panel: int | None = None,
     series: tuple[Style, ...] = (),
+    drawn: tuple[str, ...] = (),
 ) -> alt.TopLevelMixin:
     """Cost, gradient, slope and output over epochs in a 2×2 grid with one hover rule shared by
-    all four panels, or one of them (`panel`) alone at the width of its container. Data comes as
-    named datasets (see `epoch_chart_spec`): the runs in the shape of `long_form` and the target
-    output; the inspected epoch is the `cursor` parameter. With `series` (`style.series_styles`) the
-    lines are those runs, with a legend of their names."""
+    all four panels and a legend of the `drawn` losses, or one of them (`panel`) alone at the width
+    of its container. Data comes as named datasets (see `epoch_chart_spec`): the runs in the shape
+    of `long_form` and the target output; the inspected epoch is the `cursor` parameter. With
+    `series` (`style.series_styles`) the lines are those runs, with a legend of their names."""
     hover = _hover()
     if panel is not None:
         return single_panel(_panel(neuron, losses, panel, log_scale, hover, legend=False, series=series))
     panels = [
-        _panel(neuron, losses, index, log_scale, hover, series=series).properties(
+        _panel(neuron, losses, index, log_scale, hover, series=series, drawn=drawn).properties(
             width=PANEL_WIDTH, height=PANEL_HEIGHT
         )
         for index in range(len(PANELS[neuron]))
@@ -264,13 +269,33 @@ def single_panel(layers: alt.LayerChart, dataset: str = DATASET) -> alt.TopLevel
 
 
 def panel_chart(
-    neuron: str, losses: tuple[str, ...], shown: tuple[Panel, ...], index: int, log_scale: bool, dataset: str
+    neuron: str,
+    losses: tuple[str, ...],
+    panel_set: tuple[Panel, ...],
+    index: int | None,
+    log_scale: bool,
+    dataset: str,
+    drawn: tuple[str, ...] = (),
 ) -> alt.TopLevelMixin:
-    """Panel `index` of another set of panels (`shown`, whose data is `long_form(runs, neuron,
-    shown)` as `dataset`), drawn alone as the epoch chart draws one of its own (the page names the
-    lines above it)."""
-    layers = _panel(neuron, losses, index, log_scale, _hover(), legend=False, shown=shown)
-    return single_panel(layers, dataset)
+    """Another set of panels (`panel_set`, whose data is `long_form(runs, neuron, panel_set)` as
+    `dataset`), drawn as the epoch chart draws its own: panel `index` alone (the page names the
+    lines above it), or with `index` None all of them in a row with one hover rule and a legend of
+    the `drawn` losses, the figure for slides."""
+    hover = _hover()
+    if index is not None:
+        return single_panel(
+            _panel(neuron, losses, index, log_scale, hover, legend=False, panel_set=panel_set), dataset
+        )
+    row = [
+        _panel(neuron, losses, i, log_scale, hover, panel_set=panel_set, drawn=drawn).properties(
+            width=PANEL_WIDTH, height=PANEL_HEIGHT
+        )
+        for i in range(len(panel_set))
+    ]
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Automatically deduplicated selection parameter")
+        figure = alt.hconcat(*row, data=alt.Data(name=dataset))
+    return readable(figure.resolve_scale(color="shared", strokeWidth="independent"))
 
 
 def _target() -> alt.Chart:
@@ -333,14 +358,15 @@ def epoch_chart_spec(
     description: str,
     panel: int | None = None,
     series: tuple[Style, ...] = (),
+    drawn: tuple[str, ...] = (),
 ) -> dict:
     """The Vega-Lite spec of `epoch_chart` with its data (`epoch_chart_data`; for one `panel`, that
     panel's rows of it are enough, the others are filtered out anyway), its epoch cursor
     (`replay.cursor_params`) and its `description` (`epoch_chart_description`, the accessible name;
     a single panel's names the panel first) attached. The chart is built once per (neuron, scale,
     panel, series): building it costs far more than the simulation. `series`: the runs' styles,
-    when they are series."""
-    spec = json.loads(_cached_spec(neuron, tuple(LOSSES[neuron]), log_scale, panel, series))
+    when they are series; `drawn`: the losses the whole figure's legend lists."""
+    spec = json.loads(_cached_spec(neuron, tuple(LOSSES[neuron]), log_scale, panel, series, drawn))
     if panel is not None:
         description = _("{title}. {description}").format(
             title=panels(neuron)[panel].title, description=description

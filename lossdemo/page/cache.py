@@ -210,7 +210,8 @@ class LandscapeView:
     path_by_loss: tuple[bytes, ...]  # likewise of `path`
     outputs: bytes
     outputs_by_loss: tuple[bytes, ...]  # the rows of `outputs` of each loss, in the order of the losses
-    curves_by_panel: tuple[bytes, ...]  # `curves_data`'s rows of each of its panels (mean cost, gradient)
+    curves: bytes  # `curves_data`: each run's mean cost and gradient over the epochs
+    curves_by_panel: tuple[bytes, ...]  # its rows of each of its panels (mean cost, gradient)
     w_axis: np.ndarray
     b_axis: np.ndarray
     sentences: list[str]
@@ -241,6 +242,7 @@ def landscape_view(data_runs: DataRuns, lang: str) -> LandscapeView:
             path_by_loss=tuple(arrow(paths[paths["loss"] == names[loss]]) for loss in losses),
             outputs=arrow(outputs),
             outputs_by_loss=tuple(arrow(outputs[outputs["loss"] == names[loss]]) for loss in losses),
+            curves=arrow(curves),
             curves_by_panel=tuple(arrow(curves[curves["panel"] == i]) for i in range(len(CURVE_PANELS))),
             w_axis=w_axis,
             b_axis=b_axis,

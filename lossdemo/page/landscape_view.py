@@ -293,6 +293,9 @@ def curves(
         spec = curves_spec(shown.curves_by_panel[index], "sigmoid", index, log_scale, cursor, description)
         column.vega_lite_chart(spec=spec, theme=None)
     st.markdown(_("**Over the epochs.** {said}").format(said=said))
+    figure_downloads(
+        "landscape-curves", curves_spec(shown.curves, "sigmoid", None, log_scale, cursor, description, losses)
+    )
 
 
 def loss_columns(count: int):

@@ -463,7 +463,10 @@ def curves(scenario: Scenario, log_scale: bool, present: bool, timer_on: bool) -
                 column.vega_lite_chart(spec=spec, theme=None)
     if present:
         return
-    spec = epoch_chart_spec(prepared.chart, *chart_args, **series)  # the four panels as one figure
+    drawn = tuple(dict.fromkeys(s.loss for s in scenario.series()))
+    spec = epoch_chart_spec(
+        prepared.chart, *chart_args, **series, drawn=drawn
+    )  # the four panels as one figure
     kind = scenario.kind
     title = _("Cost, gradient, {slope} and {output} over the epochs").format(
         slope=kind.slope, output=_(kind.output_label)
