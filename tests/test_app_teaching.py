@@ -343,10 +343,14 @@ def assert_gradient_check_agrees(at, scenario: Scenario, epoch: int) -> None:
     assert [(row[0], row[1]) for row in rows] == list(expected)
     for row, value in zip(rows, expected.values()):
         assert float(row[2]) == pytest.approx(value, rel=1e-7, abs=1e-15), row
-        if abs(value) >= 1e-12:
+        # The engine is right, so the check never disagrees. Costs here are at most a few units and
+        # carry a few ulps of round-off, which moves a central difference with h ≥ 1e-5 by under
+        # 1e-9: a gradient of 1e-3 or more is resolved to better than 1e-6.
+        assert row[5] in (":green[**✓ yes**]", "—"), row
+        if abs(value) >= 1e-3:
             assert float(row[4]) < 1e-6 and row[5] == ":green[**✓ yes**]", row
-        else:
-            assert row[4] == "too small to resolve" and row[5] == "—", row
+        if row[5] == "—":
+            assert row[4] == "too small to resolve" and abs(value) < 1e-9, row
 
 
 # Presets that compare starts or run the widget rule have findings of their own (test_compare_starts).

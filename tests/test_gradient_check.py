@@ -7,8 +7,10 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from lossdemo import simulate_sigmoid, simulate_softmax
+from lossdemo import LOSSES, simulate_sigmoid, simulate_softmax, start_logits
 from lossdemo.teaching.gradient_check import Check, check_sigmoid, check_softmax
 
 W, B, X, Y, ETA, EPOCH = 1.5, -0.5, -2.5, 0.2, 0.15, 5
@@ -78,3 +80,49 @@ def test_an_analytic_gradient_off_by_a_relative_1e_4_does_not_agree():
     # The same verdicts on plain numbers: 1e-4 apart says no, 1e-8 apart says yes.
     assert not Check("w", 0.5 * (1 + 1e-4), 0.5).agrees
     assert Check("w", 0.5 * (1 + 1e-8), 0.5).agrees
+
+
+def on_grid(low: float, high: float, step: float) -> st.SearchStrategy[float]:
+    return st.integers(0, round((high - low) / step)).map(lambda k: round(low + k * step, 10))
+
+
+@given(
+    loss=st.sampled_from(list(LOSSES["sigmoid"])),
+    w=on_grid(-10, 10, 0.1),
+    b=on_grid(-10, 10, 0.1),
+    x=on_grid(-3, 3, 0.1),
+    y=on_grid(0, 1, 0.05),
+)
+@example(loss="quadratic", w=10.0, b=10.0, x=1.0, y=0.0)  # z = 20: ∂C/∂w ≈ 2e-9, round-off 5e-13
+@example(loss="quadratic", w=10.0, b=10.0, x=3.0, y=0.0)  # z = 40: ∂C/∂w ≈ 3e-17, unresolvable
+@settings(max_examples=200, deadline=None)
+def test_the_engines_sigmoid_gradient_never_fails_its_check_anywhere_on_the_sliders(loss, w, b, x, y):
+    row = simulate_sigmoid(loss, w, b, x, y, 0.15, 0).iloc[0]
+    for check in check_sigmoid(row, loss, {"w": w, "b": b, "x": x, "y": y}):
+        assert check.agrees, check
+        if max(abs(check.analytic), abs(check.numeric)) >= 1e-3:  # far above any round-off here
+            assert check.resolvable and check.relative_error < 1e-6, check
+
+
+@given(
+    loss=st.sampled_from(list(LOSSES["softmax"])),
+    classes=st.integers(2, 10),
+    margin=on_grid(-10, 10, 0.5),
+    x=on_grid(-3, 3, 0.5),
+)
+@settings(max_examples=100, deadline=None)
+def test_the_engines_softmax_gradient_never_fails_its_check(loss, classes, margin, x):
+    logits = start_logits(classes, 0, margin)
+    row = simulate_softmax(loss, [[0.0]] * classes, logits, [x], 0, 0.15, 0).iloc[0]
+    start = {"classes": classes, "target": 0, "x": x, "margin": margin}
+    for check in check_softmax(row, loss, start):
+        assert check.agrees, check
+
+
+def test_round_off_noise_widens_agreement_only_by_itself():
+    """Agreement is |analytic − numeric| ≤ 1e-6·size + noise: noise 1e-11 forgives a gap of 5e-13
+    at 2e-9, not a gap of 1e-10; a gradient under the noise is not resolvable."""
+    assert Check("w", 2.0e-9, 2.0e-9 + 5e-13, noise=1e-11).agrees
+    assert not Check("w", 2.0e-9, 2.0e-9 + 1e-10, noise=1e-11).agrees
+    assert not Check("w", 5e-12, 0.0, noise=1e-11).resolvable
+    assert Check("w", 5e-12, 0.0, noise=1e-11).agrees

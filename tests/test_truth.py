@@ -26,6 +26,18 @@ def test_a_gradient_too_small_for_finite_differences_is_not_called_an_agreement_
     assert "✗ no" not in table
 
 
+def test_a_gradient_the_finite_difference_resolves_only_roughly_is_not_called_a_disagreement():
+    # w = b = 10, x = 1, y = 0: z = 20, the quadratic ∂C/∂w ≈ 2.06e-9, while the costs' round-off
+    # (C ≈ ½, a few ulps each, h = 1e-4) moves their central difference by up to ~1e-11: the two
+    # differ by 5e-13, a relative 2.6e-4 that is round-off, not a wrong gradient.
+    at = run_app({"w": "10", "b": "10"}, view="Up close")
+    table = next(m.value for m in at.markdown if m.value.startswith("| loss | gradient | analytic"))
+    assert "✗ no" not in table
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in table.splitlines()[2:]]
+    quadratic = [r for r in rows if r[0] == "Quadratic"]
+    assert quadratic and all(r[5] == ":green[**✓ yes**]" for r in quadratic), quadratic
+
+
 def test_the_softmax_start_says_a_tie_is_a_tie():
     scenario = Scenario(neuron="softmax", losses=("quadratic", "log_likelihood"), margin=0.0)
     text = findings(runs(scenario), "softmax", scenario)[0]

@@ -32,7 +32,7 @@ from lossdemo.page.landscape_view import landscape_view, own_data_set, single_ex
 from lossdemo.page.network_view import default_runs, network_view
 from lossdemo.page.widgets import control, names, replay_controls
 from lossdemo.teaching.chain_rule import SMALL_SLOPE, chain_rule, step_ratio
-from lossdemo.teaching.gradient_check import AGREE, CHECKS, TINY
+from lossdemo.teaching.gradient_check import AGREE, CHECKS
 from lossdemo.teaching.lesson import STEPS
 from lossdemo.teaching.loss_shape import shape_sentence
 from lossdemo.teaching.summaries import percent_change, unit
@@ -267,9 +267,10 @@ def one_epoch(rows: dict, scenario: Scenario, epoch: int) -> None:
     st.markdown(
         _(
             "**Gradient check at epoch {epoch}**: each analytic gradient against a central finite "
-            "difference of the cost. They agree when the relative error is below {agree}; gradients "
-            "below {tiny} are too small for a finite difference to resolve."
-        ).format(epoch=f"{epoch:,}", agree=f"{AGREE:g}", tiny=f"{TINY:g}")
+            "difference of the cost. They agree when they differ by less than {agree} of their size plus "
+            "what round-off in the two costs can do to the difference; a gradient no larger than that "
+            "round-off is too small for a finite difference to resolve."
+        ).format(epoch=f"{epoch:,}", agree=f"{AGREE:g}")
     )
     headers = (
         _("loss"),

@@ -1,8 +1,12 @@
 """A gradient check at one epoch: each analytic gradient beside a central finite difference of
 the cost, both from the engine. It shows students what a gradient is and that the engine is right.
 
-Where both numbers are below what a finite difference of a cost can resolve (`TINY`), the check
-says so instead of calling a relative error of two round-off values agreement or disagreement.
+A finite difference (C(p + h) − C(p − h))/2h inherits the round-off of the two costs: each is
+within a few ulps of its true value, so the difference can be off by about ULPS·ε·(|C₊| + |C₋|)/2h
+(`Check.noise`), 1e-10 for costs near ½, whatever the gradient. Analytic and numeric agree when they
+differ by less than AGREE of their size plus that noise; where the noise is as large as the
+gradients themselves, the finite difference cannot resolve them and the check says so instead of
+calling a relative error of round-off values agreement or disagreement.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from lossdemo.engine.softmax import softmax_cost
 
 STEP = 1e-5  # relative step of the finite difference
 AGREE = 1e-6  # relative error below which analytic and numeric agree
-TINY = 1e-12  # gradients this small are below what a finite difference of the cost resolves
+ULPS = 8  # how many ulps of round-off each cost value may carry
+EPS = float(np.finfo(float).eps)
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,7 @@ class Check:
     parameter: str
     analytic: float
     numeric: float
+    noise: float = 0.0  # how far the costs' round-off can move the finite difference
 
     @property
     def relative_error(self) -> float:
@@ -34,17 +40,21 @@ class Check:
 
     @property
     def resolvable(self) -> bool:
-        """Is either gradient large enough for a finite difference to say anything about it?"""
-        return max(abs(self.analytic), abs(self.numeric)) >= TINY
+        """Are the gradients larger than what round-off can do to the finite difference?"""
+        return max(abs(self.analytic), abs(self.numeric)) > self.noise
 
     @property
     def agrees(self) -> bool:
-        return not self.resolvable or self.relative_error < AGREE
+        scale = max(abs(self.analytic), abs(self.numeric))
+        return not self.resolvable or abs(self.analytic - self.numeric) <= AGREE * scale + self.noise
 
 
-def _central(cost: Callable[[float], float], value: float) -> float:
+def _central(parameter: str, analytic: float, cost: Callable[[float], float], value: float) -> Check:
+    """The check of one parameter at `value`: the finite difference of `cost` there and its noise."""
     h = STEP * max(1.0, abs(value))
-    return (cost(value + h) - cost(value - h)) / (2 * h)
+    up, down = cost(value + h), cost(value - h)
+    noise = ULPS * EPS * (abs(up) + abs(down)) / (2 * h)
+    return Check(parameter, analytic, (up - down) / (2 * h), noise)
 
 
 def check_sigmoid(row: pd.Series, loss: str, start: Mapping[str, float]) -> list[Check]:
@@ -55,8 +65,8 @@ def check_sigmoid(row: pd.Series, loss: str, start: Mapping[str, float]) -> list
         return sigmoid_cost(loss, w_, b_, x, y)
 
     return [
-        Check("w", float(row["grad_w"]), _central(lambda v: cost(v, b), w)),
-        Check("b", float(row["grad_b"]), _central(lambda v: cost(w, v), b)),
+        _central("w", float(row["grad_w"]), lambda v: cost(v, b), w),
+        _central("b", float(row["grad_b"]), lambda v: cost(w, v), b),
     ]
 
 
@@ -78,9 +88,9 @@ def check_softmax(row: pd.Series, loss: str, start: Mapping[str, float]) -> list
 
     grad_y, grad_rival = float(row[f"grad_z_{target}"]), float(row[f"grad_z_{rival}"])
     return [
-        Check("b_y", grad_y, _central(moved(target, 1.0), 0.0)),
-        Check("W_y", grad_y * x, _central(moved(target, x), 0.0)),
-        Check(f"b_{rival}", grad_rival, _central(moved(rival, 1.0), 0.0)),
+        _central("b_y", grad_y, moved(target, 1.0), 0.0),
+        _central("W_y", grad_y * x, moved(target, x), 0.0),
+        _central(f"b_{rival}", grad_rival, moved(rival, 1.0), 0.0),
     ]
 
 
