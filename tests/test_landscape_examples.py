@@ -130,6 +130,36 @@ def assert_pull_is_true(sentence: str, loss: str, at: tuple[float, float], xs, y
         assert float(tie[2]) == pytest.approx(largest, rel=6e-3, abs=1e-15)
 
 
+CHECKED = re.compile(r"∂C/∂([wb]) = (\S+) against (\S+) \((relative error \S+|too small to resolve)\)")
+
+
+def assert_check_is_true(sentence: str, loss: str, at: tuple[float, float], xs, ys) -> None:
+    """Each gradient beside a central difference of the mean cost, both as the test computes them
+    (plain Python, the same step h = 1e-5·max(1, |p|)), and never a disagreement: the engine is
+    right, and costs of a few units with a few ulps of round-off move a difference by under 1e-9."""
+    head = "Gradient check by central differences of the mean cost: "
+    assert sentence.startswith(head), sentence
+    parts, verdict = sentence.removeprefix(head).rsplit("; ", 1)
+    checks = CHECKED.findall(parts)
+    assert [c[0] for c in checks] == ["w", "b"], parts
+    analytic = dict(zip("wb", dataset_by_hand.gradient(loss, *at, xs, ys)))
+    for name, said_analytic, said_numeric, error in checks:
+        value = at[0] if name == "w" else at[1]
+        h = 1e-5 * max(1.0, abs(value))
+
+        def cost(v, name=name):
+            return dataset_by_hand.cost(loss, *((v, at[1]) if name == "w" else (at[0], v)), xs, ys)
+
+        numeric = (cost(value + h) - cost(value - h)) / (2 * h)
+        assert float(said_analytic) == pytest.approx(analytic[name], rel=1e-5, abs=1e-12)
+        assert float(said_numeric) == pytest.approx(numeric, rel=1e-5, abs=1e-9)
+        if abs(analytic[name]) >= 1e-3:
+            assert error.startswith("relative error") and float(error.split()[-1]) < 1e-6
+        if error == "too small to resolve":
+            assert abs(analytic[name]) < 1e-9
+    assert verdict in ("they agree.", "too small for a finite difference to check."), verdict
+
+
 @pytest.mark.parametrize(
     "query, ending",
     [
@@ -145,7 +175,8 @@ def test_examples_that_pull_equally_are_named_together(query, ending):
     assert not at.exception, [e.value for e in at.exception]
     _, tables = example_tables(at)
     for table in tables:
-        assert ending in table.splitlines()[-1], table.splitlines()[-1]
+        pull = next(line for line in table.splitlines() if line.startswith("Gradient: "))
+        assert ending in pull, pull
 
 
 def read_unit(text: str) -> float:
@@ -158,15 +189,17 @@ def assert_table_is_the_runs_at(at, data, losses, epoch, w=2.0, b=2.0, eta=0.15)
     assert len(tables) == len(losses)
     xs, ys = [p[0] for p in data], [p[1] for p in data]
     for table, loss in zip(tables, losses):
-        title, blank, header, rule, *rows, gap, pull = table.splitlines()
-        assert (blank, header, rule, gap) == (
+        title, blank, header, rule, *rows, gap, pull, gap_2, check = table.splitlines()
+        assert (blank, header, rule, gap, gap_2) == (
             "",
-            "| # | x | y | a | σ′(z) |",
-            "|---:|---:|---:|---:|---:|",
+            "| # | x | y | a | σ′(z) | δᵢ = ∂Cᵢ/∂z |",
+            "|---:|---:|---:|---:|---:|---:|",
+            "",
             "",
         )
         w_k, b_k = dataset_by_hand.train(loss, "gd", w, b, xs, ys, eta, epoch)[epoch]
         assert_pull_is_true(pull, loss, (w_k, b_k), xs, ys)
+        assert_check_is_true(check, loss, (w_k, b_k), xs, ys)
         hand = by_hand_at(loss, w_k, b_k, xs, ys)
         said = re.fullmatch(
             rf"\*\*{re.escape(NAMES[loss])}\*\* at \(w, b\) = \((\S+), (\S+)\), mean cost (\S+)", title
@@ -182,6 +215,7 @@ def assert_table_is_the_runs_at(at, data, losses, epoch, w=2.0, b=2.0, eta=0.15)
             bold = cells[4].startswith("**")
             assert float(cells[4].strip("*")) == pytest.approx(h["sigma_prime"], rel=6e-3, abs=1e-15)
             assert bold == (h["sigma_prime"] < SLOPE_FLOOR), (cells[4], h["sigma_prime"])
+            assert float(cells[5]) == pytest.approx(h["grad_z"], rel=6e-3, abs=1e-15)
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,19 @@ def test_a_gradient_the_finite_difference_resolves_only_roughly_is_not_called_a_
     assert quadratic and all(r[5] == ":green[**✓ yes**]" for r in quadratic), quadratic
 
 
+def test_the_absolute_errors_corner_is_named_not_called_a_disagreement():
+    # w = −9, b = −5.4, x = −0.6, y = ½: z is 0 but for a rounding, a = y, where |a − y| has a
+    # corner; the central difference straddles it and averages the slopes ±σ′(z)·x to about 0.
+    query = {"w": "-9", "b": "-5.4", "x": "-0.6", "y": "0.5", "losses": "absolute"}
+    at = run_app(query, view="Up close")
+    assert not at.exception
+    table = next(m.value for m in at.markdown if m.value.startswith("| loss | gradient | analytic"))
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in table.splitlines()[2:]]
+    assert [r[1] for r in rows] == ["∂C/∂w", "∂C/∂b"]
+    for row in rows:
+        assert row[4].startswith("a corner of the cost") and row[5] == "—", row
+
+
 def test_the_softmax_start_says_a_tie_is_a_tie():
     scenario = Scenario(neuron="softmax", losses=("quadratic", "log_likelihood"), margin=0.0)
     text = findings(runs(scenario), "softmax", scenario)[0]

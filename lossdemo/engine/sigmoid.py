@@ -55,7 +55,12 @@ def checked_run(w: float, b: float, x: float, y: float, eta: float, epochs: int)
 
 
 def sigmoid_cost(loss: str, w: float, b: float, x: float, y: float) -> float:
-    """The cost of one sigmoid neuron at (w, b) on the example (x, y), as a run's cost column."""
+    """The cost of one sigmoid neuron at (w, b) on the example (x, y), as a run's cost column; with
+    sequences x and y, the data set's mean cost (`sigmoid_examples.mean_cost`)."""
+    if dataset.several(x, y):
+        from lossdemo.engine.sigmoid_examples import mean_cost  # it imports this module
+
+        return mean_cost(loss, w, b, x, y)
     entry = get_loss("sigmoid", loss)
     w, b, x, y = checked_example(w, b, x, y)
     z = np.array([w * x])

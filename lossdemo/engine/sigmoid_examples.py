@@ -90,6 +90,12 @@ def examples_at(loss: str, w: float, b: float, x, y) -> pd.DataFrame:
     return pd.DataFrame({"x": xs, "y": ys} | dict(zip(EXAMPLE_QUANTITIES, values)))
 
 
+def mean_cost(loss: str, w: float, b: float, x, y) -> float:
+    """The data set's mean cost (1/n) Σ C_i at (w, b), summed as a run sums its cost column."""
+    at = examples_at(loss, w, b, x, y)
+    return float(mean_rows(at["cost"].to_numpy()[None, :])[0])
+
+
 def output_and_slope(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """σ(z) and σ′(z) in seven numpy calls (`activations.sigmoid` takes ten, with a costly
     `where`): E = e^−z, σ = 1/(1 + E) and σ′ = σ·(E·σ) = E/(1 + E)², both to a few ulps. The

@@ -46,7 +46,8 @@ from lossdemo.language.messages import _, current, ngettext
 from lossdemo.page import cache, state
 from lossdemo.page.downloads import figure_downloads
 from lossdemo.page.widgets import control, hidden, names
-from lossdemo.teaching.landscape import pull_sentence
+from lossdemo.teaching.gradient_check import check_sentence, check_sigmoid
+from lossdemo.teaching.landscape import gradient_at, pull_sentence
 from lossdemo.teaching.summaries import unit
 
 
@@ -337,21 +338,24 @@ def example_numbers(
         )
     )
     slope = lambda value: f"**{value:.3g}**" if value < SLOPE_FLOOR else f"{value:.3g}"  # noqa: E731
-    header = "| # | x | y | a | σ′(z) |\n|---:|---:|---:|---:|---:|"
+    header = "| # | x | y | a | σ′(z) | δᵢ = ∂Cᵢ/∂z |\n|---:|---:|---:|---:|---:|---:|"
     for i, column in loss_columns(len(losses)):
         w, b = shown.params[losses[i]][epoch]
         at = examples_at(losses[i], w, b, x, y)
         rows = [
-            f"| {k + 1} | {xk:g} | {yk:g} | {unit(a)} | {slope(sp)} |"
-            for k, (xk, yk, a, sp) in enumerate(zip(x, y, at["a"], at["sigma_prime"]))
+            f"| {k + 1} | {xk:g} | {yk:g} | {unit(a)} | {slope(sp)} | {d:.3g} |"
+            for k, (xk, yk, a, sp, d) in enumerate(zip(x, y, at["a"], at["sigma_prime"], at["grad_z"]))
         ]
+        grad_w, grad_b = gradient_at(at)
+        row = pd.Series({"w": w, "b": b, "grad_w": grad_w, "grad_b": grad_b})
+        check = check_sentence(check_sigmoid(row, losses[i], {"x": x, "y": y}))
         where = _("{name} at (w, b) = ({w}, {b}), mean cost {cost}").format(
             name=f"**{names[i]}**",
             w=f"{w:.3g}",
             b=f"{b:.3g}",
             cost=f"{mean_rows(at[['cost']].to_numpy().T)[0]:.3g}",
         )
-        column.markdown("\n".join([where, "", header, *rows, "", pull_sentence(at)]))
+        column.markdown("\n".join([where, "", header, *rows, "", pull_sentence(at), "", check]))
 
 
 def start_panel(

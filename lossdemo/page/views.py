@@ -285,9 +285,11 @@ def one_epoch(rows: dict, scenario: Scenario, epoch: int) -> None:
         for c in CHECKS[neuron](row, s.loss, s.start):
             verdict = ":green[**✓ {}**]".format(_("yes")) if c.agrees else ":red[**✗ {}**]".format(_("no"))
             error = f"{c.relative_error:.1e}" if c.resolvable else _("too small to resolve")
+            if c.corner:
+                error = _("a corner of the cost: no derivative here, the gradient is a one-sided slope")
             table.append(
                 f"| {names[key]} | ∂C/∂{c.parameter} | {c.analytic:.10g} | {c.numeric:.10g} "
-                f"| {error} | {verdict if c.resolvable else '—'} |"
+                f"| {error} | {verdict if c.resolvable and not c.corner else '—'} |"
             )
     st.markdown("\n".join(table))
 

@@ -198,6 +198,14 @@ def starts_sentence(frame: pd.DataFrame, names: Mapping[str, str], cap: int) -> 
     )
 
 
+def gradient_at(at: pd.DataFrame) -> tuple[float, float]:
+    """(∂C/∂w, ∂C/∂b) from every example's δᵢ = ∂Cᵢ/∂z (rows of `examples_at`): the engine's means
+    of δᵢ·xᵢ and of δᵢ."""
+    delta, x = at["grad_z"].to_numpy(), at["x"].to_numpy()
+    grad_w, grad_b = mean_rows(np.vstack([delta * x, delta]))
+    return float(grad_w), float(grad_b)
+
+
 TIED = 1e-9  # |δᵢ| within this share of the largest: pulling as hard (a symmetric data set's ties)
 
 
@@ -205,8 +213,8 @@ def pull_sentence(at: pd.DataFrame) -> str:
     """The gradient at one (w, b) from every example's δᵢ = ∂Cᵢ/∂z (rows of `examples_at`), as the
     engine's means, and the example(s) that pull hardest: a saturated example whose δ the loss
     multiplies by σ′ hardly pulls at all."""
-    delta, x = at["grad_z"].to_numpy(), at["x"].to_numpy()
-    grad_w, grad_b = mean_rows(np.vstack([delta * x, delta]))
+    delta = at["grad_z"].to_numpy()
+    grad_w, grad_b = gradient_at(at)
     size = np.abs(delta)
     gradient = _(
         "Gradient: ∂C/∂w = {grad_w}, ∂C/∂b = {grad_b}, the means of δᵢ·xᵢ and of δᵢ = ∂Cᵢ/∂z."
