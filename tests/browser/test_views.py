@@ -154,5 +154,9 @@ def test_the_landscape_draws_each_losss_surface_with_the_runs_path(page, page_lo
         assert surface.evaluate(LINES_WIDTH_JS) > 0, "the run's path is drawn on its surface"
     slopes = page.locator(CHARTS).filter(has_text="each example's σ′(z)")
     assert slopes.count() == 2 and all(slopes.nth(i).evaluate(LINES_WIDTH_JS) > 0 for i in range(2))
-    assert "of this window has |∇C| < 0.001" in page.get_by_test_id("stMain").inner_text()
+    for title in ("Mean cost", "Gradient size"):  # the data set's curves over the epochs
+        curves = page.locator(CHARTS).filter(has_text=title)
+        assert curves.count() == 1 and curves.first.evaluate(LINES_WIDTH_JS) > 0, title
+    text = page.get_by_test_id("stMain").inner_text()
+    assert "of this window has |∇C| < 0.001" in text and "Over the epochs." in text
     assert_clean(page, page_log)
