@@ -26,7 +26,9 @@ READABLE_CSS = (
     "[data-testid='stCaptionContainer'], [data-testid^='stBaseButton'] kbd { opacity: 0.85; } "
     # A phone has no keyboard: without the key hints the replay's four buttons share one row.
     "@media (max-width: 640px) { [data-testid^='stBaseButton'] kbd { display: none; } "
-    "[data-testid='stHeading'] h2 { font-size: 1.6rem; } } "
+    "[data-testid='stHeading'] h2 { font-size: 1.6rem; } "
+    # Narrower cells, so that a table of six short columns fits a phone's width.
+    "[data-testid='stMarkdownContainer'] :is(th, td) { padding-left: 0.3rem; padding-right: 0.3rem; } } "
     # A control an exercise link locks is still read: its disabled text keeps a 4.5:1 contrast.
     "[data-testid='stWidgetLabel'][disabled] [data-testid='stMarkdownContainer'] p { color: #5f5e5b; } "
     # A table or formula wider than a phone scrolls inside its own box, not the page.

@@ -185,14 +185,17 @@ def read_unit(text: str) -> float:
 
 def assert_table_is_the_runs_at(at, data, losses, epoch, w=2.0, b=2.0, eta=0.15):
     heading, tables = example_tables(at)
-    assert heading == f"**Every example at epoch {epoch:,}.** Bold: σ′(z) < 0.05, the example is saturated."
+    assert heading == (
+        f"**Every example at epoch {epoch:,}.** Bold: σ′(z) < 0.05, the example is saturated. "
+        "δᵢ = ∂Cᵢ/∂z: how hard example i pulls on z."
+    )
     assert len(tables) == len(losses)
     xs, ys = [p[0] for p in data], [p[1] for p in data]
     for table, loss in zip(tables, losses):
         title, blank, header, rule, *rows, gap, pull, gap_2, check = table.splitlines()
         assert (blank, header, rule, gap, gap_2) == (
             "",
-            "| # | x | y | a | σ′(z) | δᵢ = ∂Cᵢ/∂z |",
+            "| # | x | y | a | σ′(z) | δᵢ |",
             "|---:|---:|---:|---:|---:|---:|",
             "",
             "",

@@ -333,12 +333,13 @@ def example_numbers(
     epoch = state.replay_at(epochs)
     x, y = [p[0] for p in points], [p[1] for p in points]
     st.markdown(
-        _("**Every example at epoch {epoch}.** Bold: σ′(z) < {floor}, the example is saturated.").format(
-            epoch=f"{epoch:,}", floor=f"{SLOPE_FLOOR:g}"
-        )
+        _(
+            "**Every example at epoch {epoch}.** Bold: σ′(z) < {floor}, the example is saturated. "
+            "δᵢ = ∂Cᵢ/∂z: how hard example i pulls on z."
+        ).format(epoch=f"{epoch:,}", floor=f"{SLOPE_FLOOR:g}")
     )
     slope = lambda value: f"**{value:.3g}**" if value < SLOPE_FLOOR else f"{value:.3g}"  # noqa: E731
-    header = "| # | x | y | a | σ′(z) | δᵢ = ∂Cᵢ/∂z |\n|---:|---:|---:|---:|---:|---:|"
+    header = "| # | x | y | a | σ′(z) | δᵢ |\n|---:|---:|---:|---:|---:|---:|"
     for i, column in loss_columns(len(losses)):
         w, b = shown.params[losses[i]][epoch]
         at = examples_at(losses[i], w, b, x, y)
