@@ -10,6 +10,7 @@ import pytest
 from test_bad_input import assert_rejected, case
 
 from lossdemo import simulate_sigmoid, simulate_softmax
+from lossdemo.engine.sigmoid import sigmoid_cost
 
 SIGMOID = dict(loss="quadratic", w=0.6, b=0.9, x=[1.0, -1.0], y=[0.0, 1.0], eta=0.15, epochs=5)
 SOFTMAX = dict(
@@ -64,6 +65,9 @@ def test_the_valid_calls_used_below_are_accepted():
 )
 def test_bad_sigmoid_data_sets_are_refused(change, fragments):
     assert_rejected(simulate_sigmoid, SIGMOID, change, fragments)
+    # The cost at a point takes the same data sets, and refuses them in the same words.
+    cost_call = {key: SIGMOID[key] for key in ("loss", "w", "b", "x", "y")}
+    assert_rejected(sigmoid_cost, cost_call, {k: v for k, v in change.items() if k in cost_call}, fragments)
 
 
 @pytest.mark.parametrize(

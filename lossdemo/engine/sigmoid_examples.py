@@ -91,9 +91,14 @@ def examples_at(loss: str, w: float, b: float, x, y) -> pd.DataFrame:
 
 
 def mean_cost(loss: str, w: float, b: float, x, y) -> float:
-    """The data set's mean cost (1/n) Σ C_i at (w, b), summed as a run sums its cost column."""
-    at = examples_at(loss, w, b, x, y)
-    return float(mean_rows(at["cost"].to_numpy()[None, :])[0])
+    """The data set's mean cost (1/n) Σ C_i at (w, b), each C_i as `examples_at` computes it and
+    summed as a run sums its cost column."""
+    entry = get_loss("sigmoid", loss)
+    w = validation.number("w", w, -PARAM_BOUND, PARAM_BOUND)
+    b = validation.number("b", b, -PARAM_BOUND, PARAM_BOUND)
+    xs, ys = dataset.sigmoid_examples(x, y, INPUT_BOUND)
+    z = w * xs + b
+    return float(mean_rows(entry.cost(z, sigmoid(z)[0], ys)[None, :])[0])
 
 
 def output_and_slope(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
