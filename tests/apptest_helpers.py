@@ -149,10 +149,10 @@ def epoch_chart(at: AppTest):
 
 
 def sigma_chart(at: AppTest):
-    """The σ-path chart (on the Up close tab, opened if need be): top-level `hconcat` and a
+    """The σ-path chart (on the Up close tab, opened if need be): top-level `concat` and a
     `curve` dataset."""
     open_view(at, "Up close")
-    found = [el for el in charts(at) if "hconcat" in spec_of(el) and "curve" in chart_datasets(el)]
+    found = [el for el in charts(at) if "concat" in spec_of(el) and "curve" in chart_datasets(el)]
     assert len(found) == 1, f"expected one σ-path chart, found {len(found)}"
     return found[0]
 

@@ -221,7 +221,7 @@ def test_the_close_up_follows_a_replay_and_its_sigma_chart_marks_that_epoch(cloc
     at.run()
     assert shown_epoch(at) == 48
     assert any(m.value.startswith("**The gradient at epoch 48,") for m in at.markdown)
-    sigma = next(el for el in charts(at) if "hconcat" in spec_of(el) and "vconcat" not in spec_of(el))
+    sigma = next(el for el in charts(at) if "concat" in spec_of(el))
     marks = chart_datasets(sigma)["marks"]
     assert marks.loc[marks["marker"] == "inspected epoch", "epoch"].tolist() == [
         48,

@@ -133,7 +133,7 @@ def test_every_view_works_with_every_registered_loss(neuron):
 
 
 def _layers(spec: dict):
-    for key in ("vconcat", "hconcat", "layer"):
+    for key in ("vconcat", "hconcat", "concat", "layer"):
         for part in spec.get(key, []):
             yield part
             yield from _layers(part)

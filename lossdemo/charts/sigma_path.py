@@ -20,7 +20,7 @@ PATH_POINTS = 400
 MARKERS = (N_("start"), N_("inspected epoch"))  # the marks' names, as the legend shows them
 
 
-def sigma_path_chart(neuron: str, names: tuple[str, ...]) -> alt.HConcatChart:
+def sigma_path_chart(neuron: str, names: tuple[str, ...]) -> alt.ConcatChart:
     """σ(z) and σ′(z) with each run's path of (z, a) over the epochs drawn on the curve, one panel
     per run (`names`: as the charts name the runs); for softmax, a_y against the target's lead
     ℓ = z_y − ln Σ_{j≠y} e^{z_j}, for which a_y = σ(ℓ) exactly at every K, so the path lies on the
@@ -80,7 +80,9 @@ def sigma_path_chart(neuron: str, names: tuple[str, ...]) -> alt.HConcatChart:
         "epochs drawn on the curve, coloured by epoch; a circle marks the start, a diamond the inspected "
         "epoch."
     ).format(curve=kind.curve_names[0], slope=kind.curve_names[1], x=x_title, losses=_(", ").join(names))
-    return readable(alt.hconcat(*panels, description=description).resolve_scale(color="shared"))
+    # Two panels a row: four losses side by side would be wider than a laptop's page.
+    figure = alt.concat(*panels, columns=2, description=description)
+    return readable(figure.resolve_scale(color="shared"))
 
 
 _cached_path_spec = spec_cache(sigma_path_chart)

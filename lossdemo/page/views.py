@@ -37,12 +37,21 @@ from lossdemo.teaching.lesson import STEPS
 from lossdemo.teaching.loss_shape import shape_sentence
 from lossdemo.teaching.summaries import percent_change, unit
 
+CARDS_PER_ROW = 2  # a card's three numbers need about half a laptop's page width to stay readable
+
 
 def summary_cards(scenario: Scenario) -> None:
-    """One bordered card per loss: final cost (and its change), final output, when it halved."""
+    """One bordered card per loss: final cost (and its change), final output, when it halved. At
+    most CARDS_PER_ROW a row, every card as wide (one a row on a phone, where Streamlit stacks)."""
     kind, prepared = scenario.kind, prepared_for(scenario)
     summaries = prepared.summaries
-    for column, summary in zip(st.columns(len(summaries), border=True), summaries):
+    per_row = min(len(summaries), CARDS_PER_ROW)
+    columns = [
+        column
+        for first in range(0, len(summaries), per_row)
+        for column in st.columns(per_row, border=True)[: len(summaries) - first]
+    ]
+    for column, summary in zip(columns, summaries):
         look = line_sample(scenario.neuron, summary.key, series=prepared.series)
         line = line_word(scenario.neuron, summary.key, prepared.series)
         column.html(f'{look} <b style="font-size:1.3rem">{summary.name}</b> ({line})')
