@@ -97,9 +97,18 @@ def test_on_a_phone_nothing_scrolls_sideways_and_the_first_chart_is_within_two_s
         page.get_by_test_id("stExpandSidebarButton").click()
         eta = page.get_by_test_id("stSidebar").get_by_role("slider", name="Learning rate η")
         eta.wait_for()
+        page.wait_for_function(SIDEBAR_OPEN_JS)  # measured once it has slid in, not on its way
         slider = eta.bounding_box()
         assert slider["x"] >= 0 and slider["x"] + slider["width"] <= size[0], slider
         assert_clean(page, page_log)
+
+
+# The sidebar has finished sliding in: no transition left running on it or inside it.
+SIDEBAR_OPEN_JS = """() => {
+  const bar = document.querySelector("[data-testid='stSidebar']");
+  return bar !== null && bar.getAnimations({subtree: true}).length === 0
+    && bar.getBoundingClientRect().left >= 0;
+}"""
 
 
 # Every chart and table of the main column, as wide as drawn, and the column's width.
