@@ -138,11 +138,7 @@ def check_sentence(checks: list[Check]) -> str:
             parameter=c.parameter,
             analytic=f"{c.analytic:.6g}",
             numeric=f"{c.numeric:.6g}",
-            error=_("a corner")
-            if c.corner
-            else _("relative error {error}").format(error=f"{c.relative_error:.1e}")
-            if c.resolvable
-            else _("too small to resolve"),
+            error=_state(c),
         )
         for c in checks
     )
