@@ -86,9 +86,13 @@ def breakdown_latex(at) -> list[str]:
 
 
 def split_breakdown(latex: str) -> tuple[str, str, str, str]:
-    """(head, symbols, live values, result) of `head = symbols = values = result`."""
+    """(head, symbols, live values, result) of `head &= symbols \\ &= values = result`, two lines
+    of an aligned environment (one line would be wider than a laptop's page for focal)."""
     body = latex.strip().strip("$").strip()
-    head, symbols, values, result = body.split(" = ")
+    assert body.startswith(r"\begin{aligned}") and body.endswith(r"\end{aligned}"), body
+    first, second = body.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}").split(r" \\ ")
+    head, symbols = first.split(" &= ")
+    values, result = second.removeprefix("&= ").split(" = ")
     return head, symbols, values, result
 
 

@@ -72,8 +72,10 @@ class Loss:
     neuron: str
     name: str
     purpose: str  # one line: what the loss is for and when it slows down
-    cost_tex: str  # "C = …"
-    delta_tex: str  # "∂C/∂z = …"
+    # "C = …" and "∂C/∂z = …", shown one under the other in half a laptop's page; a formula too
+    # wide for that breaks its line with \\ (each line centred).
+    cost_tex: str
+    delta_tex: str
     chain_tex: str  # ∂C/∂z (sigmoid) or ∂C/∂z_y (softmax) as the product of its factors
     values_tex: Callable[[Live], str]  # the same factors with live values
     carries_slope: bool  # does ∂C/∂z carry the activation's slope σ′(z) (softmax: a_y(1 − a_y))?
@@ -183,10 +185,10 @@ def focal_sigmoid(gamma: int = FOCAL_GAMMA) -> SigmoidLoss:
         neuron="sigmoid",
         name=N_("Focal") if gamma == FOCAL_GAMMA else f"Focal (γ = {gamma})",
         purpose=FOCAL_SIGMOID_PURPOSE.replace("γ = 2", f"γ = {gamma}"),
-        cost_tex=rf"C = -\left[y(1 - a)^{{\gamma}}\ln a + (1 - y)\,a^{{\gamma}}\ln(1 - a)\right],"
+        cost_tex=rf"C = -\big[y(1 - a)^{{\gamma}}\ln a \\ {{}} + (1 - y)\,a^{{\gamma}}\ln(1 - a)\big],"
         rf"\ \gamma = {g}",
         delta_tex=r"\frac{\partial C}{\partial z} = y(1 - a)^{\gamma}\left[\gamma a\ln a - (1 - a)\right]"
-        r" + (1 - y)\,a^{\gamma}\left[a - \gamma(1 - a)\ln(1 - a)\right]",
+        r" \\ {} + (1 - y)\,a^{\gamma}\left[a - \gamma(1 - a)\ln(1 - a)\right]",
         chain_tex=rf"\left(y\,{_power_tex('(1 - a)', g)}\left[{g}a\ln a - (1 - a)\right]"
         rf" + (1 - y)\,{_power_tex('a', g)}\left[a - {g}(1 - a)\ln(1 - a)\right]\right)",
         values_tex=lambda v: (
@@ -246,7 +248,7 @@ def focal_softmax(gamma: int = FOCAL_GAMMA) -> SoftmaxLoss:
         purpose=FOCAL_SOFTMAX_PURPOSE.replace("γ = 2", f"γ = {gamma}"),
         cost_tex=rf"C = -(1 - a_y)^{{\gamma}}\ln a_y,\ \gamma = {g}",
         delta_tex=r"\frac{\partial C}{\partial z} = \left[\gamma(1 - a_y)^{\gamma - 1}a_y\ln a_y"
-        r" - (1 - a_y)^{\gamma}\right](t - a)",
+        r" - (1 - a_y)^{\gamma}\right] \\ {} \times (t - a)",
         chain_tex=rf"\left[{g}{_power_tex('(1 - a_y)', max(g - 1, 0))}\,a_y\ln a_y"
         rf" - {_power_tex('(1 - a_y)', g)}\right](1 - a_y)",
         values_tex=lambda v: (
@@ -287,7 +289,7 @@ def label_smoothing(epsilon: float = SMOOTHING) -> SoftmaxLoss:
         neuron="softmax",
         name=N_("Label smoothing") if epsilon == SMOOTHING else f"Label smoothing (ε = {e})",
         purpose=LABEL_SMOOTHING_PURPOSE.replace("ε = 0.1", f"ε = {e}"),
-        cost_tex=rf"C = -\sum_j q_j \ln a_j,\ q = (1 - \varepsilon)\,t + \varepsilon/K,\ \varepsilon = {e}",
+        cost_tex=rf"C = -\sum_j q_j \ln a_j, \\ q = (1 - \varepsilon)\,t + \varepsilon/K,\ \varepsilon = {e}",
         delta_tex=r"\frac{\partial C}{\partial z} = a - q",
         chain_tex=r"a_y - \left(1 - \varepsilon + \tfrac{\varepsilon}{K}\right)",
         values_tex=lambda v: rf"{v.num(v.a)} - {v.num(keep + epsilon / v.classes)}",

@@ -45,7 +45,7 @@ from lossdemo.engine.start_sweep import START_BOUND
 from lossdemo.language.messages import _, current, ngettext
 from lossdemo.page import cache, state
 from lossdemo.page.downloads import figure_downloads
-from lossdemo.page.widgets import control, hidden, names
+from lossdemo.page.widgets import control, hidden, loss_columns, names
 from lossdemo.teaching.gradient_check import check_sentence, check_sigmoid
 from lossdemo.teaching.landscape import gradient_at, pull_sentence
 from lossdemo.teaching.summaries import unit
@@ -297,13 +297,6 @@ def curves(
     figure_downloads(
         "landscape-curves", curves_spec(shown.curves, "sigmoid", None, log_scale, cursor, description, losses)
     )
-
-
-def loss_columns(count: int):
-    """(index, column) for `count` losses' charts or tables: two a row, one on a phone (where
-    Streamlit stacks columns)."""
-    for first in range(0, count, 2):
-        yield from zip(range(first, min(first + 2, count)), st.columns(2))
 
 
 def example_panels(

@@ -30,38 +30,31 @@ from lossdemo.page.cache import prepared_for, shape_curves, speed_map
 from lossdemo.page.downloads import figure_downloads
 from lossdemo.page.landscape_view import landscape_view, own_data_set, single_example_note
 from lossdemo.page.network_view import default_runs, network_view
-from lossdemo.page.widgets import control, names, replay_controls
+from lossdemo.page.widgets import control, loss_columns, names, replay_controls
 from lossdemo.teaching.chain_rule import SMALL_SLOPE, chain_rule, step_ratio
 from lossdemo.teaching.gradient_check import AGREE, CHECKS
 from lossdemo.teaching.lesson import STEPS
 from lossdemo.teaching.loss_shape import shape_sentence
 from lossdemo.teaching.summaries import percent_change, unit
 
-CARDS_PER_ROW = 2  # a card's three numbers need about half a laptop's page width to stay readable
-
 
 def summary_cards(scenario: Scenario) -> None:
-    """One bordered card per loss: final cost (and its change), final output, when it halved. At
-    most CARDS_PER_ROW a row, every card as wide (one a row on a phone, where Streamlit stacks)."""
+    """One bordered card per loss, one a row so the losses' numbers line up for comparing: the
+    loss's name, then its final cost (and its change), final output and when it halved, each in a
+    quarter of the page's width (on a phone, where Streamlit stacks columns, one under another)."""
     kind, prepared = scenario.kind, prepared_for(scenario)
-    summaries = prepared.summaries
-    per_row = min(len(summaries), CARDS_PER_ROW)
-    columns = [
-        column
-        for first in range(0, len(summaries), per_row)
-        for column in st.columns(per_row, border=True)[: len(summaries) - first]
-    ]
-    for column, summary in zip(columns, summaries):
+    for summary in prepared.summaries:
+        card = st.container(border=True)
+        name, cost, output, halved = card.columns(4)
         look = line_sample(scenario.neuron, summary.key, series=prepared.series)
         line = line_word(scenario.neuron, summary.key, prepared.series)
-        column.html(f'{look} <b style="font-size:1.3rem">{summary.name}</b> ({line})')
+        name.html(f'{look} <b style="font-size:1.3rem">{summary.name}</b> ({line})')
         if scenario.eta_for(summary.loss) != scenario.eta:
-            column.caption(
+            name.caption(
                 _("trains with η = {eta} (equal gradients at a = ½)").format(
                     eta=f"{scenario.eta_for(summary.loss):.3g}"
                 )
             )
-        cost, output, halved = column.columns(3)
         cost.metric(
             _("Final cost"),
             f"{summary.final_cost:.3g}",
@@ -163,11 +156,12 @@ def formulas(scenario: Scenario, rows: dict) -> None:
     each shown step rule steps by, and the chain rule with the live values of the inspected epoch."""
     losses = LOSSES[scenario.neuron]
     shown = list(dict.fromkeys(series.loss for series in scenario.series()))
-    for column, key in zip(st.columns(len(shown)), shown):
+    for index, column in loss_columns(len(shown)):
+        loss = losses[shown[index]]
         # With series a line is a start or a rule, not a loss: the live numbers name each line.
-        sample = f"{line_sample(scenario.neuron, key)} " if scenario.plain() else ""
-        column.html(f"{sample}<b>{_(losses[key].name)}</b>")
-        column.latex(rf"{losses[key].cost_tex} \qquad {losses[key].delta_tex}")
+        sample = f"{line_sample(scenario.neuron, loss.key)} " if scenario.plain() else ""
+        column.html(f"{sample}<b>{_(loss.name)}</b>")
+        column.latex(rf"\begin{{gathered}}{loss.cost_tex} \\ {loss.delta_tex}\end{{gathered}}")
     for rule in scenario.step_rules():
         st.html(f"<b>{_(rule.name)}</b>")
         st.latex(rule.tex)
@@ -211,8 +205,9 @@ def optimizer_comparison(scenario: Scenario) -> None:
 
 
 def live_numbers(rows: dict, scenario: Scenario, big: bool) -> None:
-    """The runs' state at the inspected epoch: large metrics side by side, or one compact table.
-    A run is a loss, or a series named by its label."""
+    """The runs' state at the inspected epoch: large metrics side by side (to 3 significant digits,
+    read across a room), or one compact table (to 4). A run is a loss, or a series named by its
+    label."""
     kind, prepared = scenario.kind, prepared_for(scenario)
     gradient, symbol = kind.gradient
     labels = {
@@ -242,7 +237,7 @@ def live_numbers(rows: dict, scenario: Scenario, big: bool) -> None:
             + "</div>"
         )
         for cell, (field, label) in zip(cells, labels.items()):
-            cell.metric(label, f"{row[field]:.4g}")
+            cell.metric(label, f"{row[field]:.3g}")
 
 
 def one_epoch(rows: dict, scenario: Scenario, epoch: int) -> None:

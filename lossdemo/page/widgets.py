@@ -117,3 +117,10 @@ def replay_controls(epochs: int, one_row: bool) -> None:
                 # the code's; from the next run on the code's value wins.
                 st.rerun()
             del st.session_state["epoch_wanted"]
+
+
+def loss_columns(count: int):
+    """(index, column) for `count` losses' charts or tables: two a row, one on a phone (where
+    Streamlit stacks columns)."""
+    for first in range(0, count, 2):
+        yield from zip(range(first, min(first + 2, count)), st.columns(2))

@@ -47,7 +47,9 @@ class LiveValues:
 class Breakdown:
     loss: str
     name: str  # the loss's name in the current language
-    latex: str  # symbolic form = factors with live values = result (∂C/∂w, or ∂C/∂z_y for softmax)
+    # head = symbolic form, then on a second line = factors with live values = result (head: ∂C/∂w,
+    # or ∂C/∂z_y for softmax), in an aligned environment
+    latex: str
     step: float  # ∂C/∂z (sigmoid) or ∂C/∂z_y (softmax): what every parameter's step is made of
 
 
@@ -70,7 +72,12 @@ def chain_rule(row: pd.Series, neuron: str, loss: str, start: Mapping[str, objec
     result = row[kind.gradient[0]]
     if kind.chain_times_input:
         symbols, values = rf"{symbols}\,x", rf"{values}\cdot({tex_number(x)})"
-    latex = rf"{kind.chain_head} = {symbols} = {values} = \mathbf{{{tex_number(result)}}}"
+    # The factors on one line and their values on the next: as one line, a long loss's (focal's)
+    # is wider than a laptop's page.
+    latex = (
+        rf"\begin{{aligned}}{kind.chain_head} &= {symbols} \\ "
+        rf"&= {values} = \mathbf{{{tex_number(result)}}}\end{{aligned}}"
+    )
     return Breakdown(loss=loss, name=_(entry.name), latex=latex, step=float(row[kind.delta]))
 
 

@@ -155,3 +155,59 @@ def test_on_a_projector_the_landscape_shows_its_surfaces_on_the_first_screen(
         tops = page.evaluate(SURFACE_TOPS_JS)
         assert len(tops) >= 2 and max(tops[:2]) < size[1] - 100, tops
         assert_clean(page, page_log)
+
+
+# Every number card's label and value whose text is wider than its box (Streamlit cuts it with "…").
+CUT_METRICS_JS = """() => [...document.querySelectorAll(
+  "[data-testid='stMetricValue'], [data-testid='stMetricLabel']")].flatMap((metric) => {
+  const box = metric.querySelector("[data-testid='stMarkdownContainer']");
+  return box && box.scrollWidth > box.clientWidth + 1
+    ? [`${metric.innerText.trim()} (${box.scrollWidth} px in ${box.clientWidth})`] : [];
+})"""
+ALL_SIGMOID_LOSSES = "losses=Quadratic&losses=Cross-entropy&losses=Focal&losses=Absolute+error"
+ALL_SOFTMAX_LOSSES = (
+    "neuron=softmax&losses=Log-likelihood&losses=Quadratic&losses=Focal&losses=Label+smoothing"
+)
+# Long numbers: every loss after 100,000 epochs at y = 1, where outputs read "1 − 3.3e-05", costs
+# "8.02e-06" and a slow loss "not yet"; an η far too large ("unstable"); the Chinese labels.
+LONG_NUMBERS = [
+    f"{ALL_SIGMOID_LOSSES}&epochs=100000&epoch=100000&y=1",
+    f"{ALL_SIGMOID_LOSSES}&epochs=100000&epoch=100000&y=1&lang=zh",
+    f"{ALL_SOFTMAX_LOSSES}&epochs=100000&epoch=100000",
+    "eta=10&y=0.5&epochs=1000&epoch=1000",
+]
+
+
+@pytest.mark.parametrize("present", [False, True], ids=["normal", "presentation"])
+@pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["1280x720", "390x844"])
+def test_every_number_card_shows_its_whole_label_and_value(browser, app_url, size, present, page_log):
+    """The summary cards (normal view) and the live numbers (presentation mode) with the longest
+    numbers the controls make: Streamlit cuts a metric too wide for its column to "0.00…"."""
+    with watched_page(browser, app_url, size, page_log) as page:
+        for query in LONG_NUMBERS:
+            open_app(page, f"{query}&present=true" if present else query)
+            wait_for_chart(page)
+            assert page.get_by_test_id("stMetricValue").count() >= 6, query
+            assert page.evaluate(CUT_METRICS_JS) == [], query
+        assert_clean(page, page_log)
+
+
+# Every formula on show wider than its box (it would scroll inside it, cut at the box's edge).
+# KaTeX's display box measures 2 px wider than the box it fits in: more than 3 px is a cut.
+CUT_FORMULAS_JS = """() => [...document.querySelectorAll(".katex-display")]
+  .filter((e) => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 3)
+  .map((e) => `${e.innerText.replace(/\\s+/g, " ").slice(0, 40)}… (${e.scrollWidth} px)`)"""
+
+
+@pytest.mark.parametrize("losses", [ALL_SIGMOID_LOSSES, ALL_SOFTMAX_LOSSES], ids=["sigmoid", "softmax"])
+def test_every_losss_formulas_fit_a_laptops_page(browser, app_url, losses, page_log):
+    """Curves (each loss's C and ∂C/∂z, the chain rule at the inspected epoch) and Up close (the
+    chain rule) with every loss of the neuron at 1280 × 720: focal's chain rule once ran 1,177 px
+    wide in a 791 px column, and four losses' formulas side by side 339-1,115 px in 185."""
+    with watched_page(browser, app_url, (1280, 720), page_log) as page:
+        for view in ("Curves", "Up+close"):
+            open_app(page, f"{losses}&view={view}")
+            page.wait_for_function(ALL_CHARTS_DRAWN_JS)
+            assert page.locator(".katex-display").count() >= 4, view
+            assert page.evaluate(CUT_FORMULAS_JS) == [], view
+        assert_clean(page, page_log)
