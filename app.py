@@ -14,7 +14,7 @@ from lossdemo.controls.url import PARAMS, parse_starts
 from lossdemo.engine.losses import DEFAULT_LOSSES, LOSSES, NEURONS
 from lossdemo.engine.neurons import get_kind
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS
-from lossdemo.language.messages import LANGUAGES, N_, _
+from lossdemo.language.messages import HTML_LANG, LANGUAGES, N_, _, current
 from lossdemo.page import state, views
 from lossdemo.page.landscape_view import sidebar_note
 from lossdemo.page.widgets import control, hidden, locked, names
@@ -53,6 +53,12 @@ PRESENTATION_CSS = f"""<style>
 state.read_url_once()
 state.speak()  # every word from here on is in the session's language
 st.set_page_config(page_title=_("lossdemo: why the loss decides how fast a neuron learns"), layout="wide")
+# The document's language, for screen readers, CJK fonts and the browser's offer to translate
+# (Streamlit's own <html lang> is always "en"); a fixed string per language, nothing from the URL.
+st.html(
+    f"<script>document.documentElement.lang = '{HTML_LANG[current()]}';</script>",
+    unsafe_allow_javascript=True,
+)
 
 # The sidebar: the language, then the scenario's controls, each bound to its URL parameter.
 with st.sidebar:

@@ -204,6 +204,7 @@ ALLOWED = {
 }
 CLEAN = [
     (r"<style>.*?</style>", " "),  # the page's CSS
+    (r"<script>.*?</script>", " "),  # the page's script (it sets the document's language)
     (r"“[^”]*”", " "),  # what a bad link said, quoted back
     (r"(?m)^(- )?[a-z_]+: ", " "),  # the parameter a note is about, named as in the link
     (r"\$\$.*?\$\$|\$[^$]*\$", " "),  # formulas

@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 LANGUAGES = {"en": "English", "zh": "中文"}  # URL value -> the language's own name
+HTML_LANG = {"en": "en", "zh": "zh-CN"}  # URL value -> the page's <html lang> (simplified Chinese)
 DEFAULT = "en"
 DOMAIN = "lossdemo"
 LOCALES = Path(__file__).with_name("locales")

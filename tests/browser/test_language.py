@@ -45,6 +45,9 @@ GLYPHS_DIFFER_JS = r"""() => {
 }"""
 
 
+DOCUMENT_LANG_JS = "() => document.documentElement.lang"
+
+
 def sidebar(page):
     return page.get_by_test_id("stSidebar")
 
@@ -60,6 +63,7 @@ def test_the_chinese_page_draws_chinese_glyphs(page, page_log):
     assert heading(page).strip() == TITLE_ZH
     assert page.evaluate(GLYPHS_DIFFER_JS), "Chinese characters are drawn as empty boxes: no CJK font"
     assert page.title().startswith("lossdemo：")
+    page.wait_for_function(f"() => ({DOCUMENT_LANG_JS})() === 'zh-CN'")
     assert_clean(page, page_log)
 
 
@@ -74,18 +78,23 @@ def test_a_chinese_page_as_drawn_shows_no_english_word(page, page_log, query):
     assert_clean(page, page_log)
 
 
-def test_the_switch_changes_the_language_and_the_link(page, page_log):
+def test_the_switch_changes_the_language_the_documents_language_and_the_link(page, page_log):
+    """The document's <html lang> follows too (screen readers, CJK fonts, the browser's offer to
+    translate): Streamlit's own is always "en"."""
     open_app(page, "eta=0.5")
     wait_for_chart(page)
+    page.wait_for_function(f"() => ({DOCUMENT_LANG_JS})() === 'en'")
     sidebar(page).get_by_role("radio", name="中文").click()
     page.wait_for_url(re.compile(r"[?&]lang=zh(&|$)"))
     wait_for_idle(page)
     assert heading(page).strip() == TITLE_ZH
+    page.wait_for_function(f"() => ({DOCUMENT_LANG_JS})() === 'zh-CN'")
     assert "eta=0.5" in page.url  # every other setting stays
     sidebar(page).get_by_role("radio", name="English").click()
     page.wait_for_url(lambda url: "lang=" not in url)  # English is this browser's language
     wait_for_idle(page)
     assert "Why the loss decides" in heading(page)
+    page.wait_for_function(f"() => ({DOCUMENT_LANG_JS})() === 'en'")
     assert_clean(page, page_log)
 
 
