@@ -53,6 +53,8 @@ def test_every_optimizer_renders_with_every_kind_and_loss_subset(optimizer, neur
         spec = spec_of(chart)
         assert {OPTIMIZERS["gd"].name, OPTIMIZERS[optimizer].name} == set(data["optimizer"])
         assert "Step taken" in str(spec)
+        for panel in spec["hconcat"]:  # the legend names the losses drawn, not every loss of the kind
+            assert panel["encoding"]["color"]["legend"]["values"] == names
         step_panel = data[data["panel"] == 2]
         for key, label in (("gd", OPTIMIZERS["gd"].name), (optimizer, OPTIMIZERS[optimizer].name)):
             for loss in losses:

@@ -189,7 +189,8 @@ def scenario_specs(scenario: Scenario, log_scale: bool, panel: int | None, epoch
     if scenario.optimizer != DEFAULT_OPTIMIZER:
         baseline = runs(replace(scenario, optimizer=DEFAULT_OPTIMIZER, widget_rule=False))
         compared = optimizers.comparison_data(baseline, frame, neuron, scenario.optimizer)
-        specs["comparison"] = optimizers.comparison_spec(compared, neuron, scenario.optimizer, series)
+        drawn = tuple(dict.fromkeys(compared["loss"]))
+        specs["comparison"] = optimizers.comparison_spec(compared, neuron, scenario.optimizer, drawn, series)
     return specs
 
 

@@ -120,9 +120,14 @@ def comparison_chart(neuron: str, optimizer: str, series: tuple[Style, ...] = ()
 _cached_spec = spec_cache(comparison_chart)
 
 
-def comparison_spec(data: pd.DataFrame, neuron: str, optimizer: str, series: tuple[Style, ...] = ()) -> dict:
-    """The Vega-Lite spec of `comparison_chart` with its data attached; built once per (neuron,
-    optimizer, series)."""
+def comparison_spec(
+    data, neuron: str, optimizer: str, drawn: tuple[str, ...], series: tuple[Style, ...] = ()
+) -> dict:
+    """The Vega-Lite spec of `comparison_chart` with its data (a frame, or Arrow) attached; built
+    once per (neuron, optimizer, series). Its colour scale holds every loss of the neuron, so that a
+    loss looks the same whatever is shown; its legend lists the runs `drawn`, by their names."""
     spec = json.loads(_cached_spec(neuron, optimizer, series))
+    for panel in spec["hconcat"]:
+        panel["encoding"]["color"]["legend"]["values"] = list(drawn)
     spec["datasets"] = {DATASET: data}
     return spec

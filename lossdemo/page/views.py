@@ -195,7 +195,8 @@ def optimizer_comparison(scenario: Scenario) -> None:
         ).format(optimizer=_(rule.name), purpose=_(rule.purpose), torch=rule.torch)
     )
     st.latex(rf"\begin{{gathered}}{rule.update_tex}\end{{gathered}}")
-    spec = comparison_spec(prepared.comparison, scenario.neuron, scenario.optimizer, prepared.series)
+    drawn = tuple(prepared.names.values())
+    spec = comparison_spec(prepared.comparison, scenario.neuron, scenario.optimizer, drawn, prepared.series)
     spec["description"] = _(  # the chart's accessible name
         "Three charts over the epochs, one line per loss and optimizer (gradient descent solid, "
         "{optimizer} dashed): the output, the gradient size and the length of the step taken."
