@@ -103,11 +103,15 @@ def expected_metrics(scenario: Scenario) -> list[dict[str, str]]:
         final = run[out].iloc[-1]
         halved = "unstable" if t.unstable() else "not yet" if t.settled() is None else f"{t.settled():,}"
         start, end = run["cost"].iloc[0], run["cost"].iloc[-1]
+        # The change from the start, signed: a falling cost is negative (−99.7 %), and one that fell
+        # by more than 99.95 % but not to 0 says what is left: −(100 − 0.045)%, never −100 %.
+        change = f"{100 * (end - start) / start:+.3g}%" if start else None
+        if change == "-100%" and end:
+            change = f"-(100 − {100 * end / start:.2g})%"
         rows.append(
             {
                 "cost": f"{end:.3g}",
-                # The change from the start, signed: a falling cost is negative (−99.7 %, not −100 %).
-                "change": f"{100 * (end - start) / start:+.3g}%" if start else None,
+                "change": change,
                 # Never a false 0 or 1: within 5e-4 of 1 the output is written 1 − ε.
                 "output": f"1 − {1 - final:.2g}" if 0 < 1 - final < 5e-4 else f"{final:.3g}",
                 "output_label": f"Final output {out}",

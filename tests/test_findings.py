@@ -10,6 +10,7 @@ and did not stay, or that output − target keeps crossing zero at the end witho
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -107,6 +108,42 @@ def test_an_output_of_0_99966_is_not_written_1_and_a_change_of_minus_99_7_percen
     assert unit(0.5) == "0.5" and unit(1.0) == "1" and unit(2e-9) == "2e-09"
     assert percent_change(1.0, 0.003) == "-99.7%"
     assert percent_change(2.0, 1.0) == "-50%" and percent_change(1.0, 1.22) == "+22%"
+    # Either side of where 3 significant digits round to −100 (a fall of 99.95 %): a focal cost from
+    # 3.875 to 0.00176 fell by 99.955 %, not 100 %; only a cost that reached 0 fell by 100 %.
+    assert percent_change(1.0, 0.00051) == "-99.9%"
+    assert percent_change(1.0, 0.00049) == "-(100 − 0.049)%"
+    assert percent_change(3.875, 0.00176) == "-(100 − 0.045)%"
+    assert percent_change(4.0, 1e-300) == "-(100 − 2.5e-299)%"
+    assert percent_change(4.0, 0.0) == "-100%"
+
+
+PERCENT = re.compile(r"^(?:(?P<change>[+-][0-9.e+-]+)|-\(100 − (?P<left>[0-9.e+-]+)\))%$")
+
+
+@given(
+    start=st.floats(1e-300, 1e300),
+    ratio=st.one_of(st.just(0.0), st.floats(0.0, 1e3), st.floats(0.0, 1e-3)),
+)
+@example(start=3.875, ratio=0.00176 / 3.875)
+@example(start=1.0, ratio=0.0005)
+def test_a_percent_change_reads_minus_100_only_for_a_cost_that_reached_0(start, ratio):
+    """Read back, the text is the change to 3 significant digits, or, for a fall of more than
+    99.95 %, what is left of the start to 2; it says −100 % only when nothing is left."""
+    end = start * ratio
+    text = percent_change(start, end)
+    exact = 100.0 * (end / start - 1.0)
+    if exact == 0:
+        assert text == "0%"
+        return
+    shown = PERCENT.match(text)
+    assert shown, text
+    if shown["left"] is not None:
+        left = 100.0 * end / start
+        assert 0 < left <= 0.05 * (1 + 1e-9), (text, left)  # 3 digits would have read −100
+        assert float(shown["left"]) == pytest.approx(left, rel=0.051), (text, left)
+    else:
+        assert float(shown["change"]) == pytest.approx(exact, rel=0.0051), (text, exact)
+        assert text != "-100%" or end == 0, text
 
 
 def page_text(at) -> str:

@@ -39,9 +39,16 @@ def unit(value: float) -> str:
 
 
 def percent_change(start: float, end: float) -> str:
-    """The change from `start` to `end` in percent, 3 significant digits (−99.7 %, not −100 %)."""
+    """The change from `start` to `end` in percent, 3 significant digits (−99.7 %), never a false
+    −100 %: a cost that fell by more than 99.95 % but not to 0 reads −(100 − 0.044)%, as `unit`
+    writes an output near 1."""
     change = 100.0 * (end / start - 1.0)
-    return f"{change:+.3g}%" if change != 0 else "0%"
+    if change == 0:
+        return "0%"
+    text = f"{change:+.3g}%"
+    if text == "-100%" and end != 0:
+        return f"-(100 − {100.0 * end / start:.2g})%"
+    return text
 
 
 def _milestones(runs: pd.DataFrame, scenario) -> list[Milestones]:
