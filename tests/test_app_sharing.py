@@ -106,14 +106,19 @@ def engine_dataset(scenario: Scenario) -> pd.DataFrame:
     return long_form(downsample(runs(scenario)), scenario.neuron).reset_index(drop=True)
 
 
+# The page's own script, the same whatever the link says: it sets the document's language.
+PAGE_SCRIPTS = {f"<script>document.documentElement.lang = '{tag}';</script>" for tag in ("en", "zh-CN")}
+
+
 def texts(at: AppTest):
-    """Every element's content as text (charts: the spec only, not the data)."""
+    """Every element's content as text (charts: the spec only, not the data), but for the page's
+    own language script."""
     stack = [at.main, at.sidebar]
     while stack:
         node = stack.pop()
         stack.extend(getattr(node, "children", {}).values())
         proto = getattr(node, "proto", None)
-        if proto is None:
+        if proto is None or getattr(proto, "body", None) in PAGE_SCRIPTS:
             continue
         yield proto.spec if hasattr(proto, "spec") and hasattr(proto, "datasets") else str(proto)
 
