@@ -7,17 +7,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numba
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lossdemo.engine import softmax as softmax_run
+from lossdemo.engine import tracing
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.optimizer_loop import follow_written
 from lossdemo.engine.optimizers import OPTIMIZERS, follow
-from lossdemo.engine.sigmoid_loop import gradient, reference_z, z_trajectory
-from lossdemo.engine.tracing import _TWINS, NAMESPACE, TracingError, scalar_twin
+from lossdemo.engine.sigmoid_loop import _descent_loop, gradient, reference_z, z_trajectory
+from lossdemo.engine.tracing import _TWINS, NAMESPACE, TracingError, compiled_map, scalar_twin
 
 SIGMOID = sorted(LOSSES["sigmoid"])
 SOFTMAX = sorted(LOSSES["softmax"])
@@ -75,7 +77,8 @@ def test_every_optimizer_follows_its_reference_on_a_softmax_layer_bit_for_bit(
 
 
 def test_a_float_math_refuses_gives_the_reference_loop_s_result():
-    """math.log1p(−1) raises where numpy returns −inf: the run is then the reference loop's."""
+    """log1p(−1): numpy returns −inf with a warning, `math` raises and the compiled loop goes on
+    with −inf: the run is then the reference loop's."""
     entry = replace(
         LOSSES["sigmoid"]["cross_entropy"], key="reaches_minus_one", delta=lambda z, a, sp, y: np.log1p(-a)
     )
@@ -85,13 +88,25 @@ def test_a_float_math_refuses_gives_the_reference_loop_s_result():
     assert got.tobytes() == want.tobytes() and np.isinf(got[1])
 
 
-def test_a_ufunc_without_a_math_twin_is_called_from_numpy():
+def test_a_ufunc_without_a_math_twin_is_called_from_numpy_in_the_interpreter():
     entry = replace(
         LOSSES["sigmoid"]["quadratic"], key="arctan", delta=lambda z, a, sp, y: np.arctan(a - y) * sp
     )
     assert scalar_twin("arctan") is None
+    assert not isinstance(_descent_loop(entry), numba.core.dispatcher.Dispatcher)
     got = z_trajectory(entry, 3.0, 2.0, 0.2, 50)
     assert got.tobytes() == reference_z(entry, 3.0, 2.0, 0.2, 50).tobytes()
+
+
+@pytest.mark.parametrize("loss", SIGMOID)
+def test_every_sigmoid_loss_runs_compiled_and_stays_on_the_reference_for_30000_epochs(loss):
+    """Compiled, with the interpreter's bits over a whole run: from a saturated wrong start, where
+    the steps are tiny and any other rounding would add up, at y = ½ and at a large step."""
+    entry = LOSSES["sigmoid"][loss]
+    assert isinstance(_descent_loop(entry), numba.core.dispatcher.Dispatcher)
+    for z0, step, y in ((9.0, 0.3, 0.0), (-3.0, 0.05, 0.5), (0.4, 40.0, 1.0)):
+        got = z_trajectory(entry, z0, step, y, 30_000)
+        assert got.tobytes() == reference_z(entry, z0, step, y, 30_000).tobytes()
 
 
 @pytest.mark.parametrize("name", sorted(_TWINS))
@@ -106,7 +121,10 @@ def test_every_twin_in_use_gives_numpy_s_bits_on_fresh_arguments(name):
     keep = np.isfinite(want)
     twin = eval(f"lambda v: {template.format('v')}", dict(NAMESPACE))
     got = np.array([twin(v) for v in x[keep].tolist()])
+    compiled = np.empty_like(x)
+    compiled_map(template)(x, compiled)
     assert got.tobytes() == want[keep].tobytes()
+    assert compiled[keep].tobytes() == want[keep].tobytes()
 
 
 def branches_on_the_output(z, a, sp, y):
@@ -120,3 +138,32 @@ def test_a_sigmoid_delta_the_loop_cannot_write_out_is_refused(delta):
     entry = replace(LOSSES["sigmoid"]["quadratic"], key=f"bad_{id(delta)}", delta=delta)
     with pytest.raises(TracingError, match="delta"):
         z_trajectory(entry, 0.5, 0.1, 0.0, 3)
+
+
+def test_a_loop_s_file_holds_its_source_and_is_written_again_if_it_holds_anything_else(tmp_path, monkeypatch):
+    """numba finds a loop's machine code again by the file beside it: the file must hold exactly
+    the loop that runs (a stale or altered file would be run in its place)."""
+    monkeypatch.setattr(tracing, "LOOP_FILES", tmp_path / "loops")
+    halving = ("test halving", ["z", "out"], [], "for i in range(out.size):", ["z = z / 2.0", "out[i] = z"])
+    loop = tracing.compile_loop(*halving)
+    (path,) = (tmp_path / "loops").glob("loop_*.py")
+    assert "z = z / 2.0" in path.read_text()
+    out = np.empty(3)
+    loop(8.0, out)
+    assert out.tolist() == [4.0, 2.0, 1.0]
+    path.write_text(path.read_text().replace("/ 2.0", "/ 4.0"))
+    again = tracing.compile_loop(*halving)
+    again(8.0, out)
+    assert out.tolist() == [4.0, 2.0, 1.0] and "/ 4.0" not in path.read_text()
+
+
+def test_a_loop_is_compiled_without_a_cache_where_its_file_cannot_be_written(tmp_path, monkeypatch):
+    blocked = tmp_path / "a file, not a directory"
+    blocked.write_text("")
+    monkeypatch.setattr(tracing, "LOOP_FILES", blocked / "loops")
+    doubling = ("test doubling", ["z", "out"], [], "for i in range(out.size):", ["z = z * 2.0", "out[i] = z"])
+    loop = tracing.compile_loop(*doubling)
+    assert isinstance(loop, numba.core.dispatcher.Dispatcher)
+    out = np.empty(3)
+    loop(1.0, out)
+    assert out.tolist() == [2.0, 4.0, 8.0]

@@ -11,14 +11,13 @@ bias corrections β^t) computed once per epoch and what no epoch changes compute
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 
-from lossdemo.engine.optimizers import Optimizer, follow
+from lossdemo.engine.optimizers import Optimizer, follow, step_lengths
 from lossdemo.engine.tracing import Recording, TracingError, compile_loop, run_written, term
 
 
@@ -42,9 +41,9 @@ def follow_written(
     loop = _loop(optimizer, gradient)
 
     def written() -> tuple[np.ndarray, np.ndarray]:
-        rows, steps = array("d"), array("d")
-        loop(*params, *inputs, eta, epochs, rows.extend, steps.append)
-        return np.frombuffer(rows).reshape(epochs + 1, gradient.count), np.frombuffer(steps)
+        rows, changes = np.empty((2, epochs + 1, gradient.count))
+        loop(*map(float, params), *map(float, inputs), float(eta), int(epochs), rows, changes)
+        return rows, step_lengths(changes)
 
     def reference() -> tuple[np.ndarray, np.ndarray]:
         return follow(optimizer, list(params), lambda p: gradient.on_floats(p, *inputs), eta, epochs)
@@ -54,8 +53,8 @@ def follow_written(
 
 @cache
 def _loop(optimizer: Optimizer, gradient: Gradient) -> Callable:
-    """loop(p_0 … p_{P−1}, *inputs, eta, epochs, extend, append): extends by the parameters of
-    each row and appends the length of the update made from it."""
+    """loop(p_0 … p_{P−1}, *inputs, eta, epochs, rows, changes): rows[t − 1] = the parameters
+    after t − 1 updates and changes[t − 1] = the change the t-th update makes, t = 1 … epochs + 1."""
     recording = Recording()
     count, width = gradient.count, len(optimizer.start)
     params = [recording.input(f"p{i}") for i in range(count)]
@@ -70,21 +69,21 @@ def _loop(optimizer: Optimizer, gradient: Gradient) -> Callable:
         change, state = optimizer.update(g, state, t, eta)
         changes.append(change)
         kept.extend(state)
-    step = recording.record(f"hypot({', '.join(f'{{{i}}}' for i in range(count))})", *changes)
     moved = [p - change for p, change in zip(params, changes)]
-    before, body = recording.write([step, *moved, *kept])
+    before, body = recording.write([*changes, *moved, *kept])
     names = [p.name for p in params] + memory
-    arguments = [*names[:count], *gradient.inputs, "eta", "epochs", "extend", "append"]
+    arguments = [*names[:count], *gradient.inputs, "eta", "epochs", "rows", "changes"]
     start = [f"{name} = {term(value)}" for name, value in zip(memory, optimizer.start * count)]
     loop = compile_loop(
         f"{gradient.title} loop, {optimizer.key}",
         arguments,
         [*start, *before],
-        "for t in range(1, epochs + 2):",
+        "for k in range(epochs + 1):",
         [
-            f"extend(({', '.join(names[:count])},))",
+            "t = k + 1.0",  # the update's number, a float as in the reference's float arithmetic
+            *(f"rows[k, {i}] = {name}" for i, name in enumerate(names[:count])),
             *body,
-            f"append({term(step)})",
+            *(f"changes[k, {i}] = {term(change)}" for i, change in enumerate(changes)),
             f"{', '.join(names)}, = {', '.join(term(v) for v in [*moved, *kept])},",
         ],
     )
@@ -95,13 +94,10 @@ def _loop(optimizer: Optimizer, gradient: Gradient) -> Callable:
 def _check(optimizer: Optimizer, gradient: Gradient, loop: Callable) -> None:
     """The written-out loop must give `follow`'s bits on a few epochs."""
     params, inputs = gradient.example
-    rows, steps = array("d"), array("d")
-    loop(*params, *inputs, 0.3, 5, rows.extend, steps.append)
+    rows, changes = np.empty((2, 6, gradient.count))
+    loop(*map(float, params), *map(float, inputs), 0.3, 5, rows, changes)
     want_rows, want_steps = follow(optimizer, list(params), lambda p: gradient.on_floats(p, *inputs), 0.3, 5)
-    if (
-        np.frombuffer(rows).tobytes() != want_rows.tobytes()
-        or np.frombuffer(steps).tobytes() != want_steps.tobytes()
-    ):
+    if rows.tobytes() != want_rows.tobytes() or step_lengths(changes).tobytes() != want_steps.tobytes():
         raise TracingError(
             f"the written-out {optimizer.key} loop of {gradient.title} differs from the reference"
         )

@@ -135,10 +135,16 @@ def follow(
     one it would make next). `gradient(params)` is ∂C/∂p at those parameters, one float each."""
     count, at_t = len(params), repeat
     states: tuple = (optimizer.start,) * count
-    rows, steps = array("d"), array("d")  # 8 bytes a number, not a Python float
+    rows, moves = array("d"), array("d")  # 8 bytes a number, not a Python float
     for t in range(1, epochs + 2):
         rows.extend(params)
         changes, states = zip(*map(optimizer.update, gradient(params), states, at_t(t), at_t(eta)))
-        steps.append(math.hypot(*changes))
+        moves.extend(changes)
         params = list(map(sub, params, changes))
-    return np.frombuffer(rows).reshape(epochs + 1, count), np.frombuffer(steps)
+    shape = (epochs + 1, count)
+    return np.frombuffer(rows).reshape(shape), step_lengths(np.frombuffer(moves).reshape(shape))
+
+
+def step_lengths(changes: np.ndarray) -> np.ndarray:
+    """‖Δp‖ of each row of changes, without overflow or underflow: hypot(hypot(|Δp₀|, |Δp₁|), …)."""
+    return np.hypot.reduce(np.abs(changes), axis=1)

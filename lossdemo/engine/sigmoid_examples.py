@@ -3,11 +3,12 @@ cost is the mean C = (1/n) Σ C_i and every update steps along its gradient
 ∂C/∂w = (1/n) Σ δ_i x_i, ∂C/∂b = (1/n) Σ δ_i, with δ_i = ∂C_i/∂z_i from the loss registry.
 
 Under gradient descent the n logits z_i = w·x_i + b again evolve on their own:
-z ← z − M·δ(z) with M = (η/n)(1 + x xᵀ), one matrix product per epoch (`sigmoid.z_trajectory` is
-the case n = 1, M = η(1 + x²)). Momentum and Adam follow (w, b) through `optimizers.follow`. With
-n examples the loop does about a dozen numpy calls an epoch whatever n is, so it computes σ and σ′
-in the fewest calls that stay finite and accurate (`output_and_slope`); every column is computed
-afterwards over the whole run with `activations.sigmoid` and the registry, at each row's logits.
+z ← z − M·δ(z) with M = (η/n)(1 + x xᵀ), in a compiled loop (`sigmoid_loop.examples_trajectory`;
+`sigmoid_loop.z_trajectory` is the case n = 1, M = η(1 + x²)). Momentum and Adam follow (w, b)
+through `optimizers.follow`, whose gradient does about a dozen numpy calls an epoch whatever n is,
+so it computes σ and σ′ in the fewest calls that stay finite and accurate (`output_and_slope`);
+every column is computed afterwards over the whole run with `activations.sigmoid` and the
+registry, at each row's logits.
 
 A data set of one example is today's single-example run (`simulate_sigmoid` with numbers), with
 the per-example columns added: the same bits in every column the two share.
@@ -24,6 +25,7 @@ from lossdemo.engine.dataset import mean_rows
 from lossdemo.engine.losses import Loss, get_loss
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, follow, get_optimizer
 from lossdemo.engine.sigmoid import INPUT_BOUND, MAX_EPOCHS, MAX_ETA, PARAM_BOUND, simulate_sigmoid
+from lossdemo.engine.sigmoid_loop import examples_trajectory
 
 # The per-example columns `<quantity>_ex<i>` of a run, in the order they appear.
 EXAMPLE_QUANTITIES = ("z", "a", "error", "sigma_prime", "cost", "grad_z")
@@ -61,7 +63,7 @@ def simulate_sigmoid_examples(
         paths = (run["w"].to_numpy(), run["b"].to_numpy(), run["step"].to_numpy())
         return examples_frame(entry, run["z"].to_numpy()[:, None], xs, ys, eta, (w, b), paths)
     if rule.along_gradient:
-        z = logit_trajectory(entry, w * xs + b, xs, ys, eta, epochs)
+        z = examples_trajectory(entry, w * xs + b, xs, ys, eta, epochs)
         return examples_frame(entry, z, xs, ys, eta, (w, b))
     delta, scaled = entry.delta, np.vstack([xs, np.ones_like(xs)]) / xs.size
 
@@ -110,20 +112,6 @@ def output_and_slope(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     e = np.exp(np.minimum(-z, 709.0))
     a = 1.0 / (1.0 + e)
     return a, a * (e * a)
-
-
-def logit_trajectory(
-    entry: Loss, z0: np.ndarray, xs: np.ndarray, ys: np.ndarray, eta: float, epochs: int
-) -> np.ndarray:
-    """The n logits after 0 … epochs updates of gradient descent, shape (epochs + 1, n)."""
-    step = (eta / xs.size) * (1.0 + np.multiply.outer(xs, xs))
-    delta, rows, move = entry.delta, np.empty((epochs + 1, xs.size)), step.dot
-    rows[0] = z = z0
-    for k in range(1, epochs + 1):
-        a, sp = output_and_slope(z)
-        z = z - move(delta(z, a, sp, ys))
-        rows[k] = z
-    return rows
 
 
 def examples_frame(

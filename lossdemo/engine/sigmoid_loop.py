@@ -58,16 +58,16 @@ def z_trajectory(loss: SigmoidLoss, z0: float, step: float, y: float, epochs: in
     loop = _descent_loop(loss)
 
     def written() -> np.ndarray:
-        zs = array("d", [z0])  # 8 bytes per epoch, not a Python float
-        loop(z0, y, step, epochs, zs.append)
-        return np.frombuffer(zs)
+        zs = np.empty(epochs + 1)
+        loop(float(z0), float(y), float(step), int(epochs), zs)
+        return zs
 
     return run_written(written, lambda: reference_z(loss, z0, step, y, epochs))
 
 
 @cache
 def _descent_loop(loss: SigmoidLoss) -> Callable:
-    """loop(z, y, step, epochs, append): appends z after each update."""
+    """loop(z, y, step, epochs, zs): zs[k] = z after k updates, k = 0 … epochs."""
     recording = Recording()
     z = recording.input("z")
     y, step = recording.input("y", varying=False), recording.input("step", varying=False)
@@ -76,15 +76,15 @@ def _descent_loop(loss: SigmoidLoss) -> Callable:
     before, body = recording.write([after])
     loop = compile_loop(
         f"{loss.key} sigmoid loop",
-        ["z", "y", "step", "epochs", "append"],
-        before,
-        "for _ in range(epochs):",
-        [*body, f"z = {term(after)}", "append(z)"],
+        ["z", "y", "step", "epochs", "zs"],
+        ["zs[0] = z", *before],
+        "for k in range(1, epochs + 1):",
+        [*body, f"z = {term(after)}", "zs[k] = z"],
     )
     for z0, y0 in ((0.75, 0.0), (-2.5, 1.0), (4.0, 0.3), (0.0, 0.5)):
-        got = array("d", [z0])
-        loop(z0, y0, 0.7, 5, got.append)
-        if np.frombuffer(got).tobytes() != reference_z(loss, z0, 0.7, y0, 5).tobytes():
+        got = np.empty(6)
+        loop(z0, y0, 0.7, 5, got)
+        if got.tobytes() != reference_z(loss, z0, 0.7, y0, 5).tobytes():
             raise TracingError(
                 f"the written-out loop of the sigmoid loss {loss.key!r} differs from the reference"
             )
@@ -106,3 +106,53 @@ def gradient(loss: SigmoidLoss) -> Gradient:
         return [g * x, g]
 
     return Gradient(f"{loss.key} sigmoid", 2, ("x", "y"), traced, on_floats, ((0.6, -1.5), (1.3, 0.3)))
+
+
+def examples_trajectory(
+    loss: SigmoidLoss, z0: np.ndarray, xs: np.ndarray, ys: np.ndarray, eta: float, epochs: int
+) -> np.ndarray:
+    """The logits of n examples after 0 … epochs updates of full-batch gradient descent, shape
+    (epochs + 1, n): z ← z − M·δ(z) with M = (η/n)(1 + x xᵀ), each δ_i = ∂C_i/∂z_i as
+    `z_trajectory` computes it (for one example, its bits)."""
+    move = (eta / xs.size) * (1.0 + np.multiply.outer(xs, xs))
+    rows = np.empty((epochs + 1, xs.size))
+    rows[0] = z0
+    _examples_loop(loss)(np.asarray(ys, dtype=float), move, int(epochs), rows, np.empty(xs.size))
+    return rows
+
+
+@cache
+def _examples_loop(loss: SigmoidLoss) -> Callable:
+    """loop(ys, move, epochs, rows, deltas): from rows[0], rows[k] = rows[k − 1] − move·δ(rows[k − 1])."""
+    recording = Recording()
+    z, y = recording.input("z"), recording.input("y")
+    delta = loss.delta(z, *traced_sigmoid(z), y)
+    before, body = recording.write([delta])
+    loop = compile_loop(
+        f"{loss.key} sigmoid loop over examples",
+        ["ys", "move", "epochs", "rows", "deltas"],
+        ["n = ys.size", *before],
+        "for k in range(1, epochs + 1):",
+        [
+            "for i in range(n):",
+            "    z = rows[k - 1, i]",
+            "    y = ys[i]",
+            *(f"    {line}" for line in body),
+            f"    deltas[i] = {term(delta)}",
+            "for i in range(n):",
+            "    total = 0.0",
+            "    for j in range(n):",
+            "        total += move[i, j] * deltas[j]",
+            "    rows[k, i] = rows[k - 1, i] - total",
+        ],
+    )
+    for z0, y0 in ((0.75, 0.0), (-2.5, 1.0), (4.0, 0.3), (0.0, 0.5)):  # one example: the single run
+        got = np.empty((6, 1))
+        got[0, 0] = z0
+        loop(np.array([y0]), np.array([[0.7]]), 5, got, np.empty(1))
+        if got.tobytes() != reference_z(loss, z0, 0.7, y0, 5).tobytes():
+            raise TracingError(
+                f"the written-out loop over examples of the sigmoid loss {loss.key!r} differs from "
+                "the reference"
+            )
+    return loop

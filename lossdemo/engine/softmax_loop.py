@@ -15,7 +15,6 @@ checked against the reference on a few epochs before it is used.
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable
 from functools import cache
 
@@ -51,9 +50,9 @@ def softmax_logits(
     loop = _loop(loss, len(z0))
 
     def written() -> np.ndarray:
-        zs = array("d", z0)  # 8 bytes per logit and epoch, not a Python float
-        loop(*z0, *t, step, epochs, zs.extend)
-        return np.frombuffer(zs).reshape(epochs + 1, len(z0))
+        zs = np.empty((epochs + 1, len(z0)))
+        loop(*map(float, z0), *map(float, t), float(step), int(epochs), zs)
+        return zs
 
     return run_written(written, lambda: reference_logits(loss, z0, t, step, epochs))
 
@@ -72,7 +71,7 @@ def traced_softmax(z: list[Traced]) -> list[Traced]:
 
 @cache
 def _loop(loss: SoftmaxLoss, classes: int) -> Callable:
-    """loop(z_0 … z_{K−1}, t_0 … t_{K−1}, step, epochs, extend): appends each epoch's logits."""
+    """loop(z_0 … z_{K−1}, t_0 … t_{K−1}, step, epochs, zs): zs[k] = the logits after k updates."""
     recording = Recording()
     z = [recording.input(f"z{j}") for j in range(classes)]
     t = [recording.input(f"t{j}", varying=False) for j in range(classes)]
@@ -85,13 +84,13 @@ def _loop(loss: SoftmaxLoss, classes: int) -> Callable:
     names = [zj.name for zj in z]
     loop = compile_loop(
         f"{loss.key} softmax loop, {classes} classes",
-        [*names, *(tj.name for tj in t), "step", "epochs", "extend"],
-        before,
-        "for _ in range(epochs):",
+        [*names, *(tj.name for tj in t), "step", "epochs", "zs"],
+        [*(f"zs[0, {j}] = {name}" for j, name in enumerate(names)), *before],
+        "for k in range(1, epochs + 1):",
         [
             *body,
             f"{', '.join(names)}, = {', '.join(term(v) for v in after)},",
-            f"extend(({', '.join(names)},))",
+            *(f"zs[k, {j}] = {name}" for j, name in enumerate(names)),
         ],
     )
     _check(loss, classes, loop)
@@ -103,9 +102,9 @@ def _check(loss: SoftmaxLoss, classes: int, loop: Callable) -> None:
     z0 = [(-1.0) ** j * (0.75 + 0.5 * j) for j in range(classes)]
     for target in range(classes):
         t = [1.0 if j == target else 0.0 for j in range(classes)]
-        got = array("d", z0)
-        loop(*z0, *t, 0.7, 4, got.extend)
-        if np.frombuffer(got).tobytes() != reference_logits(loss, z0, t, 0.7, 4).tobytes():
+        got = np.empty((5, classes))
+        loop(*z0, *t, 0.7, 4, got)
+        if got.tobytes() != reference_logits(loss, z0, t, 0.7, 4).tobytes():
             raise TracingError(
                 f"the written-out loop of the softmax loss {loss.key!r} differs from the reference"
             )

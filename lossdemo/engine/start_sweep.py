@@ -4,16 +4,11 @@ needs under gradient descent until its mean output error reaches the goal, per l
 This is the learning-speed map (`sweep`) for several examples. With one example a start mattered
 only through z₀ = w₀·x + b₀; with several, starts that the landscape puts on a plateau of the
 quadratic cost take far longer (or never arrive), while cross-entropy from the same starts does.
-All cells of a loss step together as numpy arrays, (w, b) per cell and the logits of every example
-and cell as one (n, cells) array, through the registry's ∂C/∂z: w ← w − (η/n) Σ δ_i x_i,
-b ← b − (η/n) Σ δ_i. (A single run moves its logits by M·δ with M = (η/n)(1 + x xᵀ), the same
-update; here the sums are elementwise, because a BLAS product over thousands of cells competes for
-the cores with everything else on the machine and took five times as long. Examples down and
-cells across, each sum over the examples adds n long rows, which numpy does a third faster than
-n-long sums across thousands of short rows.) The update order
-differs from the single run's, so a cell's count can differ from its run's by an epoch where the
-error meets the goal to the last bits. A cell leaves the loop once it has reached its goal, so a
-map costs what its slow cells cost.
+Each cell runs gradient descent on its own, w ← w − (η/n) Σ δ_i x_i, b ← b − (η/n) Σ δ_i with
+the registry's ∂C/∂z, in a loop written out from the registry and compiled (`tracing`), and leaves
+the loop at the epoch its goal is reached: a map costs what its slow cells cost. The sums run over
+the examples in order, the run's product M·δ in another order, so a cell's count can differ from
+its run's by an epoch where the error meets the goal to the last bits.
 
 Epochs count until the goal is first reached (not reached and kept, as the single-example map
 does): with several examples the mean error can rise again while the cost falls, and the question
@@ -22,21 +17,25 @@ this map answers is how long gradient descent takes to get there from each start
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 
 import numpy as np
 import pandas as pd
 
 from lossdemo.engine import dataset, validation
 from lossdemo.engine.activations import sigmoid
-from lossdemo.engine.losses import get_loss
+from lossdemo.engine.losses import SigmoidLoss, get_loss
 from lossdemo.engine.milestones import goal_for
 from lossdemo.engine.sigmoid import INPUT_BOUND, MAX_ETA
-from lossdemo.engine.sigmoid_examples import output_and_slope
+from lossdemo.engine.sigmoid_loop import traced_sigmoid
 from lossdemo.engine.sweep import MAX_CAP, checked_axis, checked_tolerance
+from lossdemo.engine.tracing import Recording, compile_loop, term
 
 START_BOUND = 100.0  # |w₀|, |b₀| of a cell
-_RETIRE_EVERY = 16  # epochs between compactions of the cells still on their way
+_WORKERS = min(4, os.cpu_count() or 1)  # threads that run the cells
 
 
 def sweep_starts(
@@ -72,7 +71,7 @@ def sweep_starts(
     goal = goal_for(error0, tolerance)
     blocks = []
     for entry in entries:
-        epochs = _epochs_to_goal(entry.delta, w, b, xs, ys, eta, goal, cap)
+        epochs = _epochs_to_goal(entry, w, b, xs, ys, eta, goal, cap)
         blocks.append(
             pd.DataFrame(
                 {
@@ -92,7 +91,7 @@ def sweep_starts(
 
 
 def _epochs_to_goal(
-    delta,
+    loss: SigmoidLoss,
     w: np.ndarray,
     b: np.ndarray,
     xs: np.ndarray,
@@ -102,26 +101,57 @@ def _epochs_to_goal(
     cap: int,
 ) -> np.ndarray:
     """The first epoch (0 … cap) whose mean error is within the goal, per cell; cap + 1 if none.
-    Cells that arrived leave the arrays every _RETIRE_EVERY epochs."""
-    rate = eta / ys.size
-    xs, ys = xs[:, None], ys[:, None]  # one example a row, one cell a column
-    epochs = np.full(w.size, cap + 1)
-    alive = np.arange(w.size)
-    for k in range(cap + 1):
-        z = xs * w + b
-        a, sp = output_and_slope(z)
-        arrived = np.abs(a - ys).sum(axis=0) / ys.size <= goal
-        epochs[alive[arrived & (epochs[alive] > cap)]] = k
-        if k == cap:
-            break
-        if k % _RETIRE_EVERY == 0:
-            on_way = epochs[alive] > cap
-            if not on_way.all():
-                alive, w, b, goal = alive[on_way], w[on_way], b[on_way], goal[on_way]
-                z, a, sp = z[:, on_way], a[:, on_way], sp[:, on_way]
-                if not alive.size:
-                    break
-        d = delta(z, a, sp, ys)
-        w = w - rate * (d * xs).sum(axis=0)
-        b = b - rate * d.sum(axis=0)
+    The compiled loop releases the GIL, so parts of the cells run on every core (_WORKERS threads;
+    small parts, because the slow cells lie together on a plateau)."""
+    loop, rate, cap = _plane_loop(loss), eta / ys.size, int(cap)
+    w, b, xs, ys, goal = (np.ascontiguousarray(v, dtype=float) for v in (w, b, xs, ys, goal))
+    epochs = np.empty(w.size, dtype=np.int64)
+
+    def run(part: slice) -> None:
+        loop(w[part], b[part], xs, ys, rate, goal[part], cap, epochs[part])
+
+    size = -(-w.size // (4 * _WORKERS))
+    with ThreadPoolExecutor(_WORKERS) as pool:
+        list(pool.map(run, [slice(i, i + size) for i in range(0, w.size, size)]))
     return epochs
+
+
+@cache
+def _plane_loop(loss: SigmoidLoss) -> Callable:
+    """loop(ws, bs, xs, ys, rate, goal, cap, epochs): for each cell c, gradient descent from
+    (ws[c], bs[c]) until the mean error (1/n) Σ |a_i − y_i| is within goal[c]; epochs[c] is that
+    epoch, or cap + 1. σ as `sigmoid_loop.traced_sigmoid`, ∂C/∂z from the registry."""
+    recording = Recording()
+    w, b = recording.input("w"), recording.input("b")
+    x, y = recording.input("x"), recording.input("y")
+    z = x * w + b
+    a, slope = traced_sigmoid(z)
+    delta, error = loss.delta(z, a, slope, y), abs(a - y)
+    before, body = recording.write([delta, error])
+    return compile_loop(
+        f"{loss.key} start plane",
+        ["ws", "bs", "xs", "ys", "rate", "goal", "cap", "epochs"],
+        ["n = ys.size", *before],
+        "for c in range(ws.size):",
+        [
+            "w = ws[c]",
+            "b = bs[c]",
+            "epochs[c] = cap + 1",
+            "for k in range(cap + 1):",
+            "    total_error = 0.0",
+            "    grad_w = 0.0",
+            "    grad_b = 0.0",
+            "    for i in range(n):",
+            "        x = xs[i]",
+            "        y = ys[i]",
+            *(f"        {line}" for line in body),
+            f"        total_error += {term(error)}",
+            f"        grad_w += {term(delta)} * x",
+            f"        grad_b += {term(delta)}",
+            "    if total_error / n <= goal[c]:",
+            "        epochs[c] = k",
+            "        break",
+            "    w = w - rate * grad_w",
+            "    b = b - rate * grad_b",
+        ],
+    )

@@ -1,12 +1,13 @@
-"""Writing a training loop out as straight-line Python, from the registries' own code.
+"""Writing a training loop out as straight-line code from the registries' own code, and compiling it.
 
-A single run steps one example epoch after epoch, so its loop runs in the interpreter, where each
-operation on a list or a call of a numpy ufunc on one float costs more than the arithmetic. The
-loops of `sigmoid_loop`, `softmax_loop` and `optimizer_loop` are therefore written out: a loss's
-∂C/∂z (and an optimizer's update) runs once on placeholders (`Traced`) that record each operation,
-and the recorded lines are compiled into a loop over local float variables. The registries keep
-one definition of each formula; the written loop repeats its operations in the same order, so it
-computes the same bits as the readable reference loops, which remain the specification.
+A single run steps one example epoch after epoch, so its loop cannot be one numpy call; in the
+interpreter each operation on a list or a call of a numpy ufunc on one float costs more than the
+arithmetic. The loops of `sigmoid_loop`, `softmax_loop` and `optimizer_loop` are therefore
+written out: a loss's ∂C/∂z (and an optimizer's update) runs once on placeholders (`Traced`) that
+record each operation, and the recorded lines become a loop over local float variables, which
+numba compiles to machine code (`compile_loop`). The registries keep one definition of each
+formula; the written loop repeats its operations in the same order, so it computes the same bits
+as the readable reference loops, which remain the specification.
 
 While recording, an expression seen before is not computed twice (the same operation on the same
 operands gives the same bits), a line whose operands do not change between epochs is computed once
@@ -14,9 +15,10 @@ before the loop, and a line no result needs is left out.
 
 A numpy ufunc becomes its `math` twin where that gives numpy's bits (`scalar_twin`): numpy's
 float64 exp, log1p, … call the C library unless it has its own vector code for the processor,
-and the check below tells the two apart. Elsewhere the written loop calls the ufunc itself.
-`math` raises where numpy returns inf or nan with a warning, so a caller runs its reference loop
-when a written loop raises (`run_written`).
+and the check below tells the two apart. Elsewhere the written loop calls the ufunc itself, and
+stays in the interpreter. Where numpy returns inf or nan with a warning, `math` raises and the
+compiled loop goes on silently, so a caller runs its reference loop when a written loop raises or
+ends with a value that is not finite (`run_written`).
 
 Anything the recording cannot repeat exactly is refused (TracingError): comparing, branching
 (`if`, `max`, `==`), converting to a number, iterating. The code that writes a loop states its own
@@ -26,11 +28,18 @@ its reference on a few epochs before it is used.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import math
+import os
+import sys
 from collections import Counter
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
+from types import ModuleType
 
+import numba
 import numpy as np
 
 
@@ -52,6 +61,8 @@ _TWINS: dict[str, str] = {
 }
 NAMESPACE = {
     "np": np,
+    "inf": math.inf,
+    "nan": math.nan,
     **{name: getattr(math, name) for name in ("exp", "expm1", "log", "log1p", "sqrt", "tanh")},
 }
 
@@ -73,8 +84,9 @@ def scalar_twin(ufunc_name: str) -> str | None:
     numpy's bits here. Checked on ~12,000 finite arguments where numpy's result is finite: where
     numpy has its own vector code for a function on this processor (exp and log with AVX-512;
     tanh on the project's AVX2 machine), it differs from the C library in the last bit for a
-    large share of arguments, so a twin that agrees on all of them is the same function (the C
-    library's, which numpy then calls one float at a time as well)."""
+    large share of arguments, so a twin that agrees on all of them, in the interpreter and compiled
+    (`compile_loop`), is the same function (the C library's, which numpy then calls one float at a
+    time as well)."""
     template = _TWINS.get(ufunc_name)
     if template is None:
         return None
@@ -88,7 +100,16 @@ def scalar_twin(ufunc_name: str) -> str | None:
         got = np.array([twin(v) for v in x[keep].tolist()], dtype=float)
     except (ArithmeticError, ValueError):
         return None
-    return template if got.tobytes() == want[keep].tobytes() else None
+    compiled = np.empty_like(want)
+    compiled_map(template)(x, compiled)
+    same = got.tobytes() == want[keep].tobytes() and compiled[keep].tobytes() == want[keep].tobytes()
+    return template if same else None
+
+
+def compiled_map(template: str) -> Callable:
+    """map(values, out): out[i] = the template on values[i], compiled as `compile_loop` compiles."""
+    body = ["v = values[i]", f"out[i] = {template.format('v')}"]
+    return compile_loop(f"map {template}", ["values", "out"], [], "for i in range(values.size):", body)
 
 
 class Recording:
@@ -219,28 +240,81 @@ def term(value) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float | np.floating):
         raise TracingError(f"a loss's delta (or an optimizer's update) used {value!r}, which is not a number")
     value = float(value)
-    if not math.isfinite(value):
-        return f"float('{value!r}')"
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else "(-inf)"
     return repr(value) if value >= 0 else f"({value!r})"  # -1.0 ** v would be −(1.0 ** v)
 
 
 def compile_loop(title: str, arguments: list[str], before: list[str], loop: str, body: list[str]) -> Callable:
-    """def loop(arguments): <before>; <loop>: <body>, compiled; `title` names it in tracebacks."""
+    """def loop(arguments): <before>; <loop>: <body>, compiled.
+
+    A loop of arithmetic, comparisons and `math` functions is compiled to machine code by numba
+    (IEEE arithmetic in the written order, no fused or reordered operations, the C library's
+    `math`: the interpreter's bits, 10-40× faster), and numba keeps the machine code on disk
+    (`_source_file`), so a loop is compiled once per machine, not once per process. A loop that
+    calls a numpy ufunc on one float (where no twin gives numpy's bits) stays in the interpreter:
+    compiled, numba would replace the ufunc by its own scalar code."""
     lines = [f"def loop({', '.join(arguments)}):", *(f"    {line}" for line in before), f"    {loop}"]
-    lines += [f"        {line}" for line in body]
-    namespace = dict(NAMESPACE, hypot=math.hypot)
-    exec(compile("\n".join(lines) + "\n", f"<{title}>", "exec"), namespace)
-    return namespace["loop"]
+    source = "\n".join([*lines, *(f"        {line}" for line in body)]) + "\n"
+    path = _source_file(title, source)
+    if path is None:
+        namespace = dict(NAMESPACE)
+        exec(compile(source, f"<{title}>", "exec"), namespace)
+        function = namespace["loop"]
+    else:
+        function = _module(path).loop
+    if "np" in function.__code__.co_names:
+        return function
+    return numba.njit(error_model="numpy", nogil=True, cache=path is not None)(function)
+
+
+def _module(path: Path) -> ModuleType:
+    """The module of a loop's file, with NAMESPACE as its globals, registered under its name (numba
+    imports it again to load cached machine code)."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    module.__dict__.update(NAMESPACE)
+    sys.modules[path.stem] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+# The user's own cache directory (a shared temporary one would let another user's file be run).
+LOOP_FILES = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lossdemo" / "loops"
+
+
+def _source_file(title: str, source: str) -> Path | None:
+    """A file holding `source`, named by its hash, under LOOP_FILES: numba caches a function's
+    machine code beside its file and finds it again by the function's bytecode and the file's
+    time stamp, so the file is written once (again if it holds anything else). None if it cannot
+    be written (no cache then)."""
+    text = f"{source}# {title}, written out by lossdemo.engine.tracing\n"
+    path = LOOP_FILES / f"loop_{hashlib.sha256(text.encode()).hexdigest()[:24]}.py"
+    try:
+        if not path.is_file() or path.read_text() != text:
+            LOOP_FILES.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_text(text)
+            os.replace(partial, path)
+    except OSError:
+        return None
+    return path
 
 
 WRITTEN_LOOP_LIMITS = (ArithmeticError, ValueError)  # what `math` raises where numpy gives inf or nan
 
 
 def run_written(written: Callable[[], object], reference: Callable[[], object]):
-    """The written loop's result, or the reference loop's where the written one meets a float that
-    `math` refuses (overflow, a domain error, a division by zero): there numpy returns inf or nan
-    and the reference loop's behaviour (value, warning) is the specification."""
+    """The written loop's result, or the reference loop's where the written loop met a float that
+    numpy warns about: there the reference's behaviour (value, warning) is the specification. In
+    the interpreter `math` refuses such a float (overflow, a domain error, a division by zero);
+    compiled, the loop goes on with IEEE's inf or nan, so a result that is not finite everywhere
+    is computed again by the reference."""
     try:
-        return written()
+        result = written()
     except WRITTEN_LOOP_LIMITS:
         return reference()
+    arrays = result if isinstance(result, tuple) else (result,)
+    return result if all(np.isfinite(a).all() for a in arrays) else reference()

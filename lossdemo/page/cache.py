@@ -46,7 +46,7 @@ from lossdemo.teaching.optimizers import versus
 from lossdemo.teaching.summaries import LossSummary, findings, summarize
 
 LONG_RUN_WORK = 20_000  # neuron-updates (a 1.8 MB frame, about 10 ms) from which a run counts as long
-# The start plane: 41 × 41 starts and 1,000 epochs take 0.2-1 s per loss for 20 examples (focal: 3 s).
+# The start plane: 41 × 41 starts, 1,000 epochs: 0.2-0.8 s per loss for 20 examples (docs/performance.md).
 START_POINTS, START_CAP = 41, 1000
 
 
