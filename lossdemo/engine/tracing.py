@@ -33,6 +33,7 @@ import importlib.util
 import math
 import os
 import sys
+import threading
 from collections import Counter
 from collections.abc import Callable
 from functools import cache
@@ -295,7 +296,8 @@ def _source_file(title: str, source: str) -> Path | None:
     try:
         if not path.is_file() or path.read_text() != text:
             LOOP_FILES.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(f".{os.getpid()}.tmp")
+            # One name per process and thread: sessions are threads, and two may write at once.
+            partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
             partial.write_text(text)
             os.replace(partial, path)
     except OSError:
