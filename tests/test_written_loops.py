@@ -13,12 +13,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lossdemo.engine import sigmoid_loop, start_sweep, tracing
 from lossdemo.engine import softmax as softmax_run
-from lossdemo.engine import tracing
+from lossdemo.engine.activations import sigmoid
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.optimizer_loop import follow_written
 from lossdemo.engine.optimizers import OPTIMIZERS, follow
-from lossdemo.engine.sigmoid_loop import _descent_loop, gradient, reference_z, z_trajectory
+from lossdemo.engine.sigmoid_loop import (
+    _descent_loop,
+    _examples_loop,
+    examples_reference,
+    gradient,
+    reference_z,
+    z_trajectory,
+)
 from lossdemo.engine.tracing import _TWINS, NAMESPACE, TracingError, compiled_map, scalar_twin
 
 SIGMOID = sorted(LOSSES["sigmoid"])
@@ -174,3 +182,101 @@ def test_a_loop_is_compiled_without_a_cache_where_its_file_cannot_be_written(tmp
     out = np.empty(3)
     loop(1.0, out)
     assert out.tolist() == [2.0, 4.0, 8.0]
+
+
+# The array forms the start plane and a data set's logits run where their loop is not compiled
+# (numpy's own ufunc code on this processor: interpreted, the loop would step one float at a time).
+_CELL = st.floats(-12.0, 12.0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    loss=st.sampled_from(SIGMOID),
+    ws=st.lists(_CELL, min_size=1, max_size=6),
+    examples=st.lists(
+        st.tuples(st.floats(-3.0, 3.0), st.sampled_from([0.0, 0.5, 1.0, 0.2])), min_size=1, max_size=4
+    ),
+    eta=st.floats(1e-2, 20.0),
+    goal=st.floats(0.0, 0.6),
+    cap=st.integers(0, 60),
+    data=st.data(),
+)
+def test_the_start_plane_s_array_form_counts_the_loop_s_epochs(loss, ws, examples, eta, goal, cap, data):
+    w = np.array(ws)
+    b = np.array(data.draw(st.lists(_CELL, min_size=w.size, max_size=w.size)))
+    xs, ys = (np.array(column) for column in zip(*examples, strict=True))
+    # Every other cell's goal is its start's own mean error, to the bit: the goal's boundary, epoch 0.
+    at_start = [
+        sum(abs(float(a) - y) for a, y in zip(sigmoid(xs * wc + bc)[0], ys)) / ys.size for wc, bc in zip(w, b)
+    ]
+    goals = np.where(np.arange(w.size) % 2 == 1, at_start, goal)
+    rate = eta / ys.size
+    entry = LOSSES["sigmoid"][loss]
+    want = np.empty(w.size, dtype=np.int64)
+    start_sweep._plane_loop(entry)(w, b, xs, ys, rate, goals, cap, want)
+    assert start_sweep.plane_reference(entry, w, b, xs, ys, rate, goals, cap).tolist() == want.tolist()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    loss=st.sampled_from(SIGMOID),
+    examples=st.lists(
+        st.tuples(st.floats(-3.0, 3.0), st.sampled_from([0.0, 0.5, 1.0, 0.2]), st.floats(-30.0, 30.0)),
+        min_size=1,
+        max_size=12,
+    ),
+    eta=st.floats(1e-2, 20.0),
+    epochs=st.integers(0, 40),
+)
+def test_a_data_set_s_array_form_gives_the_loop_s_logits_bit_for_bit(loss, examples, eta, epochs):
+    xs, ys, z0 = (np.array(column) for column in zip(*examples, strict=True))
+    move = (eta / xs.size) * (1.0 + np.multiply.outer(xs, xs))
+    entry = LOSSES["sigmoid"][loss]
+    want, got = np.empty((epochs + 1, xs.size)), np.empty((epochs + 1, xs.size))
+    want[0] = got[0] = z0
+    _examples_loop(entry)(ys, move, epochs, want, np.empty(xs.size))
+    examples_reference(entry, ys, move, got)
+    assert got.tobytes() == want.tobytes()
+
+
+TRAP_X, TRAP_Y = np.array([1.0, -1.0]), np.array([1.0, 0.0])  # two examples, one of each class
+
+
+def _refuse_to_run(*args):
+    raise AssertionError("this path should not run")
+
+
+def test_a_loop_left_in_the_interpreter_hands_the_plane_and_the_data_set_to_their_array_forms(monkeypatch):
+    monkeypatch.setattr(start_sweep, "_plane_loop", lambda loss: _refuse_to_run)
+    monkeypatch.setattr(sigmoid_loop, "_examples_loop", lambda loss: _refuse_to_run)
+    entry = LOSSES["sigmoid"]["cross_entropy"]
+    frame = start_sweep.sweep_starts([entry.key], TRAP_X, TRAP_Y, [-2.0, 3.0], [-1.0, 0.5], 1.0, cap=50)
+    w, b, goals = frame["w0"].to_numpy(), frame["b0"].to_numpy(), frame["goal"].to_numpy()
+    want = start_sweep.plane_reference(entry, w, b, TRAP_X, TRAP_Y, 0.5, goals, 50)
+    assert frame["epochs"].tolist() == want.tolist()
+    rows = sigmoid_loop.examples_trajectory(entry, np.array([0.2, -0.4]), TRAP_X, TRAP_Y, 1.0, 5)
+    assert rows.shape == (6, 2) and np.isfinite(rows).all()
+
+
+def test_a_compiled_loop_runs_the_plane_and_the_data_set_itself(monkeypatch):
+    """The array forms give the same numbers slower: with a compiled loop they must not run."""
+    monkeypatch.setattr(start_sweep, "plane_reference", _refuse_to_run)
+    monkeypatch.setattr(sigmoid_loop, "examples_reference", _refuse_to_run)
+    plane, examples = numba.njit(_sevens_plane), numba.njit(_sevens_examples)
+    monkeypatch.setattr(start_sweep, "_plane_loop", lambda loss: plane)
+    monkeypatch.setattr(sigmoid_loop, "_examples_loop", lambda loss: examples)
+    frame = start_sweep.sweep_starts(["quadratic"], TRAP_X, TRAP_Y, [0.0, 1.0], [0.0, 1.0], 1.0, cap=5)
+    assert frame["epochs"].tolist() == [7] * 4
+    entry = LOSSES["sigmoid"]["quadratic"]
+    assert (sigmoid_loop.examples_trajectory(entry, np.zeros(2), TRAP_X, TRAP_Y, 1.0, 2)[1:] == 7.0).all()
+
+
+def _sevens_plane(ws, bs, xs, ys, rate, goal, cap, epochs):
+    for c in range(ws.size):
+        epochs[c] = 7
+
+
+def _sevens_examples(ys, move, epochs, rows, deltas):
+    for k in range(1, epochs + 1):
+        for i in range(ys.size):
+            rows[k, i] = 7.0

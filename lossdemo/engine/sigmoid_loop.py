@@ -18,9 +18,19 @@ from functools import cache
 
 import numpy as np
 
+from lossdemo.engine.activations import sigmoid
 from lossdemo.engine.losses import SigmoidLoss
 from lossdemo.engine.optimizer_loop import Gradient
-from lossdemo.engine.tracing import Recording, Traced, TracingError, compile_loop, run_written, term
+from lossdemo.engine.tracing import (
+    Recording,
+    Traced,
+    TracingError,
+    compile_loop,
+    in_order_sum,
+    is_compiled,
+    run_written,
+    term,
+)
 
 
 def delta_at(delta: Callable, z: float, y: float) -> float:
@@ -127,8 +137,21 @@ def examples_trajectory(
     move = (eta / xs.size) * (1.0 + np.multiply.outer(xs, xs))
     rows = np.empty((epochs + 1, xs.size))
     rows[0] = z0
-    _examples_loop(loss)(np.asarray(ys, dtype=float), move, int(epochs), rows, np.empty(xs.size))
+    ys, loop = np.asarray(ys, dtype=float), _examples_loop(loss)
+    if is_compiled(loop):
+        loop(ys, move, int(epochs), rows, np.empty(xs.size))
+    else:  # in the interpreter a step on arrays costs what one example's step costs
+        examples_reference(loss, ys, move, rows)
     return rows
+
+
+def examples_reference(loss: SigmoidLoss, ys: np.ndarray, move: np.ndarray, rows: np.ndarray) -> None:
+    """The examples loop's operations on arrays, every example at once: from rows[0],
+    rows[k] = rows[k − 1] − move·δ(rows[k − 1]), δ as `activations.sigmoid` and the registry
+    compute it and each row of the product summed in the loop's order (its bits)."""
+    for k in range(1, rows.shape[0]):
+        z = rows[k - 1]
+        rows[k] = z - in_order_sum(loss.delta(z, *sigmoid(z), ys)[:, None] * move.T)  # [j, i]: δ_j·move[i, j]
 
 
 @cache

@@ -32,7 +32,7 @@ from lossdemo.engine.milestones import goal_for
 from lossdemo.engine.sigmoid import INPUT_BOUND, MAX_ETA
 from lossdemo.engine.sigmoid_loop import traced_sigmoid
 from lossdemo.engine.sweep import MAX_CAP, checked_axis, checked_tolerance
-from lossdemo.engine.tracing import Recording, compile_loop, term
+from lossdemo.engine.tracing import Recording, compile_loop, in_order_sum, is_compiled, term
 
 START_BOUND = 100.0  # |w₀|, |b₀| of a cell
 _WORKERS = min(4, os.cpu_count() or 1)  # threads that run the cells
@@ -105,6 +105,8 @@ def _epochs_to_goal(
     small parts, because the slow cells lie together on a plateau)."""
     loop, rate, cap = _plane_loop(loss), eta / ys.size, int(cap)
     w, b, xs, ys, goal = (np.ascontiguousarray(v, dtype=float) for v in (w, b, xs, ys, goal))
+    if not is_compiled(loop):  # in the interpreter a step on arrays costs what one cell's step costs
+        return plane_reference(loss, w, b, xs, ys, rate, goal, cap)
     epochs = np.empty(w.size, dtype=np.int64)
 
     def run(part: slice) -> None:
@@ -113,6 +115,36 @@ def _epochs_to_goal(
     size = -(-w.size // (4 * _WORKERS))
     with ThreadPoolExecutor(_WORKERS) as pool:
         list(pool.map(run, [slice(i, i + size) for i in range(0, w.size, size)]))
+    return epochs
+
+
+def plane_reference(
+    loss: SigmoidLoss,
+    w: np.ndarray,
+    b: np.ndarray,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    rate: float,
+    goal: np.ndarray,
+    cap: int,
+) -> np.ndarray:
+    """The plane loop's operations on arrays, every cell still on its way at once (one column
+    each): its epochs, bit for bit. σ as `activations.sigmoid`, ∂C/∂z from the registry, and each
+    sum over the examples in the loop's order."""
+    x, y = xs[:, None], ys[:, None]
+    epochs, cells = np.full(w.size, cap + 1, dtype=np.int64), np.arange(w.size)
+    for k in range(cap + 1):
+        z = x * w + b
+        a, slope = sigmoid(z)
+        arrived = in_order_sum(np.abs(a - y)) / ys.size <= goal
+        epochs[cells[arrived]] = k
+        going = ~arrived
+        if k == cap or not going.any():
+            break
+        delta = loss.delta(z, a, slope, y)[:, going]
+        cells, goal = cells[going], goal[going]
+        w = w[going] - rate * in_order_sum(delta * x)
+        b = b[going] - rate * in_order_sum(delta)
     return epochs
 
 

@@ -16,7 +16,9 @@ before the loop, and a line no result needs is left out.
 A numpy ufunc becomes its `math` twin where that gives numpy's bits (`scalar_twin`): numpy's
 float64 exp, log1p, … call the C library unless it has its own vector code for the processor,
 and the check below tells the two apart. Elsewhere the written loop calls the ufunc itself, and
-stays in the interpreter. Where numpy returns inf or nan with a warning, `math` raises and the
+stays in the interpreter (`is_compiled`); there the loops over many cells or examples (the start
+plane, a data set's logits) run their array form instead, which does the same operations on
+arrays and adds in the loop's order (`in_order_sum`). Where numpy returns inf or nan with a warning, `math` raises and the
 compiled loop goes on silently, so a caller runs its reference loop when a written loop raises or
 ends with a value that is not finite (`run_written`).
 
@@ -269,6 +271,20 @@ def compile_loop(title: str, arguments: list[str], before: list[str], loop: str,
     if "np" in function.__code__.co_names:
         return function
     return numba.njit(error_model="numpy", nogil=True, cache=path is not None)(function)
+
+
+def is_compiled(loop: Callable) -> bool:
+    """Whether `compile_loop` compiled the loop (False: it runs in the interpreter)."""
+    return isinstance(loop, numba.core.dispatcher.Dispatcher)
+
+
+def in_order_sum(terms: np.ndarray) -> np.ndarray:
+    """0.0 + t₀ + t₁ + … over the first axis, added in that order as a written loop adds its
+    terms (numpy's sum may add in pairs, which rounds differently)."""
+    total = np.zeros(terms.shape[1:])
+    for part in terms:
+        total = total + part
+    return total
 
 
 def _module(path: Path) -> ModuleType:
