@@ -384,6 +384,11 @@ def hostile_queries(draw):
             continue
         if draw(st.booleans()):
             raws = [draw(bad_values(name))]
+            if name == "starts" and raws == [""] and expected["starts"]:
+                # An empty value turns off the comparison the preset makes (share links write it so;
+                # test_compare_starts): no note then, and no starts.
+                query[name], expected[name] = raws, ""
+                continue
         else:  # repeated: any mix of good and bad, the last one counts
             pick = st.one_of(good_values(name, neuron).map(lambda pair: pair[1]), bad_values(name))
             raws = draw(st.lists(pick, min_size=2, max_size=3))
