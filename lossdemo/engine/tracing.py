@@ -18,9 +18,9 @@ float64 exp, log1p, … call the C library unless it has its own vector code for
 and the check below tells the two apart. Elsewhere the written loop calls the ufunc itself, and
 stays in the interpreter (`is_compiled`); there the loops over many cells or examples (the start
 plane, a data set's logits) run their array form instead, which does the same operations on
-arrays and adds in the loop's order (`in_order_sum`). Where numpy returns inf or nan with a warning, `math` raises and the
-compiled loop goes on silently, so a caller runs its reference loop when a written loop raises or
-ends with a value that is not finite (`run_written`).
+arrays and adds in the loop's order (`in_order_sum`). Where numpy returns inf or nan with a
+warning, `math` raises and the compiled loop goes on silently, so a caller runs its reference loop
+when a written loop raises or ends with a value that is not finite (`run_written`).
 
 Anything the recording cannot repeat exactly is refused (TracingError): comparing, branching
 (`if`, `max`, `==`), converting to a number, iterating. The code that writes a loop states its own
