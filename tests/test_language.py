@@ -20,13 +20,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from lossdemo.engine.losses import LOSSES
-from lossdemo.engine.optimizers import OPTIMIZERS
 from lossdemo.language import messages
 from lossdemo.language.messages import _, from_locale, speaking
 from lossdemo.teaching.lesson import STEPS
 from tests.apptest_helpers import APP, BASE_URL, PAGE_TIMEOUT, open_page
 from tests.strategies import query_of, valid_states
+from tests.untranslated import english_words
 from tools.catalogue import MO, current, missing, template
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -161,70 +160,9 @@ def test_speaking_restores_the_language_after_the_block():
 # ---------------------------------------------------------------------------------------------
 # A Chinese page: no English word outside formulas, code, keys and names
 
-# Words a Chinese page may show in Latin letters: names, file formats, the symbols' functions.
-ALLOWED = {
-    "english",
-    "language",  # the language switch's own label, in both languages
-    "adam",
-    "sigmoid",
-    "softmax",
-    "logit",
-    "logits",
-    "nielsen",
-    "michael",
-    "lossdemo",
-    "csv",
-    "png",
-    "svg",
-    "json",
-    "uci",
-    "mnist",
-    "exp",
-    "log",
-    "max",
-    "min",
-    "sign",
-    "torch",
-    "pytorch",
-    "lin",
-    "space",
-    "home",
-    "left",
-    "right",
-    "pageup",
-    "pagedown",  # the replay's and the lesson's keys
-    *OPTIMIZERS,
-    # The losses' keys and English names: the values a link accepts, which a bad link's note lists.
-    *(
-        word
-        for losses in LOSSES.values()
-        for key, loss in losses.items()
-        for word in re.split(r"[\W_]+", f"{key} {loss.name}".lower())
-    ),
-}
-CLEAN = [
-    (r"<style>.*?</style>", " "),  # the page's CSS
-    (r"<script>.*?</script>", " "),  # the page's script (it sets the document's language)
-    (r"“[^”]*”", " "),  # what a bad link said, quoted back
-    (r"(?m)^(- )?[a-z_]+: ", " "),  # the parameter a note is about, named as in the link
-    (r"\$\$.*?\$\$|\$[^$]*\$", " "),  # formulas
-    (r"`[^`]*`", " "),  # code
-    (r"\]\([^)]*\)", "]"),  # link targets
-    (r"https?://\S+", " "),
-    (r"<[^>]*>", " "),  # HTML tags
-    (r":material/[a-z_]+:|:[a-z]+\[", " "),  # Streamlit icons and colours
-    (r"&[a-z]+;", " "),
-]
 TEXT_KEYS = {"body", "label", "help", "placeholder", "text", "options", "content", "formattedOptions"}
 SPEC_KEYS = {"title", "description", "subtitle", "text"}
 SKIP = ("codeText", "datasets", "id", "formId", "icon", "url", "deltaDescription")  # not words shown
-
-
-def english_words(text: str) -> list[str]:
-    for pattern, replacement in CLEAN:
-        text = re.sub(pattern, replacement, text, flags=re.S)
-    words = re.findall(r"[A-Za-z]{3,}", text.replace("_", " "))
-    return [word for word in words if word.lower() not in ALLOWED]
 
 
 def strings(node, keys: set[str], skip: tuple[str, ...] = SKIP, key: str | None = None):

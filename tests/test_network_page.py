@@ -170,25 +170,40 @@ def test_no_loss_selected_trains_nothing_and_says_so(calls):
 
 
 def test_twenty_sessions_asking_at_once_train_each_loss_once(calls, monkeypatch):
-    """Under load, training is not repeated per session: 20 sessions open the tab at the same
-    moment with the same settings, and each loss trains once; every session gets the same run."""
-    slow = network_view.train_network
+    """Under load, training is not repeated per session: 20 sessions ask for the same runs at once,
+    each loss trains once, every session gets the same run, and while one session trains a loss the
+    19 others wait for it and are shown its progress. Each training is held back until the other 19
+    sessions are waiting for it (a state, not a time), so the race is forced on every run."""
+    sessions = 20
+    train = network_view.train_network
+    waiting: dict[str, set[int]] = {loss: set() for loss in ALL}
+    all_waiting = {loss: threading.Event() for loss in ALL}
+    guard = threading.Lock()
 
-    def slower(loss, **kwargs):  # long enough that every session asks while the first trains
-        time.sleep(0.3)
-        return slow(loss, **kwargs)
+    def once_all_wait(loss, **kwargs):
+        # Without the shared cache no session would wait: all give up at one deadline, and the
+        # count of trainings below fails.
+        all_waiting[loss].wait(timeout=max(0.0, deadline - time.monotonic()))
+        return train(loss, **kwargs)
 
-    monkeypatch.setattr(network_view, "train_network", slower)
-    start = threading.Barrier(20)
-    seen: list[int] = []
+    def progress(session: int, loss: str, _epochs_done: int) -> None:
+        with guard:
+            if calls.count(loss) == 0:  # before the training: this session waits for another's
+                waiting[loss].add(session)
+                if len(waiting[loss]) == sessions - 1:
+                    all_waiting[loss].set()
 
-    def session(_: int) -> list[int]:
+    monkeypatch.setattr(network_view, "train_network", once_all_wait)
+    start = threading.Barrier(sessions)
+    deadline = time.monotonic() + 60
+
+    def session(number: int) -> list[int]:
         start.wait()
         jobs = [network_view.training(loss, 10, 5, 0.5, "book", 0) for loss in ALL]
-        return [id(job.run(seen.append)) for job in jobs]
+        return [id(job.run(lambda k, job=job: progress(number, job.loss, k))) for job in jobs]
 
-    with ThreadPoolExecutor(20) as pool:
-        frames = list(pool.map(session, range(20)))
+    with ThreadPoolExecutor(sessions) as pool:
+        frames = list(pool.map(session, range(sessions)))
     assert sorted(calls) == sorted(ALL)
     assert all(ids == frames[0] for ids in frames), "every session gets the one cached run"
-    assert seen, "waiting sessions saw the training's progress"
+    assert all(len(waiting[loss]) == sessions - 1 for loss in ALL), "19 sessions waited, shown progress"

@@ -10,7 +10,7 @@ import urllib.parse
 import pytest
 from live import ALL_CHARTS_DRAWN_JS, assert_clean, open_app, wait_for_chart, wait_for_idle
 
-from tests.test_language import english_words
+from tests.untranslated import english_words
 
 pytestmark = pytest.mark.browser
 
