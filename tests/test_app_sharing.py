@@ -41,7 +41,7 @@ from lossdemo.controls.scenario import Scenario, runs, starts_text
 from lossdemo.controls.url import PARAMS, multi_options, parse_query, parse_starts, parse_value, share_query
 from lossdemo.engine.losses import LOSSES, NEURONS
 from lossdemo.engine.neurons import get_kind
-from lossdemo.language.messages import speaking
+from lossdemo.language.messages import _, speaking
 
 WIDGET_KINDS = (
     "segmented_control",
@@ -138,13 +138,21 @@ def warning_notes(at: AppTest) -> list[str]:
     return at.warning[0].value.split("\n- ")[1:]
 
 
+# What the Landscape tab says on a softmax page (a message of the catalogue, shown translated).
+FOR_SIGMOID = (
+    "The Landscape tab is for the sigmoid neuron: choose it in the sidebar to see its cost over (w, b)."
+)
+
+
 def assert_page_renders(at: AppTest) -> None:
     """No exception; the open view draws its chart, and the curves (opened if need be) draw runs.
     (Presentation mode shows the open view too.)"""
     assert not at.exception, [e.value for e in at.exception]
     view = at.session_state["view"]
     if view == "Landscape" and at.session_state["neuron"] != "sigmoid":  # a sigmoid neuron's tab
-        assert "for the sigmoid neuron" in at.info[0].value
+        with speaking(at.session_state.get("lang", "en")):  # the line is in the page's language
+            for_sigmoid = _(FOR_SIGMOID)
+        assert at.info[0].value == for_sigmoid, at.info[0].value
         open_view(at, "Curves")
     elif view != "Curves":
         assert at.get("vega_lite_chart"), f"the {view} view draws no chart"
@@ -465,6 +473,16 @@ def test_markup_in_a_link_is_named_as_plain_text_and_never_rendered(query):
     assert len(at.warning) == 1
     for note in warning_notes(at):
         assert_safe_note(note)
+    assert_page_renders(at)
+
+
+def test_a_chinese_link_to_the_landscape_of_a_softmax_layer_says_in_chinese_what_the_tab_is_for():
+    """A fresh seed drew lang=zh with neuron=softmax and view=Landscape: the page answered in Chinese,
+    and the test read the line in English."""
+    at = open_page({"neuron": "softmax", "lang": "zh", "view": "Landscape"})
+    assert not at.warning
+    line = at.info[0].value
+    assert any("\u4e00" <= c <= "\u9fff" for c in line) and "sigmoid" not in line.lower(), line
     assert_page_renders(at)
 
 
