@@ -14,6 +14,7 @@ from lossdemo.controls.url import PARAMS, parse_starts
 from lossdemo.engine.losses import DEFAULT_LOSSES, LOSSES, NEURONS
 from lossdemo.engine.neurons import get_kind
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS
+from lossdemo.language import words
 from lossdemo.language.messages import HTML_LANG, LANGUAGES, N_, _, current
 from lossdemo.page import state, views
 from lossdemo.page.landscape_view import sidebar_note
@@ -79,7 +80,7 @@ with st.sidebar:
         options=NEURONS,
         default=NEURONS[0],
         required=True,
-        format_func=names({key: get_kind(key).name for key in NEURONS}),
+        format_func=names({key: words.KINDS[key].name for key in NEURONS}),
         on_change=state.neuron_changed,
     )
     kind = get_kind(neuron)
@@ -105,7 +106,7 @@ with st.sidebar:
         options=list(LOSSES[neuron]),
         selection_mode="multi",
         default=list(DEFAULT_LOSSES[neuron]),
-        format_func=names({key: loss.name for key, loss in LOSSES[neuron].items()}),
+        format_func=names({key: words.loss_words(neuron, key).name for key in LOSSES[neuron]}),
     )
     eta = control(st.select_slider, "eta")
     balance = control(st.toggle, "balance")
@@ -115,7 +116,7 @@ with st.sidebar:
         options=list(OPTIMIZERS),
         default=DEFAULT_OPTIMIZER,
         required=True,
-        format_func=names({key: rule.name for key, rule in OPTIMIZERS.items()}),
+        format_func=names({key: words.OPTIMIZERS[key].name for key in OPTIMIZERS}),
     )
     epochs = control(st.select_slider, "epochs")
     st.subheader(_("Start"))
@@ -167,15 +168,19 @@ else:
     st.html(PAGE_CSS)
     st.header(_(TITLE), divider="blue")
 if not present and not st.session_state.get("lesson"):  # a lesson step tells its own part of the story
-    story = [LOSSES[neuron][key] for key in DEFAULT_LOSSES[neuron]]  # the source article's two losses
-    slow = _(" and ").join(_(loss.name).lower() for loss in story if loss.carries_slope)
-    fast = _(" and ").join(_(loss.name).lower() for loss in story if not loss.carries_slope)
+    story = DEFAULT_LOSSES[neuron]  # the source article's two losses
+    slow = _(" and ").join(
+        words.loss_name(neuron, key).lower() for key in story if LOSSES[neuron][key].carries_slope
+    )
+    fast = _(" and ").join(
+        words.loss_name(neuron, key).lower() for key in story if not LOSSES[neuron][key].carries_slope
+    )
     if scenario.compares_starts() and losses:
         st.markdown(
             _(
                 "One loss, **{loss}**, the same learning rate, several starts: compare the *shape* of its "
                 "learning from each. Watch where **{slope}** is tiny."
-            ).format(loss=_(LOSSES[neuron][losses[0]].name).lower(), slope=kind.slope)
+            ).format(loss=words.loss_name(neuron, losses[0]).lower(), slope=kind.slope)
         )
     else:
         st.markdown(

@@ -14,6 +14,7 @@ import pandas as pd
 
 from lossdemo.controls.scenario import Scenario, simulate
 from lossdemo.engine.losses import LOSSES
+from lossdemo.language.words import loss_words
 
 NUMBER = r"[\d,]+"
 
@@ -82,9 +83,9 @@ def truths(frame: pd.DataFrame, scenario: Scenario) -> dict[str, Truth]:
     found = {}
     for loss in scenario.losses:
         run = frame[frame["loss"] == loss]
-        entry = LOSSES[scenario.neuron][loss]
-        found[entry.name] = Truth(
-            name=entry.name,
+        entry, name = LOSSES[scenario.neuron][loss], loss_words(scenario.neuron, loss).name
+        found[name] = Truth(
+            name=name,
             carries_slope=entry.carries_slope,
             errors=np.abs(run[output].to_numpy() - target),
             signed=run[output].to_numpy() - target,

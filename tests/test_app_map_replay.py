@@ -16,6 +16,7 @@ from lossdemo.controls.replay import FRAME_SECONDS, cursor_params, position
 from lossdemo.controls.url import PARAMS, parse_value
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.neurons import get_kind
+from lossdemo.language.words import loss_words
 
 
 def map_chart(at):
@@ -25,7 +26,7 @@ def map_chart(at):
 
 
 def engine_cells(neuron: str, start: dict, goal: str = "half", cap: int = 2000):
-    names = {key: entry.name for key, entry in LOSSES[neuron].items()}
+    names = {key: loss_words(neuron, key).name for key in LOSSES[neuron]}
     engine = map_sweep(neuron, start, goal, cap)
     return engine.assign(loss=engine["loss"].map(names))
 

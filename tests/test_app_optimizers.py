@@ -14,6 +14,8 @@ from apptest_helpers import chart_datasets, engine_run, open_page, open_view, pa
 from lossdemo.charts.optimizers import DATASET
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.optimizers import OPTIMIZERS
+from lossdemo.language.words import OPTIMIZERS as OPTIMIZER_WORDS
+from lossdemo.language.words import loss_words
 
 SUBSETS = {
     "sigmoid": (("quadratic", "cross_entropy"), ("focal",), tuple(LOSSES["sigmoid"])),
@@ -40,7 +42,7 @@ def comparison(at):
 
 @pytest.mark.parametrize(("optimizer", "neuron", "losses"), CASES)
 def test_every_optimizer_renders_with_every_kind_and_loss_subset(optimizer, neuron, losses):
-    names = [LOSSES[neuron][key].name for key in losses]
+    names = [loss_words(neuron, key).name for key in losses]
     at = open_page({"neuron": neuron, "optimizer": optimizer, "losses": names, "epochs": "100"})
     assert not at.exception, [e.value for e in at.exception]
     assert not at.warning
@@ -51,19 +53,19 @@ def test_every_optimizer_renders_with_every_kind_and_loss_subset(optimizer, neur
     if chart is not None:
         data = chart_datasets(chart)[DATASET]
         spec = spec_of(chart)
-        assert {OPTIMIZERS["gd"].name, OPTIMIZERS[optimizer].name} == set(data["optimizer"])
+        assert {OPTIMIZER_WORDS["gd"].name, OPTIMIZER_WORDS[optimizer].name} == set(data["optimizer"])
         assert "Step taken" in str(spec)
         for panel in spec["hconcat"]:  # the legend names the losses drawn, not every loss of the kind
             assert panel["encoding"]["color"]["legend"]["values"] == names
         step_panel = data[data["panel"] == 2]
-        for key, label in (("gd", OPTIMIZERS["gd"].name), (optimizer, OPTIMIZERS[optimizer].name)):
+        for key, label in (("gd", OPTIMIZER_WORDS["gd"].name), (optimizer, OPTIMIZER_WORDS[optimizer].name)):
             for loss in losses:
                 shown = step_panel[
-                    (step_panel["optimizer"] == label) & (step_panel["loss"] == LOSSES[neuron][loss].name)
+                    (step_panel["optimizer"] == label) & (step_panel["loss"] == loss_words(neuron, loss).name)
                 ]
                 expected = engine_run(replace(scenario, optimizer=key), loss)["step"].to_numpy()
                 np.testing.assert_array_equal(shown["value"].to_numpy(), expected)
-        assert any(f"with {OPTIMIZERS[optimizer].name} (" in m.value for m in at.markdown)
+        assert any(f"with {OPTIMIZER_WORDS[optimizer].name} (" in m.value for m in at.markdown)
     for view in ("Up close", "Speed map"):
         open_view(at, view)
         assert not at.exception, (view, [e.value for e in at.exception])

@@ -40,6 +40,7 @@ from lossdemo import LOSSES
 from lossdemo.charts.epochs import PANELS, run_names
 from lossdemo.controls.presets import PRESETS
 from lossdemo.controls.scenario import DEFAULT, Scenario, runs
+from lossdemo.language.words import loss_words
 from lossdemo.teaching.summaries import findings
 
 # The quantities each panel of the 2×2 chart must plot, in panel order.
@@ -73,7 +74,7 @@ def assert_epoch_chart_matches_engine(at, scenario: Scenario) -> None:
     data = runs_dataset(at)
     frame = runs(scenario)
     frame["name"] = run_names(frame, scenario.neuron)
-    names = {key: entry.name for key, entry in LOSSES[scenario.neuron].items()}
+    names = {key: loss_words(scenario.neuron, key).name for key in LOSSES[scenario.neuron]}
     assert "series" in frame or set(data["loss"]) == {names[loss] for loss in scenario.losses}
     assert set(data["loss"]) == set(frame["name"])
     columns = series_columns(scenario.neuron)
@@ -99,7 +100,7 @@ def expected_metrics(scenario: Scenario) -> list[dict[str, str]]:
     truth = truths(stacked_runs(scenario), scenario)
     for loss in scenario.losses:
         run = engine_run(scenario, loss)
-        t = truth[LOSSES[scenario.neuron][loss].name]
+        t = truth[loss_words(scenario.neuron, loss).name]
         final = run[out].iloc[-1]
         halved = "unstable" if t.unstable() else "not yet" if t.settled() is None else f"{t.settled():,}"
         start, end = run["cost"].iloc[0], run["cost"].iloc[-1]
@@ -167,15 +168,15 @@ def test_the_epochs_are_four_container_wide_panels_two_a_row_with_one_series_per
     ]
     assert all(spec_of(el)["width"] == "container" for el in panels)
     legend = " ".join(h.proto.body for h in at.get("html"))
-    assert all(LOSSES["sigmoid"][key].name in legend for key in FRESH.losses)
-    assert LOSSES["sigmoid"]["focal"].name not in legend  # only the losses shown
+    assert all(loss_words("sigmoid", key).name in legend for key in FRESH.losses)
+    assert loss_words("sigmoid", "focal").name not in legend  # only the losses shown
     data = runs_dataset(at)
     columns = series_columns("sigmoid")
     for panel, expected in enumerate(PANEL_COLUMNS["sigmoid"]):
         part = data[data["panel"] == panel]
         series = part.groupby(["loss", "series"]).size()
         assert sorted({loss for loss, _ in series.index}) == sorted(
-            LOSSES["sigmoid"][key].name for key in FRESH.losses
+            loss_words("sigmoid", key).name for key in FRESH.losses
         )
         assert len(series) == len(FRESH.losses) * len(expected), f"panel {panel}"
         assert {columns[(panel, label)] for _, label in series.index} == set(expected)

@@ -12,6 +12,7 @@ from apptest_helpers import chart_datasets, charts, open_view, run_app
 
 from lossdemo.controls.url import VIEWS
 from lossdemo.engine.losses import LOSSES, NEURONS
+from lossdemo.language.words import loss_words
 
 SUBSETS = {
     neuron: [subset for size in range(1, 5) for subset in combinations(LOSSES[neuron], size)]
@@ -26,7 +27,7 @@ def _coarse(coarse_speed_map):
 
 
 def assert_loss_shape_shows(at, neuron: str, subset: tuple[str, ...]) -> None:
-    names = [LOSSES[neuron][key].name for key in subset]
+    names = [loss_words(neuron, key).name for key in subset]
     (data,) = [chart_datasets(el) for el in charts(at) if "curves" in chart_datasets(el)]
     assert set(data["curves"]["loss"]) == set(names)
     points = data["points"]

@@ -32,6 +32,7 @@ from lossdemo import LOSSES
 from lossdemo.controls.presets import PRESETS
 from lossdemo.controls.scenario import Scenario
 from lossdemo.engine.network import train_network
+from lossdemo.language.words import loss_words
 from lossdemo.teaching.chain_rule import SMALL_SLOPE
 from lossdemo.teaching.lesson import STEPS
 from lossdemo.teaching.summaries import findings
@@ -170,7 +171,7 @@ def expected_ratio(scenario: Scenario, epoch: int) -> str:
     times ∂C/∂z, so the losses' steps compare as their |∂C/∂b| = |∂C/∂z|; softmax: |∂C/∂z_y|."""
     column = "grad_b" if scenario.neuron == "sigmoid" else "grad_z_y"
     steps = {
-        LOSSES[scenario.neuron][loss].name: abs(engine_row(scenario, loss, epoch)[column])
+        loss_words(scenario.neuron, loss).name: abs(engine_row(scenario, loss, epoch)[column])
         for loss in scenario.losses
     }
     (small, s), *_, (large, big) = sorted(steps.items(), key=lambda item: item[1])
@@ -237,7 +238,7 @@ def assert_path_markers(at, scenario: Scenario, epoch: int) -> None:
     z_col, a_col = path_columns(scenario.neuron)
     for loss in scenario.losses:
         run = engine_run(scenario, loss)
-        name = LOSSES[scenario.neuron][loss].name
+        name = loss_words(scenario.neuron, loss).name
         marks = all_marks[all_marks["loss"] == name].set_index("marker")
         expected = {"start": 0, "inspected epoch": epoch}
         assert dict(marks["epoch"]) == expected
@@ -261,7 +262,7 @@ def test_sigma_path_points_are_the_runs_z_and_output(scenario):
     z_col, a_col = path_columns(scenario.neuron)
     for loss in scenario.losses:
         run = engine_run(scenario, loss).set_index("epoch")
-        trail = path[path["loss"] == LOSSES[scenario.neuron][loss].name]
+        trail = path[path["loss"] == loss_words(scenario.neuron, loss).name]
         epochs = trail["epoch"].to_numpy()
         assert epochs[0] == 0 and epochs[-1] == scenario.epochs
         assert len(epochs) <= 400 and np.all(np.diff(epochs) > 0)
@@ -340,7 +341,7 @@ def assert_gradient_check_agrees(at, scenario: Scenario, epoch: int) -> None:
     assert any(text.startswith(f"**Gradient check at epoch {epoch:,}**") for text in markdown_texts(at))
     rows = gradient_check_rows(at)
     expected = {
-        (LOSSES[scenario.neuron][loss].name, name): value
+        (loss_words(scenario.neuron, loss).name, name): value
         for loss in scenario.losses
         for name, value in independent_gradients(scenario, loss, epoch).items()
     }
@@ -410,7 +411,7 @@ def assert_shows_step(at, number: int, before: Scenario | None = None) -> None:
     assert at.slider(key="epoch").value == 0
     if view == "Curves":
         runs = epoch_data(at)
-        assert set(runs["loss"]) == {LOSSES[expected.neuron][loss].name for loss in losses}
+        assert set(runs["loss"]) == {loss_words(expected.neuron, loss).name for loss in losses}
         assert runs["epoch"].max() == expected.epochs
 
 

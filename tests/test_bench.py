@@ -6,7 +6,8 @@ from tools import bench
 
 def test_short_section_prints_an_aligned_row_per_loss_and_neuron(capsys):
     assert bench.main(["--only", "short", "--repeats", "1"]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    machine, *lines = capsys.readouterr().out.splitlines()
+    assert "cores, Python" in machine
     assert len(lines) == 2 + len(LOSSES["sigmoid"]) + len(LOSSES["softmax"])  # header, rule, losses
     assert all(line.startswith("|") and line.endswith("|") for line in lines)
     assert len({len(line) for line in lines}) == 1

@@ -24,7 +24,7 @@ from lossdemo.charts.style import series_styles
 from lossdemo.controls.presets import PRESETS, preset_values
 from lossdemo.controls.scenario import DEFAULT, Scenario, runs, simulate, to_csv
 from lossdemo.controls.url import parse_query, share_query
-from lossdemo.engine.losses import LOSSES
+from lossdemo.language.words import loss_words
 from lossdemo.teaching.comparison import comparison_findings
 from lossdemo.teaching.summaries import unit
 
@@ -76,7 +76,7 @@ def test_each_series_is_exactly_the_single_run_it_overlays(data, neuron, eta, ep
             for label in runs_by_series
             if f"start {', '.join(f'{n} = {v:g}' for n, v in zip(varied, start))} (" in label
         )
-        assert label.startswith(scenario.kind.losses[losses[0]].name)
+        assert label.startswith(loss_words(scenario.neuron, losses[0]).name)
         pd.testing.assert_frame_equal(runs_by_series[label], simulate(single, losses[0]), check_exact=True)
     assert len(runs_by_series) == len(starts) * (1 if not widget or neuron == "softmax" else 3)
 
@@ -353,4 +353,4 @@ def test_the_loss_shape_puts_every_run_on_its_losss_curve(name):
     sentence = next(m.value for m in at.markdown if m.value.startswith("**At epoch 100"))
     assert sentence.count(" for ") == len(places) == len(here), sentence
     for loss, a in places:
-        assert f"for {LOSSES['sigmoid'][loss].name.lower()} (at a = {unit(a)})" in sentence, sentence
+        assert f"for {loss_words('sigmoid', loss).name.lower()} (at a = {unit(a)})" in sentence, sentence

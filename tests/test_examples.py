@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from lossdemo import LOSSES, simulate_sigmoid
 from lossdemo.engine.dataset import MAX_EXAMPLES, long_examples
 from lossdemo.engine.optimizers import OPTIMIZERS
-from lossdemo.engine.sigmoid_examples import EXAMPLE_QUANTITIES
+from lossdemo.engine.sigmoid import EXAMPLE_QUANTITIES
 
 HAND_LOSSES = ("quadratic", "cross_entropy", "absolute", "focal")  # the losses the oracle knows
 RTOL, ATOL = 1e-12, 1e-13

@@ -16,44 +16,52 @@ from apptest_helpers import run_app
 from lossdemo import simulate_sigmoid, simulate_softmax
 from lossdemo.controls.scenario import Scenario, to_csv
 from lossdemo.engine.activations import softplus
-from lossdemo.engine.losses import LOSSES, SigmoidLoss, SoftmaxLoss, register, unregister
+from lossdemo.engine.losses import LOSSES, Loss, register, unregister
+from lossdemo.language import words
+from lossdemo.language.words import LossWords, loss_words
 from lossdemo.page import cache
 
 
-def scaled_sigmoid(factor: float) -> SigmoidLoss:
+def scaled_sigmoid(factor: float) -> tuple[Loss, LossWords]:
     """factor × cross-entropy: its gradient is factor × (a − y), so it learns factor× faster."""
-    return SigmoidLoss(
-        key=f"ce_times_{factor:g}",
-        neuron="sigmoid",
+
+    def delta(z, a, sp, y):
+        return factor * (a - y)
+
+    loss = Loss(
+        f"ce_times_{factor:g}",
+        "sigmoid",
+        carries_slope=False,
+        cost=lambda z, a, y: factor * (softplus(z) - y * z),
+        delta=delta,
+    )
+    return loss, LossWords(
         name=f"{factor:g}× cross-entropy",
         purpose="A test-only loss.",
         cost_tex=rf"C = {factor:g}\,\mathrm{{CE}}_{{test}}",
         delta_tex=rf"\frac{{\partial C}}{{\partial z}} = {factor:g}(a - y)_{{test}}",
         chain_tex=rf"{factor:g}\,(a - y)",
-        values_tex=lambda v, factor=factor: rf"{factor:g}\cdot({v.num(v.a - v.y)})",
-        carries_slope=False,
-        cost=lambda z, a, y, factor=factor: factor * (softplus(z) - y * z),
-        delta=lambda z, a, sp, y, factor=factor: factor * (a - y),
+        values_tex=lambda v: rf"{factor:g}\cdot({v.num(v.a - v.y)})",
     )
 
 
-def scaled_softmax(factor: float) -> SoftmaxLoss:
-    def cost(z, a, y, factor=factor):
-        m = z.max(axis=1)
-        return factor * (np.log(np.exp(z - m[:, None]).sum(axis=1)) - (z[:, y] - m))
+def scaled_softmax(factor: float) -> tuple[Loss, LossWords]:
+    def cost(z, a, t):
+        m = z.max(axis=-1, keepdims=True)
+        return factor * (np.log(np.exp(z - m).sum(axis=-1)) - ((t * z).sum(axis=-1) - m[..., 0]))
 
-    return SoftmaxLoss(
-        key=f"ll_times_{factor:g}",
-        neuron="softmax",
+    def delta(z, a, t, out):
+        for j in range(a.size):
+            out[j] = factor * (a[j] - t[j])
+
+    loss = Loss(f"ll_times_{factor:g}", "softmax", carries_slope=False, cost=cost, delta=delta)
+    return loss, LossWords(
         name=f"{factor:g}× log-likelihood",
         purpose="A test-only loss.",
         cost_tex=rf"C = -{factor:g}\ln a_y^{{test}}",
         delta_tex=rf"\frac{{\partial C}}{{\partial z}} = {factor:g}(a - t)_{{test}}",
         chain_tex=rf"{factor:g}(a_y - 1)",
-        values_tex=lambda v, factor=factor: rf"{factor:g}({v.num(v.a)} - 1)",
-        carries_slope=False,
-        cost=cost,
-        delta=lambda z, a, t, factor=factor: [factor * (aj - tj) for aj, tj in zip(a, t)],
+        values_tex=lambda v: rf"{factor:g}({v.num(v.a)} - 1)",
     )
 
 
@@ -63,12 +71,14 @@ BUILT_IN = {neuron: len(losses) for neuron, losses in LOSSES.items()}
 
 @pytest.fixture(scope="module", autouse=True)
 def four_more_losses_per_kind(coarse_speed_map):
-    for loss in EXTRA:
+    for loss, said in EXTRA:
         register(loss)
+        words.LOSSES[loss.neuron, loss.key] = said
     cache.speed_map.clear()
     yield
-    for loss in EXTRA:
+    for loss, _said in EXTRA:
         unregister(loss.neuron, loss.key)
+        del words.LOSSES[loss.neuron, loss.key]
     cache.speed_map.clear()
 
 
@@ -96,14 +106,12 @@ def test_every_view_works_with_every_registered_loss(neuron):
     keys = list(LOSSES[neuron])
     at = run_app({"neuron": neuron, "losses": keys})
     assert not at.exception
-    names = [LOSSES[neuron][key].name for key in keys]
+    names = [loss_words(neuron, key).name for key in keys]
     # One summary card per loss, and each loss's own formulas on the page.
     assert len(at.metric) >= 3 * len(keys)
     latex = [element.value for element in at.latex]
-    for key in keys:
-        assert any(
-            LOSSES[neuron][key].cost_tex in text and LOSSES[neuron][key].delta_tex in text for text in latex
-        )
+    for said in (loss_words(neuron, key) for key in keys):
+        assert any(said.cost_tex in text and said.delta_tex in text for text in latex)
     # The findings compare every slower loss with the fastest one.
     story = " ".join(m.value for m in at.markdown if m.value.startswith("From "))
     assert "as many epochs as" in story or "same speed" in story

@@ -26,10 +26,11 @@ from lossdemo.charts.data_curves import CURVES, curves_data, curves_spec
 from lossdemo.charts.epochs import epoch_chart_spec
 from lossdemo.controls.data_sets import DATA_PRESETS
 from lossdemo.engine.losses import LOSSES
+from lossdemo.language.words import loss_words
 from lossdemo.page import cache
 from lossdemo.teaching.landscape import learning_sentences
 
-NAMES = {key: loss.name for key, loss in LOSSES["sigmoid"].items()}
+NAMES = {key: loss_words("sigmoid", key).name for key in LOSSES["sigmoid"]}
 TAB = {"view": "Landscape"}
 PLATEAU = [(1.0, 1.0), (-1.0, 0.0)]
 

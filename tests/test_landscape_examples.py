@@ -23,9 +23,10 @@ from lossdemo.charts.landscape import OUTPUTS
 from lossdemo.controls.data_sets import DATA_PRESETS, DataRuns, data_text
 from lossdemo.engine.landscape import SLOPE_FLOOR
 from lossdemo.engine.losses import LOSSES
-from lossdemo.engine.sigmoid_examples import EXAMPLE_QUANTITIES, examples_at
+from lossdemo.engine.sigmoid import EXAMPLE_QUANTITIES, examples_at
+from lossdemo.language.words import loss_words
 
-NAMES = {key: loss.name for key, loss in LOSSES["sigmoid"].items()}
+NAMES = {key: loss_words("sigmoid", key).name for key in LOSSES["sigmoid"]}
 TAB = {"view": "Landscape"}
 NOTE = "This tab trains the sidebar's one example"
 CSV_NAME = "lossdemo-data-set-runs.csv"

@@ -33,10 +33,11 @@ from lossdemo.controls.replay import FRAME_SECONDS
 from lossdemo.controls.scenario import DEFAULT, EPOCH_CHOICES, ETA_CHOICES
 from lossdemo.engine.landscape import landscape
 from lossdemo.engine.losses import LOSSES
+from lossdemo.language.words import loss_words
 from lossdemo.page import cache
 from lossdemo.teaching.landscape import end_sentence, flat_sentence, saturated_sentence, start_sentence
 
-LOSS_NAMES = {key: loss.name for key, loss in LOSSES["sigmoid"].items()}
+LOSS_NAMES = {key: loss_words("sigmoid", key).name for key in LOSSES["sigmoid"]}
 DEFAULT_LOSSES = ("quadratic", "cross_entropy")
 TAB = {"view": "Landscape"}
 

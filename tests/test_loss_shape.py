@@ -21,6 +21,8 @@ from lossdemo import LOSSES, simulate_sigmoid, simulate_softmax
 from lossdemo.controls.scenario import Scenario, rows_at, runs
 from lossdemo.engine.neurons import get_kind
 from lossdemo.engine.shape import canonical_logits, coordinates, shape_frame, shape_points
+from lossdemo.language.words import KINDS as KINDS_WORDS
+from lossdemo.language.words import loss_words
 from lossdemo.teaching.loss_shape import shape_sentence
 
 GAMMA, EPSILON = 2, 0.1  # the focal losses' γ and label smoothing's ε, as the README states them
@@ -205,7 +207,7 @@ def assert_sentence_true(sentence: str, scenario: Scenario, epoch: int) -> None:
             assert_output_shown(shared.group(1), u)
     positions = []
     for loss, u in coordinate.items():
-        name = re.escape(LOSSES[scenario.neuron][loss].name.lower())
+        name = re.escape(loss_words(scenario.neuron, loss).name.lower())
         where = rf" \(at {output} = ({number})\)" if separate else ""
         found = re.search(rf"(?:is |, | and )([0-9.e+\-]+) for {name}{where}(?=,| and |\.$)", sentence)
         assert found, (loss, sentence)
@@ -216,8 +218,8 @@ def assert_sentence_true(sentence: str, scenario: Scenario, epoch: int) -> None:
         if separate:
             assert_output_shown(found.group(2), u)
     assert positions == sorted(positions), sentence  # in the order of the selected losses
-    if kind.shape_note:
-        assert sentence.endswith(f", with {kind.shape_note}."), sentence
+    if KINDS_WORDS[kind.key].shape_note:
+        assert sentence.endswith(f", with {KINDS_WORDS[kind.key].shape_note}."), sentence
 
 
 @settings(max_examples=150, deadline=None)

@@ -1,7 +1,7 @@
 """The loss registry: every ∂C/∂z is the derivative of its own cost, every loss is stable for
 |z| up to 1e3, the focal and label-smoothing losses have the values of their definitions
-(computed here from the formulas, with `math`), and their deltas run bit for bit alike on floats,
-on arrays and in the written-out softmax loop."""
+(computed here from the formulas, with `math`), and a softmax run of the new losses is the
+plain loop's (`oracles`)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,14 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from oracles import softmax_logits, softmax_run
 
 from lossdemo import simulate_softmax
-from lossdemo.engine.activations import sigmoid, softmax
+from lossdemo.engine import sigmoid as sigmoid_runs
+from lossdemo.engine import softmax as softmax_runs
+from lossdemo.engine.activations import sigmoid
 from lossdemo.engine.losses import (
-    FOCAL_GAMMA,
+    DEFAULT_LOSSES,
     LOSSES,
     SMOOTHING,
     focal_sigmoid,
@@ -26,7 +29,7 @@ from lossdemo.engine.losses import (
     label_smoothing,
 )
 from lossdemo.engine.softmax import one_hot
-from lossdemo.engine.softmax_loop import reference_logits
+from lossdemo.language.words import loss_words
 from lossdemo.teaching.chain_rule import LiveValues
 
 SIGMOID = list(LOSSES["sigmoid"])
@@ -48,10 +51,27 @@ def no_warnings():
         yield
 
 
-def test_the_registry_order_keeps_the_first_two_losses_of_each_kind_first():
-    assert SIGMOID == ["quadratic", "cross_entropy", "focal", "absolute"]
-    assert SOFTMAX == ["quadratic", "log_likelihood", "focal", "label_smoothing"]
-    assert FOCAL_GAMMA == 2 and SMOOTHING == 0.1
+def sigmoid_delta(entry, z, y):
+    """∂C/∂z at the logits z, as a run computes it."""
+    return sigmoid_runs.points(entry, z, y)[2]
+
+
+def softmax_outputs(entry, z: np.ndarray, y: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(a, ∂C/∂z, one-hot t) at the rows of logits z for the target class y, as a run computes them."""
+    t = one_hot(z.shape[1], [y])
+    return (*softmax_runs.points(entry, z, t), t)
+
+
+def delta_on_floats(entry, z, a, y: int) -> list[float]:
+    """One example's ∂C/∂z, the registry's delta called on its own (a kernel calls it so)."""
+    out = np.empty(len(z))
+    entry.delta(np.asarray(z, dtype=float), np.asarray(a, dtype=float), one_hot(len(z), y), out)
+    return out.tolist()
+
+
+def test_a_fresh_page_compares_the_first_two_losses_of_each_kind():
+    for neuron in LOSSES:
+        assert DEFAULT_LOSSES[neuron] == tuple(LOSSES[neuron])[:2]
 
 
 # --- ∂C/∂z is the derivative of the cost ---------------------------------------------------------
@@ -70,10 +90,9 @@ def test_every_sigmoid_delta_is_the_central_difference_of_its_cost(loss, z, y):
     around = np.array([z - H, z + H])
     cost = entry.cost(around, sigmoid(around)[0], y)
     numeric = (cost[1] - cost[0]) / (around[1] - around[0])
-    a, sp = sigmoid(np.array([z]))
+    a, _, exact = sigmoid_runs.points(entry, z, y)
     if loss == "absolute":
-        assume(abs(a[0] - y) > H)  # |da/dz| ≤ ¼: no kink between z − h and z + h
-    exact = entry.delta(np.array([z]), a, sp, y)[0]
+        assume(abs(a - y) > H)  # |da/dz| ≤ ¼: no kink between z − h and z + h
     assert close_to_difference(numeric, exact, cost.max(), abs(z), around[1] - around[0]), (numeric, exact)
 
 
@@ -84,12 +103,13 @@ def test_every_softmax_delta_is_the_central_difference_of_its_cost_in_every_logi
     z = data.draw(arrays(float, classes, elements=floats(-20, 20)), label="z")
     y = data.draw(st.integers(0, classes - 1), label="y")
     entry = LOSSES["softmax"][loss]
-    delta = entry.delta(list(z), [float(v) for v in softmax(list(z))], one_hot(classes, y))
+    delta = softmax_outputs(entry, z[None, :], y)[1][0]
     for j in range(classes):
         around = np.array([z, z])
         around[0, j] -= H
         around[1, j] += H
-        cost = entry.cost(around, np.column_stack(softmax(list(around.T))), y)
+        a, _, t = softmax_outputs(entry, around, y)
+        cost = entry.cost(around, a, t)
         step = around[1, j] - around[0, j]
         numeric = (cost[1] - cost[0]) / step
         assert close_to_difference(numeric, delta[j], cost.max(), np.abs(z).max(), step), (j, numeric, delta)
@@ -107,9 +127,8 @@ WIDE = np.concatenate(
 def test_every_sigmoid_loss_is_finite_and_warning_free_up_to_1e3(loss, y):
     entry = LOSSES["sigmoid"][loss]
     with no_warnings():
-        a, sp = sigmoid(WIDE)
+        a, sp, delta = sigmoid_runs.points(entry, WIDE, y)
         cost = entry.cost(WIDE, a, y)
-        delta = entry.delta(WIDE, a, sp, y)
         on_floats = [entry.delta(float(z), float(ai), float(si), y) for z, ai, si in zip(WIDE, a, sp)]
     assert np.isfinite(cost).all() and (cost >= 0).all()
     assert np.isfinite(delta).all() and np.isfinite(on_floats).all()
@@ -134,15 +153,10 @@ def extreme_rows(classes: int, y: int) -> np.ndarray:
 
 
 def check_softmax_rows(entry, z: np.ndarray, y: int) -> None:
-    classes = z.shape[1]
     with no_warnings():
-        columns = softmax(list(z.T))
-        cost = entry.cost(z, np.column_stack(columns), y)
-        delta = entry.delta(list(z.T), columns, one_hot(classes, y))
-        on_floats = [
-            entry.delta(list(row), [float(c[i]) for c in columns], one_hot(classes, y))
-            for i, row in enumerate(z)
-        ]
+        a, delta, t = softmax_outputs(entry, z, y)
+        cost = entry.cost(z, a, t)
+        on_floats = [delta_on_floats(entry, row, a[i], y) for i, row in enumerate(z)]
     assert np.isfinite(cost).all() and (cost >= 0).all()
     assert np.isfinite(delta).all() and np.isfinite(on_floats).all()
 
@@ -159,34 +173,22 @@ def test_every_softmax_loss_is_finite_at_the_extremes(loss, classes, y):
     check_softmax_rows(LOSSES["softmax"][loss], extreme_rows(classes, y), y)
 
 
-# --- the same bits on floats and on arrays ----------------------------------------------------
-
-
-@pytest.mark.parametrize("loss", SIGMOID)
-def test_every_sigmoid_delta_gives_a_float_the_bits_of_an_array_element(loss):
-    """The map steps arrays and a single run floats: a cell equals its run only if these agree."""
-    z = np.concatenate([np.random.default_rng(3).uniform(-40, 40, 3000), WIDE[-9:]])
-    entry = LOSSES["sigmoid"][loss]
-    a, sp = sigmoid(z)
-    for y in (0.0, 0.3, 1.0):
-        on_array = entry.delta(z, a, sp, y)
-        on_floats = np.array([entry.delta(float(v), float(ai), float(si), y) for v, ai, si in zip(z, a, sp)])
-        assert on_floats.tobytes() == on_array.tobytes()
+# --- a run of the new losses -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("loss", ["focal", "label_smoothing"])
 @pytest.mark.parametrize("classes", [3, 10])
 @pytest.mark.parametrize("margin", [-2.0, 4.0, 800.0])
-def test_simulate_softmax_follows_the_reference_loop_bit_for_bit(loss, classes, margin):
-    """The written-out loop (simulate_softmax) of a new loss is the reference's, bit for bit;
-    margin 800 starts with a_y underflowed to 0."""
-    entry = LOSSES["softmax"][loss]
+def test_simulate_softmax_runs_the_new_losses_as_the_plain_loop(loss, classes, margin):
+    """margin 800 starts with a_y underflowed to 0."""
     b = [0.0] + [margin] + [min(margin, 0.0) - j for j in range(classes - 2)]
     x, eta, epochs = 0.5, 0.4, 300
     run = simulate_softmax(loss, np.zeros((classes, 1)), b, [x], 0, eta, epochs)
-    got = run[[f"z_{j}" for j in range(classes)]].to_numpy()
-    want = reference_logits(entry, b, one_hot(classes, 0), eta * (x * x + 1.0), epochs)
-    assert got.tobytes() == want.tobytes()
+    params = softmax_run(loss, "gd", [[0.0]] * classes, b, [[x]], [0], eta, epochs)
+    want = softmax_logits(params, [[x]], classes)[:, 0, :]
+    np.testing.assert_allclose(
+        run[[f"z_{j}" for j in range(classes)]].to_numpy(), want, rtol=1e-12, atol=1e-12
+    )
     assert np.isfinite(run.to_numpy()).all()
 
 
@@ -200,10 +202,10 @@ def test_sigmoid_focal_with_gamma_0_is_cross_entropy(y):
     """To the rounding of cross-entropy's cost softplus(z) − yz, a few eps of |z| (focal's
     y·softplus(−z) + (1 − y)·softplus(z) is the same function)."""
     plain, focal = LOSSES["sigmoid"]["cross_entropy"], focal_sigmoid(0)
-    a, sp = sigmoid(GRID)
+    a = sigmoid(GRID)[0]
     for got, want in [
         (focal.cost(GRID, a, y), plain.cost(GRID, a, y)),
-        (focal.delta(GRID, a, sp, y), plain.delta(GRID, a, sp, y)),
+        (sigmoid_delta(focal, GRID, y), sigmoid_delta(plain, GRID, y)),
     ]:
         assert (np.abs(got - want) <= 1e-13 * np.abs(want) + 8 * EPS * (1 + np.abs(GRID))).all()
 
@@ -215,13 +217,12 @@ def random_rows(classes: int, seed: int) -> np.ndarray:
 @pytest.mark.parametrize(("classes", "y"), [(2, 1), (3, 0), (10, 7)])
 def test_softmax_focal_with_gamma_0_and_label_smoothing_with_epsilon_0_are_log_likelihood(classes, y):
     z = np.vstack([random_rows(classes, classes), extreme_rows(classes, y)])
-    columns, t = softmax(list(z.T)), one_hot(classes, y)
-    a = np.column_stack(columns)
     plain = LOSSES["softmax"]["log_likelihood"]
-    want_cost, want_delta = plain.cost(z, a, y), np.array(plain.delta(list(z.T), columns, t))
+    a, want_delta, t = softmax_outputs(plain, z, y)
+    want_cost = plain.cost(z, a, t)
     for loss in (focal_softmax(0), label_smoothing(0.0)):
-        np.testing.assert_allclose(loss.cost(z, a, y), want_cost, rtol=1e-13, atol=1e-15)
-        np.testing.assert_array_equal(np.array(loss.delta(list(z.T), columns, t)), want_delta)
+        np.testing.assert_allclose(loss.cost(z, a, t), want_cost, rtol=1e-13, atol=1e-15)
+        np.testing.assert_allclose(softmax_outputs(loss, z, y)[1], want_delta, rtol=1e-13, atol=1e-16)
 
 
 # --- values of the definitions, computed here -------------------------------------------------
@@ -246,10 +247,10 @@ def sigmoid_focal_by_hand(z: float, y: float, gamma: float = 2.0) -> tuple[float
 def test_sigmoid_focal_has_the_values_of_its_definition(z, y):
     entry = LOSSES["sigmoid"]["focal"]
     cost, delta = sigmoid_focal_by_hand(z, y)
-    a, sp = sigmoid(np.array([z]))
+    a = sigmoid(np.array([z]))[0]
     assert entry.cost(np.array([z]), a, y)[0] == pytest.approx(cost, rel=1e-13, abs=0)
     # relative even at z = ±30, where ∂C/∂z ~ 1e-39: 1 − a rounded from a would be off by 1e-3
-    assert entry.delta(z, float(a[0]), float(sp[0]), y) == pytest.approx(delta, rel=1e-12, abs=0)
+    assert sigmoid_delta(entry, z, y) == pytest.approx(delta, rel=1e-12, abs=0)
 
 
 def test_sigmoid_focal_at_z_2_y_0_by_plain_numbers():
@@ -267,10 +268,10 @@ def test_absolute_error_has_the_values_of_its_definition(z, y):
     a = 1 / (1 + math.exp(-z))
     slope = math.exp(-z) / (1 + math.exp(-z)) ** 2
     entry = LOSSES["sigmoid"]["absolute"]
-    got_a, got_sp = sigmoid(np.array([z]))
+    got_a = sigmoid(np.array([z]))[0]
     assert entry.cost(np.array([z]), got_a, y)[0] == pytest.approx(abs(a - y), rel=1e-13, abs=0)
     want = 0.0 if a == y else math.copysign(slope, a - y)
-    assert entry.delta(z, float(got_a[0]), float(got_sp[0]), y) == pytest.approx(want, rel=1e-12, abs=0)
+    assert sigmoid_delta(entry, z, y) == pytest.approx(want, rel=1e-12, abs=0)
 
 
 def softmax_by_hand(z: list[float]) -> list[float]:
@@ -289,9 +290,9 @@ def test_softmax_focal_has_the_values_of_its_definition(z, y):
     want = [dc_da * a[y] * ((j == y) - a[j]) for j in range(3)]
     entry = LOSSES["softmax"]["focal"]
     zz = np.array([z])
-    assert entry.cost(zz, np.column_stack(softmax(list(zz.T))), y)[0] == pytest.approx(cost, rel=1e-12, abs=0)
-    got = entry.delta(z, [float(v[0]) for v in softmax(list(zz.T))], one_hot(3, y))
-    assert got == pytest.approx(want, rel=1e-11, abs=0)
+    got_a, got, t = softmax_outputs(entry, zz, y)
+    assert entry.cost(zz, got_a, t)[0] == pytest.approx(cost, rel=1e-12, abs=0)
+    assert got[0].tolist() == pytest.approx(want, rel=1e-11, abs=0)
 
 
 def torch_label_smoothing(z: list[float], y: int, epsilon: float) -> float:
@@ -311,12 +312,11 @@ def test_label_smoothing_is_torch_cross_entropy_with_label_smoothing(z, y):
     q = [(1 - SMOOTHING) * (j == y) + SMOOTHING / classes for j in range(classes)]
     entry = LOSSES["softmax"]["label_smoothing"]
     zz = np.array([z])
-    columns = softmax(list(zz.T))
-    assert entry.cost(zz, np.column_stack(columns), y)[0] == pytest.approx(
+    got_a, got, t = softmax_outputs(entry, zz, y)
+    assert entry.cost(zz, got_a, t)[0] == pytest.approx(
         torch_label_smoothing(z, y, SMOOTHING), rel=1e-13, abs=0
     )
-    got = entry.delta(z, [float(c[0]) for c in columns], one_hot(classes, y))
-    assert got == pytest.approx([aj - qj for aj, qj in zip(a, q)], rel=1e-12, abs=1e-15)
+    assert got[0].tolist() == pytest.approx([aj - qj for aj, qj in zip(a, q)], rel=1e-12, abs=1e-15)
 
 
 def test_label_smoothing_at_z_1_2_half_y_0_by_plain_numbers():
@@ -325,7 +325,8 @@ def test_label_smoothing_at_z_1_2_half_y_0_by_plain_numbers():
     cost = 0.9 * (lse - 1.0) + 0.1 / 3 * (3 * lse - 3.5)
     entry = LOSSES["softmax"]["label_smoothing"]
     zz = np.array([z])
-    assert entry.cost(zz, np.column_stack(softmax(list(zz.T))), 0)[0] == pytest.approx(cost, rel=1e-13, abs=0)
+    a, _, t = softmax_outputs(entry, zz, 0)
+    assert entry.cost(zz, a, t)[0] == pytest.approx(cost, rel=1e-13, abs=0)
     assert cost == pytest.approx(1.44770, abs=1e-5)
 
 
@@ -338,9 +339,8 @@ def test_label_smoothing_bottoms_out_above_0_at_a_y_below_1(classes, y):
     entry = LOSSES["softmax"]["label_smoothing"]
     for z, above in ([math.log(p) for p in q], False), ([30.0 * (j == y) for j in range(classes)], True):
         zz = np.array([z])
-        columns = softmax(list(zz.T))
-        cost = entry.cost(zz, np.column_stack(columns), y)[0]
-        delta = entry.delta(z, [float(c[0]) for c in columns], one_hot(classes, y))
+        a, deltas, t = softmax_outputs(entry, zz, y)
+        cost, delta = entry.cost(zz, a, t)[0], deltas[0]
         if above:
             assert cost > entropy + 1.0  # pushed back from a_y ≈ 1:
             assert delta[y] == pytest.approx(SMOOTHING * (1 - 1 / classes), rel=1e-9, abs=0)
@@ -366,17 +366,22 @@ def test_label_smoothing_takes_an_epsilon_in_0_1(bad):
         label_smoothing(bad)
 
 
-def test_only_quadratic_and_absolute_error_carry_the_slope():
-    carried = {
-        (neuron, key) for neuron in LOSSES for key, loss in LOSSES[neuron].items() if loss.carries_slope
-    }
-    assert carried == {("sigmoid", "quadratic"), ("sigmoid", "absolute"), ("softmax", "quadratic")}
+@pytest.mark.parametrize(("neuron", "loss"), [(n, k) for n in LOSSES for k in LOSSES[n]])
+def test_a_loss_carries_the_slope_exactly_when_its_gradient_vanishes_with_it(neuron, loss):
+    """carries_slope is what the page says of a loss: its ∂C/∂z (the target's) shrinks with the
+    slope σ′ as a badly wrong output saturates, where a loss without it keeps a gradient of order 1."""
+    entry = LOSSES[neuron][loss]
+    if neuron == "sigmoid":
+        delta = abs(sigmoid_delta(entry, 30.0, 0.0))  # a = 1 − 9e-14, target 0
+    else:
+        delta = abs(softmax_outputs(entry, np.array([[0.0, 30.0, 0.0]]), 0)[1][0, 0])
+    assert (delta < 1e-10) == entry.carries_slope, delta
 
 
 @pytest.mark.parametrize(("neuron", "loss"), [(n, k) for n in LOSSES for k in LOSSES[n]])
 @pytest.mark.parametrize("output", [0.0, 1e-9, 0.5, 1.0])
 def test_every_loss_writes_its_live_factors_even_at_a_saturated_output(neuron, loss, output):
-    entry = LOSSES[neuron][loss]
+    entry = loss_words(neuron, loss)
     classes = 3 if neuron == "softmax" else 0
     live = LiveValues(
         a=output, y=1.0 if classes else 0.3, sigma_prime=output * (1 - output), rivals=0.0, classes=classes
@@ -389,4 +394,4 @@ def test_every_loss_writes_its_live_factors_even_at_a_saturated_output(neuron, l
 
 def test_label_smoothing_writes_its_target_share_for_the_number_of_classes():
     live = LiveValues(a=0.5, y=1.0, sigma_prime=0.25, rivals=0.1, classes=4)
-    assert LOSSES["softmax"]["label_smoothing"].values_tex(live) == "0.5 - 0.925"
+    assert loss_words("softmax", "label_smoothing").values_tex(live) == "0.5 - 0.925"

@@ -17,6 +17,7 @@ from apptest_helpers import chart_datasets, charts, markdown_texts, open_view, r
 from lossdemo.charts.network import DATASET, DIGITS
 from lossdemo.controls.url import PARAMS
 from lossdemo.engine import network
+from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.network import COLUMNS, test_images
 from lossdemo.page import network_view
 from lossdemo.teaching.network import NETWORK_LOSSES
@@ -64,9 +65,9 @@ def assert_shows(at, runs: dict[str, pd.DataFrame]) -> None:
     """The 2×2 chart holds each run as the engine computed it; the digits, each loss's answers."""
     assert not at.exception, [e.value for e in at.exception]
     data = dataset(at, DATASET)
-    assert list(data["loss"].unique()) == [NETWORK_LOSSES[loss].name for loss in runs]
+    assert list(data["loss"].unique()) == [NETWORK_LOSSES[loss] for loss in runs]
     for loss, run in runs.items():
-        shown = data[data["loss"] == NETWORK_LOSSES[loss].name].drop(columns="loss").reset_index(drop=True)
+        shown = data[data["loss"] == NETWORK_LOSSES[loss]].drop(columns="loss").reset_index(drop=True)
         pd.testing.assert_frame_equal(shown, run[COLUMNS], check_exact=True)
     digits = dataset(at, DIGITS)
     np.testing.assert_array_equal(digits["ink"].to_numpy(), test_images(12).ravel())
@@ -78,7 +79,7 @@ def assert_shows(at, runs: dict[str, pd.DataFrame]) -> None:
         for line, (loss, run) in zip(lines[1:], runs.items(), strict=True):
             said = run.attrs["predictions"][image]
             mark = "✓" if said == first["labels"][image] else "✗"
-            assert line == f"{NETWORK_LOSSES[loss].name}: {said} {mark}"
+            assert line == f"{NETWORK_LOSSES[loss]}: {said} {mark}"
 
 
 def test_a_link_opens_the_tab_and_its_charts_are_the_engines_runs():
@@ -99,9 +100,7 @@ def test_a_link_opens_the_tab_and_its_charts_are_the_engines_runs():
 )
 def test_the_sentences_numbers_are_the_runs(query):
     at = run_app(SMALL | query)
-    losses = [
-        next(k for k, v in NETWORK_LOSSES.items() if v.name == name) for name in query.get("net_losses", [])
-    ]
+    losses = [next(k for k, v in NETWORK_LOSSES.items() if v == name) for name in query.get("net_losses", [])]
     runs = engine_runs(
         losses or ALL, eta=float(query.get("net_eta", 0.5)), init=query.get("net_init", "book")
     )
@@ -110,13 +109,13 @@ def test_the_sentences_numbers_are_the_runs(query):
     found = re.findall(r"(\d+) % with the ([\w-]+) loss", text.split(";")[0])
     early = {name: int(value) for value, name in found}
     assert early == {
-        NETWORK_LOSSES[k].name.lower(): round(r["test_accuracy"].iloc[1] * 100) for k, r in runs.items()
+        NETWORK_LOSSES[k].lower(): round(r["test_accuracy"].iloc[1] * 100) for k, r in runs.items()
     }
     assert list(early.values()) == sorted(early.values(), reverse=True), "best after epoch 1 first"
     last = re.search(r"after (\d+) epochs ((?:\d+ %(?:, | and )?)+)\.", text)
     assert int(last.group(1)) == 5
     finals = [int(v) for v in re.findall(r"(\d+) %", last.group(2))]
-    order = [next(k for k, v in NETWORK_LOSSES.items() if v.name.lower() == name) for name in early]
+    order = [next(k for k, v in NETWORK_LOSSES.items() if v.lower() == name) for name in early]
     assert finals == [round(runs[k]["test_accuracy"].iloc[-1] * 100) for k in order]
     sigma = pd.concat([r["hidden_sigma_prime"] for r in runs.values()])
     low, high = f"{sigma.min():.2f}", f"{sigma.max():.2f}"
@@ -129,7 +128,7 @@ def test_the_sentences_numbers_are_the_runs(query):
         points = [max(early.values()) - min(early.values()), max(finals) - min(finals)]
         numbers = [int(g) for g in spread.groups() if g is not None]
         assert numbers == (points if points[0] != points[1] else points[:1])
-    cancels = [k for k in runs if not NETWORK_LOSSES[k].carries_slope]
+    cancels = [k for k in runs if not LOSSES[network.OUTPUT_LOSSES[k]][k].carries_slope]
     if cancels:
         assert "from the output layer's gradient only" in text
     else:

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from strategies import defaults, valid_states
 
 from lossdemo.controls.scenario import Scenario, runs
-from lossdemo.engine.losses import LOSSES
-from lossdemo.engine.optimizers import OPTIMIZERS
+from lossdemo.language.words import OPTIMIZERS as OPTIMIZER_WORDS
+from lossdemo.language.words import loss_words
 from lossdemo.teaching.optimizers import versus
 from lossdemo.teaching.summaries import findings
 
@@ -35,7 +35,7 @@ def when(errors: np.ndarray, signed: np.ndarray) -> tuple[str, bool]:
 
 
 def check_versus(sentences: list[str], baseline, frame, scenario: Scenario) -> None:
-    name = OPTIMIZERS[scenario.optimizer].name
+    name = OPTIMIZER_WORDS[scenario.optimizer].name
     output, target = ("a", scenario.y) if scenario.neuron == "sigmoid" else ("a_y", 1.0)
     delta, symbol = ("grad_z", "∂C/∂z") if scenario.neuron == "sigmoid" else ("grad_z_y", "∂C/∂z_y")
     if frame[output].iloc[0] == target:
@@ -44,7 +44,7 @@ def check_versus(sentences: list[str], baseline, frame, scenario: Scenario) -> N
     text = " ".join(sentences)
     halved = {}
     for loss in scenario.losses:
-        entry = LOSSES[scenario.neuron][loss]
+        entry = loss_words(scenario.neuron, loss)
         old, new = baseline[baseline["loss"] == loss], frame[frame["loss"] == loss]
         said = {}
         for key, run in (("gd", old), (scenario.optimizer, new)):

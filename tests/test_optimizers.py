@@ -1,7 +1,7 @@
-"""The optimizers: gradient descent runs as before, bit for bit; momentum and Adam follow the
-update rules of PyTorch's documentation, written out here one float at a time (independently of
-the engine: their own softmax, their own gradients, PyTorch's first momentum step b₁ = g₁); every
-run stays finite without a warning over the whole range of the inputs; bad names are refused."""
+"""The optimizers: gradient descent, momentum and Adam follow the update rules of PyTorch's
+documentation, written out here one float at a time (independently of the engine: their own
+softmax, their own gradients, PyTorch's first momentum step b₁ = g₁); every run stays finite
+without a warning over the whole range of the inputs; bad names are refused."""
 
 from __future__ import annotations
 
@@ -13,17 +13,15 @@ import pandas as pd
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from torch_rules import torch_adam, torch_sgd_momentum
+from torch_rules import torch_adam, torch_sgd, torch_sgd_momentum
 
 from lossdemo import LOSSES, simulate_sigmoid, simulate_softmax, start_logits
 from lossdemo.controls.scenario import Scenario, to_csv
-from lossdemo.engine.activations import sigmoid
 from lossdemo.engine.optimizers import OPTIMIZERS, get_optimizer
 from lossdemo.engine.sigmoid import INPUT_BOUND, MAX_ETA, PARAM_BOUND
-from lossdemo.engine.softmax_loop import reference_logits
 from lossdemo.engine.sweep import sweep_sigmoid
 
-ORACLES = {"momentum": torch_sgd_momentum, "adam": torch_adam}
+ORACLES = {"gd": torch_sgd, "momentum": torch_sgd_momentum, "adam": torch_adam}
 
 
 def sigmoid_gradient(loss, x, y):
@@ -71,7 +69,7 @@ def assert_close(got, expected):
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("optimizer", ["momentum", "adam"])
+@pytest.mark.parametrize("optimizer", ["gd", "momentum", "adam"])
 @pytest.mark.parametrize("loss", ["quadratic", "cross_entropy"])
 @pytest.mark.parametrize("case", SIGMOID_CASES)
 def test_a_sigmoid_run_follows_pytorchs_update_rule(optimizer, loss, case):
@@ -88,7 +86,7 @@ def test_a_sigmoid_run_follows_pytorchs_update_rule(optimizer, loss, case):
     assert_close(run["step"].to_numpy()[:-1], np.hypot(*np.diff(expected, axis=0).T))
 
 
-@pytest.mark.parametrize("optimizer", ["momentum", "adam"])
+@pytest.mark.parametrize("optimizer", ["gd", "momentum", "adam"])
 @pytest.mark.parametrize("loss", ["quadratic", "log_likelihood"])
 @pytest.mark.parametrize("case", SOFTMAX_CASES)
 def test_a_softmax_run_follows_pytorchs_update_rule(optimizer, loss, case):
@@ -111,58 +109,24 @@ def test_the_last_rows_step_is_the_one_the_optimizer_would_make_next():
     pd.testing.assert_frame_equal(run, longer.iloc[:11], check_exact=True)
 
 
-# --- gradient descent: today's runs, bit for bit ------------------------------------------------
+# --- gradient descent: the long, unstable and saturated runs --------------------------------------
 
 
-def gradient_descent_sigmoid(loss, w, b, x, y, eta, epochs):
-    """The sigmoid run as it was before optimizers: z ← z − η(1 + x²)·∂C/∂z one float at a time,
-    through the array twin of σ (the bits the engine's loop promises), then every column from z."""
-    entry, z = LOSSES["sigmoid"][loss], [w * x + b]
-    for _ in range(epochs):
-        a, sp = sigmoid(np.array([z[-1]]))
-        z.append(z[-1] - eta * (1.0 + x * x) * float(entry.delta(np.array([z[-1]]), a, sp, y)[0]))
-    z = np.array(z)
-    a, sp = sigmoid(z)
-    grad_z = entry.delta(z, a, sp, y)
-    return pd.DataFrame(
-        {
-            "epoch": np.arange(epochs + 1),
-            "w": np.cumsum(np.concatenate(([w], -eta * grad_z[:-1] * x))),
-            "b": np.cumsum(np.concatenate(([b], -eta * grad_z[:-1]))),
-            "z": z,
-            "a": a,
-            "error": np.abs(a - y),
-            "cost": entry.cost(z, a, y),
-            "grad_z": grad_z,
-            "grad_w": grad_z * x,
-            "grad_b": grad_z,
-            "sigma_prime": sp,
-        }
-    )
-
-
-@pytest.mark.parametrize("loss", list(LOSSES["sigmoid"]))
-@pytest.mark.parametrize("case", [*SIGMOID_CASES, (0.6, 0.9, 1.0, 0.0, 10.0, 2000)])
-def test_gradient_descent_runs_a_sigmoid_neuron_as_before_bit_for_bit(loss, case):
+@pytest.mark.parametrize("loss", ["quadratic", "cross_entropy"])
+@pytest.mark.parametrize("case", [(0.6, 0.9, 1.0, 0.0, 10.0, 2000), (2.0, 2.0, 1.0, 0.5, 5.0, 400)])
+def test_gradient_descent_at_a_large_eta_follows_the_plain_loop(loss, case):
+    """η = 10 from the book's start, and η = 5 at y = ½ where cross-entropy cycles forever."""
+    w, b, x, y, eta, epochs = case
     run = simulate_sigmoid(loss, *case)
-    pd.testing.assert_frame_equal(run, simulate_sigmoid(loss, *case, optimizer="gd"), check_exact=True)
-    before = gradient_descent_sigmoid(loss, *case)
-    pd.testing.assert_frame_equal(run.drop(columns="step"), before, check_exact=True)
-    changes = np.hypot(np.diff(run["w"]), np.diff(run["b"]))  # a difference of sums: not to the last bit
-    np.testing.assert_allclose(run["step"].to_numpy()[:-1], changes, rtol=1e-9, atol=1e-12)
+    expected = torch_sgd([w, b], sigmoid_gradient(loss, x, y), eta, epochs)
+    assert_close(run[["w", "b"]].to_numpy(), expected)
+    np.testing.assert_allclose(run["step"], eta * np.hypot(run["grad_w"], run["grad_b"]), rtol=1e-14)
 
 
-@pytest.mark.parametrize("loss", list(LOSSES["softmax"]))
-@pytest.mark.parametrize("case", [*SOFTMAX_CASES, (2, 1, 2.0, -1.0, 10.0, 2000)])
-def test_gradient_descent_runs_a_softmax_layer_as_before_bit_for_bit(loss, case):
-    """The logits are those of the readable reference loop, the specification of the fast one."""
-    classes, target, x, margin, eta, epochs = case
-    b0 = start_logits(classes, target, margin)
-    run = simulate_softmax(loss, np.zeros((classes, 1)), b0, [x], target, eta, epochs)
-    t = [1.0 if j == target else 0.0 for j in range(classes)]
-    z = reference_logits(LOSSES["softmax"][loss], b0, t, eta * (x * x + 1.0), epochs)
-    assert run[[f"z_{j}" for j in range(classes)]].to_numpy().tobytes() == z.tobytes()
-    np.testing.assert_array_equal(run["step"], eta * run["grad_norm"])
+@pytest.mark.parametrize("loss", ["quadratic", "log_likelihood"])
+def test_gradient_descent_steps_a_softmax_layer_by_eta_times_its_gradient(loss):
+    run = simulate_softmax(loss, np.zeros((3, 1)), [0.0, 4.0, 0.0], [1.5], 0, 0.7, 50)
+    np.testing.assert_allclose(run["step"], 0.7 * run["grad_norm"], rtol=1e-15)
 
 
 # --- finite, without warnings, over the whole range ---------------------------------------------

@@ -10,8 +10,8 @@ from pathlib import Path
 from lossdemo.controls.presets import PRESETS
 from lossdemo.controls.scenario import runs
 from lossdemo.controls.url import PARAMS
-from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.optimizers import OPTIMIZERS
+from lossdemo.language.words import loss_words
 from lossdemo.teaching.summaries import summarize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,7 +64,7 @@ def test_the_optimizer_table_of_halving_epochs_is_what_the_runs_give():
     for start, preset in starts.items():
         base = PRESETS[preset].scenario
         for loss in base.losses:
-            name = LOSSES[base.neuron][loss].name.lower()
+            name = loss_words(base.neuron, loss).name.lower()
             row = re.search(rf"^\| {start} \| {name} \| (\d+) \| (\d+) \| (\d+) \|$", README, flags=re.M)
             assert row, (start, name)
             for optimizer, shown in zip(OPTIMIZERS, row.groups()):

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from lossdemo import LOSSES, simulate_softmax
 from lossdemo.engine.optimizers import OPTIMIZERS
-from lossdemo.engine.softmax_examples import EXAMPLE_QUANTITIES
+from lossdemo.engine.softmax import EXAMPLE_QUANTITIES
 
 HAND_LOSSES = ("log_likelihood", "quadratic")
 

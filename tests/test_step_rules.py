@@ -16,6 +16,7 @@ from lossdemo import simulate_sigmoid
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.neurons import KINDS
 from lossdemo.engine.step_rules import WIDGET_RULE, simulate_widget_rule
+from lossdemo.language.words import RULES as RULE_WORDS
 
 
 def by_hand(w: float, b: float, x: float, y: float, eta: float, epochs: int, widget: bool) -> list[float]:
@@ -116,4 +117,4 @@ def test_input_beyond_the_engines_range_raises_a_value_error_naming_it(name, arg
 def test_the_rule_is_a_step_rule_of_the_sigmoid_kind_and_not_a_loss():
     assert KINDS["sigmoid"].step_rules == (WIDGET_RULE,) and KINDS["softmax"].step_rules == ()
     assert all(WIDGET_RULE.key not in losses for losses in LOSSES.values())
-    assert "not the gradient" in WIDGET_RULE.name
+    assert "not the gradient" in RULE_WORDS[WIDGET_RULE.key].name

@@ -30,8 +30,10 @@ from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS
 from lossdemo.engine.shape import coordinates, shape_frame, shape_points
 from lossdemo.engine.sigmoid import simulate_sigmoid
 from lossdemo.engine.start_sweep import sweep_starts
-from lossdemo.engine.step_rules import WIDGET_RULE
+from lossdemo.language import words
 from lossdemo.language.messages import _, speaking
+from lossdemo.language.words import KINDS as KINDS_WORDS
+from lossdemo.language.words import loss_words
 
 ENGLISH = re.compile(r"[A-Za-z]{2,}[\s,.;:'’-]+[A-Za-z]{2,}")
 KEYS = sorted({*(key for losses in LOSSES.values() for key in losses), *OPTIMIZERS, *OUTPUT_LOSSES}, key=len)
@@ -288,7 +290,7 @@ def test_the_landscape_charts_speak_chinese(losses, data):
     losses = tuple(losses)
     xs, ys = [-1.0, 0.5, 2.0], [0.0, 1.0, 1.0]
     cap = data.draw(st.sampled_from([20, 1000]))
-    names = {key: LOSSES["sigmoid"][key].name for key in losses}  # as the page gives them
+    names = {key: loss_words("sigmoid", key).name for key in losses}  # as the page gives them
     run = {key: simulate_sigmoid(key, 2.0, 2.0, xs, ys, 0.15, 30) for key in losses}
     w_axis, b_axis = landscape.window_around(run, 12)
     cursor = [{"name": "cursor", "value": 10}]
@@ -325,17 +327,30 @@ def test_the_landscape_charts_speak_chinese(losses, data):
 
 
 def test_the_registries_display_texts_are_in_the_catalogue():
-    texts = [WIDGET_RULE.name]
-    for losses in LOSSES.values():
-        texts += [text for loss in losses.values() for text in (loss.name, loss.purpose)]
+    texts = [rule.name for rule in words.RULES.values()]
+    for neuron, losses in LOSSES.items():
+        texts += [
+            text
+            for key in losses
+            for text in (words.loss_words(neuron, key).name, words.loss_words(neuron, key).purpose)
+        ]
     texts += [
         text
-        for optimizer in OPTIMIZERS.values()
-        for text in (optimizer.name, optimizer.purpose, optimizer.state)
+        for key in OPTIMIZERS
+        for text in (words.OPTIMIZERS[key].name, words.OPTIMIZERS[key].purpose, words.OPTIMIZERS[key].state)
     ]
     for kind in KINDS.values():
-        texts += [kind.name, kind.output_label, kind.target_label, kind.map_axis_title, kind.map_load_text]
-        texts += [text for text in (kind.gradient_note, kind.shape_note, *kind.curve_titles) if text]
+        said = words.KINDS[kind.key]
+        texts += [said.name, said.output_label, said.target_label, said.map_axis_title, said.map_load_text]
+        texts += [
+            text
+            for text in (
+                KINDS_WORDS[kind.key].gradient_note,
+                KINDS_WORDS[kind.key].shape_note,
+                *KINDS_WORDS[kind.key].curve_titles,
+            )
+            if text
+        ]
     with speaking("zh"):
         for text in texts:
             shown = _(text)

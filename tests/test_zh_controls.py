@@ -22,8 +22,8 @@ from lossdemo.controls.presets import PRESETS
 from lossdemo.controls.scenario import DEFAULT, Scenario, Series, series_label
 from lossdemo.controls.url import PARAMS, multi_options, parse_query
 from lossdemo.engine.losses import LOSSES, NEURONS
-from lossdemo.engine.neurons import get_kind
 from lossdemo.engine.optimizers import OPTIMIZERS
+from lossdemo.language import words
 from lossdemo.language.messages import _, catalogue, speaking
 
 ENGLISH = re.compile(r"[A-Za-z]{2,}[\s,.;:'’-]+[A-Za-z]{2,}")
@@ -37,9 +37,7 @@ LOSS_NAMES = {name for neuron in NEURONS for name in multi_options("losses", neu
 # Display names the engine owns; the scenario's caption and labels show them (translated there if
 # the engine marks them, else as they are).
 ENGINE_NAMES = (
-    LOSS_NAMES
-    | {get_kind(n).name for n in NEURONS}
-    | {rule.name for n in NEURONS for rule in get_kind(n).step_rules}
+    LOSS_NAMES | {words.KINDS[n].name for n in NEURONS} | {rule.name for rule in words.RULES.values()}
 )
 
 

@@ -23,18 +23,19 @@ from lossdemo.controls.presets import PRESETS
 from lossdemo.controls.scenario import ETA_CHOICES, Scenario, rows_at, runs
 from lossdemo.engine.landscape import landscape, window
 from lossdemo.engine.losses import LOSSES, NEURONS
-from lossdemo.engine.milestones import Milestones
-from lossdemo.engine.neurons import get_kind
 from lossdemo.engine.optimizers import OPTIMIZERS
 from lossdemo.engine.shape import shape_points
 from lossdemo.engine.sigmoid import simulate_sigmoid
 from lossdemo.engine.start_sweep import sweep_starts
+from lossdemo.language import words
 from lossdemo.language.messages import _, speaking
+from lossdemo.language.words import loss_words
 from lossdemo.teaching import landscape as landscape_text
 from lossdemo.teaching.chain_rule import Breakdown, chain_rule, step_ratio
 from lossdemo.teaching.comparison import comparison_findings
 from lossdemo.teaching.lesson import STEPS
 from lossdemo.teaching.loss_shape import shape_sentence
+from lossdemo.teaching.milestones import Milestones
 from lossdemo.teaching.network import accuracy_sentence, hidden_sentence
 from lossdemo.teaching.optimizers import versus
 from lossdemo.teaching.summaries import findings, progress
@@ -51,11 +52,10 @@ KEYS = sorted({*(key for neuron in NEURONS for key in LOSSES[neuron]), *OPTIMIZE
 def passed_through() -> list[str]:
     """The engine's display names the teaching modules translate where they use them, as written
     (also lower-cased) while the catalogue has no Chinese for them."""
-    names = {entry.name for neuron in NEURONS for entry in LOSSES[neuron].values()}
-    names |= {optimizer.name for optimizer in OPTIMIZERS.values()}
-    for neuron in NEURONS:
-        kind = get_kind(neuron)
-        names |= {rule.name for rule in kind.step_rules} | ({kind.shape_note} - {""})
+    names = {entry.name for entry in words.LOSSES.values()}
+    names |= {entry.name for entry in words.OPTIMIZERS.values()}
+    names |= {rule.name for rule in words.RULES.values()}
+    names |= {kind.shape_note for kind in words.KINDS.values()} - {""}
     with speaking("zh"):
         left = {name for name in names if _(name) == name}
     return sorted(
@@ -234,7 +234,7 @@ def test_the_two_class_aside_speaks_chinese(margin, x, eta, epochs):
 def test_the_landscape_sentences_speak_chinese(points, losses, w, b):
     x, y = [p[0] for p in points], [p[1] for p in points]
     ran = {loss: simulate_sigmoid(loss, w, b, x, y, 0.5, 30, "gd") for loss in losses}
-    names = {key: LOSSES["sigmoid"][key].name for key in losses}
+    names = {key: loss_words("sigmoid", key).name for key in losses}
     surface = landscape(losses, x, y, *window(w, b, points=21))
     first = next(iter(ran.values())).iloc[0]
     axis = np.linspace(-4, 4, 4)

@@ -1,11 +1,21 @@
 """PyTorch's optimizers as its documentation writes them, one parameter at a time in plain Python:
-oracles for the engine's momentum and Adam, independent of its code. Not a test module."""
+oracles for the engine's gradient descent, momentum and Adam, independent of its code. Not a test
+module."""
 
 from __future__ import annotations
 
 import math
 
 import numpy as np
+
+
+def torch_sgd(params, grad, lr, epochs):
+    """torch.optim.SGD(lr): θ ← θ − lr·g. Returns the parameters after 0 … epochs updates."""
+    rows = [list(params)]
+    for _ in range(epochs):
+        params = [p - lr * gi for p, gi in zip(params, grad(params))]
+        rows.append(params)
+    return np.array(rows)
 
 
 def torch_sgd_momentum(params, grad, lr, epochs, mu=0.9):

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.optimizers import OPTIMIZERS
+from lossdemo.language.words import LOSSES as LOSS_WORDS
 
 # Words a Chinese page may show in Latin letters: names, file formats, the symbols' functions.
 ALLOWED = {
@@ -45,8 +45,7 @@ ALLOWED = {
     # The losses' keys and English names: the values a link accepts, which a bad link's note lists.
     *(
         word
-        for losses in LOSSES.values()
-        for key, loss in losses.items()
+        for (_neuron, key), loss in LOSS_WORDS.items()
         for word in re.split(r"[\W_]+", f"{key} {loss.name}".lower())
     ),
 }

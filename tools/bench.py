@@ -1,37 +1,47 @@
 """Timings of the engine: `python -m tools.bench [--only SECTION] [--repeats N]`.
 
 Each section is a function that takes the repeat count and returns rows; `SECTIONS` lists them in
-the order they run. Add a section by writing one more such function and listing it. Where a naive
-per-epoch loop (plain Python, every parameter tracked) is timed beside the engine, it is first
-checked to agree with the engine, so the comparison is between two ways of computing one thing.
+the order they run. Add a section by writing one more such function and listing it. Beside the
+engine each row may time a yardstick in the same run: a naive per-epoch loop in plain Python
+(checked first to agree with the engine), or the plainest numba loop for the same numbers
+(`tools.yardsticks`). A speed is then a ratio to something measured at the same moment, not a
+figure that drifts with the machine.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
+import platform
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
-import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from lossdemo import LOSSES, MAX_EPOCHS, simulate_sigmoid, simulate_softmax, start_logits
-from lossdemo.controls.map_settings import map_sweep
+from lossdemo.controls.map_settings import AXES, ETA_AXIS, map_sweep
 from lossdemo.engine.losses import FOCAL_GAMMA, SMOOTHING
-from lossdemo.engine.milestones import first_epoch_within, goal_for, oscillates, settled_within
 from lossdemo.engine.network import OUTPUT_LOSSES, train_network
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS
+from lossdemo.engine.start_sweep import sweep_starts
+from tools import yardsticks
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
 class Row:
     case: str
     ms: float  # median wall time of the engine
-    naive_ms: float | None = None  # the same computation as a naive per-epoch loop
+    naive_ms: float | None = None  # the same computation by a yardstick (see the module's docstring)
     target_ms: float | None = None
 
 
@@ -172,77 +182,92 @@ def optimizer_runs(repeats: int) -> list[Row]:
     ]
 
 
-def long_runs(repeats: int) -> list[Row]:
-    return compare("sigmoid", MAX_EPOCHS, repeats, 50.0) + compare("softmax", MAX_EPOCHS, repeats, 250.0)
-
-
-MAP_CAP = 2000
-
-
-def single_cell(neuron: str, row) -> int:
-    """One map cell the slow way: the engine's full run, then the first epoch from which the error
-    stays within the goal (cap + 1 if none, or if the run is unstable)."""
-    if neuron == "sigmoid":
-        run = simulate_sigmoid(row.loss, 0.0, row.z0, 1.0, 0.0, row.eta, MAP_CAP)
-        signed = run["a"].to_numpy()
-    else:
-        run = simulate_softmax(
-            row.loss, np.zeros((3, 1)), start_logits(3, 0, row.margin), [1.0], 0, row.eta, MAP_CAP
-        )
-        signed = run["a_y"].to_numpy() - 1.0
-    errors = np.abs(signed)
-    goal = goal_for(errors[0], None)
-    settled = settled_within(errors, goal)
-    unstable = (first_epoch_within(errors, goal) is not None and settled is None) or oscillates(signed)
-    return MAP_CAP + 1 if settled is None or unstable else settled
-
-
-def speed_map(repeats: int) -> list[Row]:
-    """The learning-speed map's default grid (every start × the 16 η of the sidebar, cap 2,000,
-    x = 1, every loss at once, every cell run to the cap unless its state stops changing) beside
-    single engine runs cell by cell, timed on a sample and extrapolated to the grid; then the same
-    map under every other optimizer, whose target is 3× the gradient-descent map's time."""
-    sweeps = {
-        "sigmoid": ({"x": 1.0, "y": 0.0}, 300.0),
-        "softmax": ({"classes": 3, "target": 0, "x": 1.0}, None),
-    }
+def kernels(repeats: int) -> list[Row]:
+    """Issue #32's cases, each beside a yardstick timed in the same run: 100,000-epoch runs (the
+    frames included) against plain numba loops of the same epochs, the learning-speed map's default
+    grid against a numba loop over its cells that keeps nothing but each cell's last output, the
+    start plane against a plain numba plane, and a fresh process's first run with empty and with
+    warm numba caches. The yardstick's column holds its time; "× yardstick" is engine / yardstick."""
     rows = []
-    for neuron, (start, target_ms) in sweeps.items():
+    out = np.empty(MAX_EPOCHS + 1)
+    yardsticks.sigmoid_run(True, 4.0, 0.3, 0.0, out[:10])
+    both = ("quadratic", "cross_entropy")
+    engine = median_ms(
+        lambda: [simulate_sigmoid(loss, 2.0, 2.0, 1.0, 0.0, 0.15, MAX_EPOCHS) for loss in both], repeats
+    )
+    plain = median_ms(lambda: [yardsticks.sigmoid_run(q, 4.0, 0.3, 0.0, out) for q in (True, False)], repeats)
+    rows.append(
+        Row("sigmoid, quadratic + cross-entropy, 100,000 epochs, frames included", engine, plain, 10.0)
+    )
 
-        def sweep(optimizer: str = DEFAULT_OPTIMIZER, neuron=neuron, start=start):
-            return map_sweep(neuron, start, "half", MAP_CAP, None, optimizer)
+    logits, table = np.array(start_logits(3, 0, 4.0)), np.empty((MAX_EPOCHS + 1, 3))
+    yardsticks.softmax_run(logits.copy(), 0, 0.3, table[:10])
+    engine = median_ms(
+        lambda: simulate_softmax("log_likelihood", np.zeros((3, 1)), logits, [1.0], 0, 0.15, MAX_EPOCHS),
+        repeats,
+    )
+    plain = median_ms(lambda: yardsticks.softmax_run(logits.copy(), 0, 0.3, table), repeats)
+    rows.append(Row("softmax K = 3, log-likelihood, 100,000 epochs, frame included", engine, plain, 60.0))
 
-        frame = sweep()
-        sample = frame.sample(12, random_state=6)
-        begin = time.perf_counter()
-        for row in sample.itertuples():
-            if single_cell(neuron, row) != row.epochs:
-                raise AssertionError(f"{neuron} map: cell {row} disagrees with its single run")
-        naive_ms = 1e3 * (time.perf_counter() - begin) / len(sample) * len(frame)
-        ms = median_ms(sweep, repeats)
-        tracemalloc.start()
-        sweep()
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-        updates = len(frame) * MAP_CAP
-        starts, etas = frame.iloc[:, 1].nunique(), frame["eta"].nunique()
-        case = (
-            f"{neuron} map {starts}×{etas} × {frame['loss'].nunique()} losses, cap 2,000:"
-            f" {updates / 1e6:.1f} M updates, {ms * 1e6 / updates:.1f} ns each, peak {peak / 2**20:.0f} MiB"
-        )
-        rows.append(Row(case, ms, naive_ms, target_ms))
-        for optimizer in OPTIMIZERS:
-            if optimizer != DEFAULT_OPTIMIZER:
-                others = median_ms(lambda o=optimizer: sweep(o), repeats)
-                rows.append(
-                    Row(
-                        f"{neuron} map as above, {optimizer} (target 3× gradient descent's)",
-                        others,
-                        None,
-                        3 * ms,
-                    )
+    z0, eta = (np.ascontiguousarray(g.ravel()) for g in np.meshgrid(AXES["z0"], ETA_AXIS, indexing="ij"))
+    last = np.empty(z0.size)
+    yardsticks.map_cells(True, z0[:2], eta[:2], 0.0, 10, last[:2])
+    engine = median_ms(lambda: map_sweep("sigmoid", {"x": 1.0, "y": 0.0}, "half", 2000), repeats)
+    plain = median_ms(
+        lambda: [yardsticks.map_cells(q, z0, eta, 0.0, 2000, last) for q in (True, False)], repeats
+    )
+    case = f"speed map {AXES['z0'].size} × {ETA_AXIS.size} cells, cap 2,000, both losses, as the page asks"
+    rows.append(Row(case, engine, plain, plain))
+
+    xs, ys = bench_data_set()
+    axis = np.linspace(-6.0, 6.0, 41)
+    w0, b0 = (np.ascontiguousarray(g.ravel()) for g in np.meshgrid(axis, axis, indexing="ij"))
+    frame = sweep_starts(list(both), xs, ys, axis, axis, 0.15, cap=1000)
+    goal, epochs = frame["goal"].to_numpy()[: w0.size].copy(), np.empty(w0.size, dtype=np.int64)
+    x_arr, y_arr = np.array(xs), np.array(ys)
+    engine = median_ms(lambda: sweep_starts(list(both), xs, ys, axis, axis, 0.15, cap=1000), repeats)
+    plain = median_ms(
+        lambda: [
+            yardsticks.plane_cells(q, x_arr, y_arr, w0, b0, 0.15, goal, 1000, epochs) for q in (True, False)
+        ],
+        repeats,
+    )
+    rows.append(Row("start plane 41 × 41, 20 examples, cap 1,000, both losses", engine, plain, 400.0))
+
+    with tempfile.TemporaryDirectory() as cache:
+        for when in ("empty", "warm"):
+            first = _fresh_process(cache)
+            rows.append(Row(f"fresh process, numba cache {when}: import lossdemo", first[0], None, None))
+            target = 1500.0 if when == "empty" else 300.0
+            rows.append(
+                Row(
+                    f"fresh process, numba cache {when}: first 300-epoch run of a loss",
+                    first[1],
+                    None,
+                    target,
                 )
+            )
+    lines = sum(len(path.read_text().splitlines()) for path in (ROOT / "lossdemo" / "engine").glob("*.py"))
+    rows.append(Row(f"engine folder: {lines:,} lines (target 3,000)", 0.0, None, None))
     return rows
+
+
+FRESH = """
+import time
+begin = time.perf_counter()
+from lossdemo import simulate_sigmoid
+imported = time.perf_counter()
+simulate_sigmoid("focal", 2.0, 2.0, 1.0, 0.0, 0.15, 300)
+print(1e3 * (imported - begin), 1e3 * (time.perf_counter() - imported))
+"""
+
+
+def _fresh_process(cache: str) -> tuple[float, float]:
+    """(import, first run) in ms in a new Python whose numba cache is the folder `cache`."""
+    env = os.environ | {"NUMBA_CACHE_DIR": cache, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", FRESH], env=env, capture_output=True, text=True, check=True)
+    first, run = map(float, out.stdout.split())
+    return first, run
 
 
 def network_runs(repeats: int) -> list[Row]:
@@ -310,10 +335,9 @@ def page(repeats: int) -> list[Row]:
 
 
 SECTIONS: dict[str, Callable[[int], list[Row]]] = {
+    "kernels": kernels,
     "short": short_runs,
     "optimizers": optimizer_runs,
-    "long": long_runs,
-    "map": speed_map,
     "network": network_runs,
     "data_sets": data_set_runs,
     "page": page,
@@ -322,14 +346,14 @@ SECTIONS: dict[str, Callable[[int], list[Row]]] = {
 
 def table(rows: list[tuple[str, Row]]) -> str:
     """A pipe table that reads aligned as plain text and renders as markdown."""
-    head = ["section", "case", "engine ms", "naive ms", "speed-up", "target ms", "met"]
+    head = ["section", "case", "engine ms", "yardstick ms", "× yardstick", "target ms", "met"]
     body = [
         [
             section,
             row.case,
             f"{row.ms:.3f}",
             "" if row.naive_ms is None else f"{row.naive_ms:.3f}",
-            "" if row.naive_ms is None else f"{row.naive_ms / row.ms:.1f}×",
+            "" if row.naive_ms is None else f"{row.ms / row.naive_ms:.2f}",
             "" if row.target_ms is None else f"< {row.target_ms:g}",
             "" if row.target_ms is None else ("yes" if row.ms < row.target_ms else "NO"),
         ]
@@ -346,6 +370,21 @@ def table(rows: list[tuple[str, Row]]) -> str:
     return "\n".join([line(head), rule, *map(line, body)])
 
 
+def machine() -> str:
+    """The processor (and whether it has AVX-512, where numpy's exp and log are its own code), the
+    cores and the Python the figures were measured on."""
+    cpu, flags = platform.machine(), ""
+    info = Path("/proc/cpuinfo")
+    if info.is_file():
+        text = info.read_text()
+        cpu = next(
+            (line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("model name")),
+            cpu,
+        )
+        flags = ", AVX-512" if "avx512f" in text else ", no AVX-512"
+    return f"{cpu}{flags}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=SECTIONS, help="run one section")
@@ -353,6 +392,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     names = [args.only] if args.only else list(SECTIONS)
     rows = [(name, row) for name in names for row in SECTIONS[name](args.repeats)]
+    print(machine())
     print(table(rows))
     return 0
 

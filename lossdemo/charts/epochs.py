@@ -29,6 +29,7 @@ from lossdemo.charts.style import (
 )
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.neurons import KINDS, NeuronKind
+from lossdemo.language import words
 from lossdemo.language.messages import DEFAULT, _, speaking
 
 
@@ -45,7 +46,7 @@ def _panels(kind: NeuronKind) -> tuple[Panel, ...]:
     """Cost, gradient, slope and output over the epochs, in the kind's columns and symbols, their
     words in the current language."""
     (gradient, symbol), (second, second_symbol) = kind.gradient, kind.second_gradient
-    output = _(kind.output_label)
+    output = _(words.KINDS[kind.key].output_label)
     return (
         Panel(
             _("Cost still to lose"),
@@ -62,7 +63,9 @@ def _panels(kind: NeuronKind) -> tuple[Panel, ...]:
                 _("thick |{symbol}|, thin {second}{note}").format(
                     symbol=symbol,
                     second=second_symbol,
-                    note=_(kind.gradient_note) if kind.gradient_note else "",
+                    note=_(words.KINDS[kind.key].gradient_note)
+                    if words.KINDS[kind.key].gradient_note
+                    else "",
                 ),
                 _("the gradient, not yet times η"),
             ],
@@ -78,7 +81,7 @@ def _panels(kind: NeuronKind) -> tuple[Panel, ...]:
             output[0].upper() + output[1:],
             output,
             ((kind.output, kind.output),),
-            _("green dashes: {target}").format(target=_(kind.target_label)),
+            _("green dashes: {target}").format(target=_(words.KINDS[kind.key].target_label)),
         ),
     )
 
@@ -97,8 +100,8 @@ def run_names(runs: pd.DataFrame, neuron: str) -> pd.Categorical:
     language, as `style.loss_scale` names it)."""
     if "series" in runs:
         return pd.Categorical(runs["series"])
-    names = [_(LOSSES[neuron][key].name) for key in runs["loss"].unique()]
-    shown = {k: _(v.name) for k, v in LOSSES[neuron].items()}
+    names = [_(words.loss_words(neuron, key).name) for key in runs["loss"].unique()]
+    shown = {k: words.loss_name(neuron, k) for k in LOSSES[neuron]}
     return pd.Categorical(runs["loss"].map(shown), categories=names)
 
 
@@ -160,7 +163,7 @@ def _panel(
     colour, dash = series_scale(series) if series else loss_scale(neuron, losses)
     # A series' name says loss and start: one per line, never cut short.
     shown = alt.Legend(title=_("run"), orient="top", direction="vertical", labelLimit=0) if series else None
-    only = {"values": [_(LOSSES[neuron][key].name) for key in drawn]} if drawn else {}
+    only = {"values": [_(words.loss_words(neuron, key).name) for key in drawn]} if drawn else {}
     loss_legend = alt.Legend(title=_("loss"), orient="top", **only)
     log = log_scale and panel.log_able
     base = alt.Chart(title=alt.Title(panel.title, subtitle=panel.subtitle, anchor="start")).transform_filter(
@@ -332,7 +335,7 @@ def epoch_chart_description(runs: pd.DataFrame, neuron: str) -> str:
     kind = KINDS[neuron]
     quantities = _(", ").join(panel.title.lower() for panel in panels(neuron))
     ends = runs[kind.output].groupby(run_names(runs, neuron), observed=True).agg(["first", "last"])
-    output = _(kind.output_label)
+    output = _(words.KINDS[kind.key].output_label)
     moves = _("; ").join(
         _("{name}: {output} from {first} to {last}").format(
             name=name, output=output, first=f"{row['first']:.3g}", last=f"{row['last']:.3g}"

@@ -18,6 +18,7 @@ import pandas as pd
 from lossdemo.charts.style import loss_scale, own_title, readable, spec_cache
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.neurons import get_kind
+from lossdemo.language import words
 from lossdemo.language.messages import _
 
 WIDTH, HEIGHT = 380, 260
@@ -27,7 +28,7 @@ def loss_shape_data(frame: pd.DataFrame, neuron: str) -> pd.DataFrame:
     """`engine.shape.shape_frame` (or `shape_points`) in long form: one row per loss, point and
     panel (0: the cost, 1: |∂C/∂z|), with the loss's display name (in the current language, as
     `style.loss_scale` names it) and the plotted `value`."""
-    names = frame["loss"].map({key: _(loss.name) for key, loss in LOSSES[neuron].items()})
+    names = frame["loss"].map({key: words.loss_name(neuron, key) for key in LOSSES[neuron]})
     panels = [
         frame.assign(loss=names, panel=index, value=value)
         for index, value in enumerate((frame["cost"], np.abs(frame["delta"])))
@@ -51,9 +52,13 @@ def _panel(
             _("what every step is made of: where it is small, learning is slow"),
         ),
     )[index]
-    note = [_("with {note}").format(note=_(kind.shape_note))] if kind.shape_note else []
+    note = (
+        [_("with {note}").format(note=_(words.KINDS[kind.key].shape_note))]
+        if words.KINDS[kind.key].shape_note
+        else []
+    )
     subtitles = [subtitle, *note]
-    x = alt.X("output:Q", title=_(kind.output_label), scale=alt.Scale(domain=[0, 1]))
+    x = alt.X("output:Q", title=_(words.KINDS[kind.key].output_label), scale=alt.Scale(domain=[0, 1]))
     y = alt.Y("value:Q", title=axis, scale=alt.Scale(type="log" if log_scale else "linear"))
     shown = alt.datum.panel == index
     if log_scale:
@@ -84,7 +89,7 @@ def _panel(
     target = (
         alt.Chart(alt.Data(name="target"))
         .mark_rule(color="#009E73", strokeDash=[6, 3], strokeWidth=2)
-        .encode(x="at:Q", tooltip=[alt.Tooltip("at:Q", title=_(kind.target_label))])
+        .encode(x="at:Q", tooltip=[alt.Tooltip("at:Q", title=_(words.KINDS[kind.key].target_label))])
     )
     points = (
         alt.Chart(alt.Data(name="points"))

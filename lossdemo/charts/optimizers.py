@@ -24,7 +24,8 @@ from lossdemo.charts.style import (
 )
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.neurons import KINDS
-from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS
+from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER
+from lossdemo.language import words
 from lossdemo.language.messages import _
 
 DATASET = "comparison"
@@ -37,12 +38,12 @@ def _panels(neuron: str) -> tuple[tuple[str, str, str, bool], ...]:
     in the current language."""
     kind = KINDS[neuron]
     symbol = f"∂C/∂{kind.delta.removeprefix('grad_')}"
-    output = _(kind.output_label)
+    output = _(words.KINDS[kind.key].output_label)
     return (
         (
             kind.output,
             output[0].upper() + output[1:],
-            _("towards {target}").format(target=_(kind.target_label)),
+            _("towards {target}").format(target=_(words.KINDS[kind.key].target_label)),
             False,
         ),
         (
@@ -68,7 +69,7 @@ def comparison_data(baseline: pd.DataFrame, runs: pd.DataFrame, neuron: str, opt
                 pd.DataFrame(
                     {
                         "loss": run_names(frame, neuron).astype(str),
-                        "optimizer": _(OPTIMIZERS[key].name),
+                        "optimizer": words.optimizer_name(key),
                         "epoch": frame["epoch"].to_numpy(),
                         "panel": index,
                         "value": abs(values) if log else values,
@@ -83,7 +84,7 @@ def comparison_chart(neuron: str, optimizer: str, series: tuple[Style, ...] = ()
     their colours: `style.series_styles`) and optimizer."""
     colour = (series_scale(series) if series else loss_scale(neuron, tuple(LOSSES[neuron])))[0]
     dash = alt.Scale(
-        domain=[_(OPTIMIZERS[DEFAULT_OPTIMIZER].name), _(OPTIMIZERS[optimizer].name)], range=list(DASHES)
+        domain=[words.optimizer_name(DEFAULT_OPTIMIZER), words.optimizer_name(optimizer)], range=list(DASHES)
     )
     panels = []
     for index, (_column, title, subtitle, log) in enumerate(_panels(neuron)):

@@ -14,6 +14,7 @@ from lossdemo.charts.epochs import PANEL_HEIGHT, PANEL_WIDTH, downsample, readab
 from lossdemo.charts.style import own_title
 from lossdemo.engine.activations import sigmoid
 from lossdemo.engine.neurons import get_kind
+from lossdemo.language import words
 from lossdemo.language.messages import N_, _
 
 PATH_POINTS = 400
@@ -28,7 +29,7 @@ def sigma_path_chart(neuron: str, names: tuple[str, ...]) -> alt.ConcatChart:
     Data: named datasets `curve` (z, value, curve), `path` (loss, epoch, z, a) and `marks` (the
     same columns and `marker`: the start and the inspected epoch)."""
     kind = get_kind(neuron)
-    x_title, y_title = (_(title) for title in kind.curve_titles)
+    x_title, y_title = (_(title) for title in words.KINDS[kind.key].curve_titles)
     markers = [_(marker) for marker in MARKERS]
     x = alt.X("z:Q", title=x_title)
     curves = (

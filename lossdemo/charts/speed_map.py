@@ -15,6 +15,7 @@ import pandas as pd
 from lossdemo.charts.style import PANEL_HEIGHT, PANEL_WIDTH, readable, spec_cache
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.neurons import get_kind
+from lossdemo.language import words
 from lossdemo.language.messages import N_, _
 
 
@@ -48,7 +49,7 @@ def display_cells(frame: pd.DataFrame, neuron: str) -> pd.DataFrame:
         overlap = (high / low) ** 0.3 if log else 1.0
         cells[f"{column}_lo"] = low
         cells[f"{column}_hi"] = high * overlap if log else high + 0.3 * (high - low)
-    cells["loss"] = cells["loss"].map({k: v.name for k, v in LOSSES[neuron].items()})
+    cells["loss"] = cells["loss"].map({k: words.loss_words(neuron, k).name for k in LOSSES[neuron]})
     columns = [axis, "eta", "error0", "epochs", "shade", "learned", "status"]
     return cells[["loss", *columns, f"{axis}_lo", f"{axis}_hi", "eta_lo", "eta_hi"]]
 
@@ -69,7 +70,7 @@ def map_chart(
     pick = alt.selection_point(name="pick", fields=[axis, "eta"], on="click", clear=False)
     x = alt.X(
         f"{axis}_lo:Q",
-        title=_(kind.map_axis_title),
+        title=_(words.KINDS[kind.key].map_axis_title),
         scale=alt.Scale(domain=list(domain), nice=False, zero=False),
     )
     y = alt.Y("eta_lo:Q", title=_("learning rate η"), scale=alt.Scale(type="log", nice=False))
@@ -81,7 +82,7 @@ def map_chart(
         alt.Tooltip("status:N", title=_("status")),
     ]
     panels = []
-    for name in (LOSSES[neuron][key].name for key in losses):
+    for name in (words.loss_words(neuron, key).name for key in losses):
         cells = (
             alt.Chart(alt.Data(name="cells"), title=_(name))
             .transform_filter(alt.datum.loss == name)
@@ -120,8 +121,8 @@ def map_chart(
         "and the learning rate η; grey cells did not learn within {cap} epochs, pink cells reached the "
         "goal but oscillate."
     ).format(
-        losses=_(", ").join(_(LOSSES[neuron][key].name) for key in losses),
-        axis=_(kind.map_axis_title),
+        losses=_(", ").join(_(words.loss_words(neuron, key).name) for key in losses),
+        axis=_(words.KINDS[kind.key].map_axis_title),
         cap=f"{cap:,}",
     )
     grid = alt.hconcat(*panels, description=description)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.step_rules import GRADIENT
+from lossdemo.language import words
 from lossdemo.language.messages import _, current
 
 PALETTE = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
@@ -80,7 +81,7 @@ def loss_scale(neuron: str, losses: tuple[str, ...]) -> tuple[alt.Scale, alt.Sca
     """Colour and dash scales over the losses (display names, in the current language), each styled
     as `line_sample` draws it: `losses` are all of the neuron's registry keys, so a loss looks the
     same whatever is shown."""
-    names = [_(LOSSES[neuron][key].name) for key in losses]
+    names = [_(words.loss_words(neuron, key).name) for key in losses]
     styles = [_style(neuron, key) for key in losses]
     colour = alt.Scale(domain=names, range=[c for c, _ in styles])
     dash = alt.Scale(domain=names, range=[list(d) for _, d in styles])

@@ -17,10 +17,10 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
-from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.neurons import NeuronKind, get_kind
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER
 from lossdemo.engine.step_rules import GRADIENT
+from lossdemo.language import words
 from lossdemo.language.messages import N_, _
 
 ETA_CHOICES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
@@ -73,21 +73,22 @@ class Scenario:
     def caption(self) -> str:
         """The scenario in one line, for a figure's caption: neuron, runs, start(s), η and epochs."""
         kind, shared = self.kind, self.start()
-        names = _(" vs ").join(_(LOSSES[self.neuron][loss].name).lower() for loss in self.losses)
+        names = _(" vs ").join(_(words.loss_words(self.neuron, loss).name).lower() for loss in self.losses)
         values = ", ".join(f"{name} = {value:g}" for name, value in shared.items())
         where = _("start {values}").format(values=values)
         if self.compares_starts():  # one loss from several starts, which set the varied values
-            names = _(LOSSES[self.neuron][self.losses[0]].name).lower()
+            names = _(words.loss_words(self.neuron, self.losses[0]).name).lower()
             shown = [shared | dict(zip(kind.varied, values)) for values in self.starts]
             each = _(" and ").join(f"({start_text(self, start)})" for start in shown)
             rest = "".join(f", {n} = {v:g}" for n, v in shared.items() if n not in kind.varied)
             where = _("starts {starts}").format(starts=f"{each}{rest}")
         names += "".join(
-            _(", with the {rule}").format(rule=_(rule.name).lower()) for rule in self.step_rules()
+            _(", with the {rule}").format(rule=_(words.RULES[rule.key].name).lower())
+            for rule in self.step_rules()
         )
         eta = f"η = {self.eta:g}" + (_(" (equal gradients at a = ½)") if self.balance else "")
         return _("{kind}, {losses}; {start}; {eta}; {epochs} epochs").format(
-            kind=_(kind.name), losses=names, start=where, eta=eta, epochs=f"{self.epochs:,}"
+            kind=_(words.KINDS[kind.key].name), losses=names, start=where, eta=eta, epochs=f"{self.epochs:,}"
         )
 
     def work(self) -> int:
@@ -178,8 +179,7 @@ def series_label(scenario: Scenario, series: Series, first: pd.Series) -> str:
     """How the page names a run: the loss (or the step rule), and in a comparison of starts the
     start with its output there, e.g. "Quadratic · start w = 0.6, b = 0.9 (a₀ = 0.82)"."""
     kind = scenario.kind
-    rule = {rule.key: rule.name for rule in kind.step_rules}
-    name = _(rule.get(series.rule) or kind.losses[series.loss].name)  # the engine's name, if it has Chinese
+    name = _(words.RULES[series.rule].name if series.rule else words.loss_words(kind.key, series.loss).name)
     if not scenario.compares_starts():
         return name
     return _("{name} · start {start} ({output}₀ = {value})").format(

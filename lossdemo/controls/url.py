@@ -24,6 +24,7 @@ from lossdemo.engine.losses import DEFAULT_LOSSES, LOSSES, NEURONS
 from lossdemo.engine.network import INITS
 from lossdemo.engine.neurons import get_kind
 from lossdemo.engine.optimizers import OPTIMIZERS
+from lossdemo.language import words
 from lossdemo.language.messages import DEFAULT as DEFAULT_LANGUAGE
 from lossdemo.language.messages import LANGUAGES, N_, _
 from lossdemo.teaching.lesson import STEPS
@@ -596,8 +597,9 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[dict[str, object], 
 def multi_options(name: str, neuron: str) -> dict[str, str]:
     """The losses a list parameter offers, key → name: the neuron's (`losses`) or the network's
     (`net_losses`)."""
-    losses = LOSSES[neuron] if name == "losses" else NETWORK_LOSSES
-    return {key: loss.name for key, loss in losses.items()}
+    if name == "losses":
+        return {key: words.loss_words(neuron, key).name for key in LOSSES[neuron]}
+    return dict(NETWORK_LOSSES)
 
 
 def default_selection(name: str, neuron: str) -> list[str]:

@@ -6,11 +6,10 @@ ridge; with several examples the surface has a shape, and it shows the claim thi
 for: cross-entropy's cost is convex in (w, b), the quadratic cost is not, and has plateaus where σ′
 is small for the examples that are wrong.
 
-Every grid point evaluates all n examples at once as numpy arrays of shape (rows, columns, n),
-with `activations.sigmoid` and the registry's cost and ∂C/∂z, the functions a run uses, so a
-point of the surface is the cost column of a run started there (to rounding: the sums over the
-examples run in another order). Rows of b are taken in chunks
-that keep each array near a million numbers.
+Every grid point evaluates all n examples at once, arrays of shape (rows, columns, n): σ and ∂C/∂z
+as a run computes them (`sigmoid.points`) and the registry's cost, so a point of the surface is the
+cost column of a run started there (to rounding: the sums over the examples run in another order).
+Rows of b are taken in chunks that keep each array near a million numbers.
 """
 
 from __future__ import annotations
@@ -22,9 +21,8 @@ import numpy as np
 import pandas as pd
 
 from lossdemo.engine import dataset, validation
-from lossdemo.engine.activations import sigmoid
 from lossdemo.engine.losses import get_loss
-from lossdemo.engine.sigmoid import INPUT_BOUND, PARAM_BOUND
+from lossdemo.engine.sigmoid import INPUT_BOUND, PARAM_BOUND, points
 
 GRID_POINTS = (2, 400)  # values per axis (the page draws at least 100 × 100)
 DEFAULT_POINTS = 101  # an odd count puts the centre of a window on the grid
@@ -109,12 +107,11 @@ def landscape(
     for start in range(0, b_axis.size, rows):
         part = slice(start, start + rows)
         z = b_axis[part, None, None] + w_axis[None, :, None] * xs
-        a, sp = sigmoid(z)
-        saturated[part] = np.min(sp, axis=2) < slope_floor
         for entry in entries:
+            a, sp, delta = points(entry, z, ys)
             cost[entry.key][part] = np.sum(entry.cost(z, a, ys), axis=2) / n
-            delta = entry.delta(z, a, sp, ys)
             norm[entry.key][part] = np.hypot(delta @ xs / n, np.sum(delta, axis=2) / n)
+        saturated[part] = np.min(sp, axis=2) < slope_floor
     return Landscape(w_axis, b_axis, cost, norm, saturated, slope_floor)
 
 

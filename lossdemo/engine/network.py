@@ -1,11 +1,12 @@
 """Does the loss matter in a real network? A small version of the digit experiment in chapter 3 of
 Nielsen's "Neural Networks and Deep Learning", in the spirit of his `network2.py`.
 
-A 64 → hidden → 10 network of sigmoid neurons (softmax outputs for the log-likelihood) learns the
-8×8 UCI digits by mini-batch SGD. Matrix form: a batch is a (m, n) array, one example per row;
-a weight matrix is (n_out, n_in) as in the book, so z = x Wᵀ + b. Only the output layer's
-∂C/∂z depends on the loss; it comes from the table `OUTPUT_LOSSES`, so the training code has no
-if-chain on the loss. Hidden neurons keep their σ′ factor: that is backprop as in the book.
+A 64 → hidden → 10 network of sigmoid neurons (a softmax output layer for the log-likelihood)
+learns the 8×8 UCI digits by mini-batch SGD. Matrix form: a batch is a (m, n) array, one example
+per row; a weight matrix is (n_out, n_in) as in the book, so z = x Wᵀ + b. Only the output layer
+depends on the loss: its outputs, cost and ∂C/∂z come from the loss registry (`OUTPUT_LOSSES`
+names which entry), as in a single neuron's run. Hidden neurons keep their σ′ factor: that is
+backprop as in the book.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from lossdemo.engine import validation
+from lossdemo.engine import sigmoid, softmax, validation
+from lossdemo.engine.activations import sigmoid as sigmoid_of
+from lossdemo.engine.losses import Loss, get_loss
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "digits.csv.gz"
 N_TRAIN, N_TEST = 1297, 500  # the fixed split: a seeded permutation, first 1,297 train, last 500 test
@@ -28,67 +30,27 @@ SIZES = (64, 10)  # inputs (8×8 pixels), outputs (digits 0..9)
 INITS = ("book", "large")
 MAX_NETWORK_EPOCHS = 60
 COLUMNS = ["epoch", "cost", "train_accuracy", "test_accuracy", "output_saturation", "hidden_sigma_prime"]
-
-
-def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """σ(z) = 1/(1 + e^−z), into `out` if given. Below z = −700 the exponent is held at 700 so
-    e^−z cannot overflow (σ is under 1e−304 there either way). ½(1 + tanh(z/2)) cannot overflow
-    either, but numpy's tanh is several times slower than its exp."""
-    out = np.negative(z, out=out)
-    np.minimum(out, 700.0, out=out)
-    np.exp(out, out=out)
-    out += 1.0
-    return np.reciprocal(out, out=out)  # in place: the mini-batches are small, allocation costs
-
-
-def softmax(z: np.ndarray) -> np.ndarray:
-    """Softmax along each row, the row's maximum subtracted first so exp cannot overflow."""
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def _logsumexp(z: np.ndarray) -> np.ndarray:
-    m = z.max(axis=1)
-    return m + np.log(np.exp(z - m[:, None]).sum(axis=1))
-
-
-@dataclass(frozen=True)
-class OutputLoss:
-    """One output-layer loss: its activation, its cost per example (summed over the outputs) and
-    its δ = ∂C/∂z, all written from z where that keeps them finite."""
-
-    key: str
-    activation: Callable[[np.ndarray], np.ndarray]  # z → a
-    cost: Callable[[np.ndarray, np.ndarray], np.ndarray]  # (z, t) → C per row
-    delta: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]  # (z, a, t) → ∂C/∂z
-
-
-OUTPUT_LOSSES = {
-    loss.key: loss
-    for loss in (
-        # C = ½‖a − t‖²: δ = (a − t)σ′(z) keeps σ′, so a saturated wrong output learns slowly.
-        OutputLoss(
-            "quadratic",
-            sigmoid,
-            lambda z, t: 0.5 * ((sigmoid(z) - t) ** 2).sum(axis=1),
-            lambda z, a, t: (a - t) * a * (1.0 - a),
-        ),
-        # C = −Σ[t ln a + (1−t) ln(1−a)] = Σ[softplus(z) − t z]: δ = a − t, σ′ cancels.
-        OutputLoss(
-            "cross_entropy",
-            sigmoid,
-            lambda z, t: (np.logaddexp(0.0, z) - t * z).sum(axis=1),
-            lambda z, a, t: a - t,
-        ),
-        # C = −ln a_y = logsumexp(z) − z_y (t one-hot): δ = a − t, the softmax slope cancels.
-        OutputLoss(
-            "log_likelihood",
-            softmax,
-            lambda z, t: _logsumexp(z) - (t * z).sum(axis=1),
-            lambda z, a, t: a - t,
-        ),
-    )
+# The output layer's losses: each the registry's entry of this key for ten sigmoid neurons (the
+# quadratic cost, C = ½‖a − t‖², keeps σ′; cross-entropy cancels it) or for a softmax layer.
+OUTPUT_LOSSES: dict[str, str] = {
+    "quadratic": "sigmoid",
+    "cross_entropy": "sigmoid",
+    "log_likelihood": "softmax",
 }
+
+
+def output_layer(entry: Loss, z: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(a, ∂C/∂z) of the output layer at its logits z (one row per example) for targets t."""
+    if entry.neuron == "softmax":
+        return softmax.points(entry, z, t)
+    a, _, delta = sigmoid.points(entry, z, t)
+    return a, delta
+
+
+def output_cost(entry: Loss, z: np.ndarray, a: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Each example's cost, summed over the outputs of a layer of sigmoid neurons."""
+    cost = entry.cost(z, a, t)
+    return cost if entry.neuron == "softmax" else cost.sum(axis=1)
 
 
 @functools.cache
@@ -127,6 +89,11 @@ def test_images(count: int = 12) -> np.ndarray:
 test_images.__test__ = False  # not a pytest test, though its name starts with "test"
 
 
+def _output_loss(key: str) -> Loss:
+    """The registry's entry for the output layer's loss `key` (a key of OUTPUT_LOSSES)."""
+    return get_loss(OUTPUT_LOSSES[validation.choice("loss", key, tuple(OUTPUT_LOSSES))], key)
+
+
 def one_hot(labels: np.ndarray, classes: int = SIZES[1]) -> np.ndarray:
     """Targets t: row i is 1 at labels[i], 0 elsewhere."""
     return np.eye(classes)[labels]
@@ -163,13 +130,13 @@ def _with_ones(x: np.ndarray) -> np.ndarray:
     return np.column_stack([x, np.ones(len(x))])
 
 
-def _backprop(parts: list[np.ndarray], xa: np.ndarray, t: np.ndarray, loss: OutputLoss, scale: float) -> list:
+def _backprop(parts: list[np.ndarray], xa: np.ndarray, t: np.ndarray, loss: Loss, scale: float) -> list:
     """scale · Σ_x ∂C_x/∂p for p = [W1 | b1], W2, b2, the rows of xa = [x, 1] being the examples."""
     hidden, W2, b2 = parts
-    h = sigmoid(xa @ hidden.T)
+    h = sigmoid_of(xa @ hidden.T)[0]
     z2 = h @ W2.T
     z2 += b2
-    d2 = loss.delta(z2, loss.activation(z2), t)  # output δ from the loss table
+    d2 = output_layer(loss, z2, t)[1]  # the output layer's δ, from the loss registry
     d2 *= scale
     d1 = d2 @ W2
     d1 *= h * (1.0 - h)  # hidden neurons keep σ′(z) = a(1 − a)
@@ -179,18 +146,18 @@ def _backprop(parts: list[np.ndarray], xa: np.ndarray, t: np.ndarray, loss: Outp
 def gradients(params: dict, x: np.ndarray, t: np.ndarray, loss: str) -> dict[str, np.ndarray]:
     """∂C/∂W and ∂C/∂b of both layers (keys W1, b1, W2, b2), C the mean cost over the rows of x,
     t the targets (one-hot rows), loss a key of OUTPUT_LOSSES."""
-    return _unfold(_backprop(_fold(params), _with_ones(x), t, OUTPUT_LOSSES[loss], 1.0 / len(x)))
+    return _unfold(_backprop(_fold(params), _with_ones(x), t, _output_loss(loss), 1.0 / len(x)))
 
 
 def sgd_step(params: dict, x: np.ndarray, t: np.ndarray, loss: str, eta: float) -> None:
     """One mini-batch step, in place: p ← p − (η/m)·Σ_x ∂C_x/∂p, m = len(x)."""
     parts = _fold(params)
-    _descend(parts, _with_ones(x), t, OUTPUT_LOSSES[loss], eta)
+    _descend(parts, _with_ones(x), t, _output_loss(loss), eta)
     for name, value in _unfold(parts).items():
         params[name][...] = value
 
 
-def _descend(parts: list[np.ndarray], xa: np.ndarray, t: np.ndarray, loss: OutputLoss, eta: float) -> None:
+def _descend(parts: list[np.ndarray], xa: np.ndarray, t: np.ndarray, loss: Loss, eta: float) -> None:
     """One mini-batch step on the folded parameters, in place."""
     for part, step in zip(parts, _backprop(parts, xa, t, loss, eta / len(xa))):
         part -= step
@@ -209,7 +176,7 @@ def _forward_all(parts: list[np.ndarray], xa: np.ndarray) -> tuple[np.ndarray, n
     h = np.empty((len(xa), len(hidden)))
     for start in range(0, len(xa), rows):
         block = slice(start, start + rows)
-        sigmoid(xa[block] @ hidden.T, out=h[block])
+        h[block] = sigmoid_of(xa[block] @ hidden.T)[0]
     z = np.empty((len(xa), len(W2)))
     rows = max(1, BLOCK_WORK // (len(hidden) * len(W2)))
     for start in range(0, len(xa), rows):
@@ -219,21 +186,19 @@ def _forward_all(parts: list[np.ndarray], xa: np.ndarray) -> tuple[np.ndarray, n
     return h, z
 
 
-def _statistics(
-    parts: list[np.ndarray], xa: np.ndarray, y: np.ndarray, t: np.ndarray, loss: OutputLoss
-) -> tuple:
+def _statistics(parts: list[np.ndarray], xa: np.ndarray, y: np.ndarray, t: np.ndarray, loss: Loss) -> tuple:
     """One forward pass over train and test stacked (t: one-hot targets of the first len(t) rows,
     the training set): (cost, train accuracy, test accuracy, output saturation, hidden σ′, test
     predictions). Saturated: slope a(1 − a) < 0.05 while the error |a − t| > 0.5, i.e. an output
     stuck at the wrong end."""
     n_train = len(t)
     h, z = _forward_all(parts, xa)
-    a = loss.activation(z[:n_train])
+    a = output_layer(loss, z[:n_train], t)[0]
     right = z.argmax(axis=1) == y
     stuck = (a * (1.0 - a) < 0.05) & (np.abs(a - t) > 0.5)
     sigma_prime = h[:n_train] * (1.0 - h[:n_train])
     return (
-        float(loss.cost(z[:n_train], t).mean()),
+        float(output_cost(loss, z[:n_train], a, t).mean()),
         float(right[:n_train].mean()),
         float(right[n_train:].mean()),
         float(stuck.mean()),
@@ -261,7 +226,7 @@ def train_network(
     predictions for the first 12 test images after the last epoch, and their labels.
     `on_epoch(k, epochs)` is called after epoch k. Same arguments → the same frame: the generator
     default_rng(seed) draws the initial parameters (`init_params`), then each epoch's shuffle."""
-    validation.choice("loss", loss, OUTPUT_LOSSES)
+    output = _output_loss(loss)
     hidden = validation.integer("hidden", hidden, 1, 100)
     epochs = validation.integer("epochs", epochs, 0, MAX_NETWORK_EPOCHS)
     eta = validation.positive("eta", eta, 100.0)
@@ -271,7 +236,6 @@ def train_network(
     if on_epoch is not None and not callable(on_epoch):
         raise ValueError(f"on_epoch must be None or a callable (k, epochs); got {on_epoch!r}")
 
-    output = OUTPUT_LOSSES[loss]
     x_train, y_train, x_test, y_test = split()
     xa_all, y_all = _with_ones(np.concatenate([x_train, x_test])), np.concatenate([y_train, y_test])
     xa_train, t_train = xa_all[:N_TRAIN], one_hot(y_train)

@@ -5,7 +5,7 @@ Each kind names its run's columns (the output, the slope factor, the gradients, 
 coordinates), the symbols the page writes them with, the start parameters it takes, how to run
 it from those, which of them a comparison of starts varies, the axis of its learning-speed map, and
 the step rules other than gradient descent it can also be run with. A kind's losses are `LOSSES[kind.key]`.
-Its texts in words (name, labels, notes, titles) are marked with N_: translate them with _() where shown.
+Its words (name, labels, notes, titles) live under its key in `lossdemo.language.words`.
 """
 
 from __future__ import annotations
@@ -17,47 +17,36 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lossdemo.engine.activations import sigmoid, softmax
+from lossdemo.engine import sigmoid, softmax
 from lossdemo.engine.losses import LOSSES, Loss
 from lossdemo.engine.shape import Shape, sigmoid_shape, softmax_shape
-from lossdemo.engine.sigmoid import simulate_sigmoid
-from lossdemo.engine.softmax import simulate_softmax, start_logits
 from lossdemo.engine.step_rules import WIDGET_RULE, StepRule
 from lossdemo.engine.sweep import sweep_sigmoid, sweep_softmax
-from lossdemo.language.messages import N_
 
 
 @dataclass(frozen=True)
 class NeuronKind:
     key: str
-    name: str
     start: tuple[str, ...]  # the start parameters a run takes (besides loss, η and epochs)
     varied: tuple[str, ...]  # what makes one start differ from another, for comparing starts
     starts_example: str  # two starts written as a link's `starts` value writes them
     output: str  # column of the output the target is about
-    output_label: str
-    target_label: str  # what the output should reach, in words
     slope: str  # column name is always sigma_prime; this is its symbol
     gradient: tuple[str, str]  # (column, symbol) of the gradient the page reports
     second_gradient: tuple[str, str]  # (column, label of its size) of the gradient drawn beside it
-    gradient_note: str  # when the two gradient lines coincide, if they can
     delta: str  # column of ∂C/∂z (sigmoid) or ∂C/∂z_y (softmax): what every step is made of
     delta_symbol: str  # its symbol
     chain_head: str  # LaTeX of what the chain-rule breakdown computes
     chain_times_input: bool  # is that ∂C/∂z times the input x (sigmoid: ∂C/∂w = ∂C/∂z · x)?
     curve: tuple[str, str]  # (x, y) columns of the run drawn on the σ curve: (z, a) or (lead, a_y)
-    curve_titles: tuple[str, str]
     curve_names: tuple[str, str]  # the σ curve and its slope, in this kind's symbols
     shape: Callable[[Loss, np.ndarray, Mapping[str, object]], Shape]  # output, C, ∂C/∂z at curve[0] values
-    shape_note: str  # the logits the loss-shape curves assume, in words ("" if the coordinate fixes them)
     map_axis: str  # the learning-speed map's start axis, a column of its sweep
-    map_axis_title: str
     simulate: Callable[..., pd.DataFrame]  # simulate(loss, eta, epochs, optimizer, **start)
     sweep: Callable[..., pd.DataFrame]  # sweep(losses, starts, etas, tolerance, cap, optimizer, **map_start)
     map_start: tuple[str, ...]  # the start parameters the map depends on (the rest is its axis)
     map_position: Callable[[Mapping[str, object]], float]  # the start's value on the map's axis
     map_load: Callable[[float, Mapping[str, object]], dict[str, float]]  # (axis value, start) -> new start
-    map_load_text: str  # what loading a map cell sets, in words
     updates_per_epoch: Callable[[Mapping[str, object]], int]  # neuron-updates one epoch costs
     cost_curve: Callable[[Loss, Mapping[str, object]], np.ndarray]  # a loss's cost over a wide logit grid
     balance_point: str  # where `balance_gradient` is taken, in words
@@ -83,7 +72,8 @@ LOGIT_GRID = np.linspace(-50.0, 50.0, 20_001)
 
 
 def _sigmoid_costs(entry: Loss, start: Mapping[str, object]) -> np.ndarray:
-    return entry.cost(LOGIT_GRID, sigmoid(LOGIT_GRID)[0], float(start["y"]))
+    y = float(start["y"])
+    return entry.cost(LOGIT_GRID, sigmoid.points(entry, LOGIT_GRID, y)[0], y)
 
 
 def _softmax_costs(entry: Loss, start: Mapping[str, object]) -> np.ndarray:
@@ -92,34 +82,33 @@ def _softmax_costs(entry: Loss, start: Mapping[str, object]) -> np.ndarray:
     classes, target = int(start["classes"]), int(start["target"])
     z = np.zeros((LOGIT_GRID.size, classes))
     z[:, target] = LOGIT_GRID
-    a = np.column_stack(softmax(list(z.T)))
-    return entry.cost(z, a, target)
+    t = softmax.one_hot(classes, [target])
+    return entry.cost(z, softmax.points(entry, z, t)[0], t)
 
 
 def _sigmoid_balance(entry: Loss, start: Mapping[str, object]) -> float:
     """|∂C/∂z| at a = ½ (z = 0) for the target 0."""
-    return abs(float(entry.delta(0.0, 0.5, 0.25, 0.0)))
+    return abs(float(sigmoid.points(entry, 0.0, 0.0)[2]))
 
 
 def _softmax_balance(entry: Loss, start: Mapping[str, object]) -> float:
     """|∂C/∂z_y| at a_y = ½ (lead ℓ = 0), the other classes sharing the rest equally."""
     classes, target = int(start["classes"]), int(start["target"])
-    t = [1.0 if j == target else 0.0 for j in range(classes)]
-    z = [math.log(classes - 1) if j == target else 0.0 for j in range(classes)]
-    a = [0.5 if j == target else 0.5 / (classes - 1) for j in range(classes)]
-    return abs(float(entry.delta(z, a, t)[target]))
+    z = np.zeros((1, classes))
+    z[0, target] = math.log(classes - 1)
+    return abs(float(softmax.points(entry, z, softmax.one_hot(classes, [target]))[1][0, target]))
 
 
 def _sigmoid_run(loss: str, eta: float, epochs: int, optimizer: str, *, w, b, x, y) -> pd.DataFrame:
-    return simulate_sigmoid(loss, w, b, x, y, eta, epochs, optimizer)
+    return sigmoid.simulate_sigmoid(loss, w, b, x, y, eta, epochs, optimizer)
 
 
 def _softmax_run(
     loss: str, eta: float, epochs: int, optimizer: str, *, classes, target, x, margin
 ) -> pd.DataFrame:
     """A softmax layer on one input x with W = 0 and the biases of `start_logits`."""
-    logits = start_logits(classes, target, margin)
-    return simulate_softmax(loss, np.zeros((classes, 1)), logits, [x], target, eta, epochs, optimizer)
+    logits = softmax.start_logits(classes, target, margin)
+    return softmax.simulate_softmax(loss, np.zeros((classes, 1)), logits, [x], target, eta, epochs, optimizer)
 
 
 KINDS: dict[str, NeuronKind] = {
@@ -127,28 +116,21 @@ KINDS: dict[str, NeuronKind] = {
     for kind in (
         NeuronKind(
             key="sigmoid",
-            name=N_("Sigmoid neuron"),
             start=("w", "b", "x", "y"),
             varied=("w", "b"),
             starts_example="0.6:0.9,2:2",
             output="a",
-            output_label=N_("output a"),
-            target_label=N_("the target y"),
             slope="σ′(z)",
             gradient=("grad_w", "∂C/∂w"),
             second_gradient=("grad_b", "|∂C/∂b|"),
-            gradient_note=N_(" (one line when x = ±1)"),
             delta="grad_z",
             delta_symbol="∂C/∂z",
             chain_head=r"\frac{\partial C}{\partial w}",
             chain_times_input=True,
             curve=("z", "a"),
-            curve_titles=("z = w·x + b", N_("output a")),
             curve_names=("σ(z)", "σ′(z)"),
             shape=sigmoid_shape,
-            shape_note="",
             map_axis="z0",
-            map_axis_title=N_("starting z₀ = w·x + b (output a₀ = σ(z₀))"),
             simulate=_sigmoid_run,
             sweep=lambda losses, starts, etas, tolerance, cap, optimizer, *, x, y: sweep_sigmoid(
                 losses, x, y, starts, etas, tolerance, cap, optimizer
@@ -156,7 +138,6 @@ KINDS: dict[str, NeuronKind] = {
             map_start=("x", "y"),
             map_position=lambda start: float(start["w"]) * float(start["x"]) + float(start["b"]),
             map_load=lambda z0, start: {"w": 0.0, "b": z0},
-            map_load_text=N_("as w = 0, b = z₀"),
             updates_per_epoch=lambda start: 1,
             cost_curve=_sigmoid_costs,
             balance_point="a = ½",
@@ -165,28 +146,21 @@ KINDS: dict[str, NeuronKind] = {
         ),
         NeuronKind(
             key="softmax",
-            name=N_("Softmax layer"),
             start=("classes", "target", "x", "margin"),
             varied=("margin",),
             starts_example="1,5",
             output="a_y",
-            output_label=N_("target probability a_y"),
-            target_label=N_("the target 1"),
             slope="a_y(1 − a_y)",
             gradient=("grad_b_y", "∂C/∂b_y"),
             second_gradient=("grad_norm", "‖∇C‖"),
-            gradient_note="",
             delta="grad_z_y",
             delta_symbol="∂C/∂z_y",
             chain_head=r"\frac{\partial C}{\partial z_y}",
             chain_times_input=False,
             curve=("lead", "a_y"),
-            curve_titles=(N_("target's lead ℓ = z_y − ln Σ_{j≠y} e^{z_j}"), "a_y"),
             curve_names=("a_y = σ(ℓ)", "a_y(1 − a_y) = σ′(ℓ)"),
             shape=softmax_shape,
-            shape_note=N_("the other classes sharing 1 − a_y equally"),
             map_axis="margin",
-            map_axis_title=N_("start margin (wrong class's lead)"),
             simulate=_softmax_run,
             sweep=lambda losses, starts, etas, tolerance, cap, optimizer, *, classes, target, x: (
                 sweep_softmax(losses, classes, target, x, starts, etas, tolerance, cap, optimizer)
@@ -194,7 +168,6 @@ KINDS: dict[str, NeuronKind] = {
             map_start=("classes", "target", "x"),
             map_position=lambda start: float(start["margin"]),
             map_load=lambda margin, start: {"margin": margin},
-            map_load_text=N_("its margin"),
             updates_per_epoch=lambda start: int(start["classes"]),
             cost_curve=_softmax_costs,
             balance_point="a_y = ½",

@@ -12,19 +12,25 @@ coordinate (`NeuronKind.shape`): a sigmoid neuron's z itself, or a softmax layer
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping, Sequence
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
-from lossdemo.engine.activations import sigmoid, softmax
+from lossdemo.engine import sigmoid, softmax
 from lossdemo.engine.losses import Loss
 
-if TYPE_CHECKING:
-    from lossdemo.engine.neurons import NeuronKind
-
 Shape = tuple[np.ndarray, np.ndarray, np.ndarray]  # the output, the cost and ∂C/∂z (the target's)
+
+
+class Kind(Protocol):
+    """What a curve needs of a neuron kind (`neurons.NeuronKind`)."""
+
+    losses: dict[str, Loss]
+    curve: tuple[str, str]  # the run's columns on the σ curve: its coordinate first
+    shape: Callable[[Loss, np.ndarray, Mapping[str, object]], Shape]
+
 
 EVEN_IN_OUTPUT = 200  # curve points evenly spread in the output over (0, 1)
 EVEN_IN_COORDINATE = 120  # and evenly spread in z (or ℓ), which reach into the saturated tails
@@ -33,9 +39,9 @@ REACH = 10.0  # the tails reach at least to z = ±10 (outputs 4.5e-05 and 1 − 
 
 def sigmoid_shape(entry: Loss, z: np.ndarray, start: Mapping[str, object]) -> Shape:
     """a = σ(z), C and ∂C/∂z of a sigmoid neuron at the logits z, for the start's target y."""
-    a, slope = sigmoid(z)
     y = float(start["y"])
-    return a, entry.cost(z, a, y), entry.delta(z, a, slope, y)
+    a, _, delta = sigmoid.points(entry, z, y)
+    return a, entry.cost(z, a, y), delta
 
 
 def canonical_logits(lead: np.ndarray, classes: int, target: int) -> np.ndarray:
@@ -52,11 +58,9 @@ def canonical_logits(lead: np.ndarray, classes: int, target: int) -> np.ndarray:
 def softmax_shape(entry: Loss, lead: np.ndarray, start: Mapping[str, object]) -> Shape:
     """a_y, C and ∂C/∂z_y of a softmax layer at the canonical logits of each lead ℓ."""
     classes, target = int(start["classes"]), int(start["target"])
-    z = canonical_logits(lead, classes, target)
-    columns = softmax(list(z.T))
-    t = [1.0 if j == target else 0.0 for j in range(classes)]
-    delta = entry.delta(list(z.T), columns, t)[target]
-    return columns[target], entry.cost(z, np.column_stack(columns), target), delta
+    z, t = canonical_logits(lead, classes, target), softmax.one_hot(classes, [target])
+    a, delta = softmax.points(entry, z, t)
+    return a[:, target], entry.cost(z, a, t), delta[:, target]
 
 
 def coordinates(seen: np.ndarray) -> np.ndarray:
@@ -71,7 +75,7 @@ def coordinates(seen: np.ndarray) -> np.ndarray:
 
 
 def shape_frame(
-    kind: NeuronKind, losses: tuple[str, ...], start: Mapping[str, object], at: np.ndarray
+    kind: Kind, losses: tuple[str, ...], start: Mapping[str, object], at: np.ndarray
 ) -> pd.DataFrame:
     """One row per loss and coordinate in `at`: loss (key), the coordinate `u` (z or ℓ), the
     output, the cost and ∂C/∂z (the target's), each from the loss registry through `kind.shape`."""
@@ -83,7 +87,7 @@ def shape_frame(
 
 
 def shape_points(
-    kind: NeuronKind,
+    kind: Kind,
     rows: Mapping[str, pd.Series] | Sequence[tuple[str, pd.Series]],
     start: Mapping[str, object],
 ) -> pd.DataFrame:

@@ -1,9 +1,10 @@
-"""A training run of one sigmoid neuron on one example (x, y), under one loss and one optimizer.
+"""Training runs of one sigmoid neuron: on one example (x, y), or on a data set of n examples
+(x_i, y_i), full-batch, under one loss and one optimizer.
 
-Under gradient descent each update moves (w, b) along (x, 1), so z = w·x + b evolves on its own:
-z ← z − η(1 + x²)·∂C/∂z, and the loop follows that one number (`sigmoid_loop.z_trajectory`).
-Momentum and Adam step otherwise, so their loop follows w and b (`optimizer_loop`). Every other
-column is computed afterwards over the whole run with numpy, at each row's parameters.
+The loop is `kernels.sigmoid_train`: each epoch computes every example's z = w·x + b, a = σ(z),
+σ′(z) and δ = ∂C/∂z (the loss's `delta`), steps (w, b) along the mean gradient
+((1/n) Σ δ_i x_i, (1/n) Σ δ_i) by the optimizer's `update`, and records it all. The costs and the
+means are computed afterwards over the whole run with numpy.
 """
 
 from __future__ import annotations
@@ -11,69 +12,69 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lossdemo.engine import dataset, validation
-from lossdemo.engine.activations import sigmoid
+from lossdemo.engine import dataset, kernels, validation
+from lossdemo.engine.dataset import mean_rows
 from lossdemo.engine.frames import run_table
 from lossdemo.engine.losses import Loss, get_loss
-from lossdemo.engine.optimizer_loop import follow_written
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, Optimizer, get_optimizer
-from lossdemo.engine.sigmoid_loop import gradient, z_trajectory
 
 MAX_EPOCHS = 100_000
 PARAM_BOUND = 1e6  # |w|, |b|
 INPUT_BOUND = 1e3  # |x|
 MAX_ETA = 1e3
+# The per-example columns `<quantity>_ex<i>` of a run on a data set, in the order they appear.
+EXAMPLE_QUANTITIES = ("z", "a", "error", "sigma_prime", "cost", "grad_z")
 
 
-def parameter_trajectory(
-    loss: Loss, optimizer: Optimizer, w: float, b: float, x: float, y: float, eta: float, epochs: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(w, b, step) after 0 … epochs updates of any optimizer, which sees ∂C/∂w = ∂C/∂z·x and
-    ∂C/∂b = ∂C/∂z; step is the length of the update made from each row (`optimizers.follow`,
-    written out by `optimizer_loop`)."""
-    params, step = follow_written(optimizer, gradient(loss), [w, b], (x, y), eta, epochs)
-    return params[:, 0], params[:, 1], step
+def checked_start(w: float, b: float) -> tuple[float, float]:
+    """(w, b), each checked (ValueError naming it otherwise)."""
+    return validation.number("w", w, -PARAM_BOUND, PARAM_BOUND), validation.number(
+        "b", b, -PARAM_BOUND, PARAM_BOUND
+    )
 
 
 def checked_example(w: float, b: float, x: float, y: float) -> tuple[float, float, float, float]:
-    """(w, b, x, y) of one neuron and one example, each checked (ValueError naming it otherwise)."""
+    """(w, b, x, y) of one neuron and one example, each checked."""
     return (
-        validation.number("w", w, -PARAM_BOUND, PARAM_BOUND),
-        validation.number("b", b, -PARAM_BOUND, PARAM_BOUND),
+        *checked_start(w, b),
         validation.number("x", x, -INPUT_BOUND, INPUT_BOUND),
         validation.number("y", y, 0.0, 1.0),
     )
 
 
-def checked_run(w: float, b: float, x: float, y: float, eta: float, epochs: int) -> tuple:
-    """(w, b, x, y, eta, epochs) of a run on one example, each checked."""
-    return (
-        *checked_example(w, b, x, y),
-        validation.positive("eta", eta, MAX_ETA),
-        validation.integer("epochs", epochs, 0, MAX_EPOCHS),
-    )
-
-
-def sigmoid_cost(loss: str, w: float, b: float, x: float, y: float) -> float:
-    """The cost of one sigmoid neuron at (w, b) on the example (x, y), as a run's cost column; with
-    sequences x and y, the data set's mean cost (`sigmoid_examples.mean_cost`)."""
+def checked_data(w: float, b: float, x, y) -> tuple[float, float, np.ndarray, np.ndarray]:
+    """(w, b, xs, ys): one example's numbers as arrays of one, or a data set's sequences."""
     if dataset.several(x, y):
-        from lossdemo.engine.sigmoid_examples import mean_cost  # it imports this module
-
-        return mean_cost(loss, w, b, x, y)
-    entry = get_loss("sigmoid", loss)
+        return (*checked_start(w, b), *dataset.sigmoid_examples(x, y, INPUT_BOUND))
     w, b, x, y = checked_example(w, b, x, y)
-    z = np.array([w * x])
-    z += b
-    return float(entry.cost(z, sigmoid(z)[0], y)[0])
+    return w, b, np.array([x]), np.array([y])
+
+
+def train(
+    entry: Loss, rule: Optimizer, w: float, b: float, xs: np.ndarray, ys: np.ndarray, eta: float, epochs: int
+) -> dict[str, np.ndarray]:
+    """The arrays of `kernels.sigmoid_train` for a checked run: changes (Δw, Δb of the update from
+    each row), error (the mean |a − y|) and a, slope, d (one column per example); and from them
+    w and b per row (the start minus the changes so far, as the kernel subtracts them), z (one
+    column per example) and step, the length of each row's update."""
+    rows, n = epochs + 1, xs.size
+    out = {"changes": np.empty((rows, 2)), "error": np.empty(rows)}
+    out |= {name: np.empty((rows, n)) for name in ("a", "slope", "d")}
+    state = np.zeros((2, rule.state_size))
+    kernels.sigmoid_train(entry.delta, rule.update, w, b, xs, ys, eta, state, *out.values())
+    moves = np.vstack([[w, b], -out["changes"][:-1]])
+    out["w"], out["b"] = np.cumsum(moves[:, 0]), np.cumsum(moves[:, 1])
+    out["z"] = out["w"][:, None] * xs + out["b"][:, None]
+    out["step"] = np.hypot(out["changes"][:, 0], out["changes"][:, 1])
+    return out
 
 
 def simulate_sigmoid(
     loss: str,
     w: float,
     b: float,
-    x: float,
-    y: float,
+    x,
+    y,
     eta: float,
     epochs: int,
     optimizer: str = DEFAULT_OPTIMIZER,
@@ -82,61 +83,102 @@ def simulate_sigmoid(
     cost and gradients at that row's parameters and `step`, the length ‖(Δw, Δb)‖ of the update
     the optimizer makes from that row (for the last row, the one it would make next).
 
-    x and y as sequences of 1 to 100 examples: a data set, run by `sigmoid_examples`."""
-    if dataset.several(x, y):
-        from lossdemo.engine.sigmoid_examples import simulate_sigmoid_examples  # it imports this module
+    With numbers x and y, one example: columns epoch, w, b, z, a, error (|a − y|), cost, grad_z,
+    grad_w, grad_b, sigma_prime and step.
 
-        return simulate_sigmoid_examples(loss, w, b, x, y, eta, epochs, optimizer)
-    entry = get_loss("sigmoid", loss)
-    rule = get_optimizer(optimizer)
-    w, b, x, y, eta, epochs = checked_run(w, b, x, y, eta, epochs)
+    With sequences x and y of 1 to 100 examples, a data set: cost, grad_w, grad_b and grad_z
+    (= grad_b, the mean δ_i) are the data set's mean cost and its true gradient; z, a, error and
+    sigma_prime are means over the examples; error_max is the worst example's |a_i − y_i| and
+    sigma_prime_min the most saturated example's σ′(z_i); then `<q>_ex<i>` for q in
+    EXAMPLE_QUANTITIES, example i's own z_i, a_i, |a_i − y_i|, σ′(z_i), C_i and δ_i. A data set of
+    one example has the single example's columns, the same numbers, and its own.
+    """
+    entry, rule = get_loss("sigmoid", loss), get_optimizer(optimizer)
+    several = dataset.several(x, y)
+    w, b, xs, ys = checked_data(w, b, x, y)
+    eta = validation.positive("eta", eta, MAX_ETA)
+    epochs = validation.integer("epochs", epochs, 0, MAX_EPOCHS)
+    run = train(entry, rule, w, b, xs, ys, eta, epochs)
+    if several:
+        return examples_frame(entry, run, xs, ys)
+    return run_frame(entry, run, float(xs[0]), float(ys[0]))
 
-    if rule.along_gradient:
-        z = z_trajectory(entry, w * x + b, eta * (1.0 + x * x), y, epochs)
-        return run_frame(entry, z, w, b, x, y, eta)
-    w_path, b_path, step = parameter_trajectory(entry, rule, w, b, x, y, eta, epochs)
-    return run_frame(entry, w_path * x + b_path, w, b, x, y, eta, paths=(w_path, b_path, step))
 
-
-def run_frame(
-    entry: Loss,
-    z: np.ndarray,
-    w: float,
-    b: float,
-    x: float,
-    y: float,
-    eta: float,
-    steps: np.ndarray | None = None,
-    paths: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
-) -> pd.DataFrame:
-    """A run's columns from its path of z: the path of (w, b) from (w, b), the output, its error,
-    the loss's cost and true gradients at every row, σ′(z) and `step`. Unless an optimizer gave the
-    `paths` (w, b, step) itself, row k's update moved b by −η·steps[k] and w by x times that, and
-    its step is that move's length; `steps` is ∂C/∂z by default (gradient descent)."""
-    a, sp = sigmoid(z)
-    grad_z = entry.delta(z, a, sp, y)
-    grad_w = grad_z * x
-    if paths is None:  # the parameters and steps follow from what each update stepped by
-        steps = grad_z if steps is None else steps
-        moves = steps * x
-        w_path = np.cumsum(np.concatenate(([w], -eta * moves[:-1])))
-        b_path = np.cumsum(np.concatenate(([b], -eta * steps[:-1])))
-        step = eta * np.hypot(moves, steps)
-    else:
-        w_path, b_path, step = paths
+def run_frame(entry: Loss, run: dict[str, np.ndarray], x: float, y: float) -> pd.DataFrame:
+    """A one-example run's table from the arrays of `train`."""
+    z, a, grad_z = run["z"][:, 0], run["a"][:, 0], run["d"][:, 0]
     return run_table(
         {
             "epoch": np.arange(z.size),
-            "w": w_path,
-            "b": b_path,
+            "w": run["w"],
+            "b": run["b"],
             "z": z,
             "a": a,
-            "error": np.abs(a - y),
+            "error": run["error"],
             "cost": entry.cost(z, a, y),
             "grad_z": grad_z,
-            "grad_w": grad_w,
+            "grad_w": grad_z * x,
             "grad_b": grad_z,
-            "sigma_prime": sp,
-            "step": step,
+            "sigma_prime": run["slope"][:, 0],
+            "step": run["step"],
         }
     )
+
+
+def examples_frame(entry: Loss, run: dict[str, np.ndarray], xs: np.ndarray, ys: np.ndarray) -> pd.DataFrame:
+    """A data set's table from the arrays of `train`: the aggregates, then each example's own
+    columns. Means are sums divided by n (`dataset.mean_rows`), so one example's are its own."""
+    z, a, slope, grad_z = run["z"], run["a"], run["slope"], run["d"]
+    error = np.abs(a - ys)
+    cost = entry.cost(z, a, ys)
+    grad_w, grad_b = mean_rows(grad_z * xs), mean_rows(grad_z)
+    aggregates = {
+        "w": run["w"],
+        "b": run["b"],
+        "z": mean_rows(z),
+        "a": mean_rows(a),
+        "error": run["error"],
+        "cost": mean_rows(cost),
+        "grad_z": grad_b,
+        "grad_w": grad_w,
+        "grad_b": grad_b,
+        "sigma_prime": mean_rows(slope),
+        "step": run["step"],
+        "error_max": np.max(error, axis=1),
+        "sigma_prime_min": np.min(slope, axis=1),
+    }
+    per_example = (z, a, error, slope, cost, grad_z)
+    block = np.concatenate([np.column_stack(list(aggregates.values())), *per_example], axis=1)
+    return dataset.run_frame(block, tuple(aggregates), EXAMPLE_QUANTITIES)
+
+
+def points(entry: Loss, z, y) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(a, σ′(z), ∂C/∂z) at each logit z for the target(s) y, of any shape, as a run computes them."""
+    z = np.asarray(z, dtype=float)
+    shape, flat = z.shape, np.ascontiguousarray(z.ravel())
+    targets = np.empty(shape)
+    targets[...] = y
+    a, slope, d = np.empty((3, flat.size))
+    kernels.sigmoid_points(entry.delta, flat, targets.ravel(), a, slope, d)
+    return a.reshape(shape), slope.reshape(shape), d.reshape(shape)
+
+
+def examples_at(loss: str, w: float, b: float, x, y) -> pd.DataFrame:
+    """Every example's state at one (w, b): one row per example with its x and y and the run's
+    per-example quantities there (EXAMPLE_QUANTITIES), computed as a run computes its row."""
+    entry = get_loss("sigmoid", loss)
+    w, b = checked_start(w, b)
+    xs, ys = dataset.sigmoid_examples(x, y, INPUT_BOUND)
+    z = w * xs + b
+    a, slope, d = points(entry, z, ys)
+    values = (z, a, np.abs(a - ys), slope, entry.cost(z, a, ys), d)
+    return pd.DataFrame({"x": xs, "y": ys} | dict(zip(EXAMPLE_QUANTITIES, values)))
+
+
+def sigmoid_cost(loss: str, w: float, b: float, x, y) -> float:
+    """The cost at (w, b) of one example (x, y), as a run's cost column; with sequences x and y,
+    the data set's mean cost (1/n) Σ C_i, summed as a run sums its cost column."""
+    entry = get_loss("sigmoid", loss)
+    w, b, xs, ys = checked_data(w, b, x, y)
+    z = w * xs + b
+    return float(mean_rows(entry.cost(z, points(entry, z, ys)[0], ys)[None, :])[0])

@@ -27,11 +27,11 @@ from lossdemo.controls.data_sets import DataRuns, Points
 from lossdemo.controls.map_settings import map_sweep, start_axis
 from lossdemo.controls.scenario import Scenario, rows_at, runs
 from lossdemo.engine.landscape import landscape
-from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER
 from lossdemo.engine.shape import coordinates, shape_frame
 from lossdemo.engine.start_sweep import START_BOUND, sweep_starts
 from lossdemo.engine.sweep import LossComparison, compare_losses, fastest_loss
+from lossdemo.language import words
 from lossdemo.language.messages import _, current, speaking
 from lossdemo.teaching.comparison import comparison_findings
 from lossdemo.teaching.landscape import (
@@ -228,7 +228,7 @@ def landscape_view(data_runs: DataRuns, lang: str) -> LandscapeView:
         points, losses = data_runs.points, data_runs.losses
         x, y = [p[0] for p in points], [p[1] for p in points]
         runs = data_runs.simulate()
-        names = {key: _(LOSSES["sigmoid"][key].name) for key in losses}
+        names = {key: _(words.loss_words("sigmoid", key).name) for key in losses}
         w_axis, b_axis = window_around(runs)
         surface = landscape(losses, x, y, w_axis, b_axis)
         first = next(iter(runs.values())).iloc[0]
@@ -295,5 +295,5 @@ def start_plane(
             [sweep_starts(loss, x, y, w0, b0, eta, cap=START_CAP) for loss, eta in zip(losses, etas)],
             ignore_index=True,
         )
-        names = {key: _(LOSSES["sigmoid"][key].name) for key in losses}
+        names = {key: _(words.loss_words("sigmoid", key).name) for key in losses}
         return StartPlane(w0, b0, arrow(starts_data(frame, names)), starts_sentence(frame, names, START_CAP))

@@ -38,10 +38,10 @@ from lossdemo.controls.replay import NUMBERS_SECONDS, cursor_params
 from lossdemo.controls.scenario import Scenario
 from lossdemo.engine.dataset import mean_rows
 from lossdemo.engine.landscape import SLOPE_FLOOR
-from lossdemo.engine.losses import LOSSES
-from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS
-from lossdemo.engine.sigmoid_examples import examples_at
+from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER
+from lossdemo.engine.sigmoid import examples_at
 from lossdemo.engine.start_sweep import START_BOUND
+from lossdemo.language import words
 from lossdemo.language.messages import _, current, ngettext
 from lossdemo.page import cache, state
 from lossdemo.page.downloads import figure_downloads
@@ -222,7 +222,7 @@ def landscape_view(scenario: Scenario, log_scale: bool, timer_on: bool, present:
     data_runs = DataRuns(points, losses, scenario.w, scenario.b, etas, scenario.epochs, scenario.optimizer)
     with st.spinner(_("Training on the data set and mapping its cost…")):
         shown = cache.landscape_view(data_runs, current())
-    names = tuple(_(LOSSES["sigmoid"][key].name) for key in losses)
+    names = tuple(_(words.loss_words("sigmoid", key).name) for key in losses)
     listed = _(", ").join(names)
     epoch = state.replay_at(scenario.epochs)
     cursor = cursor_params(epoch, st.session_state.get("play_speed", 1), scenario.epochs, timer_on)
@@ -361,7 +361,7 @@ def start_panel(
     if len(points) < 2:
         return
     losses = scenario.losses
-    names = tuple(_(LOSSES["sigmoid"][key].name) for key in losses)
+    names = tuple(_(words.loss_words("sigmoid", key).name) for key in losses)
     listed = _(", ").join(names)
     if len(set(etas)) == 1:
         rate = f"η = {etas[0]:g}"
@@ -386,7 +386,7 @@ def start_panel(
     if scenario.optimizer != DEFAULT_OPTIMIZER:
         says.append(
             _("The runs above use {optimizer}; this map uses gradient descent.").format(
-                optimizer=_(OPTIMIZERS[scenario.optimizer].name)
+                optimizer=words.optimizer_name(scenario.optimizer)
             )
         )
     st.markdown(" ".join(says))

@@ -72,7 +72,7 @@ def trained(losses: list[str], hidden: int, epochs: int, eta: float, init: str) 
     runs = {}
     for index, (loss, job) in enumerate(jobs.items()):
 
-        def progress(k: int, index: int = index, name: str = NETWORK_LOSSES[loss].name) -> None:
+        def progress(k: int, index: int = index, name: str = NETWORK_LOSSES[loss]) -> None:
             text = _("Training with {loss}: epoch {epoch} of {epochs}").format(
                 loss=_(name).lower(), epoch=k, epochs=epochs
             )
@@ -91,7 +91,7 @@ def network_controls() -> tuple[list[str], float, str, int, int]:
         options=list(NETWORK_LOSSES),
         selection_mode="multi",
         default=list(PARAMS["net_losses"].default),
-        format_func=names({key: loss.name for key, loss in NETWORK_LOSSES.items()}),
+        format_func=names(NETWORK_LOSSES),
     )
     eta_column, init_column, epochs_column, hidden_column = st.columns(4)
     with eta_column:
@@ -142,7 +142,7 @@ def network_view(present: bool) -> None:
         st.info(_("Select at least one loss to train."))
         return
     runs = trained(losses, hidden, epochs, eta, init)
-    names = {key: _(NETWORK_LOSSES[key].name) for key in losses}
+    names = {key: _(NETWORK_LOSSES[key]) for key in losses}
     spec = network_spec(arrow(network_data(runs, names)), tuple(losses), tuple(names.values()))
     st.vega_lite_chart(
         spec=spec,

@@ -24,6 +24,7 @@ from lossdemo.controls.url import EXERCISE_CONTROLS, PARAMS, VIEWS, share_query
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.optimizers import OPTIMIZERS
 from lossdemo.engine.shape import shape_points
+from lossdemo.language import words
 from lossdemo.language.messages import N_, _, current
 from lossdemo.page import state
 from lossdemo.page.cache import prepared_for, shape_curves, speed_map
@@ -154,17 +155,16 @@ def lesson(present: bool) -> None:
 def formulas(scenario: Scenario, rows: dict) -> None:
     """The formula strip: each shown loss's cost and ∂C/∂z, as the loss registry writes them, what
     each shown step rule steps by, and the chain rule with the live values of the inspected epoch."""
-    losses = LOSSES[scenario.neuron]
     shown = list(dict.fromkeys(series.loss for series in scenario.series()))
     for index, column in loss_columns(len(shown)):
-        loss = losses[shown[index]]
+        key, loss = shown[index], words.loss_words(scenario.neuron, shown[index])
         # With series a line is a start or a rule, not a loss: the live numbers name each line.
-        sample = f"{line_sample(scenario.neuron, loss.key)} " if scenario.plain() else ""
+        sample = f"{line_sample(scenario.neuron, key)} " if scenario.plain() else ""
         column.html(f"{sample}<b>{_(loss.name)}</b>")
         column.latex(rf"\begin{{gathered}}{loss.cost_tex} \\ {loss.delta_tex}\end{{gathered}}")
     for rule in scenario.step_rules():
-        st.html(f"<b>{_(rule.name)}</b>")
-        st.latex(rule.tex)
+        st.html(f"<b>{_(words.RULES[rule.key].name)}</b>")
+        st.latex(words.RULES[rule.key].tex)
     for breakdown in breakdowns(rows, scenario):
         st.caption(_("{run}, by the chain rule at this epoch").format(run=breakdown.name))
         st.latex(breakdown.latex)
@@ -185,7 +185,7 @@ def optimizer_comparison(scenario: Scenario) -> None:
     """Each shown loss under gradient descent and under the chosen optimizer, side by side: the
     gradient the loss hands over against the step the optimizer takes (shown when it is not
     gradient descent)."""
-    prepared, rule = prepared_for(scenario), OPTIMIZERS[scenario.optimizer]
+    prepared, rule = prepared_for(scenario), words.OPTIMIZERS[scenario.optimizer]
     if prepared.comparison is None:
         return
     st.markdown(
@@ -477,7 +477,7 @@ def curves(scenario: Scenario, log_scale: bool, present: bool, timer_on: bool) -
     )  # the four panels as one figure
     kind = scenario.kind
     title = _("Cost, gradient, {slope} and {output} over the epochs").format(
-        slope=kind.slope, output=_(kind.output_label)
+        slope=kind.slope, output=_(words.KINDS[kind.key].output_label)
     )
     caption = _("{scenario}; dotted line: epoch {epoch}").format(
         scenario=scenario.caption(), epoch=f"{st.session_state.epoch:,}"
@@ -488,7 +488,8 @@ def curves(scenario: Scenario, log_scale: bool, present: bool, timer_on: bool) -
 
 def speed_map_view(scenario: Scenario) -> None:
     """The learning-speed map with its controls and its one-sentence summary per loss."""
-    kind, losses = scenario.kind, LOSSES[scenario.neuron]
+    kind = scenario.kind
+    losses = {key: words.loss_words(scenario.neuron, key).name for key in LOSSES[scenario.neuron]}
     depends = _(", ").join(map(start_word, kind.map_start))
     st.markdown(
         _(
@@ -496,7 +497,7 @@ def speed_map_view(scenario: Scenario) -> None:
             "gradients so far, and those only on the logits (∂C/∂b = ∂C/∂z, ∂C/∂w = x·∂C/∂z): a run "
             "depends on its starting logits only, not on the weights and biases separately. So one map "
             "covers every start whose value lies on its horizontal axis, for these values of {names}."
-        ).format(optimizer=_(OPTIMIZERS[scenario.optimizer].name).lower(), names=depends)
+        ).format(optimizer=words.optimizer_name(scenario.optimizer).lower(), names=depends)
     )
     left, right = st.columns(2)
     with left:
@@ -532,14 +533,16 @@ def speed_map_view(scenario: Scenario) -> None:
     for c in shown.comparisons:
         sentences.append(map_sentence(c, losses, cap))
     sentences.append(
-        _("Click a cell to load that start ({values}) and η.").format(values=_(kind.map_load_text))
+        _("Click a cell to load that start ({values}) and η.").format(
+            values=_(words.KINDS[kind.key].map_load_text)
+        )
     )
     st.markdown(" ".join(sentences))
 
 
 def map_sentence(c, losses: dict, cap: int) -> str:
     """How one loss compares with the fastest over the map, in numbers from the sweep."""
-    slow, fast = _(losses[c.slow].name), _(losses[c.fast].name).lower()
+    slow, fast = _(losses[c.slow]), _(losses[c.fast]).lower()
     share = lambda count: f"{count / c.cells:.0%}"  # noqa: E731
     text = _(
         "{slow} needs more than {factor}× as many epochs as {fast} on **{slower}** of this map; it does not "

@@ -1,6 +1,6 @@
 """The gradient at one epoch written as its chain-rule factors with their live values, and how
-the losses' steps compare there. The factors come from the loss registry (`Loss.chain_tex`,
-`Loss.values_tex`); what is computed (∂C/∂w or ∂C/∂z_y) from the neuron-kind registry."""
+the losses' steps compare there. The factors come from each loss's words (`LossWords.chain_tex`,
+`LossWords.values_tex`); what is computed (∂C/∂w or ∂C/∂z_y) from the neuron-kind registry."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.neurons import get_kind
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS, Optimizer
+from lossdemo.language import words
 from lossdemo.language.messages import _
 
 SMALL_SLOPE = 0.05  # a slope below this (max 0.25) is highlighted: it is what slows quadratic cost
@@ -27,7 +27,7 @@ def tex_number(value: float) -> str:
 
 @dataclass(frozen=True)
 class LiveValues:
-    """One row's values as a loss's `values_tex` writes them (see `losses.Live`)."""
+    """One row's values as a loss's `values_tex` writes them (see `words.Live`)."""
 
     a: float
     y: float
@@ -57,7 +57,7 @@ def chain_rule(row: pd.Series, neuron: str, loss: str, start: Mapping[str, objec
     """The gradient at one row of a run as its chain-rule factors with their live values, for the
     run's start parameters (`NeuronKind.start`). Sigmoid: ∂C/∂w = ∂C/∂z · x. Softmax: ∂C/∂z_y
     (= ∂C/∂b_y), with y the target class."""
-    kind, entry = get_kind(neuron), LOSSES[neuron][loss]
+    kind, entry = get_kind(neuron), words.loss_words(neuron, loss)
     outputs = [name for name in row.index if name.startswith("a_") and name[2:].isdigit()]
     output = float(row[kind.output])
     live = LiveValues(
@@ -112,7 +112,7 @@ def step_ratio(
         "large": _(large.name),
         "small": _(small.name),
         "ratio": f"{ratio:,.3g}",
-        "optimizer": _(optimizer.name),
+        "optimizer": words.optimizer_name(optimizer.key),
         "later": later,
     }
     if not optimizer.along_gradient:

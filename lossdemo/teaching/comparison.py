@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lossdemo.engine.milestones import Milestones, milestones
 from lossdemo.engine.neurons import get_kind
 from lossdemo.engine.step_rules import GRADIENT
+from lossdemo.language import words
 from lossdemo.language.messages import _
+from lossdemo.teaching.milestones import Milestones, milestones
 from lossdemo.teaching.summaries import progress
 
 
@@ -40,7 +41,7 @@ def _starts(runs_of_loss: list[tuple[Milestones, pd.Series]], kind, epochs: int)
     """The worst start (largest starting error) against the best, and why, from the slope at each."""
     ranked = sorted(runs_of_loss, key=lambda pair: pair[0].start_error)
     (best, best_row), (worst, worst_row) = ranked[0], ranked[-1]
-    name = _(kind.losses[best.loss].name)
+    name = words.loss_name(kind.key, best.loss)
     sentences = []
     if best.start_error == worst.start_error:
         return []
@@ -120,7 +121,7 @@ def _rule(row: dict, twin: Milestones, twin_row: pd.Series, runs, scenario, kind
     of the gradient's (1/σ′(z₀): it divides by the slope), and where each run ended."""
     rule, true = _run(runs, row["series"]), _run(runs, twin_row["series"])
     output, epochs = kind.output, int(runs["epoch"].max())
-    name = _(kind.losses[twin.loss].name).lower()
+    name = words.loss_name(kind.key, twin.loss).lower()
     text = _(
         "The book's widget rule is not gradient descent: it steps by ∂C/∂a = (a − y)/(a(1 − a)), the "
         "gradient ∂C/∂z divided by {symbol}, so the more the neuron saturates, the larger its steps."

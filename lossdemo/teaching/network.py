@@ -7,14 +7,20 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from lossdemo.engine.losses import LOSSES, NEURONS, Loss
+from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.network import OUTPUT_LOSSES
+from lossdemo.language import words
 from lossdemo.language.messages import _, ngettext
 
-# The network's output losses, each with its registry entry (name, does ∂C/∂z carry the slope?).
-NETWORK_LOSSES: dict[str, Loss] = {
-    key: next(LOSSES[neuron][key] for neuron in NEURONS if key in LOSSES[neuron]) for key in OUTPUT_LOSSES
+# The network's output losses by key, each with its name (marked for the catalogue).
+NETWORK_LOSSES: dict[str, str] = {
+    key: words.loss_words(kind, key).name for key, kind in OUTPUT_LOSSES.items()
 }
+
+
+def network_loss_name(key: str) -> str:
+    """The name of the network's output loss `key` in the current language."""
+    return _(NETWORK_LOSSES[key])
 
 
 def percent(fraction: float) -> str:
@@ -30,7 +36,7 @@ def listing(parts: list[str]) -> str:
 
 
 def _loss(key: str) -> str:
-    return _("the {name} loss").format(name=_(NETWORK_LOSSES[key].name).lower())
+    return _("the {name} loss").format(name=network_loss_name(key).lower())
 
 
 def accuracy_sentence(runs: Mapping[str, pd.DataFrame]) -> str:
@@ -77,7 +83,9 @@ def hidden_sentence(runs: Mapping[str, pd.DataFrame]) -> str:
     else:
         text = _("The hidden layer's mean σ′ stays {where} with {loss} (σ′ is at most 0.25)")
     text = text.format(where=where, loss=_loss(next(iter(runs))))
-    cancel = [_(NETWORK_LOSSES[key].name).lower() for key in runs if not NETWORK_LOSSES[key].carries_slope]
+    cancel = [
+        network_loss_name(key).lower() for key in runs if not LOSSES[OUTPUT_LOSSES[key]][key].carries_slope
+    ]
     if not cancel:
         return _("{text}: this loss keeps σ′ in every layer's gradient, the output layer's included.").format(
             text=text

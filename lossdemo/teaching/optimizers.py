@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lossdemo.engine.milestones import Milestones, milestones
 from lossdemo.engine.neurons import get_kind
-from lossdemo.engine.optimizers import OPTIMIZERS
+from lossdemo.language import words
 from lossdemo.language.messages import _
+from lossdemo.teaching.milestones import Milestones, milestones
 
 
 def _when(m: Milestones, epochs: int) -> str:
@@ -32,7 +32,7 @@ def versus(baseline: pd.DataFrame, runs: pd.DataFrame, scenario) -> list[str]:
     """Sentences true of these runs: when each run (a loss, or a series: one loss from a start)
     halved the error for good under each optimizer, the first gradient and the first step of each,
     and whether the gap between the losses closed."""
-    kind, name = get_kind(scenario.neuron), _(OPTIMIZERS[scenario.optimizer].name)
+    kind, name = get_kind(scenario.neuron), words.optimizer_name(scenario.optimizer)
     target, epochs = scenario.target_output(), int(runs["epoch"].max())
     before = milestones(baseline, scenario.neuron, kind.output, target)
     after = milestones(runs, scenario.neuron, kind.output, target)
@@ -51,7 +51,7 @@ def versus(baseline: pd.DataFrame, runs: pd.DataFrame, scenario) -> list[str]:
     for (key, old), (_key, new) in zip(
         baseline.groupby(by, sort=False, observed=True), runs.groupby(by, sort=False, observed=True)
     ):
-        named = _(kind.losses[key].name) if by == "loss" else _(str(key))
+        named = words.loss_name(kind.key, key) if by == "loss" else _(str(key))
         g, gd_step, step = abs(old[gradient].iloc[0]), old["step"].iloc[0], new["step"].iloc[0]
         values = {
             "run": f"{named[0].lower()}{named[1:]}",

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from lossdemo.engine.milestones import PLATEAU, Milestones, milestones
 from lossdemo.engine.neurons import get_kind
 from lossdemo.engine.optimizers import OPTIMIZERS
 from lossdemo.language.messages import _
 from lossdemo.teaching.chain_rule import SMALL_SLOPE
+from lossdemo.teaching.milestones import PLATEAU, Milestones, milestones
 
 SAME_SPEED = 1.5  # halving epochs within this factor count as "about the same speed"
 

@@ -1,0 +1,341 @@
+"""The training loops, compiled by numba: one plain kernel per task, written like the textbook loop.
+
+Every run of the page goes through a few functions: one epoch of a sigmoid neuron or a softmax
+layer on one example or a data set, under any optimizer (`sigmoid_step`, `softmax_step`); a run
+records each epoch (`sigmoid_train`, `softmax_train`); the learning-speed map's cells make the same
+epochs one cell after another (`sigmoid_map`, `softmax_map`), so a clicked cell equals the run it
+loads; the start plane's cells too (`sigmoid_plane`). A loss enters as its registry `delta` and an
+optimizer as its `update`, both compiled by numba and passed as first-class functions of a fixed
+type, so numba's own disk cache keeps one machine code per kernel for every loss and optimizer (a
+kernel specialised per function would be compiled again in every process). A kernel is compiled,
+or loaded from that cache, at its first call (`Kernel`): a page that never opens the map never
+pays for it.
+
+No fast-math: each operation is IEEE arithmetic in the written order. The tests compare every
+kernel with plain one-epoch-at-a-time oracles within a relative 1e-12.
+
+`NUMBA_DISABLE_JIT=1` runs all of this as plain Python (slowly), for a processor or a Python that
+numba does not support.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import numba
+import numpy as np
+from numba import types
+
+F, INT = types.float64, types.int64
+VECTOR, MATRIX, CUBE = F[::1], F[:, ::1], F[:, :, ::1]
+INTS, FLAGS = INT[::1], types.boolean[::1]
+# δ(z, a, σ′(z), y) -> ∂C/∂z of one sigmoid neuron on one example
+SIGMOID_DELTA = types.FunctionType(F(F, F, F, F))
+# δ(z, a, t, out): out[j] = ∂C/∂z_j of a softmax layer on one example (one-hot target t)
+SOFTMAX_DELTA = types.FunctionType(types.void(VECTOR, VECTOR, VECTOR, VECTOR))
+# update(g, state, p, t, η) -> the change to subtract from parameter p at update t; updates that
+# parameter's numbers state[p]
+UPDATE = types.FunctionType(F(F, MATRIX, INT, F, F))
+# No fast-math; errors as numpy's (inf and nan, not exceptions); the GIL released; cached on disk.
+OPTIONS = {"cache": True, "nogil": True, "error_model": "numpy"}
+
+
+def compiled(signature=None, **extra):
+    """numba.njit with the engine's OPTIONS (typed at the first call, unless a signature is given)."""
+    return (
+        numba.njit(signature, **OPTIONS, **extra) if signature is not None else numba.njit(**OPTIONS, **extra)
+    )
+
+
+class Kernel:
+    """A loop called from Python with a fixed signature, compiled (or loaded from numba's cache)
+    at its first call rather than at import."""
+
+    def __init__(self, function: Callable, signature) -> None:
+        self.function, self.signature, self.__doc__ = function, signature, function.__doc__
+        self._compiled: Callable | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, *args) -> None:
+        if self._compiled is None:
+            with self._lock:
+                if self._compiled is None:
+                    self._compiled = numba.njit(self.signature, **OPTIONS)(self.function)
+        return self._compiled(*args)
+
+
+def kernel(*arguments) -> Callable[[Callable], Kernel]:
+    """A `Kernel` of these argument types, returning nothing (its results go into arrays)."""
+    return lambda function: Kernel(function, types.void(*arguments))
+
+
+WORKERS = min(4, os.cpu_count() or 1)  # threads a map's cells are shared out to
+
+
+def on_every_core(run: Callable[[slice], None], cells: int) -> None:
+    """run(part) over parts of `cells` cells in WORKERS threads (the kernels release the GIL):
+    four parts a thread, so a thread that drew slow cells (they lie together) does not hold up
+    the rest."""
+    size = -(-cells // (4 * WORKERS))
+    with ThreadPoolExecutor(WORKERS) as pool:
+        list(pool.map(run, [slice(i, i + size) for i in range(0, cells, size)]))
+
+
+@compiled()
+def sigmoid(z):
+    """(σ(z), σ′(z)) of one float, without overflow; σ′ is capped at its true maximum ¼ (near
+    z = 0, e/(1 + e)² can round one ulp above it)."""
+    e = math.exp(-abs(z))
+    one_plus_e = 1.0 + e
+    return (1.0 if z >= 0.0 else e) / one_plus_e, min(e / (one_plus_e * one_plus_e), 0.25)
+
+
+@compiled()
+def softmax(z, a):
+    """a = softmax(z): the largest logit subtracted first, the exponentials summed in order."""
+    top = z[0]
+    for j in range(1, z.size):
+        top = max(top, z[j])
+    total = 0.0
+    for j in range(z.size):
+        a[j] = math.exp(z[j] - top)
+        total += a[j]
+    for j in range(z.size):
+        a[j] /= total
+
+
+@compiled(inline="always")
+def sigmoid_step(delta, update, w, b, xs, ys, eta, state, t, k, a, slope, d):
+    """One epoch of full-batch training from (w, b): the forward and backward pass over the
+    examples (filling row k of each example's a = σ(z), σ′(z) and δ = ∂C/∂z at z = w·x + b), then
+    update t of the optimizer along the mean gradient ((1/n) Σ δ_i x_i, (1/n) Σ δ_i). Returns the
+    changes to subtract from w and b, and the mean |a − y| at (w, b)."""
+    grad_w = grad_b = error = 0.0
+    for i in range(xs.size):
+        z = w * xs[i] + b
+        a[k, i], slope[k, i] = sigmoid(z)
+        d[k, i] = delta(z, a[k, i], slope[k, i], ys[i])
+        grad_w += d[k, i] * xs[i]
+        grad_b += d[k, i]
+        error += abs(a[k, i] - ys[i])
+    mean = 1.0 / xs.size
+    change_w = update(grad_w * mean, state, 0, t, eta)
+    return change_w, update(grad_b * mean, state, 1, t, eta), error * mean
+
+
+@kernel(SIGMOID_DELTA, UPDATE, F, F, VECTOR, VECTOR, F, MATRIX, MATRIX, VECTOR, MATRIX, MATRIX, MATRIX)
+def sigmoid_train(delta, update, w, b, xs, ys, eta, state, changes, errors, a, slope, d):
+    """Full-batch training of one sigmoid neuron on the examples (xs, ys) from (w, b): row k of
+    every output is the state after k updates (errors: the mean |a − y|; a, slope, d: one column
+    per example), and changes[k] the update (Δw, Δb) subtracted from row k's parameters (for the
+    last row, the one the optimizer would make next), so that row k's (w, b) are the start minus
+    the changes before it. state holds the optimizer's numbers per parameter, zeros at the start."""
+    for k in range(errors.size):
+        change_w, change_b, errors[k] = sigmoid_step(
+            delta, update, w, b, xs, ys, eta, state, k + 1.0, k, a, slope, d
+        )
+        changes[k, 0], changes[k, 1] = change_w, change_b
+        w, b = w - change_w, b - change_b
+
+
+@compiled(inline="always")
+def softmax_epoch(delta, p, X, T, z, a, d, grad):
+    """One forward and backward pass of a softmax layer over the examples (rows of X, one-hot
+    rows of T) at the parameters p = (W row by row, then b): fills each example's logits
+    z = W x + b, outputs a and δ = ∂C/∂z, the mean gradient `grad` over p, and returns the mean
+    1 − a_y."""
+    classes, inputs, n = T.shape[1], X.shape[1], X.shape[0]
+    grad[:] = 0.0
+    error = 0.0
+    for i in range(n):
+        for j in range(classes):
+            zj = p[classes * inputs + j]
+            for k in range(inputs):
+                zj += p[j * inputs + k] * X[i, k]
+            z[i, j] = zj
+        softmax(z[i], a[i])
+        delta(z[i], a[i], T[i], d[i])
+        for j in range(classes):
+            for k in range(inputs):
+                grad[j * inputs + k] += d[i, j] * X[i, k]
+            grad[classes * inputs + j] += d[i, j]
+            error += T[i, j] * (1.0 - a[i, j])
+    for q in range(grad.size):
+        grad[q] /= n
+    return error / n
+
+
+@compiled(inline="always")
+def softmax_step(delta, update, p, X, T, eta, state, t, k, z, a, d, grad, changes):
+    """One epoch of full-batch training of a softmax layer: `softmax_epoch` at p (row k of z, a
+    and d), then update t of the optimizer on every parameter (changes[q] is subtracted from
+    p[q], in place). Returns the mean 1 − a_y at p."""
+    error = softmax_epoch(delta, p, X, T, z[k], a[k], d[k], grad)
+    for q in range(p.size):
+        changes[q] = update(grad[q], state, q, t, eta)
+        p[q] -= changes[q]
+    return error
+
+
+@compiled()
+def norm(v):
+    """The length of the vector v, without overflow or underflow of its squares."""
+    top = 0.0
+    for value in v:
+        top = max(top, abs(value))
+    if top == 0.0:
+        return 0.0
+    total = 0.0
+    for value in v:
+        total += (value / top) * (value / top)
+    return top * math.sqrt(total)
+
+
+@kernel(SOFTMAX_DELTA, UPDATE, VECTOR, MATRIX, MATRIX, F, MATRIX, VECTOR, VECTOR, VECTOR, CUBE, CUBE, CUBE)
+def softmax_train(delta, update, p, X, T, eta, state, steps, norms, errors, z, a, d):
+    """Full-batch training of a softmax layer from the parameters p (W row by row, then b; updated
+    in place) on the examples (X, T): z, a and d hold each row's logits, outputs and ∂C/∂z per
+    example (rows, examples, classes); errors[k] is the mean 1 − a_y, norms[k] the length of the
+    gradient over all of W and b and steps[k] the length of the update made from row k (the last
+    row's: the next one). state holds the optimizer's numbers per parameter, zeros at the start."""
+    grad, changes = np.empty(p.size), np.empty(p.size)
+    for k in range(steps.size):
+        errors[k] = softmax_step(delta, update, p, X, T, eta, state, k + 1.0, k, z, a, d, grad, changes)
+        norms[k], steps[k] = norm(grad), norm(changes)
+
+
+@compiled()
+def first_within(errors, goal):
+    """The first index whose error is at most goal; −1 if none."""
+    for k in range(errors.size):
+        if errors[k] <= goal:
+            return k
+    return -1
+
+
+@compiled()
+def settled_within(errors, goal):
+    """The first index from which every error to the end is at most goal (reached *and stayed*);
+    −1 if the last one is above it."""
+    k = errors.size
+    while k > 0 and errors[k - 1] <= goal:
+        k -= 1
+    return k if k < errors.size else -1
+
+
+@compiled()
+def oscillates(signed, window):
+    """Does the signed error keep changing sign over the last `window` steps without shrinking?
+    At least half of them cross zero, and the late half's largest distance is at least 90 % of
+    the early half's: a cycle, not a damped approach."""
+    if signed.size < window + 1:
+        return False
+    tail = signed[signed.size - window - 1 :]
+    crossings = 0
+    for k in range(1, tail.size):
+        crossings += tail[k] * tail[k - 1] < 0.0
+    half = tail.size // 2
+    early, late = np.abs(tail[:half]).max(), np.abs(tail[half:]).max()
+    return crossings >= window // 2 and late > 0.0 and late >= 0.9 * early
+
+
+@compiled()
+def settle(signed, goal, window):
+    """(epochs, unstable) of one run from its signed error per epoch: the epoch from which the
+    error stays within goal, or −1; unstable if it got there and left, or ends oscillating."""
+    errors = np.abs(signed)
+    halved = settled_within(errors, goal)
+    reached = first_within(errors, goal) >= 0
+    return halved, (reached and halved < 0) or oscillates(signed, window)
+
+
+@compiled()
+def _goal(error0, tolerance):
+    """Half the start's error, or the tolerance when one is given (> 0)."""
+    return tolerance if tolerance > 0.0 else 0.5 * error0
+
+
+@kernel(SIGMOID_DELTA, UPDATE, INT, F, F, F, VECTOR, VECTOR, INT, F, INT, MATRIX, INTS, FLAGS)
+def sigmoid_map(
+    delta, update, state_size, x, y, aim, z0, eta, cap, tolerance, window, starts, epochs, unstable
+):
+    """The learning-speed map of one loss: cell c is the run of `sigmoid_train` from w = 0,
+    b = z0[c] on the example (x, y) at eta[c] for `cap` epochs, made by the same `sigmoid_step`.
+    Its error is |a − aim| (aim: the output the loss aims at); starts[c] = (the output at the
+    start, the goal), epochs[c] = the epoch from which the error stays within the goal (−1: never)
+    and unstable[c] whether it got there and left, or ends oscillating (`settle`)."""
+    xs, ys = np.array([x]), np.array([y])
+    a, slope, d = np.empty((1, 1)), np.empty((1, 1)), np.empty((1, 1))
+    signed = np.empty(cap + 1)
+    for c in range(z0.size):
+        w, b, state = 0.0, z0[c], np.zeros((2, state_size))
+        for k in range(cap + 1):
+            epoch = sigmoid_step(delta, update, w, b, xs, ys, eta[c], state, k + 1.0, 0, a, slope, d)
+            signed[k] = a[0, 0] - aim
+            starts[c, 0] = a[0, 0] if k == 0 else starts[c, 0]
+            w, b = w - epoch[0], b - epoch[1]
+        goal = _goal(abs(signed[0]), tolerance)
+        starts[c, 1] = goal
+        epochs[c], unstable[c] = settle(signed, goal, window)
+
+
+@kernel(SOFTMAX_DELTA, UPDATE, INT, F, INT, F, MATRIX, VECTOR, INT, F, INT, MATRIX, INTS, FLAGS)
+def softmax_map(
+    delta, update, state_size, x, target, aim, logits, eta, cap, tolerance, window, starts, epochs, unstable
+):
+    """The learning-speed map of a softmax loss: cell c is the run of `softmax_train` from W = 0,
+    b = logits[c] on the input x with the target class `target`, at eta[c] for `cap` epochs, made
+    by the same `softmax_step`. Its error is |a_target − aim|; the outputs as `sigmoid_map`'s."""
+    classes = logits.shape[1]
+    X, T = np.array([[x]]), np.zeros((1, classes))
+    T[0, target] = 1.0
+    z, a, d = np.empty((1, 1, classes)), np.empty((1, 1, classes)), np.empty((1, 1, classes))
+    grad, changes, signed = np.empty(2 * classes), np.empty(2 * classes), np.empty(cap + 1)
+    for c in range(eta.size):
+        p = np.concatenate((np.zeros(classes), logits[c]))
+        state = np.zeros((2 * classes, state_size))
+        for k in range(cap + 1):
+            softmax_step(delta, update, p, X, T, eta[c], state, k + 1.0, 0, z, a, d, grad, changes)
+            signed[k] = a[0, 0, target] - aim
+            starts[c, 0] = a[0, 0, target] if k == 0 else starts[c, 0]
+        goal = _goal(abs(signed[0]), tolerance)
+        starts[c, 1] = goal
+        epochs[c], unstable[c] = settle(signed, goal, window)
+
+
+@kernel(SIGMOID_DELTA, UPDATE, INT, VECTOR, VECTOR, VECTOR, VECTOR, F, VECTOR, INT, INTS)
+def sigmoid_plane(delta, update, state_size, xs, ys, w0, b0, eta, goal, cap, epochs):
+    """The start plane of a data set: cell c trains from (w0[c], b0[c]) at eta with
+    `sigmoid_step`, as a run on the data set does, and epochs[c] is the first epoch (0 … cap)
+    whose mean error is within goal[c], or cap + 1."""
+    n = xs.size
+    a, slope, d = np.empty((1, n)), np.empty((1, n)), np.empty((1, n))
+    for c in range(w0.size):
+        w, b, epochs[c], state = w0[c], b0[c], cap + 1, np.zeros((2, state_size))
+        for k in range(cap + 1):
+            epoch = sigmoid_step(delta, update, w, b, xs, ys, eta, state, k + 1.0, 0, a, slope, d)
+            if epoch[2] <= goal[c]:
+                epochs[c] = k
+                break
+            w, b = w - epoch[0], b - epoch[1]
+
+
+@kernel(SIGMOID_DELTA, VECTOR, VECTOR, VECTOR, VECTOR, VECTOR)
+def sigmoid_points(delta, z, y, a, slope, d):
+    """a, σ′(z) and ∂C/∂z at each logit z[i] for the target y[i], as a run computes them."""
+    for i in range(z.size):
+        a[i], slope[i] = sigmoid(z[i])
+        d[i] = delta(z[i], a[i], slope[i], y[i])
+
+
+@kernel(SOFTMAX_DELTA, MATRIX, MATRIX, MATRIX, MATRIX)
+def softmax_points(delta, z, T, a, d):
+    """The outputs and ∂C/∂z at each row of logits z for the one-hot target row T[i], as a run
+    computes them."""
+    for i in range(z.shape[0]):
+        softmax(z[i], a[i])
+        delta(z[i], a[i], T[i], d[i])
