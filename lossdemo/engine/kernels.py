@@ -127,19 +127,20 @@ def sigmoid_step(delta, update, w, b, xs, ys, eta, state, t, k, a, slope, d):
     return change_w, update(grad_b * mean, state, 1, t, eta), error * mean
 
 
-@kernel(SIGMOID_DELTA, UPDATE, F, F, VECTOR, VECTOR, F, MATRIX, MATRIX, VECTOR, MATRIX, MATRIX, MATRIX)
-def sigmoid_train(delta, update, w, b, xs, ys, eta, state, changes, errors, a, slope, d):
+@kernel(
+    SIGMOID_DELTA, UPDATE, F, F, VECTOR, VECTOR, F, MATRIX, MATRIX, MATRIX, VECTOR, MATRIX, MATRIX, MATRIX
+)
+def sigmoid_train(delta, update, w, b, xs, ys, eta, state, params, changes, errors, a, slope, d):
     """Full-batch training of one sigmoid neuron on the examples (xs, ys) from (w, b): row k of
-    every output is the state after k updates (errors: the mean |a − y|; a, slope, d: one column
-    per example), and changes[k] the update (Δw, Δb) subtracted from row k's parameters (for the
-    last row, the one the optimizer would make next), so that row k's (w, b) are the start minus
-    the changes before it. state holds the optimizer's numbers per parameter, zeros at the start."""
+    every output is the state after k updates (params: w, b; errors: the mean |a − y|; a, slope,
+    d: one column per example), and changes[k] the update (Δw, Δb) made from row k (for the last
+    row, the one the optimizer would make next). state holds the optimizer's numbers per
+    parameter, zeros at the start."""
     for k in range(errors.size):
-        change_w, change_b, errors[k] = sigmoid_step(
-            delta, update, w, b, xs, ys, eta, state, k + 1.0, k, a, slope, d
-        )
-        changes[k, 0], changes[k, 1] = change_w, change_b
-        w, b = w - change_w, b - change_b
+        params[k, 0], params[k, 1] = w, b
+        epoch = sigmoid_step(delta, update, w, b, xs, ys, eta, state, k + 1.0, k, a, slope, d)
+        changes[k, 0], changes[k, 1], errors[k] = epoch
+        w, b = w - epoch[0], b - epoch[1]
 
 
 @compiled(inline="always")

@@ -53,19 +53,28 @@ def checked_data(w: float, b: float, x, y) -> tuple[float, float, np.ndarray, np
 def train(
     entry: Loss, rule: Optimizer, w: float, b: float, xs: np.ndarray, ys: np.ndarray, eta: float, epochs: int
 ) -> dict[str, np.ndarray]:
-    """The arrays of `kernels.sigmoid_train` for a checked run: changes (Δw, Δb of the update from
-    each row), error (the mean |a − y|) and a, slope, d (one column per example); and from them
-    w and b per row (the start minus the changes so far, as the kernel subtracts them), z (one
-    column per example) and step, the length of each row's update."""
+    """The arrays of `kernels.sigmoid_train` for a checked run: params (w, b per row), changes
+    (Δw, Δb of the update from each row), error (the mean |a − y|) and a, slope, d (one column per
+    example); and z (one column per example, w·x + b as the kernel computes it) and step, the
+    length of each row's update."""
     rows, n = epochs + 1, xs.size
-    out = {"changes": np.empty((rows, 2)), "error": np.empty(rows)}
+    out = {"params": np.empty((rows, 2)), "changes": np.empty((rows, 2)), "error": np.empty(rows)}
     out |= {name: np.empty((rows, n)) for name in ("a", "slope", "d")}
     state = np.zeros((2, rule.state_size))
     kernels.sigmoid_train(entry.delta, rule.update, w, b, xs, ys, eta, state, *out.values())
-    moves = np.vstack([[w, b], -out["changes"][:-1]])
-    out["w"], out["b"] = np.cumsum(moves[:, 0]), np.cumsum(moves[:, 1])
+    out["w"], out["b"] = out["params"][:, 0], out["params"][:, 1]
     out["z"] = out["w"][:, None] * xs + out["b"][:, None]
-    out["step"] = np.hypot(out["changes"][:, 0], out["changes"][:, 1])
+    out["step"] = lengths(out["changes"])
+    return out
+
+
+def lengths(rows: np.ndarray) -> np.ndarray:
+    """The length of each row: the square root of its squares where they can neither overflow nor
+    underflow, hypot's scaled form elsewhere (to the last bit or so either way)."""
+    squares = np.einsum("ij,ij->i", rows, rows)
+    out = np.sqrt(squares)
+    odd = ~((squares > 1e-290) & (squares < 1e290)) & (squares != 0.0) | ~np.isfinite(squares)
+    out[odd] = np.hypot.reduce(np.abs(rows[odd]), axis=1)
     return out
 
 
