@@ -1,5 +1,6 @@
 """The README's promises that code can check: every URL parameter documented with its accepted
-values, the two set-up commands, and the screenshots it shows exist."""
+values, the two set-up commands, the one line of Debian packages the tests need, and the screenshots it
+shows exist."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from lossdemo.controls.url import PARAMS
 from lossdemo.engine.optimizers import OPTIMIZERS
 from lossdemo.language.words import loss_words
 from lossdemo.teaching.summaries import summarize
+from tests.browser.live import CHROMIUM_PACKAGE, CJK_FONT_PACKAGE
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -41,6 +43,13 @@ def test_the_two_setup_commands_are_there_and_ci_runs_the_test_command():
         test_command = "python3 -m pip install -r requirements-dev.txt && python3 -m pytest"
         assert test_command in readme
     assert "python3 -m pytest" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_one_line_installs_every_debian_package_the_tests_need():
+    for readme in (README, README_ZH):
+        lines = re.findall(r"`sudo apt-get install ([^`]+)`", readme)
+        assert len(lines) == 1, lines
+        assert {CHROMIUM_PACKAGE, CJK_FONT_PACKAGE} <= set(lines[0].split()), lines[0]
 
 
 def test_the_images_the_readme_shows_exist():

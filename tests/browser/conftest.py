@@ -2,8 +2,9 @@
 browser tests, a fresh browser context per test. The server comes from `tools.server`, the browser
 from `live.py` (both shared with `python -m tools.screenshots`).
 
-Without Playwright or /usr/bin/chromium the browser tests are skipped, except when CI=true: then they
-fail, so CI can never pass by silently skipping them."""
+Without Playwright or /usr/bin/chromium the browser tests are skipped, and so is a test that needs a
+font for Chinese where fontconfig lists none, except when CI=true: then they fail, so CI can never pass
+by silently skipping them."""
 
 from __future__ import annotations
 
@@ -79,6 +80,15 @@ def axe_script(browser_environment) -> Path:
     if not AXE.is_file():
         skip_or_fail(f"axe-core is missing at {AXE} (run `npm ci` in the repository)")
     return AXE
+
+
+@pytest.fixture(scope="session")
+def cjk_font() -> None:
+    """A font for Chinese that Chromium can find. Ask for it before `page`: then the check comes first,
+    whether Chromium is there or not, and the page is never opened without the font."""
+    problem = live.cjk_font_problem()
+    if problem:
+        skip_or_fail(problem)
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,8 @@ Playwright is imported lazily, so this module imports even where Playwright is m
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +17,9 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 CHROMIUM = "/usr/bin/chromium"
+# The Debian packages the browser tests need; the README names them all in one line.
+CHROMIUM_PACKAGE = "chromium"
+CJK_FONT_PACKAGE = "fonts-noto-cjk"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -85,7 +90,24 @@ def environment_problem() -> str | None:
     except ImportError as error:
         return f"playwright is not importable ({error}); install requirements-dev.txt"
     if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
-        return f"Debian's Chromium is missing at {CHROMIUM} (apt-get install chromium)"
+        return f"Debian's Chromium is missing at {CHROMIUM} (sudo apt-get install {CHROMIUM_PACKAGE})"
+    return None
+
+
+def cjk_font_problem() -> str | None:
+    """Why Chromium would draw Chinese characters as empty boxes here, or None if fontconfig (what
+    Chromium finds fonts with on Linux) lists a font for Chinese."""
+    if shutil.which("fc-list") is None:
+        return (
+            "fontconfig's fc-list is not on PATH, so whether a font for Chinese is installed cannot be "
+            f"told: sudo apt-get install fontconfig {CJK_FONT_PACKAGE}"
+        )
+    listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout
+    if not listed.strip():
+        return (
+            "no font for Chinese is installed (`fc-list :lang=zh` lists none), so Chromium would draw "
+            f"the Chinese page as empty boxes: sudo apt-get install {CJK_FONT_PACKAGE}"
+        )
     return None
 
 

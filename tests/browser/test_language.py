@@ -57,7 +57,7 @@ def heading(page) -> str:
     return page.get_by_test_id("stMain").get_by_test_id("stHeading").first.inner_text()
 
 
-def test_the_chinese_page_draws_chinese_glyphs(page, page_log):
+def test_the_chinese_page_draws_chinese_glyphs(cjk_font, page, page_log):
     open_app(page, "lang=zh")
     wait_for_chart(page)
     assert heading(page).strip() == TITLE_ZH
