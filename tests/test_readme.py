@@ -1,6 +1,6 @@
 """The README's promises that code can check: every URL parameter documented with its accepted
 values, the two set-up commands, the one line of Debian packages the tests need, and the screenshots it
-shows exist."""
+shows exist, and the numbers of the network section that take a few seconds to measure."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 from postgres import INSTALL as POSTGRES_INSTALL
 
 from lossdemo.controls.presets import PRESETS
 from lossdemo.controls.scenario import runs
 from lossdemo.controls.url import PARAMS
+from lossdemo.engine.network import train_network
 from lossdemo.engine.optimizers import OPTIMIZERS
 from lossdemo.language.words import loss_words
 from lossdemo.teaching.summaries import summarize
@@ -83,3 +85,35 @@ def test_the_optimizer_table_of_halving_epochs_is_what_the_runs_give():
                 scenario = replace(base, optimizer=optimizer)
                 halved = next(s.halved_at for s in summarize(runs(scenario), scenario) if s.loss == loss)
                 assert int(shown) == halved, (start, name, optimizer)
+
+
+def epoch_one_accuracy(loss: str, init: str, seed: int) -> float:
+    """Test accuracy in % after epoch 1 at the network section's settings (η = 0.5)."""
+    return 100 * train_network(loss, epochs=1, eta=0.5, init=init, seed=seed)["test_accuracy"].iloc[1]
+
+
+def test_the_network_tables_first_epoch_is_the_mean_over_seeds_0_to_9():
+    rows = re.findall(r"^\| ([a-z-]+) \| (book|large)[^|]* \| (\d+) % \|", README, flags=re.M)
+    assert len(rows) == 4, rows
+    for name, init, shown in rows:
+        loss = name.replace("-", "_")
+        mean = np.mean([epoch_one_accuracy(loss, init, seed) for seed in range(10)])
+        assert int(shown) == round(mean), (name, init, mean)
+
+
+def test_the_network_section_says_what_the_pages_seed_gives_after_epoch_1():
+    """The page trains seed 0 only; the README says how far its first epoch is from the mean."""
+    text = " ".join(README.split())
+    said = re.search(
+        r"seed 0's quadratic run is at (\d+) % after epoch 1, below chance \(10 %\), against the (\d+) % "
+        r"mean \(the ten seeds give (\d+) % to (\d+) %\); its cross-entropy run is at (\d+) % against "
+        r"(\d+) %",
+        text,
+    )
+    assert said, "the network section's sentence on seed 0"
+    quadratic = [epoch_one_accuracy("quadratic", "book", seed) for seed in range(10)]
+    cross_entropy = [epoch_one_accuracy("cross_entropy", "book", seed) for seed in range(10)]
+    assert quadratic[0] < 10  # below chance: ten classes
+    measured = (quadratic[0], np.mean(quadratic), min(quadratic), max(quadratic))
+    measured += (cross_entropy[0], np.mean(cross_entropy))
+    assert [int(n) for n in said.groups()] == [round(x) for x in measured], measured
