@@ -193,9 +193,11 @@ def engine_run(scenario: Scenario, loss: str) -> pd.DataFrame:
     """The engine's run of one loss, called directly (not through the page's helpers)."""
     s = scenario
     if s.neuron == "sigmoid":
-        return simulate_sigmoid(loss, s.w, s.b, s.x, s.y, s.eta, s.epochs, s.optimizer)
+        return simulate_sigmoid(loss, s.w, s.b, s.x, s.y, s.eta_for(loss), s.epochs, s.optimizer)
     logits = start_logits(s.classes, s.target, s.margin)
-    return simulate_softmax(loss, [[0.0]] * s.classes, logits, [s.x], s.target, s.eta, s.epochs, s.optimizer)
+    return simulate_softmax(
+        loss, [[0.0]] * s.classes, logits, [s.x], s.target, s.eta_for(loss), s.epochs, s.optimizer
+    )
 
 
 def metric_values(at: AppTest) -> list[str]:
@@ -216,7 +218,7 @@ def loss_metrics(at: AppTest) -> list[dict[str, str]]:
         elif m.label.startswith("Final output"):
             rows[-1] |= {"output": m.value, "output_label": m.label}
         elif m.label == "Halved at epoch":
-            rows[-1]["halved"] = m.value
+            rows[-1] |= {"halved": m.value, "halved_note": m.delta or None}
     return rows
 
 

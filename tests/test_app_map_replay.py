@@ -123,7 +123,7 @@ def test_a_map_cell_says_what_the_summary_of_its_loaded_run_says(query, z0, eta,
     shown = [m.value for m in at.metric if m.label == "Halved at epoch"]
     index = 0 if loss == "Quadratic" else 1
     if cell["unstable"]:
-        assert shown[index] == "unstable"
+        assert shown[index] == "never"
     elif cell["learned"]:
         assert shown[index] == f"{int(cell['epochs']):,}"
     else:

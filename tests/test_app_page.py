@@ -93,6 +93,13 @@ def assert_epoch_chart_matches_engine(at, scenario: Scenario) -> None:
             np.testing.assert_array_equal(part["value"].to_numpy(), shown, err_msg=f"{loss} {label}")
 
 
+def shown_cost(cost: float) -> str:
+    """3 significant digits, trailing zeros kept where dropping them would pass the cost off as
+    exact (0.99952 as 1.00, never 1)."""
+    text = f"{cost:.3g}"
+    return text if float(text) == cost else f"{cost:#.3g}"
+
+
 def expected_metrics(scenario: Scenario) -> list[dict[str, str]]:
     """The metrics the page should show, computed from the engine's full runs."""
     rows = []
@@ -102,7 +109,13 @@ def expected_metrics(scenario: Scenario) -> list[dict[str, str]]:
         run = engine_run(scenario, loss)
         t = truth[loss_words(scenario.neuron, loss).name]
         final = run[out].iloc[-1]
-        halved = "unstable" if t.unstable() else "not yet" if t.settled() is None else f"{t.settled():,}"
+        note = f"hovers ±{t.band:.2g}" if t.hovering() else None
+        if t.unstable():
+            halved, note = "never", "unstable: η too large"
+        elif t.settled() is None:
+            halved = "never" if t.hovering() else "not yet"
+        else:
+            halved = f"{t.settled():,}"
         start, end = run["cost"].iloc[0], run["cost"].iloc[-1]
         # The change from the start, signed: a falling cost is negative (−99.7 %), and one that fell
         # by more than 99.95 % but not to 0 says what is left: −(100 − 0.045)%, never −100 %.
@@ -111,12 +124,13 @@ def expected_metrics(scenario: Scenario) -> list[dict[str, str]]:
             change = f"-(100 − {100 * end / start:.2g})%"
         rows.append(
             {
-                "cost": f"{end:.3g}",
+                "cost": shown_cost(end),
                 "change": change,
                 # Never a false 0 or 1: within 5e-4 of 1 the output is written 1 − ε.
                 "output": f"1 − {1 - final:.2g}" if 0 < 1 - final < 5e-4 else f"{final:.3g}",
                 "output_label": f"Final output {out}",
                 "halved": halved,
+                "halved_note": note,
             }
         )
     return rows

@@ -179,11 +179,30 @@ def expected_ratio(scenario: Scenario, epoch: int) -> str:
     ratio = big / s
     later = " At this epoch the neurons are in different states: this compares where each has got to."
     later = later if epoch > 0 else ""
-    if ratio < 1.5:
+    etas = {loss_words(scenario.neuron, loss).name: scenario.eta_for(loss) for loss in scenario.losses}
+    if ratio < 1.5 and etas[large] == etas[small]:
         return f"**The gradients are about the same size here ({ratio:.2g}×).{later}**"
+    if scenario.neuron == "sigmoid":
+        symbol = "∂C/∂z"
+        held = (
+            "on b (∂C/∂b = ∂C/∂z; with x = 0, ∂C/∂w = x·∂C/∂z is 0 and w does not move)"
+            if scenario.x == 0
+            else "on w and b (∂C/∂b = ∂C/∂z, ∂C/∂w = x·∂C/∂z)"
+        )
+    else:
+        symbol = "∂C/∂z_y"
+        held = (
+            "on the target class's bias (with x = 0 its weight does not move; every other class moves by "
+            "its own ∂C/∂z_j)"
+            if scenario.x == 0
+            else "on the target class's weight and bias (every other class moves by its own ∂C/∂z_j)"
+        )
+    if etas[large] == etas[small]:
+        return f"**{large}'s {symbol} is {ratio:,.3g}× {small}'s here, and so is its step {held}.{later}**"
+    steps = ratio * etas[large] / etas[small]
     return (
-        f"**{large}'s ∂C/∂z is {ratio:,.3g}× {small}'s here, and so is its step on every parameter "
-        f"(∂C/∂b = ∂C/∂z, ∂C/∂w = x·∂C/∂z).{later}**"
+        f"**{large}'s {symbol} is {ratio:,.3g}× {small}'s here; at its own η its step {held} is "
+        f"{steps:,.3g}× as long.{later}**"
     )
 
 
@@ -213,6 +232,20 @@ def test_breakdown_numbers_and_ratio_equal_the_engine_and_follow_the_epoch_slide
     assert ratio_sentences(at) == [expected_ratio(scenario, epoch)]
     assert cursor_of(epoch_chart(at))["value"] == epoch
     assert_path_markers(at, scenario, epoch)
+
+
+def test_with_equal_gradients_the_step_ratio_is_the_ratio_of_the_steps_the_runs_take():
+    # Each loss trains at its own η (the quadratic cost at 4η): the sentence's step ratio is the
+    # ratio of the lengths of the runs' own steps, not of their gradients.
+    scenario = Scenario(balance=True, epochs=60)
+    at = run_app({"balance": "true", "epochs": "60", "epoch": "50"}, view="Up close")
+    (sentence,) = ratio_sentences(at)
+    assert sentence == expected_ratio(scenario, 50)
+    steps = {loss: engine_row(scenario, loss, 50)["step"] for loss in scenario.losses}
+    stated = float(
+        re.search(r"its step on w and b \(.*?\) is ([\d.,e+]+)× as long", sentence)[1].replace(",", "")
+    )
+    assert stated == pytest.approx(max(steps.values()) / min(steps.values()), rel=5e-3)
 
 
 def test_ratio_sentence_with_zero_input_compares_the_bias_steps():

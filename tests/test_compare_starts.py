@@ -284,7 +284,7 @@ def test_the_widget_rule_findings_state_the_books_figures():
         f"σ′(z) = {a0 * (1 - a0):.3g}, its first step is {1 / (a0 * (1 - a0)):.3g}× the true gradient's"
         in text
     )
-    assert "It ends at a = 0.048 after 300 epochs" in text
+    assert "It ends at a = 0.0479 after 300 epochs" in text
     assert "with the true gradient at η = 0.005, cross-entropy ends at a = 0.78." in text
 
 
@@ -302,7 +302,7 @@ def test_the_book_two_starts_preset_overlays_both_starts_on_the_page(downloads):
     legend = " ".join(h.proto.body for h in at.get("html"))
     assert all(label in legend for label in labels)  # the row of line samples above the panels
     story = " ".join(m.value for m in at.markdown)
-    assert "the worse start (w = 2, b = 2, error 0.98) took" in story
+    assert "the worse start (w = 2, b = 2, error 0.982) took" in story
     table = pd.read_csv(io.StringIO(the_csv(downloads).data()), comment="#")
     assert sorted(table["start"].unique()) == ["w = 0.6, b = 0.9", "w = 2, b = 2"]
 

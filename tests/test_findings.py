@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from lossdemo.controls.scenario import ETA_CHOICES, Scenario, runs
 from lossdemo.engine.losses import LOSSES
-from lossdemo.teaching.summaries import findings, percent_change, unit
+from lossdemo.teaching.summaries import findings, number, percent_change, unit
 
 
 def scenarios_over_the_whole_range():
@@ -103,6 +103,14 @@ def test_an_oscillating_cross_entropy_is_called_unstable_not_the_fastest_learner
     assert "Quadratic settles at this η" in text
 
 
+def test_a_number_is_never_written_as_a_false_round_one():
+    # "Final cost 1" for 0.99952, "|∂C/∂z_y| = 1" for 0.99995: three digits would round both to 1.
+    assert number(0.99952) == "1.00" and number(0.99995) == "1.00" and number(-0.99952) == "-1.00"
+    assert number(8.8995e-05) == "8.90e-05" and number(1.9996) == "2.00"
+    assert number(1.0) == "1" and number(2.0) == "2" and number(0.0) == "0" and number(0.5) == "0.5"
+    assert number(0.123456) == "0.123" and number(5.55e-17) == "5.55e-17"
+
+
 def test_an_output_of_0_99966_is_not_written_1_and_a_change_of_minus_99_7_percent_is_not_minus_100():
     assert unit(0.99966) == "1 − 0.00034"
     assert unit(0.5) == "0.5" and unit(1.0) == "1" and unit(2e-9) == "2e-09"
@@ -155,12 +163,13 @@ def test_the_page_calls_an_oscillating_loss_unstable_in_its_summary_card_and_fin
     assert not at.exception
     assert "η = 5 is too large for Cross-entropy" in page_text(at)
     cards = {m.label: m.value for m in at.metric}
-    assert "unstable" in [m.value for m in at.metric], cards
+    card = next(m for m in at.metric if m.label == "Halved at epoch" and m.value == "never")
+    assert card.delta == "unstable: η too large", cards
 
 
 def test_a_start_already_at_the_target_is_said_to_be_so_on_the_page():
     at = run_app({"w": "10", "b": "10", "y": "1"})
-    assert "almost nothing left to learn" in page_text(at)
+    assert "little left to learn" in page_text(at)
     assert "try more epochs" not in page_text(at)
     assert "1 − " in " ".join(m.value for m in at.metric)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from findings_oracle import aim, status
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from oracles import sigmoid_gradient, sigmoid_run, softmax_gradient, softmax_logits, softmax_run
@@ -111,16 +112,14 @@ def test_a_map_cell_is_the_run_it_loads(loss, optimizer):
     it is unstable exactly where that run is."""
     z0, etas, cap = [-3.0, 0.5, 4.0], [0.1, 1.0, 6.0], 300
     frame = sweep_sigmoid([loss], 1.0, 0.2, z0, etas, cap=cap, optimizer=optimizer)
+    optimum = frame.attrs["optimum"][loss]
+    assert optimum == pytest.approx(aim("sigmoid", loss, y=0.2)[0], rel=1e-12)
     for cell in frame.itertuples():
         run = simulate_sigmoid(loss, 0.0, cell.z0, 1.0, 0.2, cell.eta, cap, optimizer)
-        errors = run["error"].to_numpy()
-        assert cell.a0 == run["a"].iloc[0] and cell.goal == errors[0] / 2
-        above = np.flatnonzero(errors > cell.goal)
-        settled = 0 if not above.size else (None if above[-1] == cap else above[-1] + 1)
-        if cell.learned:
-            assert cell.epochs == settled
-        else:
-            assert cell.epochs == cap + 1 and (settled is None or cell.unstable)
+        signed = run["a"].to_numpy() - optimum
+        assert cell.a0 == run["a"].iloc[0] and cell.goal == abs(signed[0]) / 2
+        learned, epochs, unstable = status(signed, cell.goal, cap, *aim("sigmoid", loss, y=0.2)[1:])
+        assert (cell.learned, cell.epochs, cell.unstable) == (learned, epochs, unstable)
 
 
 @pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
@@ -131,11 +130,10 @@ def test_a_softmax_map_cell_is_the_run_it_loads(loss, optimizer):
         b = [0.0, 0.0, 0.0]
         b[2], b[0] = cell.margin, min(cell.margin, 0.0)  # start_logits: the rival after the target
         run = simulate_softmax(loss, np.zeros((3, 1)), b, [1.0], 1, cell.eta, 200, optimizer)
-        errors = run["error"].to_numpy()
-        assert cell.error0 == errors[0] and cell.goal == errors[0] / 2
-        above = np.flatnonzero(errors > cell.goal)
-        settled = 0 if not above.size else (None if above[-1] == 200 else above[-1] + 1)
-        assert cell.epochs == (settled if cell.learned else 201)
+        signed = run["a_y"].to_numpy() - frame.attrs["optimum"][loss]
+        assert cell.error0 == abs(signed[0]) and cell.goal == abs(signed[0]) / 2
+        learned, epochs, unstable = status(signed, cell.goal, 200, *aim("softmax", loss, classes=3)[1:])
+        assert (cell.learned, cell.epochs, cell.unstable) == (learned, epochs, unstable)
 
 
 def test_a_start_plane_cell_counts_the_epochs_of_the_run_from_its_start():

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 from apptest_helpers import scenario_of
-from findings_oracle import check, cycles
+from findings_oracle import aim, check, status
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from strategies import defaults, valid_states
@@ -21,17 +21,15 @@ from lossdemo.teaching.optimizers import versus
 from lossdemo.teaching.summaries import findings
 
 
-def when(errors: np.ndarray, signed: np.ndarray) -> tuple[str, bool]:
-    """How the comparison says when a run halved its error for good, and whether it did (stably)."""
-    half, k = 0.5 * errors[0], len(errors)
-    while k > 0 and errors[k - 1] <= half:
-        k -= 1
-    settled = None if k == len(errors) else k
-    if (bool((errors <= half).any()) and settled is None) or cycles(signed):
+def when(signed: np.ndarray, floor: float, smooth: bool) -> tuple[str, bool]:
+    """How the comparison says when a run halved its error (to the loss's own optimum) for good,
+    and whether it did (stably), by the map's rule (`status`)."""
+    learned, epochs, unstable = status(signed, 0.5 * abs(signed[0]), len(signed) - 1, floor, smooth)
+    if unstable:
         return "never for good (it ends unstable)", False
-    if settled is None:
-        return f"not within {len(errors) - 1:,} epochs", False
-    return f"at epoch {settled:,}", True
+    if not learned:
+        return f"not within {len(signed) - 1:,} epochs", False
+    return f"at epoch {epochs:,}", True
 
 
 def check_versus(sentences: list[str], baseline, frame, scenario: Scenario) -> None:
@@ -47,9 +45,9 @@ def check_versus(sentences: list[str], baseline, frame, scenario: Scenario) -> N
         entry = loss_words(scenario.neuron, loss)
         old, new = baseline[baseline["loss"] == loss], frame[frame["loss"] == loss]
         said = {}
+        optimum, floor, smooth = aim(scenario.neuron, loss, scenario.y, scenario.classes)
         for key, run in (("gd", old), (scenario.optimizer, new)):
-            signed = run[output].to_numpy() - target
-            said[key], halved[key, loss] = when(np.abs(signed), signed)
+            said[key], halved[key, loss] = when(run[output].to_numpy() - optimum, floor, smooth)
         assert (
             f"{entry.name} halved the output error for good {said[scenario.optimizer]} with {name} " in text
         )

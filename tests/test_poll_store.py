@@ -13,7 +13,9 @@ import dataclasses
 import hashlib
 import multiprocessing
 import sqlite3
+import sys
 import threading
+import types
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -533,9 +535,12 @@ def test_answers_from_8_threads_of_50_students_each_count_once(url):
     assert store.room(code).joined == 400
 
 
-def test_answers_from_3_processes_count_once(url):
+def test_answers_from_3_processes_count_once(url, monkeypatch):
     store = open_store(url, clock=Clock())
     code, _ = store.create_room(STEP_2)
+    # A spawned process runs the parent's __main__ again, and AppTest (other modules of this suite)
+    # leaves the page script there: the workers would run the page. They need none of it.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     spawn = multiprocessing.get_context("spawn")
     barrier = spawn.Barrier(3)
     workers = [

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from findings_oracle import status
+from findings_oracle import aim, status
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -30,15 +30,17 @@ DEFAULT_ETAS = np.geomspace(0.001, 10.0, 16)
 def single_sigmoid(loss, z0, x, y, eta, cap, tolerance, w=0.0, b=None, optimizer="gd"):
     """The reference: one engine run from w·x + b = z0, classified by `status`."""
     run = simulate_sigmoid(loss, w, z0 if b is None else b, x, y, eta, cap, optimizer)
-    signed = run["a"].to_numpy() - y
-    return status(signed, goal_for(abs(signed[0]), tolerance), cap)
+    optimum, floor, smooth = aim("sigmoid", loss, y=y)
+    signed = run["a"].to_numpy() - optimum
+    return status(signed, goal_for(abs(signed[0]), tolerance), cap, floor, smooth)
 
 
 def single_softmax(loss, classes, target, x, margin, eta, cap, tolerance, optimizer="gd"):
     b = start_logits(classes, target, margin)
     run = simulate_softmax(loss, np.zeros((classes, 1)), b, [x], target, eta, cap, optimizer)
-    signed = run["a_y"].to_numpy() - 1.0
-    return status(signed, goal_for(abs(signed[0]), tolerance), cap)
+    optimum, floor, smooth = aim("softmax", loss, classes=classes)
+    signed = run["a_y"].to_numpy() - optimum
+    return status(signed, goal_for(abs(signed[0]), tolerance), cap, floor, smooth)
 
 
 def assert_cell_matches(row, single, cap):
@@ -167,12 +169,15 @@ def test_any_small_softmax_map_equals_its_single_runs(
 def test_a_goal_set_to_a_single_runs_own_error_is_met_at_exactly_that_epoch(loss, z0, eta, x, y, at):
     """Knife-edge goals: a cell off by one rounding anywhere would be classified otherwise here."""
     grid = {"z0": [z0, z0 + 0.03], "etas": [eta, 2 * eta]}
-    signed = simulate_sigmoid(loss, 0.0, z0, x, y, eta, 60)["a"].to_numpy() - y
+    optimum, floor, smooth = aim("sigmoid", loss, y=y)
+    engine_optimum = sweep_sigmoid([loss], x, y, cap=1, **grid).attrs["optimum"][loss]
+    assert engine_optimum == pytest.approx(optimum, rel=1e-12, abs=1e-15)
+    signed = simulate_sigmoid(loss, 0.0, z0, x, y, eta, 60)["a"].to_numpy() - engine_optimum
     tolerance = float(abs(signed[at]))
     assume(0.0 < tolerance < 1.0)
     frame = sweep_sigmoid([loss], x, y, tolerance=tolerance, cap=60, **grid)
     row = frame.iloc[0]
-    assert (row.learned, row.epochs, row.unstable) == status(signed, tolerance, 60)
+    assert (row.learned, row.epochs, row.unstable) == status(signed, tolerance, 60, floor, smooth)
 
 
 @settings(max_examples=25, deadline=None)
@@ -189,12 +194,16 @@ def test_a_softmax_goal_set_to_a_single_runs_own_error_is_met_at_exactly_that_ep
 ):
     b = start_logits(classes, 0, margin)
     run = simulate_softmax(loss, np.zeros((classes, 1)), b, [x], 0, eta, 40)
-    signed = run["a_y"].to_numpy() - 1.0
+    optimum, floor, smooth = aim("softmax", loss, classes=classes)
+    grid = ([margin, margin + 0.5], [eta, 2 * eta])
+    engine_optimum = sweep_softmax([loss], classes, 0, x, *grid, cap=1).attrs["optimum"][loss]
+    assert engine_optimum == pytest.approx(optimum, rel=1e-12, abs=1e-15)
+    signed = run["a_y"].to_numpy() - engine_optimum
     tolerance = float(abs(signed[at]))
     assume(0.0 < tolerance < 1.0)
-    frame = sweep_softmax([loss], classes, 0, x, [margin, margin + 0.5], [eta, 2 * eta], tolerance, cap=40)
+    frame = sweep_softmax([loss], classes, 0, x, *grid, tolerance, cap=40)
     row = frame.iloc[0]
-    assert (row.learned, row.epochs, row.unstable) == status(signed, tolerance, 40)
+    assert (row.learned, row.epochs, row.unstable) == status(signed, tolerance, 40, floor, smooth)
 
 
 SMALL = sweep_sigmoid(SIGMOID, 1.0, 0.0, np.linspace(-4.0, 4.0, 9), [0.01, 0.15, 2.0], cap=300)
@@ -252,6 +261,7 @@ def test_the_frame_is_tidy_one_row_per_loss_and_cell_without_missing_values():
         "epochs",
         "learned",
         "unstable",
+        "band",
     ]
     assert len(frame) == len(SIGMOID) * 6
     assert frame["epochs"].dtype == np.int64 and frame["learned"].dtype == bool
@@ -259,7 +269,17 @@ def test_the_frame_is_tidy_one_row_per_loss_and_cell_without_missing_values():
     assert frame.attrs["cap"] == 50
     assert np.allclose(1 / (1 + np.exp(-frame["z0"])), frame["a0"], rtol=1e-15, atol=0)
     soft = sweep_softmax(SOFTMAX, 3, 0, 1.0, [0.0, 2.0], [0.1, 1.0], tolerance=0.5, cap=50)
-    assert list(soft.columns) == ["loss", "margin", "eta", "error0", "goal", "epochs", "learned", "unstable"]
+    assert list(soft.columns) == [
+        "loss",
+        "margin",
+        "eta",
+        "error0",
+        "goal",
+        "epochs",
+        "learned",
+        "unstable",
+        "band",
+    ]
     assert (soft["goal"] == 0.5).all()
 
 

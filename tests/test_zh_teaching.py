@@ -141,17 +141,23 @@ def test_findings_the_optimizer_comparison_and_the_gradient_panel_speak_chinese(
 @st.composite
 def milestones(draw) -> Milestones:
     halved = draw(st.none() | st.integers(0, 900))
+    smooth = draw(st.booleans())
     return Milestones(
-        loss="quadratic",
-        name="Quadratic",
+        loss="quadratic" if smooth else "absolute",
+        name="Quadratic" if smooth else "Absolute error",
         carries_slope=True,
+        smooth=smooth,
+        target=0.3,
+        optimum=draw(st.sampled_from([0.3, 0.42])),
         start_error=0.9,
-        final_error=0.1,
+        final_error=draw(st.sampled_from([0.1, 0.0])),
         left_plateau=draw(st.none() | st.integers(0, 900)),
         reached=draw(st.none() | st.integers(0, 900)),
         halved=halved,
-        unstable=draw(st.booleans()),
+        unstable=draw(st.booleans()) and smooth,
+        band=0.0 if smooth else draw(st.sampled_from([0.0, 0.01, 0.6])),
         overshot=draw(st.booleans()),
+        round_off=1e-15,
     )
 
 
@@ -305,7 +311,7 @@ def test_the_english_is_unchanged():
         "error for good at epoch 17.",
         "Quadratic needed 13.7× as many epochs as Cross-entropy to halve the error for good.",
         "Why: at the start σ′(z) = 0.0177, tiny next to its peak of 0.25, and the quadratic cost's gradient "
-        "carries this factor (at the start its gradient is 56.6× smaller than the cross-entropy one's); the "
+        "carries this factor (at the start its ∂C/∂z is 56.6× smaller than the cross-entropy one's); the "
         "cross-entropy gradient does not.",
     ]
     assert versus(frame, runs(adam), adam) == [
@@ -319,8 +325,8 @@ def test_the_english_is_unchanged():
         "The slowest loss needed 13.7× the epochs of the fastest with gradient descent, 1× with Adam.",
     ]
     assert comparison_findings(runs(book), book)[1:] == [
-        "With quadratic, the worse start (w = 2, b = 2, error 0.98) took 186 epochs longer (4.96× as many) "
-        "than the better one (w = 0.6, b = 0.9, error 0.82) to halve its error for good.",
+        "With quadratic, the worse start (w = 2, b = 2, error 0.982) took 186 epochs longer (4.96× as many) "
+        "than the better one (w = 0.6, b = 0.9, error 0.818) to halve its error for good.",
         "The quadratic gradient carries the factor σ′(z): at the start, from w = 0.6, b = 0.9 σ′(z) = 0.149, "
         "gradient 0.122; from w = 2, b = 2 σ′(z) = 0.0177, gradient 0.0173; the worse start begins with the "
         "smaller gradient, though its error is larger.",
@@ -330,7 +336,7 @@ def test_the_english_is_unchanged():
         "good by epoch 47."
     )
     assert step_ratio(breakdowns, 20) == (
-        "Cross-entropy's ∂C/∂z is 19.6× Quadratic's here, and so is its step on every parameter (∂C/∂b = "
+        "Cross-entropy's ∂C/∂z is 19.6× Quadratic's here, and so is its step on w and b (∂C/∂b = "
         "∂C/∂z, ∂C/∂w = x·∂C/∂z). At this epoch the neurons are in different states: this compares where "
         "each has got to."
     )

@@ -122,9 +122,9 @@ def sigmoid_step(delta, update, w, b, xs, ys, eta, state, t, k, a, slope, d):
         grad_w += d[k, i] * xs[i]
         grad_b += d[k, i]
         error += abs(a[k, i] - ys[i])
-    mean = 1.0 / xs.size
-    change_w = update(grad_w * mean, state, 0, t, eta)
-    return change_w, update(grad_b * mean, state, 1, t, eta), error * mean
+    n = xs.size
+    change_w = update(grad_w / n, state, 0, t, eta)
+    return change_w, update(grad_b / n, state, 1, t, eta), error / n
 
 
 @kernel(
@@ -229,10 +229,11 @@ def settled_within(errors, goal):
 
 
 @compiled()
-def oscillates(signed, window):
+def oscillates(signed, window, floor):
     """Does the signed error keep changing sign over the last `window` steps without shrinking?
-    At least half of them cross zero, and the late half's largest distance is at least 90 % of
-    the early half's: a cycle, not a damped approach."""
+    At least half of them cross zero, and the late half's largest distance is above `floor` (the
+    round-off of the output: below it a sign is rounding, not a jump) and at least 90 % of the
+    early half's: a cycle, not a damped approach."""
     if signed.size < window + 1:
         return False
     tail = signed[signed.size - window - 1 :]
@@ -241,17 +242,40 @@ def oscillates(signed, window):
         crossings += tail[k] * tail[k - 1] < 0.0
     half = tail.size // 2
     early, late = np.abs(tail[:half]).max(), np.abs(tail[half:]).max()
-    return crossings >= window // 2 and late > 0.0 and late >= 0.9 * early
+    return crossings >= window // 2 and late > floor and late >= 0.9 * early
 
 
 @compiled()
-def settle(signed, goal, window):
-    """(epochs, unstable) of one run from its signed error per epoch: the epoch from which the
-    error stays within goal, or −1; unstable if it got there and left, or ends oscillating."""
+def last_step(signed, window):
+    """The largest change of the signed error from one epoch to the next over the last `window`
+    epochs, if it crossed zero there (0 if it did not: a run still on its way is not hovering):
+    about the band a loss whose step does not shrink hovers in."""
+    largest, crossed = 0.0, False
+    for k in range(max(signed.size - window, 1), signed.size):
+        largest = max(largest, abs(signed[k] - signed[k - 1]))
+        crossed = crossed or signed[k] * signed[k - 1] < 0.0
+    return largest if crossed else 0.0
+
+
+@compiled()
+def settle(signed, goal, window, floor, smooth):
+    """(epochs, unstable, band, goal) of one run from its signed error to its optimum per epoch.
+
+    A smooth loss settled from the epoch its error stays within the goal (−1: never), and is
+    unstable if it got there and left, or ends oscillating above round-off (`floor`). A loss whose
+    step does not shrink (not smooth) hovers around its optimum within about one step, `band`:
+    it counts as settled once it stays within the larger of the goal and that band, if the band
+    is narrower than where it started, and is never called unstable. The goal returned is the one
+    applied."""
     errors = np.abs(signed)
+    band = 0.0 if smooth else last_step(signed, window)
+    if band < errors[0]:
+        goal = max(goal, band)
     halved = settled_within(errors, goal)
+    if not smooth:
+        return halved, False, band, goal
     reached = first_within(errors, goal) >= 0
-    return halved, (reached and halved < 0) or oscillates(signed, window)
+    return halved, (reached and halved < 0) or oscillates(signed, window, floor), band, goal
 
 
 @compiled()
@@ -260,15 +284,33 @@ def _goal(error0, tolerance):
     return tolerance if tolerance > 0.0 else 0.5 * error0
 
 
-@kernel(SIGMOID_DELTA, UPDATE, INT, F, F, F, VECTOR, VECTOR, INT, F, INT, MATRIX, INTS, FLAGS)
+@kernel(
+    SIGMOID_DELTA, UPDATE, INT, F, F, F, F, types.boolean, VECTOR, VECTOR, INT, F, INT, MATRIX, INTS, FLAGS
+)
 def sigmoid_map(
-    delta, update, state_size, x, y, aim, z0, eta, cap, tolerance, window, starts, epochs, unstable
+    delta,
+    update,
+    state_size,
+    x,
+    y,
+    aim,
+    floor,
+    smooth,
+    z0,
+    eta,
+    cap,
+    tolerance,
+    window,
+    starts,
+    epochs,
+    unstable,
 ):
     """The learning-speed map of one loss: cell c is the run of `sigmoid_train` from w = 0,
     b = z0[c] on the example (x, y) at eta[c] for `cap` epochs, made by the same `sigmoid_step`.
-    Its error is |a − aim| (aim: the output the loss aims at); starts[c] = (the output at the
-    start, the goal), epochs[c] = the epoch from which the error stays within the goal (−1: never)
-    and unstable[c] whether it got there and left, or ends oscillating (`settle`)."""
+    Its error is |a − aim| (aim: the loss's optimum for y); starts[c] = (the output at the start,
+    the goal, the band it hovers in), epochs[c] = the epoch from which the error stays within the
+    goal (−1: never) and unstable[c] whether it got there and left, or ends oscillating above the
+    round-off `floor` (`settle`; `smooth` is the loss's)."""
     xs, ys = np.array([x]), np.array([y])
     a, slope, d = np.empty((1, 1)), np.empty((1, 1)), np.empty((1, 1))
     signed = np.empty(cap + 1)
@@ -281,12 +323,29 @@ def sigmoid_map(
             w, b = w - epoch[0], b - epoch[1]
         goal = _goal(abs(signed[0]), tolerance)
         starts[c, 1] = goal
-        epochs[c], unstable[c] = settle(signed, goal, window)
+        epochs[c], unstable[c], starts[c, 2], _ = settle(signed, goal, window, floor, smooth)
 
 
-@kernel(SOFTMAX_DELTA, UPDATE, INT, F, INT, F, MATRIX, VECTOR, INT, F, INT, MATRIX, INTS, FLAGS)
+@kernel(
+    SOFTMAX_DELTA, UPDATE, INT, F, INT, F, F, types.boolean, MATRIX, VECTOR, INT, F, INT, MATRIX, INTS, FLAGS
+)
 def softmax_map(
-    delta, update, state_size, x, target, aim, logits, eta, cap, tolerance, window, starts, epochs, unstable
+    delta,
+    update,
+    state_size,
+    x,
+    target,
+    aim,
+    floor,
+    smooth,
+    logits,
+    eta,
+    cap,
+    tolerance,
+    window,
+    starts,
+    epochs,
+    unstable,
 ):
     """The learning-speed map of a softmax loss: cell c is the run of `softmax_train` from W = 0,
     b = logits[c] on the input x with the target class `target`, at eta[c] for `cap` epochs, made
@@ -305,7 +364,7 @@ def softmax_map(
             starts[c, 0] = a[0, 0, target] if k == 0 else starts[c, 0]
         goal = _goal(abs(signed[0]), tolerance)
         starts[c, 1] = goal
-        epochs[c], unstable[c] = settle(signed, goal, window)
+        epochs[c], unstable[c], starts[c, 2], _ = settle(signed, goal, window, floor, smooth)
 
 
 @kernel(SIGMOID_DELTA, UPDATE, INT, VECTOR, VECTOR, VECTOR, VECTOR, F, VECTOR, INT, INTS)

@@ -39,6 +39,9 @@ class Loss:
     carries_slope: bool  # does ∂C/∂z carry the activation's slope σ′(z) (softmax: a_y(1 − a_y))?
     cost: Callable[[Any, Any, Any], Any]
     delta: Callable  # compiled by numba on registration if it is a plain function
+    # Does ∂C/∂z shrink to 0 as the output nears the loss's optimum? Not for absolute error, whose
+    # step keeps its size there: its output hovers around the optimum instead of settling.
+    smooth: bool = True
 
     def __post_init__(self) -> None:
         if self.neuron not in NEURONS:
@@ -198,7 +201,7 @@ _ENTRIES: list[Loss] = [
     Loss("quadratic", "sigmoid", True, lambda z, a, y: 0.5 * (a - y) ** 2, _quadratic),
     Loss("cross_entropy", "sigmoid", False, lambda z, a, y: softplus(z) - y * z, _cross_entropy),
     focal_sigmoid(FOCAL_GAMMA),
-    Loss("absolute", "sigmoid", True, lambda z, a, y: np.abs(a - y), _absolute),
+    Loss("absolute", "sigmoid", True, lambda z, a, y: np.abs(a - y), _absolute, smooth=False),
     Loss("quadratic", "softmax", True, lambda z, a, t: 0.5 * ((a - t) ** 2).sum(axis=-1), _softmax_quadratic),
     Loss("log_likelihood", "softmax", False, _log_likelihood_cost, _log_likelihood),
     focal_softmax(FOCAL_GAMMA),

@@ -4,6 +4,8 @@ learning-speed map count epochs with the same compiled functions (`kernels`)."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from lossdemo.engine import kernels, validation
@@ -38,8 +40,37 @@ def settled_within(errors: np.ndarray, goal: float) -> int | None:
 OSCILLATION_WINDOW = 20  # epochs at the end of a run in which an oscillation is looked for
 
 
-def oscillates(signed_errors: np.ndarray, window: int = OSCILLATION_WINDOW) -> bool:
-    """Does output − target keep changing sign at the end of the run without shrinking? At least
-    half of the last `window` steps cross the target, and the late half's largest distance from
-    the target is at least 90 % of the early half's: a cycle, not a damped approach."""
-    return bool(kernels.oscillates(np.ascontiguousarray(signed_errors, dtype=float), window))
+def oscillates(signed_errors: np.ndarray, window: int = OSCILLATION_WINDOW, floor: float = 0.0) -> bool:
+    """Does output − optimum keep changing sign at the end of the run without shrinking? At least
+    half of the last `window` steps cross it, and the late half's largest distance from it is
+    above `floor` (round-off) and at least 90 % of the early half's: a cycle, not a damped
+    approach."""
+    return bool(kernels.oscillates(np.ascontiguousarray(signed_errors, dtype=float), window, floor))
+
+
+ROUND_OFF = 16 * float(np.finfo(float).eps)  # an output's round-off, relative to its size
+
+
+def round_off(optimum: float) -> float:
+    """How close to its optimum an output can settle before rounding, not learning, decides the
+    rest: a few ulps of the larger of the output and its distance from 1 (σ(z) is 1/(1 + e^−z)
+    or e^z/(1 + e^z): its last bits are relative to 1 above ½). Within this a sign that flips
+    every epoch is rounding, not oscillation."""
+    return ROUND_OFF * max(optimum, 1.0 - optimum)
+
+
+class Settled(NamedTuple):
+    halved: int | None  # the epoch from which the error stays within the goal, or None
+    unstable: bool  # got within the goal and left it, or ends oscillating above round-off
+    band: float  # the band a loss whose step does not shrink hovers in (0 for a smooth loss)
+    goal: float  # the goal applied: the larger of the goal and the band, where the band counts
+
+
+def settle(signed: np.ndarray, goal: float, floor: float, smooth: bool) -> Settled:
+    """How one run settled, from its signed error to its optimum per epoch, by the rule the
+    learning-speed map applies to its cells (`kernels.settle`)."""
+    signed = np.ascontiguousarray(signed, dtype=float)
+    halved, unstable, band, goal = kernels.settle(
+        signed, float(goal), OSCILLATION_WINDOW, float(floor), bool(smooth)
+    )
+    return Settled(None if halved < 0 else int(halved), bool(unstable), float(band), float(goal))

@@ -19,7 +19,7 @@ import pandas as pd
 
 from lossdemo.engine import sigmoid, softmax
 from lossdemo.engine.losses import LOSSES, Loss
-from lossdemo.engine.shape import Shape, sigmoid_shape, softmax_shape
+from lossdemo.engine.shape import Shape, curvature, optimum, sigmoid_shape, softmax_shape
 from lossdemo.engine.step_rules import WIDGET_RULE, StepRule
 from lossdemo.engine.sweep import sweep_sigmoid, sweep_softmax
 
@@ -66,6 +66,25 @@ class NeuronKind:
     def target_output(self, start: Mapping[str, object]) -> float:
         """The output value the run should reach: y for a sigmoid, 1 for the softmax target class."""
         return float(start["y"]) if "y" in self.start else 1.0
+
+    def optimum(self, loss: str, start: Mapping[str, object]) -> float:
+        """The output the loss aims at from this start: its own optimum for the target, y (or 1)
+        but for a loss that aims elsewhere on purpose (focal with a soft target, label smoothing)."""
+        return optimum(self.shape, LOSSES[self.key][loss], self._target(start), self.target_output(start))[0]
+
+    def stability_limit(self, loss: str, start: Mapping[str, object]) -> float | None:
+        """The largest η at which gradient descent on one example still settles at the loss's
+        optimum: a step moves the logit by −η(1 + x²)·∂C/∂z, so the optimum is stable while
+        η(1 + x²)·d(∂C/∂z)/dz < 2 there. None where no such limit exists: an optimum at an end of
+        (0, 1), a loss whose step does not shrink, or a kind whose other logits move too."""
+        if self.key != "sigmoid":
+            return None
+        slope = curvature(self.shape, LOSSES[self.key][loss], self._target(start))
+        return None if not slope else 2.0 / ((1.0 + float(start["x"]) ** 2) * slope)
+
+    def _target(self, start: Mapping[str, object]) -> dict[str, object]:
+        """What of the start decides a loss's optimum: y, or the number of classes and the target."""
+        return {name: start[name] for name in self.start if name in ("y", "classes", "target")}
 
 
 LOGIT_GRID = np.linspace(-50.0, 50.0, 20_001)

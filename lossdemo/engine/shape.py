@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -20,6 +21,7 @@ import pandas as pd
 
 from lossdemo.engine import sigmoid, softmax
 from lossdemo.engine.losses import Loss
+from lossdemo.engine.milestones import round_off
 
 Shape = tuple[np.ndarray, np.ndarray, np.ndarray]  # the output, the cost and ∂C/∂z (the target's)
 
@@ -29,6 +31,7 @@ class Kind(Protocol):
 
     losses: dict[str, Loss]
     curve: tuple[str, str]  # the run's columns on the σ curve: its coordinate first
+    delta: str  # the run's column of ∂C/∂z (the target's)
     shape: Callable[[Loss, np.ndarray, Mapping[str, object]], Shape]
 
 
@@ -63,6 +66,59 @@ def softmax_shape(entry: Loss, lead: np.ndarray, start: Mapping[str, object]) ->
     return a[:, target], entry.cost(z, a, t), delta[:, target]
 
 
+REACH_OPTIMUM = 60.0  # |z| (or |ℓ|) searched for an optimum: σ(60) is 1 to the last bit
+
+
+def optimum(
+    shape: Callable, entry: Loss, start: Mapping[str, object], target: float
+) -> tuple[float, float | None]:
+    """(the output a loss aims at for this start's target, the coordinate it lies at): where the
+    loss's ∂C/∂z (the target's) along the kind's σ curve (`shape`) is zero, found by bisection on
+    the registry's delta; an end of (0, 1), at no coordinate (None), where it never changes sign
+    (the cost falls all the way there). Quadratic cost, cross-entropy and absolute error aim at y;
+    focal with 0 < y < 1 at a point pulled toward ½; label smoothing at a_y = 1 − ε + ε/K. An
+    optimum within round-off of the target (`milestones.round_off`) is the target itself: the
+    bisection finds it to the last bits of the coordinate, not of the output."""
+    found, at = _optimum(shape, entry, tuple(sorted(start.items())))
+    return (target if abs(found - target) <= round_off(target) else found), at
+
+
+@lru_cache(maxsize=1024)
+def _optimum(shape: Callable, entry: Loss, start: tuple) -> tuple[float, float | None]:
+    start = dict(start)
+    u = np.linspace(-REACH_OPTIMUM, REACH_OPTIMUM, 2401)
+    output, _, delta = shape(entry, u, start)
+    sign = np.sign(delta)
+    roots = np.flatnonzero((sign[:-1] * sign[1:] < 0) | (sign[:-1] == 0))
+    if not roots.size:
+        return (0.0 if sign[0] > 0 else 1.0), None
+    low, high = u[roots[0]], u[roots[0] + 1]
+    if sign[roots[0]] == 0:
+        return float(output[roots[0]]), float(low)
+    for _ in range(80):  # to the last bit of the coordinate
+        middle = 0.5 * (low + high)
+        if middle in (low, high):
+            break
+        if np.sign(shape(entry, np.array([middle]), start)[2][0]) == sign[roots[0]]:
+            low = middle
+        else:
+            high = middle
+    at = 0.5 * (low + high)
+    return float(shape(entry, np.array([at]), start)[0][0]), float(at)
+
+
+def curvature(shape: Callable, entry: Loss, start: Mapping[str, object]) -> float | None:
+    """d(∂C/∂z)/dz at the loss's optimum, by a central difference of the registry's delta: what
+    decides how large a step the optimum tolerates. None where the optimum is an end of (0, 1) or
+    the loss is not smooth there."""
+    at = _optimum(shape, entry, tuple(sorted(start.items())))[1]
+    if at is None or not entry.smooth:
+        return None
+    h = 1e-4 * max(1.0, abs(at))
+    delta = shape(entry, np.array([at - h, at + h]), start)[2]
+    return float((delta[1] - delta[0]) / (2 * h))
+
+
 def coordinates(seen: np.ndarray) -> np.ndarray:
     """Where the curves are taken, in z (or ℓ), ascending: evenly spread in the output σ over
     (0, 1), so a linear output axis shows the whole curve, and evenly spread over [−REACH, REACH]
@@ -91,8 +147,20 @@ def shape_points(
     rows: Mapping[str, pd.Series] | Sequence[tuple[str, pd.Series]],
     start: Mapping[str, object],
 ) -> pd.DataFrame:
-    """Each run's point on its curve: `shape_frame` at the coordinate of the run's row (z, or ℓ).
+    """Each run's own point, in the columns of `shape_frame`: the coordinate of the run's row (z, or
+    ℓ), its output, its cost and its ∂C/∂z (the target's). A sigmoid run's point lies on its curve;
+    a softmax run's lies on its curve only while its rivals share 1 − a_y equally (the curves'
+    assumption), and above it (a higher cost, a larger quadratic |∂C/∂z_y|) where they do not.
     `rows`: each run's row by its loss, or (loss, row) pairs when a loss has several runs."""
-    column, pairs = kind.curve[0], list(rows.items() if isinstance(rows, Mapping) else rows)
-    parts = [shape_frame(kind, (loss,), start, np.array([float(row[column])])) for loss, row in pairs]
-    return pd.concat(parts, ignore_index=True).assign(epoch=[int(row["epoch"]) for _, row in pairs])
+    pairs = list(rows.items() if isinstance(rows, Mapping) else rows)
+    coordinate, output = kind.curve
+    return pd.DataFrame(
+        {
+            "loss": [loss for loss, _ in pairs],
+            "u": [float(row[coordinate]) for _, row in pairs],
+            "output": [float(row[output]) for _, row in pairs],
+            "cost": [float(row["cost"]) for _, row in pairs],
+            "delta": [float(row[kind.delta]) for _, row in pairs],
+            "epoch": [int(row["epoch"]) for _, row in pairs],
+        }
+    )

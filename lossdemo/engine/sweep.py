@@ -18,8 +18,9 @@ import pandas as pd
 
 from lossdemo.engine import kernels, validation
 from lossdemo.engine.losses import get_loss
-from lossdemo.engine.milestones import OSCILLATION_WINDOW
+from lossdemo.engine.milestones import OSCILLATION_WINDOW, round_off
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, get_optimizer
+from lossdemo.engine.shape import optimum, sigmoid_shape, softmax_shape
 from lossdemo.engine.sigmoid import INPUT_BOUND, MAX_ETA
 from lossdemo.engine.softmax import MAX_CLASSES, start_logits
 
@@ -39,14 +40,16 @@ def sweep_sigmoid(
     cap: int = 2000,
     optimizer: str = DEFAULT_OPTIMIZER,
 ) -> pd.DataFrame:
-    """Epochs to the goal |a − y| ≤ goal, reached and kept to the cap, for every (starting logit
-    z0 = w·x + b, η) cell and loss, under one optimizer. One example: every update moves (w, b)
-    along (x, 1), so a run depends on (w, b) only through z0 (to rounding), and the cell stands
-    for every start with that z0; it is run from w = 0, b = z0.
+    """Epochs to the goal |a − a*| ≤ goal, reached and kept to the cap, for every (starting logit
+    z0 = w·x + b, η) cell and loss, under one optimizer; a* is the loss's own optimum for y (y
+    itself but for focal with a soft target). One example: every update moves (w, b) along (x, 1),
+    so a run depends on (w, b) only through z0 (to rounding), and the cell stands for every start
+    with that z0; it is run from w = 0, b = z0.
 
-    One row per (loss, cell): loss, z0, a0 = σ(z0), eta, error0 = |a0 − y|, goal, epochs, learned,
-    unstable (reached the goal and left it, or ends oscillating across the target). A cell not
-    learned has epochs = cap + 1.
+    One row per (loss, cell): loss, z0, a0 = σ(z0), eta, error0 = |a0 − a*|, goal, epochs, learned,
+    unstable (reached the goal and left it, or ends oscillating across a* above round-off), band
+    (absolute error's: the band around a* it hovers in, about one step). A cell not learned has
+    epochs = cap + 1. attrs["optimum"] holds each loss's a*.
     """
     entries, rule = _losses("sigmoid", losses), get_optimizer(optimizer)
     x = validation.number("x", x, -INPUT_BOUND, INPUT_BOUND)
@@ -56,19 +59,28 @@ def sweep_sigmoid(
     tolerance, cap = checked_tolerance(tolerance), validation.integer("cap", cap, 1, MAX_CAP)
 
     start, eta = (np.ascontiguousarray(g.ravel()) for g in np.meshgrid(z0, etas, indexing="ij"))
-    blocks = []
+    blocks, aims_at = [], {}
     for entry in entries:
         starts, epochs, unstable = _outputs(start.size)
+        aim = aims_at[entry.key] = optimum(sigmoid_shape, entry, {"y": y}, y)[0]
+        aims = (aim, round_off(aim), entry.smooth)
 
-        def run(part: slice, entry=entry, starts=starts, epochs=epochs, unstable=unstable) -> None:
-            cells = (x, y, y, start[part], eta[part], cap, tolerance or 0.0, OSCILLATION_WINDOW)
+        def run(part: slice, entry=entry, aims=aims, starts=starts, epochs=epochs, unstable=unstable) -> None:
+            cells = (start[part], eta[part], cap, tolerance or 0.0, OSCILLATION_WINDOW)
             outputs = (starts[part], epochs[part], unstable[part])
-            kernels.sigmoid_map(entry.delta, rule.update, rule.state_size, *cells, *outputs)
+            kernels.sigmoid_map(entry.delta, rule.update, rule.state_size, x, y, *aims, *cells, *outputs)
 
         kernels.on_every_core(run, start.size)
-        cell = {"z0": start, "a0": starts[:, 0], "eta": eta, "error0": np.abs(starts[:, 0] - y)}
-        blocks.append(_block(entry.key, cell, starts[:, 1], epochs, unstable, cap))
-    scenario = {"axis": "z0", "worst_error": max(y, 1.0 - y), "neuron": "sigmoid", "x": x, "y": y}
+        cell = {"z0": start, "a0": starts[:, 0], "eta": eta, "error0": np.abs(starts[:, 0] - aim)}
+        blocks.append(_block(entry.key, cell, starts, epochs, unstable, cap))
+    scenario = {
+        "axis": "z0",
+        "worst_error": max(y, 1.0 - y),
+        "neuron": "sigmoid",
+        "x": x,
+        "y": y,
+        "optimum": aims_at,
+    }
     return _frame(blocks, cap, tolerance, **scenario, optimizer=rule.key)
 
 
@@ -83,8 +95,8 @@ def sweep_softmax(
     cap: int = 2000,
     optimizer: str = DEFAULT_OPTIMIZER,
 ) -> pd.DataFrame:
-    """Epochs to the goal 1 − a_target ≤ goal for every (initial margin, η) cell and loss, under
-    one optimizer.
+    """Epochs to the goal |a_target − a*| ≤ goal for every (initial margin, η) cell and loss, under
+    one optimizer; a* is the loss's own optimum (1, but 1 − ε + ε/K for label smoothing).
 
     The start is b = start_logits(classes, target, margin) with W = 0 and the single input x.
     One row per (loss, cell): loss, margin, eta, error0, goal, epochs, learned, unstable
@@ -104,39 +116,44 @@ def sweep_softmax(
         np.ascontiguousarray(g.ravel()) for g in np.meshgrid(np.arange(margins.size), etas, indexing="ij")
     )
     logits = np.array([start_logits(classes, target, m) for m in margins])[rows]
-    blocks = []
+    blocks, aims_at = [], {}
     for entry in entries:
         starts, epochs, unstable = _outputs(eta.size)
+        aim = aims_at[entry.key] = optimum(softmax_shape, entry, {"classes": classes, "target": target}, 1.0)[
+            0
+        ]
+        aims = (aim, round_off(aim), entry.smooth)
 
-        def run(part: slice, entry=entry, starts=starts, epochs=epochs, unstable=unstable) -> None:
-            cells = (x, target, 1.0, logits[part], eta[part], cap, tolerance or 0.0, OSCILLATION_WINDOW)
+        def run(part: slice, entry=entry, aims=aims, starts=starts, epochs=epochs, unstable=unstable) -> None:
+            cells = (logits[part], eta[part], cap, tolerance or 0.0, OSCILLATION_WINDOW)
             outputs = (starts[part], epochs[part], unstable[part])
-            kernels.softmax_map(entry.delta, rule.update, rule.state_size, *cells, *outputs)
+            kernels.softmax_map(entry.delta, rule.update, rule.state_size, x, target, *aims, *cells, *outputs)
 
         kernels.on_every_core(run, eta.size)
-        cell = {"margin": margins[rows], "eta": eta, "error0": 1.0 - starts[:, 0]}
-        blocks.append(_block(entry.key, cell, starts[:, 1], epochs, unstable, cap))
+        cell = {"margin": margins[rows], "eta": eta, "error0": np.abs(starts[:, 0] - aim)}
+        blocks.append(_block(entry.key, cell, starts, epochs, unstable, cap))
     scenario = {
         "axis": "margin",
         "worst_error": 1.0,
         "neuron": "softmax",
         "classes": classes,
         "target": target,
+        "optimum": aims_at,
     }
     return _frame(blocks, cap, tolerance, **scenario, x=x, optimizer=rule.key)
 
 
 def _outputs(cells: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The arrays a map kernel fills: (output at the start, goal) per cell, epochs, unstable."""
-    return np.empty((cells, 2)), np.empty(cells, dtype=np.int64), np.empty(cells, dtype=bool)
+    """The arrays a map kernel fills: (output at the start, goal, band) per cell, epochs, unstable."""
+    return np.empty((cells, 3)), np.empty(cells, dtype=np.int64), np.empty(cells, dtype=bool)
 
 
-def _block(loss: str, cell: dict, goal, epochs, unstable, cap: int) -> pd.DataFrame:
+def _block(loss: str, cell: dict, starts: np.ndarray, epochs, unstable, cap: int) -> pd.DataFrame:
     """One loss's cells: a cell learned when it settled within the goal and is not unstable."""
     learned = (epochs >= 0) & ~unstable
     return pd.DataFrame(
-        {"loss": loss, **cell, "goal": goal, "epochs": np.where(learned, epochs, cap + 1)}
-        | {"learned": learned, "unstable": unstable}
+        {"loss": loss, **cell, "goal": starts[:, 1], "epochs": np.where(learned, epochs, cap + 1)}
+        | {"learned": learned, "unstable": unstable, "band": starts[:, 2]}
     )
 
 

@@ -59,6 +59,7 @@ class KindWords:
     gradient_note: str  # when the two gradient lines coincide, if they can
     curve_titles: tuple[str, str]  # the σ curve's axes
     shape_note: str  # the logits the loss-shape curves assume ("" if the coordinate fixes them)
+    points_note: str  # where a run's own point lies against its curve ("" if always on it)
     map_axis_title: str
     map_load_text: str  # what loading a map cell sets
 
@@ -219,6 +220,7 @@ KINDS: dict[str, KindWords] = {
         gradient_note=N_(" (one line when x = ±1)"),
         curve_titles=("z = w·x + b", N_("output a")),
         shape_note="",
+        points_note="",
         map_axis_title=N_("starting z₀ = w·x + b (output a₀ = σ(z₀))"),
         map_load_text=N_("as w = 0, b = z₀"),
     ),
@@ -229,6 +231,11 @@ KINDS: dict[str, KindWords] = {
         gradient_note="",
         curve_titles=(N_("target's lead ℓ = z_y − ln Σ_{j≠y} e^{z_j}"), "a_y"),
         shape_note=N_("the other classes sharing 1 − a_y equally"),
+        points_note=N_(
+            "each run's own values; the curves assume the other classes share 1 − a_y equally, so a run "
+            "whose rivals do not has a higher cost and, with the quadratic cost, a larger |∂C/∂z_y| than "
+            "its curve shows at the same a_y, and its point sits off the curve"
+        ),
         map_axis_title=N_("start margin (wrong class's lead)"),
         map_load_text=N_("its margin"),
     ),

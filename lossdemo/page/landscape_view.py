@@ -144,8 +144,15 @@ def data_set(scenario: Scenario) -> Points:
         y_low=f"{Y_RANGE[0]:g}",
         y_high=f"{Y_RANGE[1]:g}",
     )
-    edited_note = [_("**Edited** from this preset.")] if text else []
-    st.caption(" ".join([*edited_note, _(DATA_PRESETS[preset].teaches), edit]))
+    if text:  # the preset's lesson is about its own points, not these
+        said = ngettext(
+            "**Edited** from this preset: {count} point.",
+            "**Edited** from this preset: {count} points.",
+            len(points),
+        ).format(count=len(points))
+    else:
+        said = _(DATA_PRESETS[preset].teaches)
+    st.caption(" ".join([said, edit]))
     shown = pd.DataFrame(list(points), columns=list(COLUMNS))
     edited = st.data_editor(
         shown,

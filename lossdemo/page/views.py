@@ -36,7 +36,7 @@ from lossdemo.teaching.chain_rule import SMALL_SLOPE, chain_rule, step_ratio
 from lossdemo.teaching.gradient_check import AGREE, CHECKS
 from lossdemo.teaching.lesson import STEPS
 from lossdemo.teaching.loss_shape import shape_sentence
-from lossdemo.teaching.summaries import percent_change, unit
+from lossdemo.teaching.summaries import number, percent_change, unit
 
 
 def summary_cards(scenario: Scenario) -> None:
@@ -58,7 +58,7 @@ def summary_cards(scenario: Scenario) -> None:
             )
         cost.metric(
             _("Final cost"),
-            f"{summary.final_cost:.3g}",
+            number(summary.final_cost),
             delta=percent_change(summary.start_cost, summary.final_cost) if summary.start_cost else None,
             delta_color="inverse",
             help=_(
@@ -67,17 +67,19 @@ def summary_cards(scenario: Scenario) -> None:
             ),
         )
         output.metric(_("Final output {output}").format(output=kind.output), unit(summary.final_output))
-        if summary.unstable:
-            when = _("unstable")
-        else:
-            when = _("not yet") if summary.halved_at is None else f"{summary.halved_at:,}"
+        when, note = summary.settled()
         halved.metric(
             _("Halved at epoch"),
             when,
+            delta=note,
+            delta_color="off",
+            delta_arrow="off",
             help=_(
-                "First epoch from which the output error |output − target| stays at most half its "
-                "starting value for the rest of the run (halved for good). Not yet: not within this run. "
-                "Unstable: it got there but keeps jumping across the target, η is too large."
+                "The first epoch from which the output error, the distance from where the loss aims (the "
+                "target, or the loss's own optimum), stays at most half its start for the rest of the run "
+                "(halved for good). Not yet: not within this run. Never, unstable: it got there but keeps "
+                "jumping across, η is too large. Hovers: a loss whose step does not shrink near its "
+                "optimum stays about one step from it."
             ),
         )
 
@@ -175,7 +177,7 @@ def breakdowns(rows: dict, scenario: Scenario) -> list:
     not its gradient), named as the page names the runs."""
     names = prepared_for(scenario).names
     return [
-        replace(chain_rule(row, scenario.neuron, s.loss, s.start), name=names[key])
+        replace(chain_rule(row, scenario.neuron, s.loss, s.start, scenario.eta_for(s.loss)), name=names[key])
         for (key, row), s in zip(rows.items(), scenario.series())
         if not s.rule
     ]
@@ -266,7 +268,8 @@ def one_epoch(rows: dict, scenario: Scenario, epoch: int) -> None:
     for breakdown in taken_apart:
         st.caption(breakdown.name)
         st.latex(breakdown.latex)
-    ratio = step_ratio(taken_apart, epoch, OPTIMIZERS[scenario.optimizer])
+    x = float(scenario.start().get("x", 1.0))
+    ratio = step_ratio(taken_apart, epoch, OPTIMIZERS[scenario.optimizer], scenario.neuron, x)
     if ratio:
         st.markdown(f"**{ratio}**")
     st.markdown(

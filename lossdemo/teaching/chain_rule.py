@@ -51,9 +51,12 @@ class Breakdown:
     # or ∂C/∂z_y for softmax), in an aligned environment
     latex: str
     step: float  # ∂C/∂z (sigmoid) or ∂C/∂z_y (softmax): what every parameter's step is made of
+    eta: float = 0.0  # the learning rate the loss trains with (equal gradients give each its own)
 
 
-def chain_rule(row: pd.Series, neuron: str, loss: str, start: Mapping[str, object]) -> Breakdown:
+def chain_rule(
+    row: pd.Series, neuron: str, loss: str, start: Mapping[str, object], eta: float = 0.0
+) -> Breakdown:
     """The gradient at one row of a run as its chain-rule factors with their live values, for the
     run's start parameters (`NeuronKind.start`). Sigmoid: ∂C/∂w = ∂C/∂z · x. Softmax: ∂C/∂z_y
     (= ∂C/∂b_y), with y the target class."""
@@ -78,16 +81,22 @@ def chain_rule(row: pd.Series, neuron: str, loss: str, start: Mapping[str, objec
         rf"\begin{{aligned}}{kind.chain_head} &= {symbols} \\ "
         rf"&= {values} = \mathbf{{{tex_number(result)}}}\end{{aligned}}"
     )
-    return Breakdown(loss=loss, name=_(entry.name), latex=latex, step=float(row[kind.delta]))
+    return Breakdown(loss=loss, name=_(entry.name), latex=latex, step=float(row[kind.delta]), eta=eta)
 
 
 def step_ratio(
-    breakdowns: list[Breakdown], epoch: int, optimizer: Optimizer = OPTIMIZERS[DEFAULT_OPTIMIZER]
+    breakdowns: list[Breakdown],
+    epoch: int,
+    optimizer: Optimizer = OPTIMIZERS[DEFAULT_OPTIMIZER],
+    neuron: str = "sigmoid",
+    x: float = 1.0,
 ) -> str | None:
-    """How many times larger the biggest gradient is than the smallest, in words. Gradients are
-    compared through ∂C/∂z, which every parameter's gradient is a multiple of (∂C/∂b = ∂C/∂z,
-    ∂C/∂w = x·∂C/∂z), so the comparison holds for w and b alike, also where x = 0 makes ∂C/∂w
-    zero. Under gradient descent the steps are in the same ratio; under another optimizer not."""
+    """How many times larger the biggest ∂C/∂z (softmax: ∂C/∂z_y) is than the smallest, in words,
+    and what that says of the steps. Under gradient descent a step is η·∂C/∂p, so the steps' ratio
+    is the gradients' times the ratio of the losses' η (each its own with equal gradients), and it
+    holds for the parameters the compared number moves: b and w (∂C/∂b = ∂C/∂z, ∂C/∂w = x·∂C/∂z;
+    w not at all where x = 0), or the target class's weight and bias of a softmax layer, whose
+    other classes move by their own ∂C/∂z_j. Another optimizer does not step in proportion."""
     if len(breakdowns) < 2:
         return None
     later = (
@@ -95,6 +104,7 @@ def step_ratio(
         if epoch > 0
         else ""
     )
+    symbol = "∂C/∂z_y" if neuron == "softmax" else "∂C/∂z"
     ordered = sorted(breakdowns, key=lambda b: abs(b.step))
     small, large = ordered[0], ordered[-1]
     if abs(large.step) == 0:
@@ -104,23 +114,40 @@ def step_ratio(
             small=_(small.name), large=_(large.name), later=later
         )
     ratio = abs(large.step) / abs(small.step)
-    if ratio < 1.5:
+    if ratio < 1.5 and large.eta == small.eta:
         return _("The gradients are about the same size here ({ratio}×).{later}").format(
             ratio=f"{ratio:.2g}", later=later
         )
     values = {
         "large": _(large.name),
         "small": _(small.name),
+        "symbol": symbol,
         "ratio": f"{ratio:,.3g}",
+        "steps": f"{ratio * large.eta / small.eta:,.3g}" if small.eta else "",
         "optimizer": words.optimizer_name(optimizer.key),
         "later": later,
     }
     if not optimizer.along_gradient:
         return _(
-            "{large}'s ∂C/∂z is {ratio}× {small}'s here; {optimizer} does not step "
+            "{large}'s {symbol} is {ratio}× {small}'s here; {optimizer} does not step "
             "in proportion to the gradient, so their steps are not in this ratio.{later}"
         ).format(**values)
-    return _(
-        "{large}'s ∂C/∂z is {ratio}× {small}'s here, and so is its step on every "
-        "parameter (∂C/∂b = ∂C/∂z, ∂C/∂w = x·∂C/∂z).{later}"
-    ).format(**values)
+    if neuron == "softmax" and x == 0:
+        held = _(
+            "on the target class's bias (with x = 0 its weight does not move; every other class moves by "
+            "its own ∂C/∂z_j)"
+        )
+    elif neuron == "softmax":
+        held = _("on the target class's weight and bias (every other class moves by its own ∂C/∂z_j)")
+    elif x == 0:
+        held = _("on b (∂C/∂b = ∂C/∂z; with x = 0, ∂C/∂w = x·∂C/∂z is 0 and w does not move)")
+    else:
+        held = _("on w and b (∂C/∂b = ∂C/∂z, ∂C/∂w = x·∂C/∂z)")
+    if large.eta == small.eta:
+        text = _("{large}'s {symbol} is {ratio}× {small}'s here, and so is its step {held}.{later}")
+    else:
+        text = _(
+            "{large}'s {symbol} is {ratio}× {small}'s here; at its own η its step {held} is {steps}× as "
+            "long.{later}"
+        )
+    return text.format(held=held, **values)

@@ -12,14 +12,14 @@ from lossdemo.engine.step_rules import GRADIENT
 from lossdemo.language import words
 from lossdemo.language.messages import _
 from lossdemo.teaching.milestones import Milestones, milestones
-from lossdemo.teaching.summaries import progress
+from lossdemo.teaching.summaries import progress, unit
 
 
 def comparison_findings(runs: pd.DataFrame, scenario) -> list[str]:
     """Each run's progress, how much longer the worst start took than the best to halve its error
     for good, and what the widget rule did against the true gradient from the same start."""
     kind = get_kind(scenario.neuron)
-    found = milestones(runs, scenario.neuron, kind.output, scenario.target_output())
+    found = milestones(runs, kind, scenario.start())
     epochs = int(runs["epoch"].max())
     firsts = runs.groupby("series", sort=False, observed=True).head(1).reset_index(drop=True)
     sentences = [_("{sentence}.").format(sentence=_("; ").join(progress(m, epochs) for m in found))]
@@ -50,9 +50,9 @@ def _starts(runs_of_loss: list[tuple[Milestones, pd.Series]], kind, epochs: int)
         values = {
             "name": name.lower(),
             "worse": worst_row["start"],
-            "worse_error": f"{worst.start_error:.2g}",
+            "worse_error": unit(worst.start_error),
             "better": best_row["start"],
-            "better_error": f"{best.start_error:.2g}",
+            "better_error": unit(best.start_error),
             "extra": f"{abs(extra):,}",
             "times": f"{worst.halved / best.halved:.3g}" if best.halved else "",
         }
@@ -142,9 +142,9 @@ def _rule(row: dict, twin: Milestones, twin_row: pd.Series, runs, scenario, kind
     ).format(
         text=text,
         output=output,
-        end=f"{float(rule[output].iloc[-1]):.2g}",
+        end=unit(float(rule[output].iloc[-1])),
         epochs=f"{epochs:,}",
         eta=f"{scenario.eta_for(twin.loss):g}",
         name=name,
-        true_end=f"{float(true[output].iloc[-1]):.2g}",
+        true_end=unit(float(true[output].iloc[-1])),
     )

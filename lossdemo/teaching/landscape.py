@@ -13,7 +13,7 @@ from lossdemo.engine.dataset import mean_rows
 from lossdemo.engine.landscape import FLAT_GRADIENT, Landscape
 from lossdemo.engine.milestones import first_epoch_within, goal_for, settled_within
 from lossdemo.language.messages import _
-from lossdemo.teaching.summaries import SAME_SPEED, unit
+from lossdemo.teaching.summaries import SAME_SPEED, number, unit
 
 
 def share_text(share: float) -> str:
@@ -144,6 +144,21 @@ def learning_sentences(runs: Mapping[str, pd.DataFrame], names: Mapping[str, str
         return [
             _("Every example's output starts exactly at its target (mean error 0): {ends}.").format(ends=ends)
         ]
+    moved = any(np.ptp(run["cost"].to_numpy()) > 0 for run in runs.values())
+    if moved and all(
+        np.ptp(run["error"].to_numpy()) <= CANCELS * run["error"].iloc[0] for run in runs.values()
+    ):
+        costs = _("; ").join(
+            f"{_(names[key])} {number(run['cost'].iloc[0])} → {number(run['cost'].iloc[-1])}"
+            for key, run in runs.items()
+        )
+        return [
+            _(
+                "The mean error is {error} at every epoch of every run: with this data set each step that "
+                "brings one example's output nearer its target takes the others' as far away in all, so no "
+                "loss can lower the mean error. The costs still fall: {costs}."
+            ).format(error=unit(first_run["error"].iloc[0]), costs=costs)
+        ]
     found = {key: _progress(_(names[key]), run) for key, run in runs.items()}
     sentences = [_("{parts}.").format(parts=_("; ").join(text for text, _first in found.values()))]
     there = sorted((first, key) for key, (_text, first) in found.items() if first is not None)
@@ -207,18 +222,28 @@ def gradient_at(at: pd.DataFrame) -> tuple[float, float]:
 
 
 TIED = 1e-9  # |δᵢ| within this share of the largest: pulling as hard (a symmetric data set's ties)
+CANCELS = 8 * np.finfo(float).eps  # a mean this small against its terms' size is their round-off
+
+
+def mean_text(mean: float, terms: np.ndarray) -> str:
+    """A mean of terms as the page writes it: "0 (to round-off)" where the terms cancel to within
+    the rounding of their sum (a symmetric data set's ∂C/∂b reads 5.55e-17, not 0), else 3
+    significant digits."""
+    if mean != 0 and abs(mean) <= CANCELS * np.abs(terms).mean():
+        return _("0 (to round-off)")
+    return number(mean)
 
 
 def pull_sentence(at: pd.DataFrame) -> str:
     """The gradient at one (w, b) from every example's δᵢ = ∂Cᵢ/∂z (rows of `examples_at`), as the
     engine's means, and the example(s) that pull hardest: a saturated example whose δ the loss
     multiplies by σ′ hardly pulls at all."""
-    delta = at["grad_z"].to_numpy()
+    delta, x = at["grad_z"].to_numpy(), at["x"].to_numpy()
     grad_w, grad_b = gradient_at(at)
     size = np.abs(delta)
     gradient = _(
         "Gradient: ∂C/∂w = {grad_w}, ∂C/∂b = {grad_b}, the means of δᵢ·xᵢ and of δᵢ = ∂Cᵢ/∂z."
-    ).format(grad_w=f"{grad_w:.3g}", grad_b=f"{grad_b:.3g}")
+    ).format(grad_w=mean_text(grad_w, delta * x), grad_b=mean_text(grad_b, delta))
     if size.max() == 0:
         none = _("No example pulls: every δᵢ is 0.")
         return f"{gradient} {none}"

@@ -8,7 +8,7 @@ import pandas as pd
 from lossdemo.engine.neurons import get_kind
 from lossdemo.language import words
 from lossdemo.language.messages import _
-from lossdemo.teaching.summaries import unit
+from lossdemo.teaching.summaries import number, unit
 
 
 def _listing(items: list[str]) -> str:
@@ -22,12 +22,12 @@ def shape_sentence(points: pd.DataFrame, neuron: str) -> str:
     """One sentence with each loss's |∂C/∂z| at its run's point (`engine.shape.shape_points`): at
     the shared output when every run stands at the same one (as at the start), else with each
     run's own output."""
-    kind, shape_note = get_kind(neuron), words.KINDS[neuron].shape_note
+    kind, note = get_kind(neuron), words.KINDS[neuron].points_note
     epoch = int(points["epoch"].iloc[0])
     shared = points["output"].nunique() == 1
     values = [
         (_("{value} for {name}") if shared else _("{value} for {name} (at {output} = {at})")).format(
-            value=f"{abs(row.delta):.3g}",
+            value=number(abs(row.delta)),
             name=words.loss_name(neuron, row.loss).lower(),
             output=kind.output,
             at=unit(row.output),
@@ -41,7 +41,7 @@ def shape_sentence(points: pd.DataFrame, neuron: str) -> str:
         if shared
         else _("epoch {epoch}").format(epoch=f"{epoch:,}")
     )
-    note = _(", with {note}").format(note=_(shape_note)) if shape_note else ""
+    note = _(" ({note})").format(note=_(note)) if note else ""
     return _("At {where}, |{symbol}| is {values}{note}.").format(
         where=where, symbol=kind.delta_symbol, values=_listing(values), note=note
     )

@@ -33,9 +33,9 @@ def versus(baseline: pd.DataFrame, runs: pd.DataFrame, scenario) -> list[str]:
     halved the error for good under each optimizer, the first gradient and the first step of each,
     and whether the gap between the losses closed."""
     kind, name = get_kind(scenario.neuron), words.optimizer_name(scenario.optimizer)
-    target, epochs = scenario.target_output(), int(runs["epoch"].max())
-    before = milestones(baseline, scenario.neuron, kind.output, target)
-    after = milestones(runs, scenario.neuron, kind.output, target)
+    epochs = int(runs["epoch"].max())
+    before = milestones(baseline, kind, scenario.start())
+    after = milestones(runs, kind, scenario.start())
     if before[0].start_error == 0:
         return []
     speed = _("; ").join(
@@ -80,10 +80,16 @@ def versus(baseline: pd.DataFrame, runs: pd.DataFrame, scenario) -> list[str]:
     ]
     ratios = _ratio(before), _ratio(after)
     if len(after) > 1 and None not in ratios:
-        sentences.append(
+        text = (
             _(
+                "The slowest start needed {before}× the epochs of the fastest with gradient descent, "
+                "{after}× with {optimizer}."
+            )
+            if by == "series"
+            else _(
                 "The slowest loss needed {before}× the epochs of the fastest with gradient descent, "
                 "{after}× with {optimizer}."
-            ).format(before=f"{ratios[0]:.3g}", after=f"{ratios[1]:.3g}", optimizer=name)
+            )
         )
+        sentences.append(text.format(before=f"{ratios[0]:.3g}", after=f"{ratios[1]:.3g}", optimizer=name))
     return sentences

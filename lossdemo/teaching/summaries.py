@@ -26,6 +26,18 @@ class LossSummary:
     final_output: float
     halved_at: int | None  # first epoch from which the output error stays at most half its start
     unstable: bool
+    band: float | None  # the band it hovers in around its optimum, if its step does not shrink there
+
+    def settled(self) -> tuple[str, str | None]:
+        """When the error halved for good, as a card labelled "Halved at epoch" shows it: the
+        epoch, "not yet" or "never", and a note under it: why never (unstable), or the band a loss
+        whose step does not shrink hovers in."""
+        if self.unstable:
+            return _("never"), _("unstable: η too large")
+        note = _("hovers ±{band}").format(band=f"{self.band:.2g}") if self.band is not None else None
+        if self.halved_at is None:
+            return (_("never") if self.band is not None else _("not yet")), note
+        return f"{self.halved_at:,}", note
 
 
 def unit(value: float) -> str:
@@ -36,6 +48,14 @@ def unit(value: float) -> str:
     if 1.0 - value < 5e-4:
         return f"1 − {1.0 - value:.2g}"
     return f"{value:.3g}"
+
+
+def number(value: float) -> str:
+    """A number to 3 significant digits that never passes for an exact one: 0.99952 is written
+    1.00 (three digits, not 1), 8.8995e-05 as 8.90e-05; a number that is exactly what the short
+    form says (2, 0.5, 0) keeps the short form."""
+    short = f"{value:.3g}"
+    return short if float(short) == value else f"{value:#.3g}"
 
 
 def percent_change(start: float, end: float) -> str:
@@ -53,7 +73,7 @@ def percent_change(start: float, end: float) -> str:
 
 def _milestones(runs: pd.DataFrame, scenario) -> list[Milestones]:
     kind = get_kind(scenario.neuron)
-    return milestones(runs, scenario.neuron, kind.output, scenario.target_output())
+    return milestones(runs, kind, scenario.start())
 
 
 def summarize(runs: pd.DataFrame, scenario) -> list[LossSummary]:
@@ -71,6 +91,7 @@ def summarize(runs: pd.DataFrame, scenario) -> list[LossSummary]:
             final_output=float(run[output].iloc[-1]),
             halved_at=m.halved,
             unstable=m.unstable,
+            band=m.band if m.hovering else None,
         )
         for m, (key, run) in zip(_milestones(runs, scenario), groups)
     ]
@@ -99,6 +120,11 @@ def _softmax_start(first: pd.Series, scenario) -> str:
 START_SENTENCES = {"sigmoid": _sigmoid_start, "softmax": _softmax_start}  # per neuron kind
 
 
+def aim(m: Milestones) -> str:
+    """Where the run's output is headed, in words: the target, or the loss's own optimum."""
+    return _("its optimum") if m.aims_elsewhere else _("the target")
+
+
 def progress(m: Milestones, epochs: int) -> str:
     values = {
         "name": _(m.name),
@@ -107,16 +133,20 @@ def progress(m: Milestones, epochs: int) -> str:
         "epochs": f"{epochs:,}",
         "plateau": f"{PLATEAU:.0%}",
         "left": f"{m.left_plateau:,}" if m.left_plateau is not None else "",
+        "aim": aim(m),
+        "band": f"{m.band:.2g}",
     }
-    if m.left_plateau is None:
-        return _("{name} kept the output error above {plateau} of its start for all {epochs} epochs").format(
-            **values
-        )
-    if m.left_plateau >= 10:  # the plateau, then what followed
+    if m.hovering and m.halved is not None and m.band > 0.5 * m.start_error:
+        text = _("{name} hovers within ±{band} of {aim} from epoch {halved}, one step's width")
+    elif m.hovering and m.halved is None:
+        text = _("{name} hovers around {aim}, one step (±{band}) at a time, no nearer than where it started")
+    elif m.left_plateau is None:
+        text = _("{name} kept the output error above {plateau} of its start for all {epochs} epochs")
+    elif m.left_plateau >= 10:  # the plateau, then what followed
         if m.halved is not None and m.unstable:
             text = _(
                 "{name} kept the output error above {plateau} of its start until epoch {left} and halved it "
-                "by epoch {halved} but keeps jumping across the target"
+                "by epoch {halved} but keeps jumping across {aim}"
             )
         elif m.halved is not None:
             text = _(
@@ -134,7 +164,7 @@ def progress(m: Milestones, epochs: int) -> str:
                 "halve it in {epochs} epochs"
             )
     elif m.halved is not None and m.unstable:
-        text = _("{name} halved the output error by epoch {halved} but keeps jumping across the target")
+        text = _("{name} halved the output error by epoch {halved} but keeps jumping across {aim}")
     elif m.halved is not None:
         text = _("{name} halved the output error for good at epoch {halved}")
     elif m.reached is not None:
@@ -146,6 +176,19 @@ def progress(m: Milestones, epochs: int) -> str:
     return text.format(**values)
 
 
+def aims_elsewhere(found: list[Milestones], kind) -> list[str]:
+    """A sentence for each loss whose optimum is not the target: where it aims, and that its error
+    is measured from there."""
+    return [
+        _(
+            "{name}'s cost is lowest at {output} = {optimum}, not at the target {target}: it aims there on "
+            "purpose, so its output error is its distance from {optimum}."
+        ).format(name=_(m.name), output=kind.output, optimum=unit(m.optimum), target=unit(m.target))
+        for m in found
+        if m.aims_elsewhere
+    ]
+
+
 ALREADY_THERE = 1e-3  # a start error below this leaves almost nothing to learn
 
 
@@ -155,23 +198,33 @@ def findings(runs: pd.DataFrame, neuron: str, scenario) -> list[str]:
     kind = get_kind(neuron)
     found = _milestones(runs, scenario)
     epochs = int(runs["epoch"].max())
-    if found[0].start_error == 0:
+    if all(m.start_error == 0 for m in found):
         return [
             _(
-                "The neuron starts exactly at its target, so there is nothing to learn: "
+                "The neuron starts exactly where every loss aims, so there is nothing to learn: "
                 "every gradient is zero."
             )
         ]
     start = START_SENTENCES[neuron](runs.iloc[0], scenario)
-    if found[0].start_error < ALREADY_THERE:
+    if all(m.start_error < ALREADY_THERE for m in found):
+        firsts = runs.groupby("loss", sort=False, observed=True).head(1).set_index("loss")[kind.delta]
+        each = _(", ").join(
+            _("{value} for {name}").format(value=number(abs(firsts[m.loss])), name=_(m.name).lower())
+            for m in found
+        )
         return [
             _(
-                "{start}: the output starts within {error} of its target, so there is "
-                "almost nothing left to learn and every loss's gradient is tiny."
-            ).format(start=start, error=f"{found[0].start_error:.2g}")
+                "{start}: the output starts within {error} of where each loss aims, so there is little "
+                "left to learn; at the start |{symbol}| is {each}."
+            ).format(
+                start=start,
+                error=f"{max(m.start_error for m in found):.2g}",
+                symbol=kind.delta_symbol,
+                each=each,
+            )
         ]
     each = _("; ").join(progress(m, epochs) for m in found)
-    sentences = [_("{start}: {progress}.").format(start=start, progress=each)]
+    sentences = [_("{start}: {progress}.").format(start=start, progress=each), *aims_elsewhere(found, kind)]
     scaled = [(m.name, scenario.eta_for(m.loss)) for m in found if scenario.eta_for(m.loss) != scenario.eta]
     if scaled:
         rates = _(", ").join(
@@ -198,14 +251,17 @@ def findings(runs: pd.DataFrame, neuron: str, scenario) -> list[str]:
 
 
 def _comparison(found: list[Milestones], epochs: int) -> list[str]:
-    done = sorted((m for m in found if m.halved is not None and not m.unstable), key=lambda m: m.halved)
-    stuck = [m for m in found if m.halved is None and not m.unstable]
+    done = sorted(
+        (m for m in found if m.halved is not None and not m.unstable and not m.hovering),
+        key=lambda m: m.halved,
+    )
+    stuck = [m for m in found if m.halved is None and not m.unstable and not m.hovering]
     if not done:
         if any(m.unstable for m in found) or not stuck:
             return []
         advice = (
-            _("the error rose at some epochs, a sign that η is too large: try a smaller learning rate")
-            if any(m.overshot for m in found)
+            _("an output crossed its optimum and came back, a sign that η is large for it: try a smaller one")
+            if any(m.overshot and m.smooth for m in stuck)
             else _("try more epochs or a larger learning rate η")
         )
         return [
@@ -242,28 +298,59 @@ def _comparison(found: list[Milestones], epochs: int) -> list[str]:
 
 
 def _instability(found: list[Milestones], scenario, kind) -> list[str]:
-    unstable = [m for m in found if m.unstable]
-    sentences = [
-        _(
-            "η = {eta} is too large for {name}: its output keeps jumping across the target "
-            "instead of settling, so it never counts as learned; a smaller η settles."
-        ).format(eta=f"{scenario.eta:g}", name=_(m.name))
-        for m in unstable
-    ]
-    calm = [m for m in found if m.carries_slope and not m.unstable and m.halved is not None]
-    if calm and any(not m.carries_slope for m in unstable) and OPTIMIZERS[scenario.optimizer].along_gradient:
+    """Which losses oscillate at this η, what η each tolerates where the optimum's curvature says
+    (gradient descent on one example), and which hover because their step does not shrink."""
+    descent = OPTIMIZERS[scenario.optimizer].along_gradient
+    limits = {m.loss: kind.stability_limit(m.loss, scenario.start()) if descent else None for m in found}
+    sentences = []
+    for m in found:
+        if not m.unstable:
+            continue
+        eta, limit = scenario.eta_for(m.loss), limits[m.loss]
+        if limit is not None and eta >= limit:
+            text = _(
+                "η = {eta} is too large for {name}: its output keeps jumping across {aim} instead of "
+                "settling, so it never counts as learned; it settles for η below {limit} here."
+            )
+        else:
+            text = _(
+                "η = {eta} is too large for {name}: its output keeps jumping across {aim} instead of "
+                "settling, so it never counts as learned; a smaller η settles."
+            )
+        sentences.append(
+            text.format(eta=f"{eta:g}", name=_(m.name), aim=aim(m), limit=f"{limit:.3g}" if limit else "")
+        )
+    calm = [m for m in found if m.carries_slope and not m.unstable and m.halved is not None and m.smooth]
+    jumpy = [m for m in found if m.unstable and not m.carries_slope and limits[m.loss] is not None]
+    if calm and jumpy and limits[calm[0].loss] is not None and limits[calm[0].loss] > limits[jumpy[0].loss]:
         sentences.append(
             _(
-                "{name} settles at this η: the factor {slope} ≤ ¼ that slows it also keeps its "
-                "steps small, so it tolerates a larger η before it oscillates."
-            ).format(name=_(calm[0].name), slope=kind.slope)
+                "{name} settles at this η: the factor {slope} ≤ ¼ that slows it also keeps its steps small, "
+                "so it tolerates a larger η before it oscillates (up to {calm_limit} here, against "
+                "{jumpy_limit} for {jumpy})."
+            ).format(
+                name=_(calm[0].name),
+                slope=kind.slope,
+                calm_limit=f"{limits[calm[0].loss]:.3g}",
+                jumpy_limit=f"{limits[jumpy[0].loss]:.3g}",
+                jumpy=_(jumpy[0].name).lower(),
+            )
         )
+    sentences += [
+        _(
+            "{name}'s step does not shrink near {aim} (its ∂C/∂z keeps the size of {slope} whatever the "
+            "error), so its output hovers around it, one step (±{band}) at a time; a smaller η narrows the "
+            "band, and no constant η settles it exactly."
+        ).format(name=_(m.name), aim=aim(m), slope=kind.slope, band=f"{m.band:.2g}")
+        for m in found
+        if m.hovering
+    ]
     return sentences
 
 
 def _why(found: list[Milestones], runs: pd.DataFrame, kind, worst_error: float) -> list[str]:
     """Why the slowest loss was slow, when it carries the slope factor and the fastest does not."""
-    stable = [m for m in found if not m.unstable]
+    stable = [m for m in found if not m.unstable and not m.hovering]
     if len(stable) < 2:
         return []
     ranked = sorted(stable, key=Milestones.lag)
@@ -283,8 +370,8 @@ def _why(found: list[Milestones], runs: pd.DataFrame, kind, worst_error: float) 
     slope = float(starts.loc[slowest.loss, "sigma_prime"])
     ratio = abs(starts.loc[slowest.loss, kind.delta]) / abs(starts.loc[fastest.loss, kind.delta])
     slow, fast = _(slowest.name).lower(), _(fastest.name).lower()
-    steps = _("at the start its gradient is {times}× smaller than the {fast} one's").format(
-        times=f"{1 / ratio:.3g}", fast=fast
+    steps = _("at the start its {symbol} is {times}× smaller than the {fast} one's").format(
+        symbol=kind.delta_symbol, times=f"{1 / ratio:.3g}", fast=fast
     )
     badly_wrong = slowest.start_error >= 0.5 * worst_error
     values = {"symbol": kind.slope, "slope": f"{slope:.3g}", "slow": slow, "fast": fast, "steps": steps}
