@@ -40,7 +40,11 @@ BOOK = "http://neuralnetworksanddeeplearning.com/chap3.html"
 # The summary cards' numbers a little smaller than Streamlit's 2.25rem, so that the longest the
 # controls make ("1 − 3.3e-05") fit a quarter of a laptop's main column.
 PAGE_CSS = (
-    '<style>[data-testid="stMainBlockContainer"] { padding-top: 3rem; } '
+    '<style>[data-testid="stMainBlockContainer"] { padding-top: 0.5rem; } '
+    # On a phone the sidebar's button sits in a bar over the page's top: the title starts below it.
+    "@media (max-width: 640px) { [data-testid='stMainBlockContainer'] { padding-top: 3.5rem; } } "
+    # Tighter than Streamlit's 1rem between elements, so that the charts start on a laptop's first screen.
+    '[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.5rem; } '
     f'[data-testid="stMetricValue"] {{ font-size: 2rem; }} {READABLE_CSS}</style>'
 )
 PRESENTATION_CSS = f"""<style>
@@ -160,13 +164,20 @@ with st.sidebar:
 present = bool(st.session_state.get("present"))
 if present:
     st.html(PRESENTATION_CSS)
-    title, toggle = st.columns([4, 1], vertical_alignment="center")
+    title, start, toggle = st.columns([3, 1, 1], vertical_alignment="center")
     title.subheader(_(TITLE))
+    with start:
+        views.lesson_start()
     with toggle:
         control(st.toggle, "present", on_change="rerun")
 else:
     st.html(PAGE_CSS)
-    st.header(_(TITLE), divider="blue")
+    title, start = st.columns([4, 1], vertical_alignment="center")
+    title.subheader(
+        _(TITLE)
+    )  # one line beside the lesson's button, so the charts start on a laptop's first screen
+    with start:
+        views.lesson_start()
 if not present and not st.session_state.get("lesson"):  # a lesson step tells its own part of the story
     story = DEFAULT_LOSSES[neuron]  # the source article's two losses
     slow = _(" and ").join(

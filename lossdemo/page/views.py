@@ -84,6 +84,23 @@ def summary_cards(scenario: Scenario) -> None:
         )
 
 
+def lesson_start() -> None:
+    """The button that starts the lesson, what it does in its help."""
+    if state.fixed() or st.session_state.get("lesson", 0):
+        return
+    st.button(
+        _("Start the lesson"),
+        icon=":material/school:",
+        key="lesson_start",
+        on_click=state.go_to_step,
+        args=(1,),
+        help=_(
+            "The whole argument in {count} steps. Each step sets up the page for you: predict, then press "
+            "Play."
+        ).format(count=len(STEPS)),
+    )
+
+
 def lesson(present: bool) -> None:
     """The lesson: a button that starts it, or the step on show with its prediction prompt, its
     explanation and what to look at (computed from the step's runs), and the way on. Page Down
@@ -91,21 +108,7 @@ def lesson(present: bool) -> None:
     if state.fixed():  # an exercise link keeps the page on its task; a step would change controls
         return
     number = st.session_state.get("lesson", 0)
-    if not number:
-        text, start = st.columns([4, 1], vertical_alignment="center")
-        text.markdown(
-            _(
-                "**Lesson**: the whole argument in {count} steps. Each step sets up the page for you: "
-                "predict, then press Play."
-            ).format(count=len(STEPS))
-        )
-        start.button(
-            _("Start the lesson"),
-            icon=":material/school:",
-            key="lesson_start",
-            on_click=state.go_to_step,
-            args=(1,),
-        )
+    if not number:  # the button that starts it stands beside the title (`lesson_start`)
         return
     step = STEPS[number - 1]
     with st.container(border=True):

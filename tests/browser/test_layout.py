@@ -76,6 +76,29 @@ def test_the_normal_view_shows_the_charts_lines_on_the_first_screen_container_wi
         context.close()
 
 
+# The top of each epoch panel's plot area: its highest grid line.
+PLOT_TOPS_JS = js(
+    """return epochPanels().map((c) => Math.min(...[...c.querySelectorAll("g.role-axis-grid line")]
+    .map((l) => l.getBoundingClientRect().top)));"""
+)
+
+
+def test_on_a_laptop_with_the_sidebar_open_the_first_panels_plot_areas_start_in_the_top_450_px(
+    browser, app_url
+):
+    """1280 × 720, the sidebar open: a compact header (title and the lesson's button in one row), so
+    that the first row of panels shows whole on a laptop's or a projector's first screen."""
+    context, page = new_page(browser, app_url, (1280, 720))
+    try:
+        open_app(page)
+        wait_for_chart(page)
+        assert page.get_by_test_id("stSidebar").is_visible()
+        tops = page.evaluate(PLOT_TOPS_JS)
+        assert len(tops) == 4 and max(tops[:2]) <= 450, tops
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("size", PHONES, ids=[f"{w}x{h}" for w, h in PHONES])
 def test_on_a_phone_nothing_scrolls_sideways_and_the_first_chart_is_within_two_screens(
     browser, app_url, size, page_log
