@@ -117,11 +117,12 @@ def sigmoid_step(delta, update, w, b, xs, ys, eta, state, t, k, a, slope, d):
     grad_w = grad_b = error = 0.0
     for i in range(xs.size):
         z = w * xs[i] + b
-        a[k, i], slope[k, i] = sigmoid(z)
-        d[k, i] = delta(z, a[k, i], slope[k, i], ys[i])
-        grad_w += d[k, i] * xs[i]
-        grad_b += d[k, i]
-        error += abs(a[k, i] - ys[i])
+        out, sp = sigmoid(z)
+        di = delta(z, out, sp, ys[i])
+        a[k, i], slope[k, i], d[k, i] = out, sp, di
+        grad_w += di * xs[i]
+        grad_b += di
+        error += abs(out - ys[i])
     n = xs.size
     change_w = update(grad_w / n, state, 0, t, eta)
     return change_w, update(grad_b / n, state, 1, t, eta), error / n
