@@ -261,15 +261,15 @@ def test_an_english_browser_gets_the_english_page_and_a_link_can_ask_for_chinese
     english = open_page_with_locale({}, "en-US")
     chinese = open_page_with_locale({"lang": "zh"}, "en-US")
     title = "Why the loss decides how fast a neuron learns"
-    assert [h.value for h in english.main.header] == [title]
+    assert [h.value for h in english.main.subheader] == [title]
     with speaking("zh"):
-        assert [h.value for h in chinese.main.header] == [_(title)] != [title]
+        assert [h.value for h in chinese.main.subheader] == [_(title)] != [title]
 
 
 def test_a_bad_language_falls_back_to_english_with_the_usual_warning():
     at = open_page({"lang": "xx"})
     assert not at.exception
-    assert [h.value for h in at.main.header] == ["Why the loss decides how fast a neuron learns"]
+    assert [h.value for h in at.main.subheader] == ["Why the loss decides how fast a neuron learns"]
     notes = at.warning[0].value
     assert "lang: “xx” is not one of en, zh; ignored" in notes
 
@@ -281,4 +281,4 @@ def test_the_share_link_keeps_the_language():
     again = open_page(dict(part.split("=") for part in link.split("?", 1)[1].split("&")))
     assert not again.warning
     with speaking("zh"):
-        assert [h.value for h in again.main.header] == [_("Why the loss decides how fast a neuron learns")]
+        assert [h.value for h in again.main.subheader] == [_("Why the loss decides how fast a neuron learns")]
