@@ -171,6 +171,42 @@ def test_a_loss_that_does_not_exist_for_the_neuron_is_dropped_with_a_note(query,
 
 
 # ---------------------------------------------------------------------------------------------
+# Jointly impossible values, at every boundary: a target class needs target ≤ classes − 1, an
+# epoch of the run needs epoch ≤ epochs. Each pair on both sides of its boundary, not a sample.
+
+
+def test_every_target_is_kept_silently_below_the_classes_and_corrected_with_a_note_from_them_on():
+    classes_param, target_param = PARAMS["classes"], PARAMS["target"]
+    for classes in range(classes_param.low, classes_param.high + 1):
+        for target in range(target_param.low, target_param.high + 1):
+            query = {"neuron": ["softmax"], "classes": [str(classes)], "target": [str(target)]}
+            values, notes = parse_query(query)
+            assert values["classes"] == classes, (classes, target, notes)
+            if target <= classes - 1:  # classes 0 … K − 1 exist
+                assert values["target"] == target and notes == [], (classes, target, notes)
+            else:  # target = K is the first that does not
+                assert values["target"] == classes - 1, (classes, target)
+                assert notes == [
+                    f"target: class {target} does not exist with {classes} classes; using {classes - 1}"
+                ], (classes, target)
+
+
+def test_every_epoch_up_to_the_runs_last_is_kept_silently_and_one_past_it_is_corrected_with_a_note():
+    epoch_high = PARAMS["epoch"].high
+    for epochs in grid(PARAMS["epochs"]):
+        for epoch in (0, epochs - 1, epochs, epochs + 1):
+            if not 0 <= epoch <= epoch_high:
+                continue
+            values, notes = parse_query({"epochs": [str(epochs)], "epoch": [str(epoch)]})
+            assert values["epochs"] == epochs, (epochs, epoch, notes)
+            if epoch <= epochs:
+                assert values["epoch"] == epoch and notes == [], (epochs, epoch, notes)
+            else:
+                assert values["epoch"] == epochs, (epochs, epoch)
+                assert notes == [f"epoch: {epoch} is past the run's last epoch; using {epochs}"]
+
+
+# ---------------------------------------------------------------------------------------------
 # parse_value
 
 
