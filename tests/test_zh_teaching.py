@@ -16,6 +16,8 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+import pytest
+from findings_oracle import truths
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -374,3 +376,64 @@ def test_a_chinese_block_leaves_english_behind_it():
         chinese = findings(frame, badly.neuron, badly)
     assert chinese != english
     assert findings(frame, badly.neuron, badly) == english
+
+
+# ---------------------------------------------------------------------------------------------
+# The Chinese comparison read back by role: who is slower is read from the Chinese sentence as a
+# reader reads it (the loss before 把误差稳定地减半所需的迭代期数是 is the slow one, the one after
+# it the one it is measured against), and checked against the runs (findings_oracle's `truths`).
+
+SLOWER_ZH = re.compile(r"(?P<slow>.+?)把误差稳定地减半所需的迭代期数是(?P<fast>.+?)的 (?P<ratio>[\d.e+]+)×。")
+NEVER_ZH = re.compile(
+    r"(?P<fast>.+?)到第 (?P<epoch>[\d,]+) 个迭代期时已把误差减半；(?P<names>.+?)在这次运行中始终没有做到。"
+)
+
+
+def check_chinese_roles(frame: pd.DataFrame, scenario: Scenario) -> int:
+    """Assert who each Chinese comparison sentence names as slow and fast; return how many it read."""
+    truth = truths(frame, scenario)
+    stable = {n: t.settled() for n, t in truth.items() if t.settled() is not None}
+    stable = {n: e for n, e in stable.items() if not truth[n].unstable() and not truth[n].hovering()}
+    never = {n for n, t in truth.items() if t.settled() is None and not t.unstable() and not t.hovering()}
+    with speaking("zh"):
+        sentences = findings(frame, scenario.neuron, scenario)
+        english = {_(name): name for name in truth}  # the Chinese name → the oracle's name
+        joined = _(" and ")
+    read = 0
+    for sentence in sentences:
+        if m := SLOWER_ZH.fullmatch(sentence):
+            slow, fast = english[m["slow"]], english[m["fast"]]
+            assert slow in stable and fast in stable, sentence
+            assert stable[fast] == min(stable.values()), f"{fast} is not the fastest: {sentence}"
+            assert stable[slow] >= 1.5 * max(stable[fast], 1), f"{slow} is not the slower: {sentence}"
+            assert m["ratio"] == f"{stable[slow] / max(stable[fast], 1):.3g}", sentence
+            read += 1
+        elif m := NEVER_ZH.fullmatch(sentence):
+            fast = english[m["fast"]]
+            assert fast in stable and stable[fast] == min(stable.values()), sentence
+            assert int(m["epoch"].replace(",", "")) == stable[fast], sentence
+            assert {english[name] for name in m["names"].split(joined)} == never, sentence
+            read += 1
+    return read
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        PRESETS["badly_wrong"].scenario,  # quadratic 13.7× cross-entropy
+        Scenario(losses=("cross_entropy", "quadratic")),  # the same, the other way round on the page
+        Scenario(epochs=100),  # quadratic never halves it in 100 epochs
+        Scenario(
+            neuron="softmax", losses=("log_likelihood", "quadratic"), classes=10, margin=4.0, epochs=300
+        ),
+    ],
+    ids=["badly-wrong", "reversed", "never", "softmax"],
+)
+def test_the_chinese_comparison_names_the_slower_loss_as_the_slow_one(scenario):
+    assert check_chinese_roles(runs(scenario), scenario) >= 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(scenarios())
+def test_every_chinese_comparison_names_its_losses_in_their_roles(scenario):
+    check_chinese_roles(runs(scenario), scenario)
