@@ -128,6 +128,8 @@ def test_the_sentences_numbers_are_the_runs(query):
         points = [max(early.values()) - min(early.values()), max(finals) - min(finals)]
         numbers = [int(g) for g in spread.groups() if g is not None]
         assert numbers == (points if points[0] != points[1] else points[:1])
+        way = "narrows" if points[1] < points[0] else "widens" if points[1] > points[0] else "stays"
+        assert way in spread[0], (points, spread[0])
     cancels = [k for k in runs if not LOSSES[network.OUTPUT_LOSSES[k]][k].carries_slope]
     if cancels:
         assert "from the output layer's gradient only" in text

@@ -5,6 +5,7 @@ phrases are computed here from the runs' columns (the oracle of findings_oracle)
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -32,6 +33,16 @@ def when(signed: np.ndarray, floor: float, smooth: bool) -> tuple[str, bool]:
     return f"at epoch {epochs:,}", True
 
 
+def epochs_to_halve(frame, scenario: Scenario, loss: str) -> int:
+    """The epoch from which a loss's run stays within half its start error (to its own optimum)."""
+    output = "a" if scenario.neuron == "sigmoid" else "a_y"
+    optimum, floor, smooth = aim(scenario.neuron, loss, scenario.y, scenario.classes)
+    signed = frame.loc[frame["loss"] == loss, output].to_numpy() - optimum
+    learned, epochs, _unstable = status(signed, 0.5 * abs(signed[0]), len(signed) - 1, floor, smooth)
+    assert learned
+    return epochs
+
+
 def check_versus(sentences: list[str], baseline, frame, scenario: Scenario) -> None:
     name = OPTIMIZER_WORDS[scenario.optimizer].name
     output, target = ("a", scenario.y) if scenario.neuron == "sigmoid" else ("a_y", 1.0)
@@ -54,12 +65,29 @@ def check_versus(sentences: list[str], baseline, frame, scenario: Scenario) -> N
         assert f"({said['gd']} with gradient descent)" in text
         g0, gd_step, step = abs(old[delta].iloc[0]), old["step"].iloc[0], new["step"].iloc[0]
         assert g0 == abs(new[delta].iloc[0]), "one start, one first gradient"
-        assert (
+        first = (
             f"{entry.name.lower()}: |{symbol}| = {g0:.3g}, a first step ‖Δp‖ of {gd_step:.3g} with "
             f"gradient descent and {step:.3g} with {name}"
-        ) in text
+        )
+        assert first in text
+        # How many times as long the optimizer's first step is, recomputed from the two runs' steps.
+        times = re.search(rf"{re.escape(first)}, ([\d,.e+-]+)× as long", text)
+        assert (times is not None) == (gd_step > 0), text
+        if times:
+            assert times[1] == f"{step / gd_step:,.3g}", (times[0], step, gd_step)
     every = all(halved.values()) and len(scenario.losses) > 1
     assert ("The slowest loss needed" in text) == every, text
+    if every:  # the slowest loss's epochs over the fastest's, for each optimizer, from the runs
+        ratios = []
+        for run in (baseline, frame):
+            epochs = [epochs_to_halve(run, scenario, loss) for loss in scenario.losses]
+            ratios.append(f"{max(epochs) / max(min(epochs), 1):.3g}")
+        said = re.search(
+            r"The slowest loss needed ([\d.e+]+)× the epochs of the fastest with gradient descent, "
+            rf"([\d.e+]+)× with {re.escape(name)}\.",
+            text,
+        )
+        assert said and [said[1], said[2]] == ratios, (ratios, text)
 
 
 @settings(max_examples=60, deadline=None)

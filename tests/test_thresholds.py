@@ -8,7 +8,8 @@
 - a start error of 1e-3, "little left to learn" (summaries);
 - 1e-3, where the chain rule writes a number in scientific form;
 - 1e-9 of the largest |δᵢ|, "pulls as hard" (the Landscape tab), and 8 ε, "cancels to round-off";
-- 1e-6 relative, where a gradient check agrees.
+- 1e-6 relative, where a gradient check agrees;
+- the network's spread between the losses, which narrows, stays or widens.
 
 The runs are made here, number by number (a sigmoid neuron with target y = 0, whose output is its
 error), so each example sits exactly on its boundary; the expected words are written here."""
@@ -20,11 +21,15 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lossdemo.controls.scenario import Scenario
+from lossdemo.language.messages import speaking
 from lossdemo.teaching.chain_rule import LiveValues, tex_number
 from lossdemo.teaching.gradient_check import Check
 from lossdemo.teaching.landscape import mean_text, pull_sentence
+from lossdemo.teaching.network import NETWORK_LOSSES, accuracy_sentence
 from lossdemo.teaching.summaries import findings
 
 EPS = np.finfo(float).eps
@@ -209,3 +214,68 @@ def test_a_mean_within_8_eps_of_its_terms_is_round_off(mean, cancels):
 def test_a_gradient_check_agrees_within_1e_6_of_its_size(numeric, agrees):
     assert 1e-6 * 1e6 == 1.0  # the allowance, exactly: the example sits on the boundary
     assert Check("w", 1e6, numeric).agrees is agrees
+
+
+# ---------------------------------------------------------------------------------------------
+# The network's spread between the losses: it narrows, stays or widens as the runs' rounded
+# percentages say, in English and in Chinese (缩小 narrows, 扩大 widens, 保持 stays)
+
+SPREAD = re.compile(r"spread between the losses (narrows|widens) from (\d+) to (\d+)|stays at (\d+)")
+SPREAD_ZH = re.compile(r"从 (\d+) 个百分点(缩小|扩大)到 (\d+) 个百分点|保持在 (\d+) 个百分点")
+
+
+def network_runs(early: list[float], final: list[float]) -> dict[str, pd.DataFrame]:
+    keys = list(NETWORK_LOSSES)[: len(early)]
+    return {
+        key: pd.DataFrame(
+            {"epoch": [0, 1, 2], "test_accuracy": [0.1, a, b], "hidden_sigma_prime": [0.2, 0.2, 0.2]}
+        )
+        for key, a, b in zip(keys, early, final, strict=True)
+    }
+
+
+def check_spread(early: list[float], final: list[float]) -> None:
+    runs = network_runs(early, final)
+    points = [
+        max(round(100 * a) for a in side) - min(round(100 * a) for a in side) for side in (early, final)
+    ]
+    way = "narrows" if points[1] < points[0] else "widens" if points[1] > points[0] else "stays"
+    m = SPREAD.search(accuracy_sentence(runs))
+    assert m, accuracy_sentence(runs)
+    if way == "stays":
+        assert m[4] and int(m[4]) == points[0], m[0]
+    else:
+        assert (m[1], int(m[2]), int(m[3])) == (way, *points), (m[0], points)
+    with speaking("zh"):
+        chinese = accuracy_sentence(runs)
+    m = SPREAD_ZH.search(chinese)
+    assert m, chinese
+    if way == "stays":
+        assert m[4] and int(m[4]) == points[0], m[0]
+    else:
+        assert (m[2], int(m[1]), int(m[3])) == ({"narrows": "缩小", "widens": "扩大"}[way], *points), m[0]
+
+
+@pytest.mark.parametrize(
+    ("early", "final"),
+    [
+        ([0.74, 0.50], [0.90, 0.88]),  # 24 → 2 points: narrows
+        ([0.74, 0.72], [0.90, 0.70]),  # 2 → 20: widens
+        ([0.74, 0.70], [0.90, 0.86]),  # 4 → 4: stays
+        ([0.744, 0.70], [0.90, 0.855]),  # rounded 74 − 70 = 4 against 90 − 86 = 4: stays, not 4.4 → 4.5
+        ([0.30, 0.10, 0.20], [0.50, 0.495, 0.49]),  # three losses, 20 → 1
+    ],
+    ids=["narrows", "widens", "stays", "rounded", "three"],
+)
+def test_the_spread_between_the_networks_losses_narrows_stays_or_widens_as_the_runs_say(early, final):
+    check_spread(early, final)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(2, len(NETWORK_LOSSES)).flatmap(
+        lambda n: st.tuples(*[st.tuples(st.floats(0, 1), st.floats(0, 1))] * n)
+    )
+)
+def test_the_spread_is_read_from_the_runs_for_any_accuracies(pairs):
+    check_spread([a for a, _ in pairs], [b for _, b in pairs])
