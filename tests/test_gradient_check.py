@@ -102,7 +102,9 @@ def on_grid(low: float, high: float, step: float) -> st.SearchStrategy[float]:
 def test_the_engines_sigmoid_gradient_never_fails_its_check_anywhere_on_the_sliders(loss, w, b, x, y):
     row = simulate_sigmoid(loss, w, b, x, y, 0.15, 0).iloc[0]
     corner = loss == "absolute" and corner_within_step(w, b, [x], [y])
-    for check in check_sigmoid(row, loss, {"w": w, "b": b, "x": x, "y": y}):
+    checks = check_sigmoid(row, loss, {"w": w, "b": b, "x": x, "y": y})
+    assert [check.parameter for check in checks] == ["w", "b"]  # no check may go missing
+    for check in checks:
         assert check.agrees or (corner and check.corner), check
         assert not check.corner or corner, check
         if max(abs(check.analytic), abs(check.numeric)) >= 1e-3:  # far above any round-off here
@@ -120,7 +122,10 @@ def test_the_engines_softmax_gradient_never_fails_its_check(loss, classes, margi
     logits = start_logits(classes, 0, margin)
     row = simulate_softmax(loss, [[0.0]] * classes, logits, [x], 0, 0.15, 0).iloc[0]
     start = {"classes": classes, "target": 0, "x": x, "margin": margin}
-    for check in check_softmax(row, loss, start):
+    checks = check_softmax(row, loss, start)
+    rival = max(range(1, classes), key=lambda j: logits[j])
+    assert [check.parameter for check in checks] == ["b_y", "W_y", f"b_{rival}"]
+    for check in checks:
         assert check.agrees, check
 
 

@@ -114,6 +114,7 @@ def test_a_map_cell_is_the_run_it_loads(loss, optimizer):
     frame = sweep_sigmoid([loss], 1.0, 0.2, z0, etas, cap=cap, optimizer=optimizer)
     optimum = frame.attrs["optimum"][loss]
     assert optimum == pytest.approx(aim("sigmoid", loss, y=0.2)[0], rel=1e-12)
+    assert len(frame) == len(z0) * len(etas)  # a cell for every start and η
     for cell in frame.itertuples():
         run = simulate_sigmoid(loss, 0.0, cell.z0, 1.0, 0.2, cell.eta, cap, optimizer)
         signed = run["a"].to_numpy() - optimum
@@ -126,6 +127,7 @@ def test_a_map_cell_is_the_run_it_loads(loss, optimizer):
 @pytest.mark.parametrize("loss", list(LOSSES["softmax"]))
 def test_a_softmax_map_cell_is_the_run_it_loads(loss, optimizer):
     frame = sweep_softmax([loss], 3, 1, 1.0, [-2.0, 3.0], [0.2, 2.0], cap=200, optimizer=optimizer)
+    assert len(frame) == 2 * 2  # a cell for every margin and η
     for cell in frame.itertuples():
         b = [0.0, 0.0, 0.0]
         b[2], b[0] = cell.margin, min(cell.margin, 0.0)  # start_logits: the rival after the target
@@ -139,6 +141,7 @@ def test_a_softmax_map_cell_is_the_run_it_loads(loss, optimizer):
 def test_a_start_plane_cell_counts_the_epochs_of_the_run_from_its_start():
     xs, ys = [-1.0, 0.5, 2.0], [0.0, 1.0, 1.0]
     frame = sweep_starts(["quadratic", "cross_entropy"], xs, ys, [-3.0, 0.0, 2.5], [-1.0, 1.5], 0.8, cap=400)
+    assert len(frame) == 2 * 3 * 2  # a cell for every loss and start
     for cell in frame.itertuples():
         run = simulate_sigmoid(cell.loss, cell.w0, cell.b0, xs, ys, 0.8, 400)
         within = np.flatnonzero(run["error"].to_numpy() <= cell.goal)

@@ -54,6 +54,7 @@ def test_ten_students_follow_the_teacher_at_the_same_instant(server):
 
 def test_five_presenters_replay_and_only_the_numbers_rerun_on_the_server(server):
     report = _students(server, sessions=5, mode="replay", duration=2)
+    assert len(report.results) == 5
     for result in report.results:
         assert result.frame_interval == pytest.approx(NUMBERS_SECONDS), "the numbers' fragment timer"
         assert result.frames_finished >= 3, f"session {result.index} saw too few frames"

@@ -58,7 +58,9 @@ def test_one_line_installs_every_debian_package_the_tests_need():
 
 
 def test_the_images_the_readme_shows_exist():
-    for path in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README + README_ZH):
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README + README_ZH)
+    assert images, "the READMEs show no image"
+    for path in images:
         assert (ROOT / path).is_file(), path
 
 
