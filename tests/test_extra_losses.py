@@ -1,7 +1,7 @@
 """Adding a loss is one registry entry: with four test-only losses registered per neuron kind
-beside the built-in ones (eight per kind, as many as the palette has colours),
-every view of the page, the summaries, the map, the CSV and the replay work without a change
-anywhere else, and the page shows each loss's own formulas."""
+beside the built-in ones (however many those are), every view of the page, the summaries, the map,
+the CSV and the replay work without a change anywhere else, each loss is drawn in a colour of its
+own, and the page shows each loss's own formulas."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 from apptest_helpers import run_app
 
 from lossdemo import simulate_sigmoid, simulate_softmax
+from lossdemo.charts.style import PALETTE, colour
 from lossdemo.controls.scenario import Scenario, to_csv
 from lossdemo.engine.activations import softplus
 from lossdemo.engine.losses import LOSSES, Loss, register, unregister
@@ -86,6 +87,13 @@ def test_the_registry_holds_four_more_losses_per_kind_while_registered():
     assert {neuron: len(losses) for neuron, losses in LOSSES.items()} == {
         neuron: count + 4 for neuron, count in BUILT_IN.items()
     }
+
+
+def test_the_palette_gives_every_loss_a_colour_of_its_own_however_many_are_registered():
+    many = [colour(position) for position in range(5 * len(PALETTE))]
+    assert many[: len(PALETTE)] == list(PALETTE)  # the colour-blind-safe eight come first
+    assert len(set(many)) == len(many)
+    assert all(len(c) == 7 and int(c[1:], 16) >= 0 for c in many)
 
 
 def test_a_registered_loss_runs_in_the_engine_with_its_own_gradient():

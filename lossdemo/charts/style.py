@@ -1,5 +1,6 @@
-"""What every chart shares: one colour (Okabe–Ito, colour-blind safe) and one dash pattern per
-loss, assigned by the loss's position in the registry so adding a loss needs no change here;
+"""What every chart shares: one colour (Okabe–Ito, colour-blind safe, for the first eight) and one
+dash pattern per loss, assigned by the loss's position in the registry so adding a loss needs no
+change here;
 fonts large enough for the back of a classroom; downsampling; and a per-process cache of specs
 (per language: a chart's words are in the language it was built in)."""
 
@@ -34,9 +35,21 @@ FONT = '"Source Sans", "Source Sans Pro", sans-serif'  # the page's own font
 Style = tuple[str, str, tuple[int, ...]]  # (run's name in the charts, colour, dash)
 
 
+def colour(position: int) -> str:
+    """The colour of the loss at `position` in its kind's registry: the palette's eight, then each
+    of them again mixed with white (half, then two thirds, …), so that every loss of a kind keeps a
+    colour of its own however many the registry holds (the dashes repeat every eight)."""
+    base, mixed = PALETTE[position % len(PALETTE)], position // len(PALETTE)
+    if mixed == 0:
+        return base
+    share = mixed / (mixed + 1)  # of white
+    channels = (int(base[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(c + (255 - c) * share):02X}" for c in channels)
+
+
 def _style(neuron: str, loss: str) -> tuple[str, tuple[int, ...]]:
-    position = list(LOSSES[neuron]).index(loss) % len(PALETTE)
-    return PALETTE[position], DASHES[position]
+    position = list(LOSSES[neuron]).index(loss)
+    return colour(position), DASHES[position % len(DASHES)]
 
 
 def _look(neuron: str, key: str, series: tuple[Style, ...]) -> tuple[str, tuple[int, ...]]:
