@@ -194,7 +194,8 @@ def assert_page_shows(at: AppTest, state: dict[str, object]) -> None:
         assert values[name] != base[name], f"the link carries what it would say without {name}"
 
 
-@settings(APPTEST, max_examples=40)
+# Below the page, test_params round-trips 1,000 states through a link without opening it.
+@settings(APPTEST, max_examples=15)
 @given(valid_states(overrides={"present": False}, max_epochs=5000))
 def test_a_shared_link_opens_exactly_the_scenario_it_was_made_from(state):
     at = open_page(share_query(state))
@@ -420,7 +421,37 @@ def hostile_queries(draw):
     return {key: query[key] for key in order}, expected, bad, set(unknown)
 
 
-@settings(APPTEST, max_examples=150)
+def opened(values: dict[str, object]) -> dict[str, object]:
+    """The controls a link's parsed `values` open, as the README documents a link (`link_base`):
+    what the link names, the rest from its preset or the defaults of its neuron."""
+    preset = values.get("preset")
+    implied = PRESETS[preset].scenario.neuron if preset else PARAMS["neuron"].default
+    neuron = values.get("neuron", implied)
+    return link_base({"neuron": neuron, "preset": preset, "lesson": values.get("lesson", 0)}) | values
+
+
+# Below the page: many hostile links through the parser, each checked against the oracle above.
+@settings(deadline=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile_queries())
+def test_a_hostile_link_parses_to_the_expected_controls_and_every_bad_parameter_is_named_once(case):
+    query, expected, bad, unknown = case
+    values, notes = parse_query(query)
+    for note in notes:
+        assert_safe_note(note)
+    for name in bad:
+        assert any(note.startswith(f"{name}:") for note in notes), f"{name} not named in {notes}"
+    about_known = [note for note in notes if any(note.startswith(f"{name}:") for name in PARAMS)]
+    assert len(notes) - len(about_known) == len(unknown), notes
+    assert bool(notes) == bool(bad or unknown), (notes, sorted(bad), sorted(unknown))
+    shown = opened(values)
+    for name in relevant(expected["neuron"]):
+        assert shown[name] == expected[name], f"{name}: parsed {shown[name]!r}, expected {expected[name]!r}"
+        if name != "preset":
+            assert is_valid(name, shown[name], expected["neuron"]), f"{name} = {shown[name]!r}"
+
+
+# On the page: fewer links (each a page run), checked end to end against the same oracle.
+@settings(APPTEST, max_examples=30)
 @given(hostile_queries())
 def test_a_hostile_link_never_breaks_the_page_and_every_bad_parameter_is_named_once(case):
     query, expected, bad, unknown = case
@@ -561,12 +592,13 @@ def test_a_page_without_any_problem_shows_no_warning():
 
 
 def test_a_target_class_beyond_the_classes_is_corrected_and_named():
-    at = open_page({"neuron": "softmax", "classes": "3", "target": "7"})
+    # Target 3 with 3 classes: the first that does not exist (test_params holds every boundary).
+    at = open_page({"neuron": "softmax", "classes": "3", "target": "3"})
     assert_page_renders(at)
     shown = controls(at)
     assert shown["classes"] == 3 and shown["neuron"] == "softmax"
     assert shown["target"] == 2, "the parser uses the last class, 2 of 0 … 2"
-    assert warning_notes(at) == ["target: class 7 does not exist with 3 classes; using 2"]
+    assert warning_notes(at) == ["target: class 3 does not exist with 3 classes; using 2"]
 
 
 def test_an_epoch_beyond_the_run_is_corrected_and_named():
