@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from urllib.parse import parse_qs, urlencode
 
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from lossdemo.controls.data_sets import data_text, parse_data
@@ -16,6 +17,18 @@ from lossdemo.controls.url import MAX_STARTS, PARAMS, multi_options, parse_start
 from lossdemo.engine.losses import LOSSES, NEURONS
 from lossdemo.engine.neurons import get_kind
 from lossdemo.teaching.lesson import STEPS
+
+# ---------------------------------------------------------------------------------------------
+# Example budgets
+
+
+def deeper(examples: int) -> int:
+    """A budget of examples for a test that sets its own (where an example costs a page run): as
+    given under the `default` and `ci` profiles, five times as many under one that asks for more
+    examples than `default` (HYPOTHESIS_PROFILE=dev, tests/conftest.py)."""
+    more = settings.default.max_examples > settings.get_profile("default").max_examples
+    return 5 * examples if more else examples
+
 
 # ---------------------------------------------------------------------------------------------
 # Vocabulary and hostile input

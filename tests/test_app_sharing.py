@@ -20,6 +20,7 @@ from strategies import (
     TOO_LONG,
     assert_safe_note,
     canonical,
+    deeper,
     defaults,
     denotes,
     grid,
@@ -195,7 +196,7 @@ def assert_page_shows(at: AppTest, state: dict[str, object]) -> None:
 
 
 # Below the page, test_params round-trips 1,000 states through a link without opening it.
-@settings(APPTEST, max_examples=15)
+@settings(APPTEST, max_examples=deeper(15))
 @given(valid_states(overrides={"present": False}, max_epochs=5000))
 def test_a_shared_link_opens_exactly_the_scenario_it_was_made_from(state):
     at = open_page(share_query(state))
@@ -237,7 +238,7 @@ def set_through_widgets(state: dict[str, object]) -> AppTest:
     return open_view(at, state.get("view", "Curves"))
 
 
-@settings(APPTEST, max_examples=6)
+@settings(APPTEST, max_examples=deeper(6))
 @given(valid_states(presets=False, overrides={"present": False, "lesson": 0}, max_epochs=5000))
 def test_a_link_and_the_same_settings_made_by_hand_show_the_same_page(state):
     # (No lesson: a lesson step is not a control; its buttons set the whole scenario.)
@@ -431,7 +432,7 @@ def opened(values: dict[str, object]) -> dict[str, object]:
 
 
 # Below the page: many hostile links through the parser, each checked against the oracle above.
-@settings(deadline=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, max_examples=deeper(300), suppress_health_check=[HealthCheck.too_slow])
 @given(hostile_queries())
 def test_a_hostile_link_parses_to_the_expected_controls_and_every_bad_parameter_is_named_once(case):
     query, expected, bad, unknown = case
@@ -451,7 +452,7 @@ def test_a_hostile_link_parses_to_the_expected_controls_and_every_bad_parameter_
 
 
 # On the page: fewer links (each a page run), checked end to end against the same oracle.
-@settings(APPTEST, max_examples=30)
+@settings(APPTEST, max_examples=deeper(30))
 @given(hostile_queries())
 def test_a_hostile_link_never_breaks_the_page_and_every_bad_parameter_is_named_once(case):
     query, expected, bad, unknown = case
