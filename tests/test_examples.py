@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+import dataset_by_hand
 import numpy as np
 import pandas as pd
 import pytest
@@ -26,7 +27,7 @@ from lossdemo.engine.dataset import MAX_EXAMPLES, long_examples
 from lossdemo.engine.optimizers import OPTIMIZERS
 from lossdemo.engine.sigmoid import EXAMPLE_QUANTITIES
 
-HAND_LOSSES = ("quadratic", "cross_entropy", "absolute", "focal")  # the losses the oracle knows
+HAND_LOSSES = dataset_by_hand.SIGMOID_LOSSES  # the losses the oracle writes out
 RTOL, ATOL = 1e-12, 1e-13
 
 
@@ -46,8 +47,9 @@ def close(got: float, expected: float, rtol: float = RTOL, atol: float = ATOL) -
     return abs(got - expected) <= rtol * abs(expected) + atol
 
 
-def test_the_registry_losses_are_the_ones_the_oracle_knows():
+def test_the_losses_and_optimizers_the_oracle_writes_out_are_registered():
     assert set(HAND_LOSSES) <= set(LOSSES["sigmoid"])
+    assert set(dataset_by_hand.OPTIMIZERS) <= set(OPTIMIZERS)
 
 
 @settings(max_examples=150, deadline=None)
@@ -97,7 +99,7 @@ def decided_steps(loss: str, optimizer: str, path, xs, ys) -> int:
 )
 @given(
     st.sampled_from(HAND_LOSSES),
-    st.sampled_from(list(OPTIMIZERS)),
+    st.sampled_from(dataset_by_hand.OPTIMIZERS),
     floats(-3, 3),
     floats(-3, 3),
     data_sets(high=8, bound=3.0),

@@ -154,7 +154,7 @@ data_sets = st.lists(st.tuples(on_grid(-3, 3, 0.1), on_grid(0, 1, 0.05)), min_si
 
 
 @given(
-    loss=st.sampled_from(list(LOSSES["sigmoid"])),
+    loss=st.sampled_from(dataset_by_hand.SIGMOID_LOSSES),
     w=on_grid(-10, 10, 0.1),
     b=on_grid(-10, 10, 0.1),
     data=data_sets,

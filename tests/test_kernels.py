@@ -16,6 +16,7 @@ import pytest
 from findings_oracle import aim, status
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from oracles import OPTIMIZERS as ORACLE_OPTIMIZERS
 from oracles import sigmoid_gradient, sigmoid_run, softmax_gradient, softmax_logits, softmax_run
 
 from lossdemo import LOSSES, simulate_sigmoid, simulate_softmax
@@ -50,7 +51,7 @@ def sigmoid_data(draw):
 @settings(max_examples=120, deadline=None)
 @given(
     loss=st.sampled_from(list(LOSSES["sigmoid"])),
-    optimizer=st.sampled_from(list(OPTIMIZERS)),
+    optimizer=st.sampled_from(list(ORACLE_OPTIMIZERS)),
     w=finite(-4, 4),
     b=finite(-4, 4),
     data=sigmoid_data(),
@@ -75,7 +76,7 @@ def test_a_sigmoid_run_is_the_plain_loops(loss, optimizer, w, b, data, eta, epoc
 @settings(max_examples=80, deadline=None)
 @given(
     loss=st.sampled_from(list(LOSSES["softmax"])),
-    optimizer=st.sampled_from(list(OPTIMIZERS)),
+    optimizer=st.sampled_from(list(ORACLE_OPTIMIZERS)),
     classes=st.integers(2, 10),
     inputs=st.integers(1, 3),
     n=st.integers(1, 4),

@@ -54,7 +54,7 @@ def by_hand_at(loss: str, w: float, b: float, xs, ys) -> list[dict[str, float]]:
 # The engine: every example at one (w, b)
 
 
-@given(loss=st.sampled_from(list(NAMES)), w=params, b=params, data=points)
+@given(loss=st.sampled_from(dataset_by_hand.SIGMOID_LOSSES), w=params, b=params, data=points)
 @settings(max_examples=60, deadline=None)
 def test_examples_at_a_point_are_the_formulas_values(loss, w, b, data):
     xs, ys = [p[0] for p in data], [p[1] for p in data]
@@ -66,7 +66,7 @@ def test_examples_at_a_point_are_the_formulas_values(loss, w, b, data):
             assert row[quantity] == pytest.approx(value, rel=1e-9, abs=1e-12), quantity
 
 
-@given(loss=st.sampled_from(list(NAMES)), w=params, b=params, data=points)
+@given(loss=st.sampled_from(dataset_by_hand.SIGMOID_LOSSES), w=params, b=params, data=points)
 @settings(max_examples=30, deadline=None)
 def test_examples_at_a_point_are_the_run_row_there(loss, w, b, data):
     """A run's per-example columns at its start are those of `examples_at` at the start, bit for bit."""
@@ -231,7 +231,7 @@ def test_the_table_shows_every_example_at_the_inspected_epoch(preset, epoch):
     assert_table_is_the_runs_at(at, DATA_PRESETS[preset].points, ("quadratic", "cross_entropy"), epoch)
 
 
-@given(data=points, epoch=st.integers(0, 50), loss=st.sampled_from(list(NAMES)))
+@given(data=points, epoch=st.integers(0, 50), loss=st.sampled_from(dataset_by_hand.SIGMOID_LOSSES))
 @settings(max_examples=6, deadline=None)
 @example(data=[(1.0, 1.0), (-1.0, 0.0)], epoch=0, loss="absolute")
 def test_the_table_is_true_for_any_data_set_and_epoch(data, epoch, loss):

@@ -7,6 +7,7 @@ in another order), 1e-9 along a path of updates (rounding grows with each)."""
 
 from __future__ import annotations
 
+import dataset_by_hand
 import numpy as np
 import pytest
 from dataset_by_hand import softmax_cost_and_gradient
@@ -17,7 +18,7 @@ from lossdemo import LOSSES, simulate_softmax
 from lossdemo.engine.optimizers import OPTIMIZERS
 from lossdemo.engine.softmax import EXAMPLE_QUANTITIES
 
-HAND_LOSSES = ("log_likelihood", "quadratic")
+HAND_LOSSES = dataset_by_hand.SOFTMAX_LOSSES
 
 
 def floats(low: float, high: float) -> st.SearchStrategy[float]:
