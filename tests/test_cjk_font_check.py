@@ -55,7 +55,7 @@ def run_glyph_test(tmp_path: Path, ci: str) -> subprocess.CompletedProcess:
     before the page opens, so no browser starts)."""
     env = dict(os.environ, CI=ci, PATH=path_with_fc_list(tmp_path, LATIN_ONLY))
     env.pop("PYTEST_ADDOPTS", None)  # CI's report options would make this run overwrite its report
-    command = [sys.executable, "-m", "pytest", GLYPH_TEST, "-q", "-rs", "-p", "no:cacheprovider"]
+    command = [sys.executable, "-m", "pytest", GLYPH_TEST, "-q", "-rs", "-n", "0", "-p", "no:cacheprovider"]
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
