@@ -48,8 +48,10 @@ def coarse_speed_map():
         patch.setattr(map_settings, "AXES", {name: axis[::10] for name, axis in map_settings.AXES.items()})
         patch.setattr(map_settings, "ETA_AXIS", map_settings.ETA_AXIS[::10])
         cache.speed_map.clear()
+        cache.loss_sweep.clear()
         yield
     cache.speed_map.clear()
+    cache.loss_sweep.clear()
 
 
 @dataclass

@@ -16,6 +16,7 @@ from lossdemo.engine.sweep import (
     LossComparison,
     compare_losses,
     fastest_loss,
+    joined,
     sweep_sigmoid,
     sweep_softmax,
 )
@@ -281,6 +282,25 @@ def test_the_frame_is_tidy_one_row_per_loss_and_cell_without_missing_values():
         "band",
     ]
     assert (soft["goal"] == 0.5).all()
+
+
+def sigmoid_sweep(losses):
+    return sweep_sigmoid(losses, 1.5, 0.3, [-2.0, 0.0, 2.0], [0.1, 3.0], cap=40)
+
+
+def softmax_sweep(losses):
+    return sweep_softmax(losses, 3, 1, 1.0, [-2.0, 2.0], [0.1, 3.0], tolerance=0.5, cap=40)
+
+
+@pytest.mark.parametrize(("sweep", "losses"), [(sigmoid_sweep, SIGMOID), (softmax_sweep, SOFTMAX)])
+def test_each_losss_sweep_joined_is_the_sweep_of_all_the_losses(sweep, losses):
+    """The page keeps each loss's sweep and joins those it shows: label smoothing's and focal's
+    optima (not the target) must survive the join with their own loss."""
+    losses = list(losses)[::-1]
+    together, apart = sweep(losses), joined([sweep([loss]) for loss in losses])
+    pd.testing.assert_frame_equal(apart, together)
+    assert apart.attrs == together.attrs
+    assert list(apart.attrs["optimum"]) == losses
 
 
 # --- helpers for the page ----------------------------------------------------------------------

@@ -227,6 +227,16 @@ def _frame(blocks: list[pd.DataFrame], cap: int, tolerance: float | None, **scen
     return frame
 
 
+def joined(sweeps: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Sweeps of one grid and settings, each of other losses, as the one sweep of all their losses
+    (its rows in the order of `sweeps`, each loss's optimum in its attrs), so a page can keep each
+    loss's sweep and show any set of them."""
+    frame = pd.concat(sweeps, ignore_index=True)
+    optimum = {loss: aim for sweep in sweeps for loss, aim in sweep.attrs["optimum"].items()}
+    frame.attrs = sweeps[0].attrs | {"optimum": optimum}
+    return frame
+
+
 def _losses(neuron: str, losses: Sequence[str]) -> list:
     keys = [losses] if isinstance(losses, str) else list(losses)
     if not keys or len(set(keys)) != len(keys):

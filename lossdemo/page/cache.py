@@ -30,7 +30,7 @@ from lossdemo.engine.landscape import landscape
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER
 from lossdemo.engine.shape import coordinates, shape_frame
 from lossdemo.engine.start_sweep import START_BOUND, sweep_starts
-from lossdemo.engine.sweep import LossComparison, compare_losses, fastest_loss
+from lossdemo.engine.sweep import LossComparison, compare_losses, fastest_loss, joined
 from lossdemo.language import words
 from lossdemo.language.messages import _, current, speaking
 from lossdemo.teaching.comparison import comparison_findings
@@ -176,6 +176,14 @@ class SpeedMap:
     comparisons: list[LossComparison]
 
 
+# Each loss's sweep is kept on its own, so adding a loss to the map computes only that loss's.
+@st.cache_resource(max_entries=64, ttl=1800, show_spinner=False)
+def loss_sweep(
+    neuron: str, loss: str, start: tuple[tuple[str, object], ...], goal: str, cap: int, optimizer: str
+) -> pd.DataFrame:
+    return map_sweep(neuron, dict(start), goal, cap, [loss], optimizer)
+
+
 # The callers show a spinner in the session's language while a new one is computed.
 @st.cache_resource(max_entries=16, ttl=1800, show_spinner=False)
 def speed_map(
@@ -187,7 +195,7 @@ def speed_map(
     optimizer: str,
     lang: str,
 ) -> SpeedMap:
-    frame = map_sweep(neuron, dict(start), goal, cap, losses, optimizer)
+    frame = joined([loss_sweep(neuron, loss, start, goal, cap, optimizer) for loss in losses])
     fast = fastest_loss(frame)
     slower = [loss for loss in frame["loss"].unique() if loss != fast]
     with speaking(lang):
