@@ -32,7 +32,8 @@ class Shot(NamedTuple):
 
 # The page at its defaults down to its charts, and presentation mode on a projector (1280 × 720,
 # 1920 × 1080) and on a phone (390 × 844), where the page itself is shown too; the whole page with
-# the badly wrong start trained by Adam, down to its comparison with gradient descent.
+# the badly wrong start trained by Adam, down to its comparison with gradient descent; the Network
+# tab whole.
 README_SHOTS = (
     Shot(SCREENSHOTS / "page.png", "", 1400, 1750),
     Shot(SCREENSHOTS / "page-390x844.png", "", 390, 844),
@@ -43,6 +44,7 @@ README_SHOTS = (
     Shot(SCREENSHOTS / "lesson-2-1280x720.png", "lesson=2&present=true", 1280, 720),
     Shot(SCREENSHOTS / "lesson-3-1280x720.png", "lesson=3&present=true", 1280, 720),
     Shot(SCREENSHOTS / "landscape.png", "view=Landscape&data_preset=plateau&w=-8&b=0", 1400, 1800),
+    Shot(SCREENSHOTS / "network.png", "view=Network", 1400, 1400, full_page=True),
     Shot(SCREENSHOTS / "page-zh.png", "lang=zh", 1400, 1750),
     Shot(SCREENSHOTS / "page-zh-390x844.png", "lang=zh", 390, 844),
 )

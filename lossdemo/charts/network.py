@@ -53,7 +53,7 @@ PANELS = (
         N_("mean cost C"),
         (("cost", N_("cost")),),
         ".4g",
-        "",
+        ".3~g",  # 10 (without a precision Vega picks one from the ticks and writes "1e+1")
     ),
     Panel(
         N_("Outputs stuck at the wrong end"),
