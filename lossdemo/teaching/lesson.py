@@ -1,7 +1,8 @@
 """The guided lesson: the source article's argument in short steps. Each step names the whole
 scenario it demonstrates (a preset, the losses to show and the view to open),
 asks the class to predict before the replay, and says what to look at, with numbers computed from
-the step's own runs (never typed into the text)."""
+the step's own runs (never typed into the text). A step's class-poll question (`poll`) takes its
+right choice from the same runs, through the helpers that write those numbers."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ import pandas as pd
 
 from lossdemo.engine.milestones import first_epoch_within, settled_within
 from lossdemo.language.messages import N_, _
+from lossdemo.language.words import loss_words
 from lossdemo.teaching.chain_rule import SMALL_SLOPE
 from lossdemo.teaching.network import accuracy_sentence, hidden_sentence
+from lossdemo.teaching.questions import TOGETHER, Poll, first_to_halve
 from lossdemo.teaching.two_classes import two_class_aside
 
 
@@ -35,6 +38,7 @@ class Step:
     view: str = "Curves"  # the tab the step opens
     baseline: str | None = None  # a preset whose runs `look` compares the preset's runs with
     aside: Callable[..., str] | None = None  # more, from the scenario's fields by name (Markdown)
+    poll: Poll | None = None  # the class poll's question, its right choice from the runs `look` reads
 
 
 def _run(runs: pd.DataFrame, loss: str) -> pd.DataFrame:
@@ -52,12 +56,67 @@ def _by(value: int | None, within: int) -> str:
     return _("not within {epochs} epochs").format(epochs=f"{within:,}")
 
 
+# The epochs a question of "about how many epochs" offers: (first epoch, key, word), then never.
+EPOCH_RANGES = (
+    (0, "under_20", N_("Fewer than 20")),
+    (20, "20_to_99", N_("20 to 99")),
+    (100, "100_or_more", N_("100 or more")),
+)
+NOT_WITHIN = ("not_within", N_("Not within the run"))
+
+
+def _epoch_range(epoch: int | None) -> str:
+    if epoch is None:
+        return NOT_WITHIN[0]
+    return [key for first, key, _word in EPOCH_RANGES if epoch >= first][-1]
+
+
 def _look_slightly_wrong(runs: pd.DataFrame) -> str:
     run = _run(runs, "quadratic")
     return _(
         "From this mildly wrong start (a = {a}, target 0) the quadratic cost halves "
         "the output error for good {by}."
     ).format(a=f"{run['a'].iloc[0]:.2f}", by=_by(_halved(runs, "quadratic"), len(run) - 1))
+
+
+def _starts_halved(runs: pd.DataFrame) -> list[tuple[float, float, int | None]]:
+    """The quadratic cost from each start of a comparison of starts: (a₀, its error, the epoch it
+    halves that error for good, or None)."""
+    quadratic = _run(runs, "quadratic")
+    return [
+        (r["a"].iloc[0], r["error"].iloc[0], settled_within(r["error"].to_numpy(), 0.5 * r["error"].iloc[0]))
+        for _key, r in quadratic.groupby("series", sort=False, observed=True)
+    ]
+
+
+def _faster_start(runs: pd.DataFrame) -> str:
+    """Which start halves its error first: the mildly wrong one (the smaller error at the start),
+    the badly wrong one, or about the same."""
+    mild, bad = (at for _a0, _error, at in sorted(_starts_halved(runs), key=lambda start: start[1]))
+    return first_to_halve({"mild": mild, "bad": bad}) or TOGETHER
+
+
+def _first_loss(*losses: str) -> Callable[[pd.DataFrame], str]:
+    """The right choice of "which loss halves its error first": the loss, or about the same."""
+    return lambda runs: first_to_halve({loss: _halved(runs, loss) for loss in losses}) or TOGETHER
+
+
+def _which_halve(runs: pd.DataFrame) -> str:
+    """Which of quadratic and cross-entropy halves its error for good within the run."""
+    done = {loss for loss in ("quadratic", "cross_entropy") if _halved(runs, loss) is not None}
+    return {2: "both", 0: "neither"}.get(len(done)) or done.pop()
+
+
+def _adam_sooner(runs: pd.DataFrame, baseline: pd.DataFrame) -> str:
+    """Does the quadratic cost halve its error sooner with Adam (`runs`) than with gradient
+    descent (`baseline`), about as soon, or later?"""
+    halved = {"sooner": _halved(runs, "quadratic"), "later": _halved(baseline, "quadratic")}
+    return first_to_halve(halved) or TOGETHER
+
+
+def _first_loss_poll(text: str, neuron: str, losses: tuple[str, str]) -> Poll:
+    words = tuple((loss, loss_words(neuron, loss).name) for loss in losses)
+    return Poll(text, (*words, (TOGETHER, N_("About the same"))), _first_loss(*losses))
 
 
 def _look_badly_wrong(runs: pd.DataFrame) -> str:
@@ -81,12 +140,9 @@ def _look_badly_wrong(runs: pd.DataFrame) -> str:
     )
     if len(each) > 1:
         epochs = len(run) - 1
-        halved = [
-            (r["a"].iloc[0], settled_within(r["error"].to_numpy(), 0.5 * r["error"].iloc[0]))
-            for _key, r in each
-        ]
+        halved = _starts_halved(runs)
         halves = _("; ").join(
-            _("from a₀ = {a0} {by}").format(a0=f"{a0:.2f}", by=_by(at, epochs)) for a0, at in halved
+            _("from a₀ = {a0} {by}").format(a0=f"{a0:.2f}", by=_by(at, epochs)) for a0, _error, at in halved
         )
         text = _("{text} Each start halves its error for good: {halves}.").format(text=text, halves=halves)
     return text
@@ -163,6 +219,11 @@ STEPS = (
             "curve: a steady fall from the first epoch, or a slow start? Then press Play."
         ),
         losses=("quadratic",),
+        poll=Poll(
+            N_("About how many epochs until the quadratic cost halves the output error for good?"),
+            (*((key, word) for _first, key, word in EPOCH_RANGES), NOT_WITHIN),
+            lambda runs: _epoch_range(_halved(runs, "quadratic")),
+        ),
     ),
     Step(
         N_("Why a badly wrong neuron learns slowly"),
@@ -183,6 +244,15 @@ STEPS = (
         ),
         losses=("quadratic",),
         view="Up close",
+        poll=Poll(
+            N_("With the quadratic cost, which start halves its error for good first?"),
+            (
+                ("mild", N_("The mildly wrong start")),
+                ("bad", N_("The badly wrong start")),
+                (TOGETHER, N_("About the same")),
+            ),
+            _faster_start,
+        ),
     ),
     Step(
         N_("Cross-entropy cancels σ′(z)"),
@@ -197,6 +267,11 @@ STEPS = (
         N_(
             "Same badly wrong start, same η, and now cross-entropy beside the quadratic cost. Predict "
             "which output falls first, and whether cross-entropy has a flat stretch too. Press Play."
+        ),
+        poll=_first_loss_poll(
+            N_("Which loss halves the output error for good first?"),
+            "sigmoid",
+            ("quadratic", "cross_entropy"),
         ),
     ),
     Step(
@@ -218,6 +293,11 @@ STEPS = (
             "quadratic cost stall here too, and does log-likelihood? Press Play."
         ),
         aside=two_class_aside,
+        poll=_first_loss_poll(
+            N_("Which loss halves the target's error 1 − a_y for good first?"),
+            "softmax",
+            ("quadratic", "log_likelihood"),
+        ),
     ),
     Step(
         N_("A fair comparison"),
@@ -236,6 +316,16 @@ STEPS = (
         N_(
             "The learning rate of the book's demo, with the true gradients. Predict how far each output "
             "gets within the run, then press Play."
+        ),
+        poll=Poll(
+            N_("At η = 0.005, which loss halves the output error for good within the run?"),
+            (
+                ("both", N_("Both")),
+                ("cross_entropy", N_("Only cross-entropy")),
+                ("quadratic", N_("Only the quadratic cost")),
+                ("neither", N_("Neither")),
+            ),
+            _which_halve,
         ),
     ),
     Step(
@@ -259,6 +349,15 @@ STEPS = (
             "remove the stall, and does it make the gradient any larger? Press Play."
         ),
         baseline="badly_wrong",
+        poll=Poll(
+            N_("With Adam, does the quadratic cost halve its error sooner than with gradient descent?"),
+            (
+                ("sooner", N_("Sooner")),
+                (TOGETHER, N_("About as soon")),
+                ("later", N_("Later")),
+            ),
+            _adam_sooner,
+        ),
     ),
     Step(
         N_("Does it matter in a real network?"),
