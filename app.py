@@ -1,10 +1,11 @@
 """lossdemo: watch the choice of loss decide how fast a neuron learns.
 
-The page in screen order: the sidebar's controls (and the share link), the header, the lesson, the
-replay, the tabs Curves, Up close, Loss shape, Speed map, Landscape and Network, then the summary,
-the findings and the live numbers (with the formula strip on the Curves tab). Every number comes
-from the `lossdemo` package; runs, maps and chart specs are cached in `lossdemo.page.cache`, the
-views live in `lossdemo.page.views`."""
+The page in screen order: the sidebar's controls (and the share link), the header, the lesson (and
+an open class poll), the replay, the tabs Curves, Up close, Loss shape, Speed map, Landscape and
+Network, then the summary, the findings and the live numbers (with the formula strip on the Curves
+tab). Every number comes from the `lossdemo` package; runs, maps and chart specs are cached in
+`lossdemo.page.cache`, the views live in `lossdemo.page.views`. A student's link to a class poll
+(`?room=CODE`) shows the poll's phone page (`lossdemo.page.poll_view`) instead."""
 
 import streamlit as st
 
@@ -15,10 +16,10 @@ from lossdemo.engine.losses import DEFAULT_LOSSES, LOSSES, NEURONS
 from lossdemo.engine.neurons import get_kind
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS
 from lossdemo.language import words
-from lossdemo.language.messages import HTML_LANG, LANGUAGES, N_, _, current
-from lossdemo.page import state, views
+from lossdemo.language.messages import HTML_LANG, N_, _, current
+from lossdemo.page import poll_view, state, views
 from lossdemo.page.landscape_view import sidebar_note
-from lossdemo.page.widgets import control, hidden, locked, names
+from lossdemo.page.widgets import control, hidden, language_switch, locked, names
 
 TITLE = N_("Why the loss decides how fast a neuron learns")
 # Captions and the replay buttons' key hints ("Space", "Home") in a contrast of at least 4.5:1:
@@ -64,18 +65,13 @@ st.html(
     f"<script>document.documentElement.lang = '{HTML_LANG[current()]}';</script>",
     unsafe_allow_javascript=True,
 )
+if poll_view.joining():  # a student's link to a class poll: the poll's phone page, nothing else
+    poll_view.student_page()
+    st.stop()
 
 # The sidebar: the language, then the scenario's controls, each bound to its URL parameter.
 with st.sidebar:
-    control(
-        st.segmented_control,
-        "lang",
-        options=list(LANGUAGES),
-        default=state.browser_language(),  # a link's `lang` or the switch overrides it
-        required=True,
-        format_func=LANGUAGES.get,
-        on_change="rerun",
-    )
+    language_switch()
     st.header(_("Scenario"))
     views.exercise_note()
     neuron = control(
@@ -159,6 +155,7 @@ with st.sidebar:
     log_scale = control(st.toggle, "log", on_change="rerun")
     if not st.session_state.get("present"):
         control(st.toggle, "present", on_change="rerun")
+        views.poll_start(scenario, st)  # outside the lesson; a lesson step's poll starts in its panel
 
 # The header.
 present = bool(st.session_state.get("present"))
@@ -212,7 +209,7 @@ if not losses:
     st.stop()
 
 # The lesson, then the replay, the views of the run, the summary and findings, and the live numbers.
-views.lesson(present)
+views.lesson(scenario, present)
 views.epoch_views(scenario, log_scale, present)
 
 if not present:

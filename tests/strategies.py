@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from lossdemo.controls.data_sets import data_text, parse_data
 from lossdemo.controls.presets import PRESETS, preset_values
 from lossdemo.controls.scenario import starts_text
-from lossdemo.controls.url import MAX_STARTS, PARAMS, multi_options, parse_starts, share_query
+from lossdemo.controls.url import MAX_STARTS, PARAMS, POLL_PARAMS, multi_options, parse_starts, share_query
 from lossdemo.engine.losses import LOSSES, NEURONS
 from lossdemo.engine.neurons import get_kind
 from lossdemo.teaching.lesson import STEPS
@@ -303,7 +303,7 @@ raw_values = st.one_of(
     st.sampled_from(VOCABULARY),
 )
 unknown_keys = st.one_of(st.text(max_size=30), st.sampled_from(HOSTILE)).filter(
-    lambda k: k not in PARAMS and k.lower() not in ("embed", "embed_options")
+    lambda k: k not in PARAMS and k not in POLL_PARAMS and k.lower() not in ("embed", "embed_options")
 )
 keys = st.one_of(st.sampled_from(list(PARAMS)), unknown_keys)
 queries = st.dictionaries(keys, st.lists(raw_values, min_size=0, max_size=4), max_size=10)

@@ -54,6 +54,11 @@ EXERCISE_CONTROLS = (
     "log",
 )
 
+# The class poll's parameters (read by the poll page, lossdemo/page/poll_view.py): no control has
+# them and no share link writes them. `room` alone opens a student's page; with `teacher`, the
+# teacher's controls of that room; `student` keeps a student's place in it across reloads.
+POLL_PARAMS = ("room", "teacher", "student")
+
 
 @dataclass(frozen=True)
 class Param:
@@ -534,6 +539,8 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[dict[str, object], 
     notes: list[str] = []
     for key, raws in query.items():
         param = PARAMS.get(key)
+        if key in POLL_PARAMS:
+            continue  # the poll page's own (the poll store checks them)
         if param is None:
             if _snippet(key) != _("that value"):
                 notes.append(

@@ -10,7 +10,7 @@ from lossdemo.charts.landscape import PICK
 from lossdemo.controls import replay
 from lossdemo.controls.presets import lesson_values, preset_values
 from lossdemo.controls.scenario import SCENARIO_FIELDS
-from lossdemo.controls.url import PARAMS, base_values, parse_query, parse_value, share_query
+from lossdemo.controls.url import PARAMS, POLL_PARAMS, base_values, parse_query, parse_value, share_query
 from lossdemo.engine.losses import DEFAULT_LOSSES
 from lossdemo.engine.neurons import get_kind
 from lossdemo.language import messages
@@ -77,6 +77,7 @@ def read_url_once() -> None:
     st.session_state.update({key: v for key, v in base_values(values).items() if key not in values})
     st.session_state.update(values)
     clean = {key: v if isinstance(v, list) else [v] for key, v in share_query(values).items()}
+    clean |= {key: query[key][-1:] for key in POLL_PARAMS if query.get(key)}  # a poll's room stays
     if notes or any(query.get(key) != v for key, v in clean.items()):
         st.query_params.from_dict(clean)  # a link spelled as the widgets write it, then read afresh
         st.rerun()

@@ -17,7 +17,7 @@ from lossdemo.charts.sigma_path import sigma_path_spec
 from lossdemo.charts.speed_map import map_spec
 from lossdemo.charts.style import legend_html, line_sample, line_word
 from lossdemo.controls.map_settings import GOALS
-from lossdemo.controls.presets import PRESETS, lesson_scenario
+from lossdemo.controls.presets import lesson_scenario
 from lossdemo.controls.replay import NUMBERS_SECONDS, cursor_params
 from lossdemo.controls.scenario import Scenario, rows_at, start_word, to_csv
 from lossdemo.controls.url import EXERCISE_CONTROLS, PARAMS, VIEWS, share_query
@@ -26,7 +26,7 @@ from lossdemo.engine.optimizers import OPTIMIZERS
 from lossdemo.engine.shape import shape_points
 from lossdemo.language import words
 from lossdemo.language.messages import N_, _, current
-from lossdemo.page import state
+from lossdemo.page import poll_view, state
 from lossdemo.page.cache import prepared_for, shape_curves, speed_map
 from lossdemo.page.downloads import figure_downloads
 from lossdemo.page.landscape_view import landscape_view, own_data_set, single_example_note
@@ -101,14 +101,31 @@ def lesson_start() -> None:
     )
 
 
-def lesson(present: bool) -> None:
-    """The lesson: a button that starts it, or the step on show with its prediction prompt, its
-    explanation and what to look at (computed from the step's runs), and the way on. Page Down
-    and Page Up (a presentation clicker's keys) go to the next and the previous step."""
+def poll_start(scenario: Scenario, container) -> None:
+    """Outside the lesson, the button that starts a class poll on the page as it is, in `container`
+    (a lesson step's poll starts in the step's panel), unless a poll is open."""
+    if state.fixed() or st.session_state.get("lesson", 0) or poll_view.teaching() is not None:
+        return
+    poll_view.page_start(scenario, container)
+
+
+def lesson(scenario: Scenario, present: bool) -> None:
+    """The lesson: the step on show with its prediction prompt, its explanation and what to look at
+    (computed from the step's runs), and the way on (the button that starts it stands beside the
+    title, `lesson_start`). Page Down and Page Up (a presentation clicker's keys) go to the next and
+    the previous step. Beside them the button that starts a class poll, and under them the poll
+    while it is open."""
     if state.fixed():  # an exercise link keeps the page on its task; a step would change controls
         return
+    lesson_box(scenario, present)
+    poll_view.teacher_panel(scenario)
+
+
+def lesson_box(scenario: Scenario, present: bool) -> None:
     number = st.session_state.get("lesson", 0)
-    if not number:  # the button that starts it stands beside the title (`lesson_start`)
+    if not number:
+        if present and poll_view.teaching() is None:  # no sidebar on a projector: it starts here
+            poll_start(scenario, st.container(horizontal=True, horizontal_alignment="right"))
         return
     step = STEPS[number - 1]
     with st.container(border=True):
@@ -133,21 +150,18 @@ def lesson(present: bool) -> None:
                 args=(to,),
                 shortcut=shortcut,
             )
+        poll_view.lesson_start(number, row)
         st.markdown(_("**Predict, then run.** {prompt}").format(prompt=_(step.predict)))
         # On a projector the explanation waits behind a button, out of the chart's way.
         explain = _("Explain")
         more = row.popover(explain, icon=":material/menu_book:") if present else st.expander(explain, True)
         with more:
             st.markdown(_(step.text))
-            scenario = lesson_scenario(number)
-            if scenario is None:
-                look = step.look(default_runs())
-            else:
-                shown = [scenario, *(PRESETS[name].scenario for name in (step.baseline,) if name)]
-                look = step.look(*(prepared_for(each).frame for each in shown))
+            shows = lesson_scenario(number)
+            look = step.look(default_runs()) if shows is None else step.look(*poll_view.step_frames(number))
             st.markdown(_("**Look at** (after the replay): {look}").format(look=look))
             if step.aside is not None:
-                st.markdown(step.aside(**asdict(scenario or Scenario())))
+                st.markdown(step.aside(**asdict(shows or Scenario())))
             st.button(
                 _("Leave the lesson"),
                 icon=":material/close:",

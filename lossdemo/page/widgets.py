@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 import streamlit as st
 
 from lossdemo.controls.url import PARAMS
-from lossdemo.language.messages import _
+from lossdemo.language.messages import LANGUAGES, _
 from lossdemo.page import state
 
 BIND = "query-params"  # widgets keep their URL parameter in sync with their value
@@ -66,6 +66,20 @@ def control(widget, name: str, **kwargs):
     if named:
         state.write_param(name, kwargs.get("value", kwargs.get("default", p.default)))
     return shown
+
+
+def language_switch(**kwargs) -> None:
+    """The page's language, English or 中文: the link's `lang`, else the browser's, until switched."""
+    control(
+        st.segmented_control,
+        "lang",
+        options=list(LANGUAGES),
+        default=state.browser_language(),  # a link's `lang` or the switch overrides it
+        required=True,
+        format_func=LANGUAGES.get,
+        on_change="rerun",
+        **kwargs,
+    )
 
 
 def replay_controls(epochs: int, one_row: bool) -> None:
