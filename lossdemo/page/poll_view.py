@@ -302,12 +302,6 @@ def live_answers(room_code: str) -> None:
     facts.code(address, language=None, wrap_lines=True)
     answered = sum(tally.values())
     facts.metric(_("Answered"), _("{answered} of {joined}").format(answered=answered, joined=room.joined))
-    if "step" in room.payload:
-        answers.caption(
-            _("Lesson step {number}: {title}").format(
-                number=room.payload["step"], title=_(STEPS[room.payload["step"] - 1].title)
-            )
-        )
     answers.markdown(f"**{_(poll.text)}**")
     right = list(tally).index(room.right_choice) if room.revealed else None
     spec = poll_spec([_(words[key]) for key in tally], list(tally.values()), right)
@@ -411,7 +405,7 @@ def student_question() -> None:
             st.markdown(_("You answered **{mine}**.").format(mine=words[mine]))
         st.caption(_("The next question appears here when your teacher moves on."))
         return
-    st.radio(
+    chosen = st.radio(
         _("Your answer"),
         poll.keys,
         index=poll.keys.index(mine) if mine in poll.keys else None,
@@ -425,6 +419,7 @@ def student_question() -> None:
         type="primary",
         width="stretch",
         key="poll_send",
+        disabled=chosen is None,
         on_click=send,
         args=(room.code, student, room.question_id),
     )
