@@ -374,10 +374,10 @@ def student_question() -> None:
         say(room)
         return
     pending = st.session_state.get("poll_pending")
-    if pending and pending[0] == room.question_id and "poll_trouble" not in st.session_state:
+    if pending and pending[0] == room.question_id:
         deliver(room.code, student)  # an answer the store asked to wait for, or sent during an outage
-    elif pending and pending[0] != room.question_id:
-        del st.session_state.poll_pending
+    elif pending:
+        del st.session_state.poll_pending  # the room has moved on
     mine = attempt(lambda: store().answer_of(room.code, student, room.question_id))
     if isinstance(mine, Trouble):
         say(mine)
