@@ -1,7 +1,8 @@
 """The package's layers, as each folder's __init__ docstring states them, held by reading every
 module's imports: language ← engine ← teaching, charts ← controls ← page ← app.py, and the poll store
-on its own: polls ← page. And every module outside `lossdemo/page/` imports in a Python where
-Streamlit cannot be imported at all."""
+on its own: polls ← page. Every module outside `lossdemo/page/` imports in a Python where
+Streamlit cannot be imported at all, and the page imports the poll store (with SQLAlchemy) and segno
+only inside the functions of an open poll."""
 
 from __future__ import annotations
 
@@ -92,6 +93,30 @@ def import_without_streamlit(names: list[str]) -> subprocess.CompletedProcess:
         "    __import__(name)\n"
     )
     return subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True)
+
+
+LAZY = ("lossdemo.polls", "sqlalchemy", "segno")  # a page without a class poll never imports them
+
+
+def top_level_imports(path: Path) -> set[str]:
+    """The module names a file imports when it is imported (not inside its functions)."""
+    names = set()
+    for node in ast.parse(path.read_text(), str(path)).body:
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize(
+    "path", [ROOT / "app.py", *sorted((PACKAGE / "page").glob("*.py"))], ids=lambda p: p.name
+)
+def test_the_page_imports_the_poll_store_and_the_qr_code_only_when_a_poll_needs_them(path):
+    eager = {name for name in top_level_imports(path) if name.startswith(LAZY)}
+    assert not eager, (
+        f"{path.name} imports {sorted(eager)} with the page: import them inside the poll's functions"
+    )
 
 
 def test_every_module_outside_the_page_layer_imports_without_streamlit():
