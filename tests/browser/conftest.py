@@ -115,9 +115,11 @@ def browser(browser_environment):
 
 
 @pytest.fixture(scope="package")
-def app_url(browser_environment, timings: Timings) -> Iterator[str]:
+def app_url(browser_environment, timings: Timings, tmp_path_factory) -> Iterator[str]:
+    """The live page; its class polls in an SQLite file of a temporary directory."""
     started = time.perf_counter()
-    with streamlit_server() as (url, _pid):
+    polls = {"LOSSDEMO_DATA_DIR": str(tmp_path_factory.mktemp("polls")), "LOSSDEMO_DATABASE_URL": ""}
+    with streamlit_server(env=polls) as (url, _pid):
         timings.record(f"streamlit server healthy after {time.perf_counter() - started:.2f} s")
         yield url
 
