@@ -14,7 +14,8 @@ from lossdemo.charts.style import PALETTE, readable
 from lossdemo.language.messages import _
 
 ASKED, RIGHT, OTHER = PALETTE[1], PALETTE[2], "#BBBBBB"  # blue, green, grey
-BAR_HEIGHT = 40  # pixels per choice
+BAR_HEIGHT = 48  # pixels per choice
+FONT_SIZE = 17  # the choices and counts, read from the back of the room
 
 
 def poll_spec(words: Sequence[str], counts: Sequence[int], right: int | None) -> dict:
@@ -26,11 +27,11 @@ def poll_spec(words: Sequence[str], counts: Sequence[int], right: int | None) ->
     ]
     revealed = alt.condition(alt.datum.right, alt.value(RIGHT), alt.value(OTHER))
     colour = alt.value(ASKED) if right is None else revealed
-    y = alt.Y("choice:N", sort=None, title=None, axis=alt.Axis(labelLimit=320))
+    y = alt.Y("choice:N", sort=None, title=None, axis=alt.Axis(labelLimit=320, labelFontSize=FONT_SIZE))
     x = alt.X("count:Q", title=_("answers"), axis=alt.Axis(tickMinStep=1, format="d"))
     base = alt.Chart(alt.Data(values=rows)).encode(y=y, x=x)
     bars = base.mark_bar().encode(color=colour)
-    labels = base.mark_text(align="left", dx=4, fontSize=16).encode(text="count:Q")
+    labels = base.mark_text(align="left", dx=4, fontSize=FONT_SIZE).encode(text="count:Q")
     chart = (bars + labels).properties(height=BAR_HEIGHT * len(rows), width="container")
     spec = readable(chart).to_dict()
     spec["description"] = _("Answers per choice: {counts}").format(
