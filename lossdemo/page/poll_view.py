@@ -337,6 +337,7 @@ def student_page() -> None:
 
 def rejoin() -> None:
     st.query_params.pop("student", None)
+    st.session_state.pop("poll_joined", None)
 
 
 def send(room_code: str, student: str, question_id: str) -> None:
@@ -362,13 +363,18 @@ def deliver(room_code: str, student: str) -> Trouble | None:
 def student_question() -> None:
     """Join the room once (the token goes into the link), then show its question: choices and Send
     until Reveal, then the right answer and the student's own."""
-    room_code, student = st.query_params.get("room"), st.query_params.get("student")
+    room_code = st.query_params.get("room")
+    student = st.query_params.get("student") or st.session_state.get("poll_joined", {}).get(room_code)
     if not student:
         joined = attempt(lambda: store().join(room_code))
         if isinstance(joined, Trouble):
             say(joined)
             return
-        st.query_params["student"] = student = joined
+        # Kept in the session first: a run interrupted as it writes the link must not join again.
+        st.session_state.poll_joined = {room_code: joined}
+        student = joined
+    if st.query_params.get("student") != student:
+        st.query_params["student"] = student
     room = attempt(lambda: store().room(room_code))
     if isinstance(room, Trouble):
         say(room)
