@@ -54,32 +54,47 @@ class Poll:
     results: list[SessionResult] = field(default_factory=list)
 
 
+def phone_of(url: str, code: str, index: int) -> Phone:
+    """Student `index`'s phone, on the students' link of room `code` (not opened yet)."""
+    return Phone(Endpoint.parse(url), SessionResult(index, f"room={code}"), random.Random(index), 30.0, None)
+
+
+async def join(phone: Phone) -> Phone:
+    """Load the students' link on the phone, which joins the room."""
+    await phone.open()
+    phone.result.load_s = await phone.rerun()
+    phone.result.loaded = True
+    return phone
+
+
+async def answer(phone: Phone) -> tuple[str, float]:
+    """Pick a choice and press Send, as the phone's browser would: (the choice's key, seconds from
+    Send to the finished run)."""
+    key = phone.rng.choice(QUESTION.choices)
+    radio, send = phone.widgets[f"poll_choice_{QUESTION.id}"], phone.widgets["poll_send"]
+    word = dict(STEPS[STEP - 1].poll.choices)[key]  # a radio sends the words it shows
+    phone.states[radio.id] = WidgetState(id=radio.id, string_value=word)
+    await phone.rerun()  # the choice: Send is enabled once there is one
+    return key, await phone.rerun([WidgetState(id=send.id, trigger_value=True)])
+
+
 async def _student(index: int, url: str, code: str, start: float, send_at: float, poll: Poll) -> None:
-    rng = random.Random(index)
-    result = SessionResult(index, f"room={code}")
-    poll.results.append(result)
-    phone = Phone(Endpoint.parse(url), result, rng, 30.0, None)
     loop = asyncio.get_running_loop()
+    phone = phone_of(url, code, index)
+    poll.results.append(phone.result)
     try:
         await asyncio.sleep(max(0.0, start - loop.time()))
-        await phone.open()
-        result.load_s = await phone.rerun()
-        result.loaded = True
+        await join(phone)
         await asyncio.sleep(max(0.0, send_at - loop.time()))
-        choice = rng.randrange(len(QUESTION.choices))
-        radio, send = phone.widgets[f"poll_choice_{QUESTION.id}"], phone.widgets["poll_send"]
-        word = dict(STEPS[STEP - 1].poll.choices)[QUESTION.choices[choice]]  # a radio sends what it shows
-        phone.states[radio.id] = WidgetState(id=radio.id, string_value=word)
-        await phone.rerun()  # the choice: Send is enabled once there is one
-        elapsed = await phone.rerun([WidgetState(id=send.id, trigger_value=True)])
+        key, elapsed = await answer(phone)
         poll.sends.append(elapsed)
-        poll.sent[QUESTION.choices[choice]] += 1
+        poll.sent[key] += 1
         poll.last_send_done = max(poll.last_send_done, time.perf_counter())
         await asyncio.sleep(4.0)  # watching the phone, which polls the room
         phone.check_alive()
-        result.completed = True
+        phone.result.completed = True
     except (SessionFailed, KeyError) as error:
-        result.error("client", repr(error))
+        phone.result.error("client", repr(error))
     finally:
         await phone.close()
 
