@@ -6,9 +6,10 @@ A room is made on lesson step 2's question in the poll store the server uses (LO
 LOSSDEMO_DATABASE_URL, as set for this process; without --url a server is started with the same
 environment). The projector opens the teacher's link and its panel polls every 2 s; the students
 open the students' link over a ramp (their phones poll the room every 2 s too), then each sends an
-answer at a random instant of a window of --window seconds. Several --url (replicas, or one nginx
-in front of them) share the students round robin. It reports how long each Send took, whether the
-store's tally equals the answers sent, and when the projector first showed every answer."""
+answer at a random instant of a window of --window seconds. Several --url (replicas) share the
+students round robin; one nginx in front of replicas spreads them with --spread-ips (ip_hash).
+It reports how long each Send took, whether the store's tally equals the answers sent, and when the
+projector first showed every answer."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from lossdemo.polls import Question, open_store
 from lossdemo.teaching.lesson import STEPS
 from tools.loadtest.protocol import Endpoint, Session, SessionFailed
 from tools.loadtest.report import SessionResult, percentile
+from tools.loadtest.run import source_address
 from tools.server import streamlit_server, wait_healthy
 
 STEP = 2  # the lesson step whose question is asked
@@ -54,9 +56,11 @@ class Poll:
     results: list[SessionResult] = field(default_factory=list)
 
 
-def phone_of(url: str, code: str, index: int) -> Phone:
-    """Student `index`'s phone, on the students' link of room `code` (not opened yet)."""
-    return Phone(Endpoint.parse(url), SessionResult(index, f"room={code}"), random.Random(index), 30.0, None)
+def phone_of(url: str, code: str, index: int, spread: int = 1) -> Phone:
+    """Student `index`'s phone, on the students' link of room `code` (not opened yet), from one of
+    `spread` loopback networks (so that nginx's ip_hash spreads the phones over the replicas)."""
+    result = SessionResult(index, f"room={code}")
+    return Phone(Endpoint.parse(url), result, random.Random(index), 30.0, source_address(index, spread))
 
 
 async def join(phone: Phone) -> Phone:
@@ -78,9 +82,11 @@ async def answer(phone: Phone) -> tuple[str, float]:
     return key, await phone.rerun([WidgetState(id=send.id, trigger_value=True)])
 
 
-async def _student(index: int, url: str, code: str, start: float, send_at: float, poll: Poll) -> None:
+async def _student(
+    index: int, url: str, code: str, start: float, send_at: float, poll: Poll, spread: int
+) -> None:
     loop = asyncio.get_running_loop()
-    phone = phone_of(url, code, index)
+    phone = phone_of(url, code, index, spread)
     poll.results.append(phone.result)
     try:
         await asyncio.sleep(max(0.0, start - loop.time()))
@@ -99,11 +105,13 @@ async def _student(index: int, url: str, code: str, start: float, send_at: float
         await phone.close()
 
 
-async def _lecture(urls: list[str], students: int, window: float, ramp: float) -> tuple[Poll, Phone, str]:
+async def _lecture(
+    urls: list[str], students: int, window: float, ramp: float, spread: int
+) -> tuple[Poll, Phone, str]:
     room = open_store().create_room(QUESTION)
     poll = Poll(students)
-    projector = Phone(Endpoint.parse(urls[0]), SessionResult(-1, "projector"), random.Random(), 60.0, None)
-    projector.query_string = f"lesson={STEP}&room={room.code}&teacher={room.teacher_token}"
+    teacher = f"lesson={STEP}&room={room.code}&teacher={room.teacher_token}"
+    projector = Phone(Endpoint.parse(urls[0]), SessionResult(-1, teacher), random.Random(), 60.0, None)
     await projector.open()
     await projector.rerun()
     loop = asyncio.get_running_loop()
@@ -119,6 +127,7 @@ async def _lecture(urls: list[str], students: int, window: float, ramp: float) -
                 t0 + rng.uniform(0, ramp),
                 joined + rng.uniform(0, window),
                 poll,
+                spread,
             )
             for i in range(students)
         )
@@ -136,14 +145,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--students", type=int, default=150)
     parser.add_argument("--window", type=float, default=10.0, help="seconds over which the answers come")
     parser.add_argument("--ramp", type=float, default=20.0, help="seconds over which the students join")
+    parser.add_argument(
+        "--spread-ips",
+        type=int,
+        default=1,
+        metavar="N",
+        help="phones from N loopback networks (nginx ip_hash)",
+    )
     args = parser.parse_args(argv)
     if args.url:
         for url in args.url:
             wait_healthy(url, 30)
-        poll, projector, code = asyncio.run(_lecture(args.url, args.students, args.window, args.ramp))
+        poll, projector, code = asyncio.run(
+            _lecture(args.url, args.students, args.window, args.ramp, args.spread_ips)
+        )
     else:
         with streamlit_server() as (url, _pid):
-            poll, projector, code = asyncio.run(_lecture([url], args.students, args.window, args.ramp))
+            poll, projector, code = asyncio.run(
+                _lecture([url], args.students, args.window, args.ramp, args.spread_ips)
+            )
     tally = open_store().tally(code, QUESTION.id)
     loaded = sum(r.loaded for r in poll.results)
     errors = sum(sum(r.errors.values()) for r in poll.results)
