@@ -214,10 +214,14 @@ def next_question(step: int | None, scenario: Scenario) -> None:
         state.go_to_step(step)
 
 
+GONE = ("closed", "expired", "unknown_room", "malformed_code")  # nothing left to close
+
+
 def close() -> None:
-    """Close the room, and forget it (also when it had closed or expired already)."""
+    """Close the room, and forget it (also when it was gone already)."""
     act(lambda s, room, teacher: s.close(room, teacher))
-    if st.session_state.get("poll_trouble", Trouble("")).reason in ("", "closed", "expired", "unknown_room"):
+    trouble = st.session_state.get("poll_trouble")
+    if trouble is None or trouble.reason in GONE:
         st.session_state.pop("poll_trouble", None)
         st.query_params.pop("room", None)
         st.query_params.pop("teacher", None)

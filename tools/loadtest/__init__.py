@@ -35,5 +35,6 @@ Modules: `lecture` (the shared links, the controls, the teacher's announcements,
 `widgets` (widget states as the frontend holds them), `protocol` (one student's tab over the
 websocket), `sampling` (the server's RSS and CPU from /proc), `run` (the students, the teacher's
 plan, the run), `report` (what each session measured, percentiles, the table), `__main__` (the
-command line). The server itself is started by `tools.server`.
+command line), `poll` and `poll_faults` (a class poll: 150 phones and a projector, and a poll through
+restarts; their own command lines). The server itself is started by `tools.server`.
 """
