@@ -352,7 +352,7 @@ def send(room_code: str, student: str, question_id: str) -> None:
         deliver(room_code, student)
 
 
-def deliver(room_code: str, student: str) -> Trouble | None:
+def deliver(room_code: str, student: str) -> None:
     """Send the pending answer; keep it pending if the store asks to wait or is not answering."""
     question_id, choice = st.session_state.poll_pending
     sent = attempt(lambda: store().answer(room_code, student, question_id, choice))
@@ -360,8 +360,6 @@ def deliver(room_code: str, student: str) -> Trouble | None:
         del st.session_state.poll_pending
     if isinstance(sent, Trouble):
         st.session_state.poll_trouble = sent
-        return sent
-    return None
 
 
 def student_question() -> None:
