@@ -305,7 +305,11 @@ def live_answers(room_code: str) -> None:
     facts.metric(_("Room code"), room.code)
     facts.code(address, language=None, wrap_lines=True)
     answered = sum(tally.values())
-    facts.metric(_("Answered"), _("{answered} of {joined}").format(answered=answered, joined=room.joined))
+    facts.metric(
+        _("Answered"),
+        _("{answered} of {joined}").format(answered=answered, joined=room.joined),
+        help=_("Students who answered this question, of the students who joined the room."),
+    )
     answers.markdown(f"**{_(poll.text)}**")
     right = list(tally).index(room.right_choice) if room.revealed else None
     spec = poll_spec([_(words[key]) for key in tally], list(tally.values()), right)
