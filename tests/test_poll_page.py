@@ -27,6 +27,7 @@ from lossdemo.polls import Question, open_store
 from lossdemo.polls.schema import rooms
 from lossdemo.teaching.lesson import STEPS
 from lossdemo.teaching.questions import shown_losses
+from tests.untranslated import english_words
 
 DOWN = "postgresql+psycopg://nobody@127.0.0.1:1/nothing"  # a database that does not answer
 
@@ -70,6 +71,16 @@ def counts(teacher) -> dict[str, int]:
 
 def answered(teacher) -> str:
     return next(m.value for m in teacher.metric if m.label == "Answered")
+
+
+def english_on(student) -> list[str]:
+    """English words on a student's page (its texts, its choices and its buttons' labels)."""
+    texts = [
+        el.value for kind in ("markdown", "caption", "success", "info", "warning") for el in student.get(kind)
+    ]
+    texts += [option for radio in student.radio for option in radio.options]
+    texts += [button.label for button in student.button]
+    return [word for text in texts for word in english_words(text)]
 
 
 def question(student) -> str:
@@ -125,6 +136,7 @@ def test_a_class_polls_two_lesson_questions_each_student_in_their_language(monke
     assert any("**100%** got it right (2 of 2)" in m.value for m in teacher.markdown)
     chinese.run()
     assert chinese.success[0].value == "答案：**略有偏差的起点**"
+    assert not english_on(chinese)
     assert not english.run().radio  # no more answers once revealed
 
     teacher.button(key="poll_next").click().run()
@@ -134,6 +146,7 @@ def test_a_class_polls_two_lesson_questions_each_student_in_their_language(monke
     assert question(english) == "Which loss halves the output error for good first?"
     assert chinese.radio[0].options == ["二次代价", "交叉熵", "差不多同时"]
     send(chinese, "cross_entropy")
+    assert not english_on(chinese)
     teacher.run()
     assert answered(teacher) == "1 of 2"
     assert counts(teacher) == {"Quadratic": 0, "Cross-entropy": 1, "About the same": 0}
