@@ -162,8 +162,9 @@ def start(question: Callable[[], object]) -> None:
     st.query_params["room"], st.query_params["teacher"] = opened.code, opened.teacher_token
 
 
-def start_button(container, question: Callable[[], object] | None) -> None:
-    """Start a class poll on `question()` (None: nothing to ask here), unless one is open."""
+def start_button(container, question: Callable[[], object] | None, asks: str | None = None) -> None:
+    """Start a class poll on `question()` (None: nothing to ask here), unless one is open; `asks`
+    says in its help what it asks."""
     if teaching() is not None:
         return
     container.button(
@@ -171,7 +172,7 @@ def start_button(container, question: Callable[[], object] | None) -> None:
         icon=":material/how_to_vote:",
         key="poll_start",
         disabled=question is None,
-        help=None
+        help=asks
         if question
         else _("A poll asks which of two or more losses, shown from one start, halves its error first."),
         on_click=start,
@@ -187,7 +188,14 @@ def lesson_start(number: int, container) -> None:
 
 def page_start(scenario: Scenario, container) -> None:
     """The Start button outside the lesson: a question about the page as it is now."""
-    start_button(container, (lambda: page_question(scenario)) if askable(scenario) else None)
+    start_button(
+        container,
+        (lambda: page_question(scenario)) if askable(scenario) else None,
+        _(
+            "Asks the class on their phones which of the losses shown here halves its error first. A "
+            "lesson step's poll asks the step's own question: start it in the step's panel."
+        ),
+    )
 
 
 def act(change: Callable[[object, str, str], None]) -> None:
