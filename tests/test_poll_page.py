@@ -178,6 +178,31 @@ def test_a_page_that_does_not_compare_losses_from_one_start_cannot_be_asked_abou
     assert open_page({"losses": "Quadratic"}).button(key="poll_start").disabled
 
 
+def starts(block) -> list[str]:
+    """The Start a class poll buttons' help in `block` (the sidebar or the main column)."""
+    return [b.help or "" for b in block.button if b.key == "poll_start"]
+
+
+def test_the_poll_starts_in_the_sidebar_on_a_laptop_under_the_header_on_a_projector_and_in_a_steps_panel():
+    """The compact header holds the title and the lesson's button only. Outside the lesson the poll
+    starts under View in the sidebar, or, in presentation mode (no sidebar), in the page; on a lesson
+    step in the step's panel, on the step's question. An exercise link has none."""
+    laptop = open_page({})
+    assert len(starts(laptop.sidebar)) == 1 and not starts(laptop.main)
+    assert "which of the losses shown here halves its error first" in starts(laptop.sidebar)[0]
+    projector = open_page({"present": "true"})
+    assert len(starts(projector.main)) == 1 and not starts(projector.sidebar)
+    for query in ({"lesson": "2"}, {"lesson": "2", "present": "true"}):
+        step = open_page(query)
+        assert starts(step.main) == [""] and not starts(step.sidebar), query
+        step.button(key="poll_start").click().run()
+        assert_clean(step)
+        assert counts(step) == {"The mildly wrong start": 0, "The badly wrong start": 0, "About the same": 0}
+    assert not starts(open_page({"lesson": "7"}).main)  # the network step asks nothing
+    exercise = open_page({"preset": "badly_wrong", "lock": "losses"})
+    assert not [b for b in exercise.button if b.key == "poll_start"]
+
+
 # ---------------------------------------------------------------------------------------------
 # Refusals: a readable warning in the page's language, never a traceback, nothing from the URL
 
