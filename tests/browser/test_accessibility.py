@@ -32,7 +32,6 @@ AXE_RUN_JS = r"""() => axe.run().then((result) => result.violations
         ("hide=eta&lock=losses", None),
         ("lang=zh", None),
         ("lang=zh&view=Up+close", None),
-        ("lang=zh&view=Landscape&data_preset=outlier", None),
     ],
     ids=[
         "curves",
@@ -46,7 +45,6 @@ AXE_RUN_JS = r"""() => axe.run().then((result) => result.violations
         "exercise",
         "chinese",
         "chinese-up-close",
-        "chinese-landscape",
     ],
 )
 def test_axe_finds_no_critical_or_serious_violation(page, page_log, axe_script, query, tab):

@@ -201,8 +201,13 @@ LONG_NUMBERS = [
 ]
 
 
-@pytest.mark.parametrize("present", [False, True], ids=["normal", "presentation"])
-@pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["1280x720", "390x844"])
+# A laptop's page in both modes, and a phone's presentation mode with its large live numbers; on a
+# phone's normal page every card has the screen's whole width (the columns stack).
+@pytest.mark.parametrize(
+    ("size", "present"),
+    [((1280, 720), False), ((1280, 720), True), ((390, 844), True)],
+    ids=["1280x720-normal", "1280x720-presentation", "390x844-presentation"],
+)
 def test_every_number_card_shows_its_whole_label_and_value(browser, app_url, size, present, page_log):
     """The summary cards (normal view) and the live numbers (presentation mode) with the longest
     numbers the controls make: Streamlit cuts a metric too wide for its column to "0.00…"."""
