@@ -403,10 +403,14 @@ def epoch_views(scenario: Scenario, log_scale: bool, present: bool) -> None:
     timer_on = bool(st.session_state.get("playing"))
     every = NUMBERS_SECONDS if timer_on else None
     follows = state.value("view") not in OWN_RUNS
-    if follows or state.value("view") in OWN_REPLAY:
-        replay_controls(scenario.epochs, one_row=present)
-        if st.session_state.get("playing", False) != timer_on:
-            st.rerun()  # starting or stopping the replay's timers takes a full run
+    # One container whether the replay shows or not, so the tabs keep their place in the page: a
+    # tab that moves is drawn afresh in the browser, which may then show its first tab, not the one
+    # a lesson step chose (step 7 opens the Network, which has no replay).
+    with st.container():
+        if follows or state.value("view") in OWN_REPLAY:
+            replay_controls(scenario.epochs, one_row=present)
+            if st.session_state.get("playing", False) != timer_on:
+                st.rerun()  # starting or stopping the replay's timers takes a full run
     numbers = partial(state.fragment(epoch_numbers, run_every=every), scenario, present, timer_on)
     bodies = {
         CURVES: partial(curves, scenario, log_scale, present, timer_on),
