@@ -53,7 +53,8 @@ def one_run(number: int, seed: int, extra: list[str]) -> bool:
         result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
         seconds = time.perf_counter() - started
     output = result.stdout + result.stderr
-    summary = next((line for line in reversed(output.splitlines()) if line.strip()), "(no output)")
+    # pytest's own last line ("N passed in T s"): stderr ends with whatever else printed at exit.
+    summary = next((line for line in reversed(result.stdout.splitlines()) if line.strip()), "(no output)")
     print(f"run {number}: seed {seed}, {seconds:.0f} s: {summary.strip('= ')}", flush=True)
     if result.returncode == 0:
         return True
