@@ -24,6 +24,15 @@ def _index(names: tuple[str, ...]) -> pd.Index:
     return pd.Index(names)
 
 
+def block_table(block: np.ndarray, names: tuple[str, ...]) -> pd.DataFrame:
+    """The table of the float columns `names`, the rows of `block` (taken without a copy), after
+    the integer epoch 0, 1, …"""
+    frame = pd.DataFrame(block.T, copy=False)  # pandas keeps a block column by column: no copy
+    frame.insert(0, -1, np.arange(block.shape[1]))
+    frame.columns = _index(("epoch", *names))
+    return frame
+
+
 def run_table(columns: dict[str, np.ndarray]) -> pd.DataFrame:
     """pd.DataFrame(columns), for 1-D numpy arrays of one length, in the same column order."""
     floats = tuple(name for name, values in columns.items() if values.dtype == np.float64)

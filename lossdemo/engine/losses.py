@@ -7,8 +7,9 @@ One signature per neuron kind, in stable form (from z, never from a rounded log 
 - softmax: `cost(z, a, t)` over (rows, K) arrays with one-hot target rows t; `delta(z, a, t, out)`
   writes ∂C/∂z_j of one example into out[j] from its K logits, outputs and one-hot target.
 
-Every `delta` is plain arithmetic on floats, which numba compiles (`kernels.compiled`) and every
-kernel calls: a loss is one entry here, and runs, charts, the map and the page ask the registry.
+Every `delta` is plain arithmetic on floats, which numba compiles into every kernel that calls it
+(`kernels.inlined`): a loss is one entry here, and runs, charts, the map and the page ask the
+registry.
 Its words (name, purpose, formulas) live with the page's other words, under its key
 (`lossdemo.language.registry`).
 """
@@ -21,10 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numba.core.dispatcher import Dispatcher
 
 from lossdemo.engine.activations import softplus
-from lossdemo.engine.kernels import compiled
 
 NEURONS = ("sigmoid", "softmax")
 FOCAL_GAMMA = 2  # γ of the focal losses (Lin et al. 2017's choice; no α weighting)
@@ -38,7 +37,7 @@ class Loss:
     neuron: str
     carries_slope: bool  # does ∂C/∂z carry the activation's slope σ′(z) (softmax: a_y(1 − a_y))?
     cost: Callable[[Any, Any, Any], Any]
-    delta: Callable  # compiled by numba on registration if it is a plain function
+    delta: Callable  # plain arithmetic, which numba compiles into the kernels (`kernels.inlined`)
     # Does ∂C/∂z shrink to 0 as the output nears the loss's optimum? Not for absolute error, whose
     # step keeps its size there: its output hovers around the optimum instead of settling.
     smooth: bool = True
@@ -48,8 +47,6 @@ class Loss:
             raise ValueError(f"neuron must be one of {', '.join(NEURONS)}; got {self.neuron!r}")
         if not callable(self.delta):
             raise ValueError(f"delta must be a function; got {self.delta!r}")
-        if not isinstance(self.delta, Dispatcher):
-            object.__setattr__(self, "delta", compiled()(self.delta))
 
 
 def _gamma(gamma: object) -> int:
@@ -58,17 +55,14 @@ def _gamma(gamma: object) -> int:
     return gamma
 
 
-@compiled()
 def _quadratic(z, a, sp, y):
     return (a - y) * sp
 
 
-@compiled()
 def _cross_entropy(z, a, sp, y):
     return a - y
 
 
-@compiled()
 def _absolute(z, a, sp, y):
     return np.sign(a - y) * sp
 
@@ -119,7 +113,6 @@ def _neg_log_target(z, a, t):
     return np.where(a_y >= TINY, np.log1p(b / np.maximum(a_y, TINY)), exact)
 
 
-@compiled()
 def _softmax_quadratic(z, a, t, out):
     s = 0.0
     for j in range(a.size):
@@ -128,7 +121,6 @@ def _softmax_quadratic(z, a, t, out):
         out[j] = a[j] * (a[j] - t[j]) - a[j] * s
 
 
-@compiled()
 def _log_likelihood(z, a, t, out):
     for j in range(a.size):
         out[j] = a[j] - t[j]

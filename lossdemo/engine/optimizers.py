@@ -3,7 +3,7 @@
 Each entry is its update rule as code, `update(g, state, p, t, eta) -> change`: from parameter
 p's gradient g at update t (1, 2, …) and the numbers the optimizer keeps for it (`state[p]`, a row
 of `state_size` zeros at the start, updated in place), the change to subtract from the parameter.
-The rule is plain arithmetic, which numba compiles and every kernel calls. Its words (name,
+The rule is plain arithmetic, which numba compiles into every kernel that calls it. Its words (name,
 purpose, formulas, the PyTorch call it equals) live under its key in `lossdemo.language.words`.
 Adding an optimizer (RMSProp, say) means adding one entry here.
 """
@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from lossdemo.engine import validation
-from lossdemo.engine.kernels import UPDATE, compiled
 
 MOMENTUM = 0.9  # μ of torch.optim.SGD(momentum=0.9)
 BETAS = (0.9, 0.999)  # torch.optim.Adam's defaults
@@ -26,16 +25,14 @@ EPS = 1e-8
 class Optimizer:
     key: str
     state_size: int  # the numbers it keeps per parameter between updates
-    update: Callable  # (g, state, p, t, η) -> change; numba-compiled
+    update: Callable  # (g, state, p, t, η) -> change; numba compiles it into the kernels
     along_gradient: bool  # is every change η·g? Then a single-example run moves its logits alone
 
 
-@compiled(UPDATE.signature)
 def _gd(g, state, p, t, eta):
     return eta * g
 
 
-@compiled(UPDATE.signature)
 def _momentum(g, state, p, t, eta):
     """torch.optim.SGD with momentum μ, no dampening, not Nesterov: its buffer starts as the first
     gradient, which μ·0 + g gives exactly."""
@@ -43,7 +40,6 @@ def _momentum(g, state, p, t, eta):
     return eta * state[p, 0]
 
 
-@compiled(UPDATE.signature)
 def _adam(g, state, p, t, eta):
     """torch.optim.Adam with bias correction, as the pseudo-code of its documentation."""
     beta1, beta2 = BETAS

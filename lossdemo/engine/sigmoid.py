@@ -1,8 +1,8 @@
 """Training runs of one sigmoid neuron: on one example (x, y), or on a data set of n examples
 (x_i, y_i), full-batch, under one loss and one optimizer.
 
-The loop is `kernels.sigmoid_train`: each epoch computes every example's z = w·x + b, a = σ(z),
-σ′(z) and δ = ∂C/∂z (the loss's `delta`), steps (w, b) along the mean gradient
+The loop is `kernels.sigmoid_kernels(delta, update).train`: each epoch computes every example's
+z = w·x + b, a = σ(z), σ′(z) and δ = ∂C/∂z (the loss's `delta`), steps (w, b) along the mean gradient
 ((1/n) Σ δ_i x_i, (1/n) Σ δ_i) by the optimizer's `update`, and records it all. The costs and the
 means are computed afterwards over the whole run with numpy.
 """
@@ -14,7 +14,7 @@ import pandas as pd
 
 from lossdemo.engine import dataset, kernels, validation
 from lossdemo.engine.dataset import mean_rows
-from lossdemo.engine.frames import run_table
+from lossdemo.engine.frames import block_table
 from lossdemo.engine.losses import Loss, get_loss
 from lossdemo.engine.optimizers import DEFAULT_OPTIMIZER, Optimizer, get_optimizer
 
@@ -50,31 +50,32 @@ def checked_data(w: float, b: float, x, y) -> tuple[float, float, np.ndarray, np
     return w, b, np.array([x]), np.array([y])
 
 
+TRAINED = ("w", "b", "step", "error", "a", "slope", "d")  # what the kernel records, in its order
+
+
 def train(
-    entry: Loss, rule: Optimizer, w: float, b: float, xs: np.ndarray, ys: np.ndarray, eta: float, epochs: int
+    entry: Loss,
+    rule: Optimizer,
+    w: float,
+    b: float,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    eta: float,
+    epochs: int,
+    out: dict[str, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
-    """The arrays of `kernels.sigmoid_train` for a checked run: params (w, b per row), changes
-    (Δw, Δb of the update from each row), error (the mean |a − y|) and a, slope, d (one column per
-    example); and z (one column per example, w·x + b as the kernel computes it) and step, the
-    length of each row's update."""
+    """The arrays of `kernels.sigmoid_kernels(…).train` for a checked run (`TRAINED`): w, b, step
+    (the length of each row's update), error (the mean |a − y|) and a, slope, d (one column per
+    example). Into `out` if given (views of a table's columns), else new arrays."""
     rows, n = epochs + 1, xs.size
-    out = {"params": np.empty((rows, 2)), "changes": np.empty((rows, 2)), "error": np.empty(rows)}
-    out |= {name: np.empty((rows, n)) for name in ("a", "slope", "d")}
+    if out is None:
+        out = {name: np.empty(rows) for name in TRAINED[:4]} | {
+            name: np.empty((rows, n)) for name in TRAINED[4:]
+        }
     state = np.zeros((2, rule.state_size))
-    kernels.sigmoid_train(entry.delta, rule.update, w, b, xs, ys, eta, state, *out.values())
-    out["w"], out["b"] = out["params"][:, 0], out["params"][:, 1]
-    out["z"] = out["w"][:, None] * xs + out["b"][:, None]
-    out["step"] = lengths(out["changes"])
-    return out
-
-
-def lengths(rows: np.ndarray) -> np.ndarray:
-    """The length of each row: the square root of its squares where they can neither overflow nor
-    underflow, hypot's scaled form elsewhere (to the last bit or so either way)."""
-    squares = np.einsum("ij,ij->i", rows, rows)
-    out = np.sqrt(squares)
-    odd = ~((squares > 1e-290) & (squares < 1e290)) & (squares != 0.0) | ~np.isfinite(squares)
-    out[odd] = np.hypot.reduce(np.abs(rows[odd]), axis=1)
+    kernels.sigmoid_kernels(entry.delta, rule.update).train(
+        w, b, xs, ys, eta, state, *(out[k] for k in TRAINED)
+    )
     return out
 
 
@@ -107,37 +108,50 @@ def simulate_sigmoid(
     w, b, xs, ys = checked_data(w, b, x, y)
     eta = validation.positive("eta", eta, MAX_ETA)
     epochs = validation.integer("epochs", epochs, 0, MAX_EPOCHS)
-    run = train(entry, rule, w, b, xs, ys, eta, epochs)
     if several:
-        return examples_frame(entry, run, xs, ys)
-    return run_frame(entry, run, float(xs[0]), float(ys[0]))
+        return examples_frame(entry, train(entry, rule, w, b, xs, ys, eta, epochs), xs, ys)
+    return example_table(entry, rule, w, b, float(xs[0]), float(ys[0]), eta, epochs)
 
 
-def run_frame(entry: Loss, run: dict[str, np.ndarray], x: float, y: float) -> pd.DataFrame:
-    """A one-example run's table from the arrays of `train`."""
-    z, a, grad_z = run["z"][:, 0], run["a"][:, 0], run["d"][:, 0]
-    return run_table(
-        {
-            "epoch": np.arange(z.size),
-            "w": run["w"],
-            "b": run["b"],
-            "z": z,
-            "a": a,
-            "error": run["error"],
-            "cost": entry.cost(z, a, y),
-            "grad_z": grad_z,
-            "grad_w": grad_z * x,
-            "grad_b": grad_z,
-            "sigma_prime": run["slope"][:, 0],
-            "step": run["step"],
-        }
-    )
+EXAMPLE_COLUMNS = ("w", "b", "z", "a", "error", "cost", "grad_z", "grad_w", "grad_b", "sigma_prime", "step")
+
+
+def example_table(
+    entry: Loss,
+    rule: Optimizer,
+    w: float,
+    b: float,
+    x: float,
+    y: float,
+    eta: float,
+    epochs: int,
+    steps_by: Loss | None = None,
+) -> pd.DataFrame:
+    """A one-example run's table (after the integer epoch, `EXAMPLE_COLUMNS`), filled in place:
+    the kernel writes its records straight into the table's columns and numpy the rest, so a
+    100,000-epoch run allocates one block. `steps_by`: a rule whose ∂C/∂z steps the run in place
+    of the loss's (the widget's); the table still shows the loss's cost and gradients."""
+    block = np.empty((len(EXAMPLE_COLUMNS), epochs + 1))
+    column = dict(zip(EXAMPLE_COLUMNS, block, strict=True))
+    per_example = {"a": "a", "slope": "sigma_prime", "d": "grad_z"}
+    out = {k: column[k] for k in TRAINED[:4]} | {k: column[name][:, None] for k, name in per_example.items()}
+    train(steps_by or entry, rule, w, b, np.array([x]), np.array([y]), eta, epochs, out)
+    z, a, grad_z = column["z"], column["a"], column["grad_z"]
+    np.multiply(column["w"], x, out=z)
+    z += column["b"]
+    if steps_by is not None:
+        grad_z[:] = points(entry, z, y)[2]  # the true gradient, not the step
+    column["cost"][:] = entry.cost(z, a, y)
+    np.multiply(grad_z, x, out=column["grad_w"])
+    column["grad_b"][:] = grad_z
+    return block_table(block, EXAMPLE_COLUMNS)
 
 
 def examples_frame(entry: Loss, run: dict[str, np.ndarray], xs: np.ndarray, ys: np.ndarray) -> pd.DataFrame:
     """A data set's table from the arrays of `train`: the aggregates, then each example's own
     columns. Means are sums divided by n (`dataset.mean_rows`), so one example's are its own."""
-    z, a, slope, grad_z = run["z"], run["a"], run["slope"], run["d"]
+    a, slope, grad_z = run["a"], run["slope"], run["d"]
+    z = run["w"][:, None] * xs + run["b"][:, None]  # as the kernel computes it
     error = np.abs(a - ys)
     cost = entry.cost(z, a, ys)
     grad_w, grad_b = mean_rows(grad_z * xs), mean_rows(grad_z)
@@ -168,7 +182,7 @@ def points(entry: Loss, z, y) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     targets = np.empty(shape)
     targets[...] = y
     a, slope, d = np.empty((3, flat.size))
-    kernels.sigmoid_points(entry.delta, flat, targets.ravel(), a, slope, d)
+    kernels.sigmoid_points(entry.delta)(flat, targets.ravel(), a, slope, d)
     return a.reshape(shape), slope.reshape(shape), d.reshape(shape)
 
 

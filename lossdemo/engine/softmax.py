@@ -1,10 +1,10 @@
 """Training runs of one softmax layer (K classes, d inputs): on one example (x, target class y), or
 on a data set of n examples (rows x_i of an n×d table, class labels y_i), full-batch.
 
-The loop is `kernels.softmax_train`: each epoch computes every example's logits z = W x + b, the
-outputs a = softmax(z) and ∂C/∂z (the loss's `delta`), steps W and b along the mean gradient
-((1/n) Σ δ_i x_iᵀ, (1/n) Σ δ_i) by the optimizer's `update`, and records it all. The costs and
-the per-class columns are computed afterwards over the whole run with numpy.
+The loop is `kernels.softmax_kernels(delta, update).train`: each epoch computes every example's
+logits z = W x + b, the outputs a = softmax(z) and ∂C/∂z (the loss's `delta`), steps W and b
+along the mean gradient ((1/n) Σ δ_i x_iᵀ, (1/n) Σ δ_i) by the optimizer's `update`, and records
+it all. The costs and the per-class columns are computed afterwards over the whole run with numpy.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def points(entry: Loss, z: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.nd
     z = np.ascontiguousarray(z, dtype=float)
     t = np.array(np.broadcast_to(t, z.shape), dtype=float, order="C")
     a, d = np.empty_like(z), np.empty_like(z)
-    kernels.softmax_points(entry.delta, z, t, a, d)
+    kernels.softmax_points(entry.delta)(z, t, a, d)
     return a, d
 
 
@@ -108,7 +108,8 @@ def simulate_softmax(
     z, a, d = np.empty((3, rows, n, classes))
     p = np.concatenate([W.ravel(), b])
     state = np.zeros((p.size, rule.state_size))
-    kernels.softmax_train(entry.delta, rule.update, p, X, T, eta, state, steps, norms, errors, z, a, d)
+    loop = kernels.softmax_kernels(entry.delta, rule.update).train
+    loop(p, X, T, eta, state, steps, norms, errors, z, a, d)
 
     own = _own(entry, z, a, d, T)
     columns = {

@@ -5,7 +5,7 @@ This is the learning-speed map (`sweep`) for several examples. With one example 
 only through z₀ = w₀·x + b₀; with several, starts that the landscape puts on a plateau of the
 quadratic cost take far longer (or never arrive), while cross-entropy from the same starts does.
 Each cell runs gradient descent on its own, w ← w − (η/n) Σ δ_i x_i, b ← b − (η/n) Σ δ_i,
-with the epoch of a run on the data set (`kernels.sigmoid_plane`), and leaves the loop at the epoch
+with the epoch of a run on the data set (the kernels' `plane`), and leaves the loop at the epoch
 its goal is reached: a map costs what its slow cells cost. The cells are shared out between
 threads (the kernel releases the GIL).
 
@@ -99,7 +99,7 @@ def _epochs_to_goal(
 
     def run(part: slice) -> None:
         cells = (w[part], b[part], eta, goal[part], cap, epochs[part])
-        kernels.sigmoid_plane(loss.delta, descent.update, descent.state_size, xs, ys, *cells)
+        kernels.sigmoid_kernels(loss.delta, descent.update).plane(descent.state_size, xs, ys, *cells)
 
     kernels.on_every_core(run, w.size)
     return epochs

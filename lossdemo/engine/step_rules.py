@@ -15,20 +15,17 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from lossdemo.engine import validation
-from lossdemo.engine.kernels import compiled
 from lossdemo.engine.losses import Loss, get_loss
 from lossdemo.engine.optimizers import get_optimizer
-from lossdemo.engine.sigmoid import MAX_EPOCHS, MAX_ETA, checked_example, points, run_frame, train
+from lossdemo.engine.sigmoid import MAX_EPOCHS, MAX_ETA, checked_example, example_table
 
 GRADIENT = "gradient descent"  # how a run names its rule when it is the true gradient
 Z_LIMIT = 100.0  # |z| beyond which the rule is not followed: σ′(z) < e^−100, its step ~e^100
 
 
-@compiled()
 def widget_step(z, a, sp, y):
     """∂C/∂a = (a − y)/(a(1 − a)) of the cross-entropy, from z and without a rounded a:
     (1 − y)/(1 − a) − y/a with 1/(1 − a) = 1 + e^z and 1/a = 1 + e^−z; each term is left out
@@ -53,9 +50,7 @@ def simulate_widget_rule(w: float, b: float, x: float, y: float, eta: float, epo
     eta = validation.positive("eta", eta, MAX_ETA)
     epochs = validation.integer("epochs", epochs, 0, MAX_EPOCHS)
     rule = Loss("widget", "sigmoid", carries_slope=False, cost=entry.cost, delta=widget_step)
-    run = train(rule, gd, w, b, np.array([x]), np.array([y]), eta, epochs)
-    run["d"] = points(entry, run["z"], y)[2]  # the true gradient, not the step
-    return run_frame(entry, run, x, y)
+    return example_table(entry, gd, w, b, x, y, eta, epochs, steps_by=rule)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """The learning-speed map: for a grid of starts × learning rates, the epochs each loss needs
 until the output error reaches a goal.
 
-Every cell is one single-example run, `kernels.sigmoid_map` and `kernels.softmax_map` run each
-with the training kernel of the single run (from the start a clicked cell loads: w = 0, b = z₀,
+Every cell is one single-example run: the kernels' `speed_map` runs each with the epoch step of
+the single run (from the start a clicked cell loads: w = 0, b = z₀,
 or W = 0 and the start margin's logits), so a cell's epochs are its run's by construction.
 """
 
@@ -65,10 +65,12 @@ def sweep_sigmoid(
         aim = aims_at[entry.key] = optimum(sigmoid_shape, entry, {"y": y}, y)[0]
         aims = (aim, round_off(aim), entry.smooth)
 
-        def run(part: slice, entry=entry, aims=aims, starts=starts, epochs=epochs, unstable=unstable) -> None:
+        loop = kernels.sigmoid_kernels(entry.delta, rule.update).speed_map
+
+        def run(part: slice, loop=loop, aims=aims, starts=starts, epochs=epochs, unstable=unstable) -> None:
             cells = (start[part], eta[part], cap, tolerance or 0.0, OSCILLATION_WINDOW)
             outputs = (starts[part], epochs[part], unstable[part])
-            kernels.sigmoid_map(entry.delta, rule.update, rule.state_size, x, y, *aims, *cells, *outputs)
+            loop(rule.state_size, x, y, *aims, *cells, *outputs)
 
         kernels.on_every_core(run, start.size)
         cell = {"z0": start, "a0": starts[:, 0], "eta": eta, "error0": np.abs(starts[:, 0] - aim)}
@@ -124,10 +126,12 @@ def sweep_softmax(
         ]
         aims = (aim, round_off(aim), entry.smooth)
 
-        def run(part: slice, entry=entry, aims=aims, starts=starts, epochs=epochs, unstable=unstable) -> None:
+        loop = kernels.softmax_kernels(entry.delta, rule.update).speed_map
+
+        def run(part: slice, loop=loop, aims=aims, starts=starts, epochs=epochs, unstable=unstable) -> None:
             cells = (logits[part], eta[part], cap, tolerance or 0.0, OSCILLATION_WINDOW)
             outputs = (starts[part], epochs[part], unstable[part])
-            kernels.softmax_map(entry.delta, rule.update, rule.state_size, x, target, *aims, *cells, *outputs)
+            loop(rule.state_size, x, target, *aims, *cells, *outputs)
 
         kernels.on_every_core(run, eta.size)
         cell = {"margin": margins[rows], "eta": eta, "error0": np.abs(starts[:, 0] - aim)}
