@@ -1,7 +1,9 @@
-"""Every subset of one to four losses, for both neuron kinds, opens every view of the page without
-an exception, and the Loss shape tab draws each chosen loss's curves and point and names it in its
-sentence. One session per kind walks through the subsets as a student would, switching the losses
-and then the tabs, so what the subsets share (the network, chart specs) is computed once."""
+"""Every subset of one to four losses, for both neuron kinds, opens the page without an exception,
+and the Loss shape tab draws each chosen loss's curves and point and names it in its sentence. One
+session per kind walks through the subsets as a student would: each new subset renders the tab the
+last one ended on, then the Loss shape, then the next of the other tabs in turn, so every tab is
+drawn for several subsets of each size (half the page runs of opening every tab for every subset)
+and what the subsets share (the network, chart specs) is computed once."""
 
 from __future__ import annotations
 
@@ -43,13 +45,16 @@ def test_every_subset_of_up_to_four_losses_opens_every_view(neuron):
     count = len(LOSSES[neuron])
     assert len(SUBSETS[neuron]) == sum(comb(count, size) for size in range(1, min(count, 4) + 1))
     at = run_app({"neuron": neuron, "epoch": str(EPOCH)})
-    for subset in SUBSETS[neuron]:
-        # The new losses render the open tab; then every other tab, ending where the next subset starts.
+    others = [view for view in VIEWS if view != "Loss shape"]
+    drawn = {view: set() for view in VIEWS}  # the subset sizes each tab was drawn with
+    for index, subset in enumerate(SUBSETS[neuron]):
+        # The new losses render the open tab (where the last subset ended), then two tabs.
         at.pills(key="losses").set_value(list(subset)).run()
-        first = VIEWS.index(at.session_state["view"])
-        for view in VIEWS[first:] + VIEWS[:first]:
+        for view in (at.session_state["view"], "Loss shape", others[index % len(others)]):
             open_view(at, view)
             assert not at.exception, (subset, view, [e.message for e in at.exception])
+            drawn[view].add(len(subset))
             if view == "Loss shape":
                 assert_loss_shape_shows(at, neuron, subset)
         assert list(at.session_state["losses"]) == list(subset)
+    assert all(len(sizes) >= 2 for sizes in drawn.values()), drawn
