@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EPOCHS, ETA, W, B, X, Y = 40, 0.5, 0.6, 0.9, 1.0, 0.0
 
 RUN = """
-import json, math
+import json, sys
 from lossdemo.engine.losses import Loss, register
 from lossdemo import simulate_sigmoid
 from lossdemo.engine.kernels import sigmoid_kernels
@@ -28,11 +28,11 @@ import probe
 out = {}
 for key, delta in (("edited", probe.delta), ("scaled", probe.scaled(3.0))):
     register(Loss(key, "sigmoid", False, lambda z, a, y: 0.0 * z, delta))
-    run = simulate_sigmoid(key, %(w)r, %(b)r, %(x)r, %(y)r, %(eta)r, %(epochs)r)
+    run = simulate_sigmoid(key, *json.loads(sys.argv[1]))
     loop = sigmoid_kernels(delta, get_optimizer("gd").update).train._compiled
     out[key] = [float(run["w"].iloc[-1]), sum(loop.stats.cache_hits.values())]
 print(json.dumps(out))
-""" % {"w": W, "b": B, "x": X, "y": Y, "eta": ETA, "epochs": EPOCHS}
+"""
 
 PROBE = """
 def delta(z, a, sp, y):
@@ -65,7 +65,10 @@ def run(folder: Path) -> dict[str, list[float]]:
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(folder)]),
         "NUMBA_DISABLE_JIT": "0",
     }
-    done = subprocess.run([sys.executable, "-c", RUN], env=env, capture_output=True, text=True, timeout=300)
+    start = json.dumps([W, B, X, Y, ETA, EPOCHS])
+    done = subprocess.run(
+        [sys.executable, "-c", RUN, start], env=env, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
