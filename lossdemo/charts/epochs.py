@@ -100,9 +100,9 @@ def run_names(runs: pd.DataFrame, neuron: str) -> pd.Categorical:
     language, as `style.loss_scale` names it)."""
     if "series" in runs:
         return pd.Categorical(runs["series"])
-    names = [_(words.loss_words(neuron, key).name) for key in runs["loss"].unique()]
-    shown = {k: words.loss_name(neuron, k) for k in LOSSES[neuron]}
-    return pd.Categorical(runs["loss"].map(shown), categories=names)
+    keys = runs["loss"].unique()  # in the order of the runs
+    codes = pd.Categorical(runs["loss"], categories=keys).codes  # from the column's codes: no strings
+    return pd.Categorical.from_codes(codes, categories=[words.loss_name(neuron, key) for key in keys])
 
 
 def long_form(runs: pd.DataFrame, neuron: str, panel_set: tuple[Panel, ...] | None = None) -> pd.DataFrame:
@@ -126,8 +126,9 @@ def long_form(runs: pd.DataFrame, neuron: str, panel_set: tuple[Panel, ...] | No
     return pd.DataFrame(
         {
             "loss": pd.Categorical.from_codes(np.tile(loss.codes, repeats), categories=names),
-            "epoch": np.tile(runs["epoch"].to_numpy(), repeats),
-            "panel": np.concatenate(panels),
+            # The narrowest integers that hold them: the browser receives every row of this table.
+            "epoch": np.tile(runs["epoch"].to_numpy(dtype=np.int32), repeats),
+            "panel": np.concatenate(panels).astype(np.int8),
             "series": pd.Categorical.from_codes(np.concatenate(series), categories=labels),
             "value": np.concatenate(values),
             "signed": np.concatenate(signed),
