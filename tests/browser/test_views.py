@@ -62,6 +62,10 @@ def test_the_speed_map_draws_both_heatmaps_and_a_click_loads_that_cell(page, pag
 
 
 def test_replay_moves_the_cursor_in_the_browser_the_numbers_follow_and_pause_keeps_the_epoch(page, page_log):
+    """Also: the learning rate moved up and down in turn while the replay plays, so each move returns
+    to a page whose charts the browser holds and the server sends them as references, while the
+    replay's fragment runs age what the browser holds four times a second: none may be missing
+    ("Cached ForwardMsg MISS" stops the page; .streamlit/config.toml)."""
     open_app(page, "speed=4")
     wait_for_chart(page)
     cursor, numbers = page.evaluate(CURSOR_JS), page.evaluate(NUMBERS_JS)
@@ -72,6 +76,12 @@ def test_replay_moves_the_cursor_in_the_browser_the_numbers_follow_and_pause_kee
         page.wait_for_function(f"(seen) => !seen.includes(({CURSOR_JS})())", arg=seen, timeout=5_000)
         seen.append(page.evaluate(CURSOR_JS))
     page.wait_for_function(f"(old) => ({NUMBERS_JS})() !== old", arg=numbers, timeout=5_000)
+    eta = page.get_by_test_id("stSidebar").get_by_role("slider", name="Learning rate η")
+    for index in range(8):
+        page.wait_for_timeout(150 + 50 * (index % 5))  # one or two of the replay's frames in between
+        eta.focus()
+        page.keyboard.press("ArrowLeft" if index % 2 else "ArrowRight")
+    wait_for_idle(page)
     page.locator(".st-key-play button").first.click()  # pause
     wait_for_idle(page)
     page.wait_for_url(re.compile(r"[?&]epoch=\d+"))
@@ -79,6 +89,7 @@ def test_replay_moves_the_cursor_in_the_browser_the_numbers_follow_and_pause_kee
     assert 0 < epoch <= 300
     page.wait_for_function(f"() => ({NUMBERS_JS})().includes('At epoch {epoch} of')")
     page.wait_for_function(f"() => ({CURSOR_JS})().includes('inspected epoch: {epoch} ')")
+    assert "MISS" not in page.content()
     assert_clean(page, page_log)
 
 
