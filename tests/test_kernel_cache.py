@@ -1,7 +1,8 @@
 """numba's disk cache keeps the kernels' machine code between processes: each loss's loops under
-its own key, so a second loss never loads the first one's code, and an edited loss is compiled
-afresh rather than loaded as it was. Fresh Python processes with their own cache folder, a loss
-written to a file in between, and the final weight checked against a plain loop."""
+its own key, so a second loss never loads the first one's code; loops compiled in different
+processes and loaded into one keep their own code (numba links functions by name); and an edited
+loss is compiled afresh rather than loaded as it was. Fresh Python processes with their own cache
+folder, a loss written to a file in between, and the final weight checked against a plain loop."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ from lossdemo.engine.optimizers import get_optimizer
 import probe
 
 out = {}
-for key, delta in (("edited", probe.delta), ("scaled", probe.scaled(3.0))):
+losses = {"edited": probe.delta, "scaled": probe.scaled(3.0)}
+for key in json.loads(sys.argv[2]):
+    delta = losses[key]
     register(Loss(key, "sigmoid", False, lambda z, a, y: 0.0 * z, delta))
     run = simulate_sigmoid(key, *json.loads(sys.argv[1]))
     loop = sigmoid_kernels(delta, get_optimizer("gd").update).train._compiled
@@ -59,7 +62,7 @@ def plain_w(factor: float) -> float:
     return w
 
 
-def run(folder: Path) -> dict[str, list[float]]:
+def run(folder: Path, *keys: str) -> dict[str, list[float]]:
     env = os.environ | {
         "NUMBA_CACHE_DIR": str(folder / "cache"),
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(folder)]),
@@ -67,7 +70,11 @@ def run(folder: Path) -> dict[str, list[float]]:
     }
     start = json.dumps([W, B, X, Y, ETA, EPOCHS])
     done = subprocess.run(
-        [sys.executable, "-c", RUN, start], env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", RUN, start, json.dumps(keys)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -77,14 +84,14 @@ def run(folder: Path) -> dict[str, list[float]]:
 def test_each_loss_keeps_its_own_machine_code_and_an_edited_loss_is_compiled_afresh(tmp_path):
     source = tmp_path / "probe.py"
     source.write_text(textwrap.dedent(PROBE.format(factor=1.0)))
-    first = run(tmp_path)
-    assert first["edited"][0] == pytest.approx(plain_w(1.0), rel=1e-12)
-    assert first["scaled"][0] == pytest.approx(plain_w(3.0), rel=1e-12)
+    run(tmp_path, "edited")  # each loss compiled in a process of its own
+    run(tmp_path, "scaled")
+    both = run(tmp_path, "edited", "scaled")  # and both loaded into one
+    assert both["edited"] == [pytest.approx(plain_w(1.0), rel=1e-12), 1]
+    assert both["scaled"] == [pytest.approx(plain_w(3.0), rel=1e-12), 1]
 
     source.write_text(textwrap.dedent(PROBE.format(factor=2.0)))
     os.utime(source, (source.stat().st_atime, source.stat().st_mtime + 2))
-    second = run(tmp_path)
-    assert second["edited"][0] == pytest.approx(plain_w(2.0), rel=1e-12)  # not the cached 1.0 loop
-    assert second["scaled"][0] == pytest.approx(plain_w(3.0), rel=1e-12)
-    assert second["scaled"][1] == 1  # loaded from the disk cache, not compiled again
-    assert second["edited"][1] == 0
+    edited = run(tmp_path, "edited", "scaled")
+    assert edited["edited"] == [pytest.approx(plain_w(2.0), rel=1e-12), 0]  # compiled, not the old loop
+    assert edited["scaled"] == [pytest.approx(plain_w(3.0), rel=1e-12), 1]  # still from the cache

@@ -48,43 +48,50 @@ def compiled(signature=None, **extra):
     )
 
 
-def inlined(function: Callable) -> Callable:
-    """`function` (plain, or a numba dispatcher's) as numba compiles it into each loop that calls
-    it (numba's `register_jitable`); Python can still call it as it is.
-
-    A copy: numba's disk cache tells the loops made for different losses apart by their closure
-    variables, pickled, and a copy is pickled with its code (an original defined at a module's top
-    level would be pickled by its name), so an edited loss gets its loops compiled afresh."""
-    function = getattr(function, "py_func", function)
-    return register_jitable(
-        python.FunctionType(
-            function.__code__,
-            function.__globals__,
-            function.__name__,
-            function.__defaults__,
-            function.__closure__,
-        )
-    )
-
-
 def fingerprint(*functions: Callable) -> str:
     """A short name for these functions' code and constants, the same in every process: numba's
     pickles of them, hashed."""
     return hashlib.sha256(serialize.dumps(functions)).hexdigest()[:16]
 
 
+def named(function: Callable, fingerprint: str) -> Callable:
+    """`function` with `fingerprint` added to its qualified name.
+
+    numba names a function's machine code after its qualified name and a number it counts up in
+    each process, and keeps one piece of code per name when it links loops loaded from its disk
+    cache: two different functions that were compiled in two processes under one name (the ∂C/∂z
+    of two losses, say, or two losses' epoch steps) would share one code in a third. A name that
+    says what the function computes cannot be shared by two different ones. numba's cache also puts
+    a loop in a file named after it: one file per loss and optimizer, so two processes saving
+    different losses' loops at once cannot swap them (numba numbers a file's entries as it saves)."""
+    function.__qualname__ = f"{function.__qualname__}.{fingerprint}"
+    return function
+
+
+def inlined(function: Callable) -> Callable:
+    """`function` (plain, or a numba dispatcher's) as numba compiles it into each loop that calls
+    it (numba's `register_jitable`), `named` after its code; Python can still call it as it is.
+
+    A copy: numba's disk cache tells the loops made for different losses apart by their closure
+    variables, pickled, and a copy is pickled with its code (an original defined at a module's top
+    level would be pickled by its name), so an edited loss gets its loops compiled afresh."""
+    function = getattr(function, "py_func", function)
+    copy = python.FunctionType(
+        function.__code__,
+        function.__globals__,
+        function.__name__,
+        function.__defaults__,
+        function.__closure__,
+    )
+    return register_jitable(named(copy, fingerprint(copy)))
+
+
 class Kernel:
     """A loop called from Python with a fixed signature, compiled (or loaded from numba's cache)
-    at its first call rather than when it is made.
-
-    `made_for` names what the loop was made for (a `fingerprint`) in its qualified name, which is
-    where numba's cache puts it: one file per loss and optimizer. numba numbers the entries of one
-    file as it saves them, so two processes saving different losses' loops into one file at once
-    could swap them (the same loop saved twice is harmless)."""
+    at its first call rather than when it is made; `named` after what it was made for."""
 
     def __init__(self, function: Callable, signature, made_for: str) -> None:
-        function.__qualname__ = f"{function.__qualname__}.{made_for}"
-        self.function, self.signature, self.__doc__ = function, signature, function.__doc__
+        self.function, self.signature, self.__doc__ = named(function, made_for), signature, function.__doc__
         self._compiled: Callable | None = None
         self._lock = threading.Lock()
 
@@ -268,6 +275,8 @@ def sigmoid_kernels(delta: Callable, update: Callable) -> SigmoidKernels:
         change_w = update(grad_w / n, state, 0, t, eta)
         return change_w, update(grad_b / n, state, 1, t, eta), error / n
 
+    named(step, made_for)
+
     @kernel(
         F,
         F,
@@ -397,6 +406,8 @@ def softmax_kernels(delta: Callable, update: Callable) -> SoftmaxKernels:
             changes[q] = update(grad[q], state, q, t, eta)
             p[q] -= changes[q]
         return error / n
+
+    named(step, made_for)
 
     @kernel(VECTOR, MATRIX, MATRIX, F, MATRIX, VECTOR, VECTOR, VECTOR, CUBE, CUBE, CUBE, made_for=made_for)
     def train(p, X, T, eta, state, steps, norms, errors, z, a, d):
