@@ -18,15 +18,23 @@ numba does not support.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import math
 import os
+import tempfile
 import threading
 import types as python
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import NamedTuple
+
+try:
+    import fcntl
+except ImportError:  # Windows: no locks between processes; each compiles what it needs
+    fcntl = None
 
 import numba
 import numpy as np
@@ -86,9 +94,31 @@ def inlined(function: Callable) -> Callable:
     return register_jitable(named(copy, fingerprint(copy)))
 
 
+LOCKS = Path(tempfile.gettempdir()) / "lossdemo-kernels"
+
+
+@contextlib.contextmanager
+def one_process_at_a_time(name: str) -> Iterator[None]:
+    """Hold a lock on this machine for compiling the loop `name`: a process that needs a loop
+    another one is compiling waits for it to be saved in numba's cache, then loads it from there
+    (compiling takes 0.3–1 s, loading milliseconds), as a server's replicas or a test suite's
+    workers starting at once would otherwise each compile it."""
+    if fcntl is None:
+        yield
+        return
+    LOCKS.mkdir(exist_ok=True)
+    with open(LOCKS / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 class Kernel:
     """A loop called from Python with a fixed signature, compiled (or loaded from numba's cache)
-    at its first call rather than when it is made; `named` after what it was made for."""
+    at its first call rather than when it is made, one process at a time; `named` after what it
+    was made for."""
 
     def __init__(self, function: Callable, signature, made_for: str) -> None:
         self.function, self.signature, self.__doc__ = named(function, made_for), signature, function.__doc__
@@ -97,7 +127,7 @@ class Kernel:
 
     def __call__(self, *args) -> None:
         if self._compiled is None:
-            with self._lock:
+            with self._lock, one_process_at_a_time(self.function.__qualname__):
                 if self._compiled is None:
                     self._compiled = numba.njit(self.signature, **OPTIONS)(self.function)
         return self._compiled(*args)
