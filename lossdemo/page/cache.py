@@ -90,7 +90,6 @@ class Prepared:
     chart: bytes  # the epoch chart's data, as Arrow (the whole figure's)
     panels: tuple[bytes, ...]  # each panel's rows of it, as Arrow: what the page's four charts plot
     description: str  # the epoch chart in words
-    path: dict[str, bytes]  # the σ chart's data, as Arrow
     story: list[str]  # the findings (and how the optimizer compares with gradient descent)
     summaries: list[LossSummary]
     comparison: bytes | None  # the optimizer comparison's data, as Arrow (None under gradient descent)
@@ -102,7 +101,6 @@ def prepare(scenario: Scenario) -> Prepared:
     frame, neuron = runs(scenario), scenario.neuron
     starts = rows_at(frame, scenario, 0)
     names = dict(zip(starts, run_names(frame, neuron).categories))
-    path = {name: arrow(data) for name, data in sigma_path_data(frame, neuron).items()}
     data = epoch_chart_data(frame, neuron)
     chart = arrow(data)
     panels = tuple(arrow(part) for _, part in data.groupby("panel", sort=True))
@@ -117,9 +115,7 @@ def prepare(scenario: Scenario) -> Prepared:
         baseline = runs(replace(scenario, optimizer=DEFAULT_OPTIMIZER, widget_rule=False))  # the same runs
         story = story + versus(baseline, frame, scenario)
         comparison = arrow(comparison_data(baseline, frame, neuron, scenario.optimizer))
-    return Prepared(
-        frame, starts, chart, panels, description, path, story, summaries, comparison, names, series
-    )
+    return Prepared(frame, starts, chart, panels, description, story, summaries, comparison, names, series)
 
 
 @st.cache_resource
@@ -150,6 +146,16 @@ def prepared_for(scenario: Scenario) -> Prepared:
     cache for its size."""
     cached = prepared_long if scenario.work() >= LONG_RUN_WORK else prepared_short
     return cached(astuple(scenario), current())
+
+
+@st.cache_resource(max_entries=16, ttl=1800, show_spinner=False)
+def sigma_paths(key: tuple, lang: str) -> dict[str, bytes]:
+    """The σ chart's curve and each run's path (Arrow) for a scenario given as a tuple, computed
+    the first time its Up close tab opens (the Curves tab, where a page opens, does not need them)."""
+    scenario = Scenario(*key)
+    frame = prepared_for(scenario).frame
+    with speaking(lang):
+        return {name: arrow(data) for name, data in sigma_path_data(frame, scenario.neuron).items()}
 
 
 @st.cache_resource(max_entries=16, ttl=1800, show_spinner=False)

@@ -27,7 +27,7 @@ from lossdemo.engine.shape import shape_points
 from lossdemo.language import words
 from lossdemo.language.messages import N_, _, current
 from lossdemo.page import poll_view, state
-from lossdemo.page.cache import prepared_for, shape_curves, speed_map
+from lossdemo.page.cache import prepared_for, shape_curves, sigma_paths, speed_map
 from lossdemo.page.downloads import figure_downloads
 from lossdemo.page.landscape_view import landscape_view, own_data_set, single_example_note
 from lossdemo.page.network_view import default_runs, network_view
@@ -267,7 +267,8 @@ def one_epoch(rows: dict, scenario: Scenario, epoch: int) -> None:
     names = prepared.names
     gradient = [(key, row, s) for (key, row), s in zip(rows.items(), scenario.series()) if not s.rule]
     taken_apart = breakdowns(rows, scenario)
-    spec = sigma_path_spec(prepared.path, neuron, prepared.starts, rows, names)
+    paths = sigma_paths(astuple(scenario), current())
+    spec = sigma_path_spec(paths, neuron, prepared.starts, rows, names)
     st.vega_lite_chart(
         spec=spec,
         theme=None,
