@@ -95,3 +95,15 @@ def test_each_loss_keeps_its_own_machine_code_and_an_edited_loss_is_compiled_afr
     edited = run(tmp_path, "edited", "scaled")
     assert edited["edited"] == [pytest.approx(plain_w(2.0), rel=1e-12), 0]  # compiled, not the old loop
     assert edited["scaled"] == [pytest.approx(plain_w(3.0), rel=1e-12), 1]  # still from the cache
+
+
+def test_a_machine_where_the_compile_lock_cannot_be_made_still_compiles(tmp_path, monkeypatch):
+    from lossdemo.engine import kernels
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setattr(kernels, "LOCKS", blocker / "locks")  # a folder inside a file: mkdir fails
+    entered = []
+    with kernels.one_process_at_a_time("any loop"):
+        entered.append(True)
+    assert entered == [True]

@@ -103,11 +103,17 @@ def one_process_at_a_time(name: str) -> Iterator[None]:
     another one is compiling waits for it to be saved in numba's cache, then loads it from there
     (compiling takes 0.3–1 s, loading milliseconds), as a server's replicas or a test suite's
     workers starting at once would otherwise each compile it."""
-    if fcntl is None:
+    lock = None
+    if fcntl is not None:
+        try:
+            LOCKS.mkdir(exist_ok=True)
+            lock = open(LOCKS / f"{name}.lock", "w")  # noqa: SIM115 (closed below)
+        except OSError:  # e.g. the folder belongs to another user: compile without waiting
+            lock = None
+    if lock is None:
         yield
         return
-    LOCKS.mkdir(exist_ok=True)
-    with open(LOCKS / f"{name}.lock", "w") as lock:
+    with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
