@@ -2,8 +2,8 @@
 line per loss (or per series: one loss from several starts, a step rule beside the gradient), in a
 2×2 grid (or one panel at a time for presentation mode).
 
-Data: the runs in the shape of `long_form` (dataset `runs`) and the target output (`target`);
-the inspected epoch is the Vega-Lite parameter `cursor` (`controls.replay.cursor_params`).
+Data: the runs in the shape of `long_form` (dataset `runs`); the target output is the Vega-Lite
+parameter `target` and the inspected epoch the parameter `cursor` (`controls.replay.cursor_params`).
 """
 
 from __future__ import annotations
@@ -107,20 +107,20 @@ def run_names(runs: pd.DataFrame, neuron: str) -> pd.Categorical:
 
 def long_form(runs: pd.DataFrame, neuron: str, panel_set: tuple[Panel, ...] | None = None) -> pd.DataFrame:
     """One row per run (loss or series), epoch and plotted quantity of the panels (`panel_set`, by
-    default the kind's), with magnitudes for the gradients, the run's name in the column `loss`.
-    Built from numpy arrays and categoricals: it is recomputed for every new scenario, so it must be
-    cheap."""
+    default the kind's), its value with its sign in the column `signed` (a panel that can take a
+    log scale plots its magnitude, which the chart computes: the browser receives each number
+    once), the run's name in the column `loss`. Built from numpy arrays and categoricals: it is
+    recomputed for every new scenario, so it must be cheap."""
     loss = run_names(runs, neuron)
     names = list(loss.categories)
     panel_set = PANELS[neuron] if panel_set is None else panel_set
     labels = [label for panel in panel_set for _column, label in panel.fields]
-    panels, series, values, signed = [], [], [], []
+    panels, series, signed = [], [], []
     for index, panel in enumerate(panel_set):
         for column, label in panel.fields:
             data = runs[column].to_numpy()
             panels.append(np.full(len(data), index))
             series.append(np.full(len(data), labels.index(label)))
-            values.append(np.abs(data) if panel.log_able else data)
             signed.append(data)
     repeats = len(panels)
     return pd.DataFrame(
@@ -130,7 +130,6 @@ def long_form(runs: pd.DataFrame, neuron: str, panel_set: tuple[Panel, ...] | No
             "epoch": np.tile(runs["epoch"].to_numpy(dtype=np.int32), repeats),
             "panel": np.concatenate(panels).astype(np.int8),
             "series": pd.Categorical.from_codes(np.concatenate(series), categories=labels),
-            "value": np.concatenate(values),
             "signed": np.concatenate(signed),
         }
     )
@@ -167,8 +166,10 @@ def _panel(
     only = {"values": [_(words.loss_words(neuron, key).name) for key in drawn]} if drawn else {}
     loss_legend = alt.Legend(title=_("loss"), orient="top", **only)
     log = log_scale and panel.log_able
-    base = alt.Chart(title=alt.Title(panel.title, subtitle=panel.subtitle, anchor="start")).transform_filter(
-        alt.datum.panel == index
+    base = (
+        alt.Chart(title=alt.Title(panel.title, subtitle=panel.subtitle, anchor="start"))
+        .transform_filter(alt.datum.panel == index)
+        .transform_calculate(value="abs(datum.signed)" if panel.log_able else "datum.signed")
     )
     if log:
         base = base.transform_filter(alt.datum.value > 0)
@@ -244,8 +245,8 @@ def epoch_chart(
 ) -> alt.TopLevelMixin:
     """Cost, gradient, slope and output over epochs in a 2×2 grid with one hover rule shared by
     all four panels and a legend of the `drawn` losses, or one of them (`panel`) alone at the width
-    of its container. Data comes as named datasets (see `epoch_chart_spec`): the runs in the shape
-    of `long_form` and the target output; the inspected epoch is the `cursor` parameter. With
+    of its container. Its data is the dataset `runs` (see `epoch_chart_spec`), in the shape of
+    `long_form`; the target output is the `target` parameter, the inspected epoch `cursor`. With
     `series` (`style.series_styles`) the lines are those runs, with a legend of their names."""
     hover = _hover()
     if panel is not None:
@@ -303,9 +304,10 @@ def panel_chart(
 
 
 def _target() -> alt.Chart:
-    """The target output: a horizontal rule at `at` of the one-row dataset `target`."""
+    """The target output: a horizontal rule at the `target` parameter."""
     return (
-        alt.Chart(alt.Data(name="target"))
+        alt.Chart(alt.Data(values=[{}]))
+        .transform_calculate(at="target")
         .mark_rule(color="#009E73", strokeDash=[6, 3], strokeWidth=2)
         .encode(y="at:Q", tooltip=[alt.Tooltip("at:Q", title=_("target"))])
     )
@@ -376,6 +378,6 @@ def epoch_chart_spec(
             title=panels(neuron)[panel].title, description=description
         )
     spec["description"] = description
-    spec["params"] = spec.get("params", []) + cursor
-    spec["datasets"] = {DATASET: data, "target": pd.DataFrame({"at": [target]})}
+    spec["params"] = spec.get("params", []) + cursor + [{"name": "target", "value": target}]
+    spec["datasets"] = {DATASET: data}
     return spec
