@@ -8,17 +8,22 @@ page is idle again.
 
 `--app /path/to/other/checkout/app.py` measures another version the same way (its own folder's
 .streamlit/config.toml applies), so two versions can be compared in the same hour. Prints each
-move's kilobytes and the median. Chromium reports a binary frame's payload base64-encoded; the
-bytes counted are the decoded ones, what went over the socket before compression.
+move's kilobytes and the median, twice: the messages' payloads as Chromium hands them to the page
+(binary frames arrive base64-encoded; the decoded bytes are counted), and the bytes that crossed
+the socket, counted by a relay between Chromium and the server (`Relay`): less than the payloads
+where the websocket compresses its messages (`server.enableWebsocketCompression`).
 """
 
 from __future__ import annotations
 
 import argparse
+import socket
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from tests.browser import live
 from tools.server import APP, streamlit_server
@@ -26,18 +31,53 @@ from tools.server import APP, streamlit_server
 SLIDER = "Learning rate η"
 
 
+class Relay:
+    """A TCP relay on a free loopback port in front of the server at `url`, counting the bytes the
+    server sends through it (`received`): what a browser connected to `url` instead receives."""
+
+    def __init__(self, url: str) -> None:
+        target = urlsplit(url)
+        self.target = (target.hostname, target.port)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.received = 0
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            client, _ = self.listener.accept()
+            server = socket.create_connection(self.target)
+            threading.Thread(target=self._pipe, args=(client, server, False), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(server, client, True), daemon=True).start()
+
+    def _pipe(self, source: socket.socket, sink: socket.socket, counted: bool) -> None:
+        try:
+            while chunk := source.recv(65536):
+                if counted:
+                    with self.lock:
+                        self.received += len(chunk)
+                sink.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                end.close()
+
+
 def frame_bytes(payload: str, opcode: int) -> int:
     """A websocket frame's size: binary frames (opcode 2) arrive base64-encoded."""
     return len(payload) * 3 // 4 - payload.count("=") if opcode == 2 else len(payload.encode())
 
 
-def moves(url: str, count: int, query: str, back_and_forth: bool = False) -> list[int]:
-    """Bytes received for each of `count` one-step moves of the η slider: each one step up, or
-    (`back_and_forth`) up and down again in turn, so that every move after the first two returns
-    to a page the browser has seen."""
+def moves(url: str, count: int, query: str, back_and_forth: bool = False) -> list[tuple[int, int]]:
+    """(payload bytes, socket bytes) received for each of `count` one-step moves of the η slider:
+    each one step up, or (`back_and_forth`) up and down again in turn, so that every move after the
+    first two returns to a page the browser has seen."""
     received = [0]
+    relay = Relay(url)
     with live.chromium() as browser:
-        context = browser.new_context(base_url=url, viewport=live.VIEWPORT)
+        context = browser.new_context(base_url=relay.url, viewport=live.VIEWPORT)
         page = context.new_page()
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
@@ -53,12 +93,12 @@ def moves(url: str, count: int, query: str, back_and_forth: bool = False) -> lis
         sizes = []
         for index in range(count):
             slider.focus()
-            received[0] = 0
+            received[0], before = 0, relay.received
             page.keyboard.press("ArrowLeft" if back_and_forth and index % 2 else "ArrowRight")
             time.sleep(0.3)  # the rerun starts after the key's debounce
             live.wait_for_idle(page)
             page.wait_for_function(live.ALL_CHARTS_DRAWN_JS, timeout=live.APP_TIMEOUT_MS)
-            sizes.append(received[0])
+            sizes.append((received[0], relay.received - before))
         context.close()
     return sizes
 
@@ -80,8 +120,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     with streamlit_server(args.app) as (url, _pid):
         sizes = moves(url, args.moves, args.query, args.back_and_forth)
-    print(f"{args.app}: " + ", ".join(f"{size / 1000:.1f}" for size in sizes) + " kB per move")
-    print(f"median {statistics.median(sizes) / 1000:.1f} kB per move over {len(sizes)} moves")
+    for index, what in enumerate(("messages", "socket")):
+        each = [size[index] for size in sizes]
+        print(f"{args.app}, {what}: " + ", ".join(f"{size / 1000:.1f}" for size in each) + " kB per move")
+        print(f"median {statistics.median(each) / 1000:.1f} kB per move over {len(each)} moves ({what})")
     return 0
 
 
