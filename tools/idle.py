@@ -1,11 +1,11 @@
 """How quickly each view of the page opens in a browser, against a plain Streamlit page of the same
 content (`tools/plain_page.py`) timed in the same run, as issue #36 asks.
 
-Debian's Chromium (tests/browser/live.py) opens each view (`?view=…`) in a fresh browser context,
-from navigation until the page is idle: connected, no script running, nothing stale, every chart
-drawn. Cold: the first load after its server started (`streamlit run`, caches empty); warm: the
-median of the next `--loads` loads. Each view gets a fresh server of the page and one of the plain
-page, and their warm loads alternate, so the machine's drift falls on both alike.
+Debian's Chromium (tests/browser/live.py) opens each view (`?view=…`) and times it from navigation
+until the page is idle: connected, no script running, nothing stale, every chart drawn. Cold: a
+first visit (a fresh server, `streamlit run`, and a fresh browser profile); warm: the median of the
+next `--loads` visits in that profile. Each view gets a fresh server of the page and one of the
+plain page, and their warm loads alternate, so the machine's drift falls on both alike.
 
     python3 -m tools.idle [--loads 5] [--views Curves,Landscape] [--app PATH]
 """
@@ -26,32 +26,37 @@ from tools.server import APP, streamlit_server
 PLAIN = Path(__file__).resolve().parent / "plain_page.py"
 
 
-def load_seconds(browser, url: str) -> float:
-    """Seconds from navigation until the page at `url` is idle with every chart drawn."""
-    context = browser.new_context(viewport=live.VIEWPORT)
+def load_seconds(context, url: str) -> float:
+    """Seconds from navigation until the page at `url`, opened in a new tab of the browser
+    `context`, is idle with every chart drawn."""
     page = context.new_page()
     start = time.perf_counter()
     page.goto(url, timeout=live.APP_TIMEOUT_MS)
     live.wait_for_idle(page, timeout=120_000)
     page.wait_for_function(live.ALL_CHARTS_DRAWN_JS, timeout=120_000)
     elapsed = time.perf_counter() - start
-    context.close()
+    page.close()
     return elapsed
 
 
 def view_times(browser, app: Path, view: str, loads: int) -> dict[str, float]:
-    """Cold and warm seconds of the view and of the plain page, each on its own fresh server."""
+    """Cold and warm seconds of the view and of the plain page, each on its own fresh server: cold
+    is a first visit (the server's caches and the browser's empty), warm the median of `loads`
+    visits after it in the same browser profile (its HTTP cache holds the page's scripts)."""
     query = "" if view == VIEWS[0] else f"/?view={quote(view)}"
     with streamlit_server(app) as (page_url, _), streamlit_server(PLAIN) as (plain_url, _):
+        mine, plain = (browser.new_context(viewport=live.VIEWPORT) for _ in range(2))
         times = {
-            "view cold": load_seconds(browser, page_url + query),
-            "plain cold": load_seconds(browser, plain_url),
+            "view cold": load_seconds(mine, page_url + query),
+            "plain cold": load_seconds(plain, plain_url),
         }
-        warm, plain = [], []
+        warm, plain_warm = [], []
         for _ in range(loads):
-            warm.append(load_seconds(browser, page_url + query))
-            plain.append(load_seconds(browser, plain_url))
-    return times | {"view warm": statistics.median(warm), "plain warm": statistics.median(plain)}
+            warm.append(load_seconds(mine, page_url + query))
+            plain_warm.append(load_seconds(plain, plain_url))
+        for context in (mine, plain):
+            context.close()
+    return times | {"view warm": statistics.median(warm), "plain warm": statistics.median(plain_warm)}
 
 
 def main(argv: list[str] | None = None) -> int:
