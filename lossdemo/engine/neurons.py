@@ -10,6 +10,7 @@ Its words (name, labels, notes, titles) live under its key in `lossdemo.language
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -61,7 +62,8 @@ class NeuronKind:
         """The lowest cost the loss can reach from this start, to the grid's resolution: the
         minimum over logits from −50 to 50 and over the costs a run has `seen`. Cross-entropy's
         floor is the entropy H(y) > 0 for 0 < y < 1, so its curve levels off above 0 when done."""
-        return float(min(self.cost_curve(LOSSES[self.key][loss], start).min(), np.min(seen)))
+        target = tuple(self._target(start).items())
+        return min(_grid_floor(self.cost_curve, LOSSES[self.key][loss], target), float(np.min(seen)))
 
     def target_output(self, start: Mapping[str, object]) -> float:
         """The output value the run should reach: y for a sigmoid, 1 for the softmax target class."""
@@ -88,6 +90,13 @@ class NeuronKind:
 
 
 LOGIT_GRID = np.linspace(-50.0, 50.0, 20_001)
+
+
+@functools.lru_cache(maxsize=256)
+def _grid_floor(cost_curve: Callable, entry: Loss, target: tuple) -> float:
+    """The lowest cost of the loss over LOGIT_GRID for this target (`NeuronKind._target`'s items):
+    the same for every run toward it, so computed once, not for every new start or η."""
+    return float(cost_curve(entry, dict(target)).min())
 
 
 def _sigmoid_costs(entry: Loss, start: Mapping[str, object]) -> np.ndarray:
