@@ -368,8 +368,9 @@ def epoch_chart_spec(
 ) -> dict:
     """The Vega-Lite spec of `epoch_chart` with its data (`epoch_chart_data`; for one `panel`, that
     panel's rows of it are enough, the others are filtered out anyway), its epoch cursor
-    (`replay.cursor_params`) and its `description` (`epoch_chart_description`, the accessible name;
-    a single panel's names the panel first) attached. The chart is built once per (neuron, scale,
+    (`replay.cursor_params`), the `target` output and its `description`
+    (`epoch_chart_description`, the accessible name; a single panel's names the panel first)
+    attached. The chart is built once per (neuron, scale,
     panel, series): building it costs far more than the simulation. `series`: the runs' styles,
     when they are series; `drawn`: the losses the whole figure's legend lists."""
     spec = json.loads(_cached_spec(neuron, tuple(LOSSES[neuron]), log_scale, panel, series, drawn))

@@ -81,7 +81,7 @@ def inlined(function: Callable, always: bool = False) -> Callable:
     that call it (numba's `register_jitable`), `named` after its code; Python can still call it as
     it is. `always`: numba writes its code into each loop that calls it before typing it
     (`inline="always"`), where a call would stay a call: a 100,000-epoch run's epoch step, whose
-    call cost a fifth of the run.
+    call cost a third of the run.
 
     A copy: numba's disk cache tells the loops made for different losses apart by their closure
     variables, pickled, and a copy is pickled with its code (an original defined at a module's top
