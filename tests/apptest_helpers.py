@@ -50,6 +50,14 @@ def open_page(query: Mapping[str, str | list[str]]) -> AppTest:
     return at.run()
 
 
+def share_links(at: AppTest) -> list[str]:
+    """The links of the sidebar's Share expander, opened as a click opens it: the page's link, then
+    the exercise-link builder's (an open class poll's links, which name its room, are not these)."""
+    at.session_state["share_link"] = True  # the expander builds its contents only while open
+    at.run()
+    return [c.value for c in at.code if "room=" not in c.value]
+
+
 def scenario_of(state: Mapping[str, object]) -> Scenario:
     """The scenario a complete set of control values (as `strategies.valid_states` draws) describes."""
     neuron = state["neuron"]

@@ -9,7 +9,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
-from apptest_helpers import chart_datasets, engine_run, open_page, open_view, page_scenario, spec_of
+from apptest_helpers import (
+    chart_datasets,
+    engine_run,
+    open_page,
+    open_view,
+    page_scenario,
+    share_links,
+    spec_of,
+)
 
 from lossdemo.charts.optimizers import DATASET
 from lossdemo.engine.losses import LOSSES
@@ -72,7 +80,7 @@ def test_every_optimizer_renders_with_every_kind_and_loss_subset(optimizer, neur
 
 
 def share_link(at) -> str:
-    return next(c.value for c in at.code if c.value.startswith("http"))  # the first: the page's
+    return share_links(at)[0]  # the first: the page's
 
 
 @pytest.mark.parametrize("optimizer", ["momentum", "adam"])

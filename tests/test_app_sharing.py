@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pandas as pd
 import pytest
-from apptest_helpers import BASE_URL, START, open_page, open_view, runs_datasets, scenario_of
+from apptest_helpers import BASE_URL, START, open_page, open_view, runs_datasets, scenario_of, share_links
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import (
@@ -93,7 +93,7 @@ def relevant(neuron: str) -> list[str]:
 
 def share_link(at: AppTest) -> str:
     """The page's share link: the first link shown (the second is the exercise-link builder's)."""
-    links = [c.value for c in at.code if c.value.startswith("http")]
+    links = share_links(at)
     assert len(links) == 2, f"expected the share link and the exercise link, found {links}"
     return links[0]
 

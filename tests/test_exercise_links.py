@@ -7,7 +7,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from apptest_helpers import open_page, page_scenario, run_app
+from apptest_helpers import open_page, page_scenario, run_app, share_links
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import assert_safe_note
@@ -150,9 +150,10 @@ def test_only_presets_that_keep_the_fixed_controls_are_offered_and_no_lesson_ste
 
 def test_the_builder_writes_a_link_that_opens_the_same_page_with_those_controls_fixed():
     at = open_page({"eta": "0.5", "w": "1"})
+    share_links(at)  # opens the Share expander
     at.multiselect(key="exercise_hide").set_value(["epochs", "eta"]).run()
     at.multiselect(key="exercise_lock").set_value(["losses"]).run()
-    share, exercise = [c.value for c in at.code if c.value.startswith("http")]
+    share, exercise = share_links(at)
     assert "hide" not in share
     query = parse_qs(urlsplit(exercise).query)
     assert query["hide"] == ["eta,epochs"] and query["lock"] == ["losses"]  # the sidebar's order

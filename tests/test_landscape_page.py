@@ -19,6 +19,7 @@ from apptest_helpers import (
     open_page,
     run_app,
     select_on_chart,
+    share_links,
     spec_of,
 )
 from hypothesis import given, settings
@@ -216,8 +217,8 @@ def edit(at, edits: dict) -> None:
 
 
 def share_query(at) -> dict[str, list[str]]:
-    """The query of the page's share link (the first code block of the sidebar's Share)."""
-    return parse_qs(urlsplit(at.code[0].value).query, keep_blank_values=True)
+    """The query of the page's share link (the first link of the sidebar's Share)."""
+    return parse_qs(urlsplit(share_links(at)[0]).query, keep_blank_values=True)
 
 
 @pytest.mark.parametrize("preset", list(DATA_PRESETS))

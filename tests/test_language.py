@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 from lossdemo.language import messages
 from lossdemo.language.messages import _, from_locale, speaking
 from lossdemo.teaching.lesson import STEPS
-from tests.apptest_helpers import APP, BASE_URL, PAGE_TIMEOUT, open_page
+from tests.apptest_helpers import APP, BASE_URL, PAGE_TIMEOUT, open_page, share_links
 from tests.strategies import query_of, valid_states
 from tests.untranslated import english_words
 from tools.catalogue import MO, current, missing, template
@@ -276,7 +276,7 @@ def test_a_bad_language_falls_back_to_english_with_the_usual_warning():
 
 def test_the_share_link_keeps_the_language():
     at = open_page({"lang": "zh", "eta": "0.5"})
-    link = at.sidebar.code[0].value
+    link = share_links(at)[0]
     assert "lang=zh" in link and "eta=0.5" in link
     again = open_page(dict(part.split("=") for part in link.split("?", 1)[1].split("&")))
     assert not again.warning

@@ -618,32 +618,15 @@ def exercise_note() -> None:
 
 
 def share(scenario: Scenario) -> None:
-    """The link that reproduces the page, a link for an exercise that hides or locks controls, and
-    the runs as CSV."""
+    """The link that reproduces the page and a builder of links for an exercise that hides or
+    locks controls, in an expander built only while it is open (a link's code block loads a syntax
+    highlighter into the browser: 0.3 s of every page's first draw while it sat in the sidebar),
+    and the runs as CSV."""
     st.subheader(_("Share"))
-    values = {key: st.session_state.get(key) for key in PARAMS}
-    st.caption(_("This link reproduces exactly what you see:"))
-    st.code(link_to(values), language=None, wrap_lines=True)
-    labels = names({name: PARAMS[name].label for name in EXERCISE_CONTROLS})
-    with st.expander(_("Build an exercise link"), icon=":material/assignment:"):
-        st.caption(
-            _(
-                "The same page for your students, with the controls you choose hidden or locked, so that "
-                "they explore one thing at a time."
-            )
-        )
-        hide = st.multiselect(_("Hide"), EXERCISE_CONTROLS, format_func=labels, key="exercise_hide")
-        lock = st.multiselect(
-            _("Lock (shown, not changeable)"),
-            [name for name in EXERCISE_CONTROLS if name not in hide],
-            format_func=labels,
-            key="exercise_lock",
-        )
-        chosen = {
-            "hide": tuple(name for name in EXERCISE_CONTROLS if name in hide),
-            "lock": tuple(name for name in EXERCISE_CONTROLS if name in lock),
-        }
-        st.code(link_to(values | chosen), language=None, wrap_lines=True)
+    links = st.expander(_("Link to this page"), icon=":material/link:", key="share_link", on_change="rerun")
+    if links.open:
+        with links:
+            share_links()
     # With a data set of the Landscape tab's own, these are still the other tabs' runs: say so.
     mine = bool(own_data_set(scenario))
     st.download_button(
@@ -659,3 +642,32 @@ def share(scenario: Scenario) -> None:
         if mine
         else None,
     )
+
+
+def share_links() -> None:
+    """The page's link, then the exercise-link builder: the controls to hide or lock, and the link
+    that fixes them."""
+    values = {key: st.session_state.get(key) for key in PARAMS}
+    st.caption(_("This link reproduces exactly what you see:"))
+    st.code(link_to(values), language=None, wrap_lines=True)
+    labels = names({name: PARAMS[name].label for name in EXERCISE_CONTROLS})
+    builder = _("Build an exercise link")
+    st.markdown(f"**{builder}**")
+    st.caption(
+        _(
+            "The same page for your students, with the controls you choose hidden or locked, so that "
+            "they explore one thing at a time."
+        )
+    )
+    hide = st.multiselect(_("Hide"), EXERCISE_CONTROLS, format_func=labels, key="exercise_hide")
+    lock = st.multiselect(
+        _("Lock (shown, not changeable)"),
+        [name for name in EXERCISE_CONTROLS if name not in hide],
+        format_func=labels,
+        key="exercise_lock",
+    )
+    chosen = {
+        "hide": tuple(name for name in EXERCISE_CONTROLS if name in hide),
+        "lock": tuple(name for name in EXERCISE_CONTROLS if name in lock),
+    }
+    st.code(link_to(values | chosen), language=None, wrap_lines=True)
