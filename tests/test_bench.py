@@ -26,3 +26,15 @@ def test_the_plain_page_yardstick_draws_its_four_panels_cards_and_table():
     assert len(at.metric) == 4 and len(at.dataframe) == 1
     controls = [el for el in at.sidebar if el.type not in ("sidebar", "header", "subheader")]
     assert len(controls) == 20
+
+
+def test_the_plain_page_runs_as_tools_idle_serves_it():
+    """`streamlit run tools/plain_page.py` puts tools/, not the repository, on the path: the
+    yardstick once timed a ModuleNotFoundError. One page load over Streamlit's protocol, which
+    fails on an error element."""
+    from tools.idle import PLAIN
+    from tools.loadtest.run import warm_up
+    from tools.server import streamlit_server
+
+    with streamlit_server(PLAIN) as (url, _):
+        warm_up(url)

@@ -24,16 +24,22 @@ from tests.browser import live
 from tools.server import APP, streamlit_server
 
 PLAIN = Path(__file__).resolve().parent / "plain_page.py"
+# At least one chart, and every chart drawn (live.ALL_CHARTS_DRAWN_JS alone holds for a page of none).
+CHARTS_DRAWN_JS = f"""() => document.querySelector("[data-testid='stVegaLiteChart']") !== null
+  && ({live.ALL_CHARTS_DRAWN_JS})()"""
 
 
 def load_seconds(context, url: str) -> float:
     """Seconds from navigation until the page at `url`, opened in a new tab of the browser
-    `context`, is idle with every chart drawn."""
+    `context`, is idle with its charts drawn. RuntimeError if it shows an error instead: a page
+    that failed is quick and says nothing (the plain page once timed its ModuleNotFoundError)."""
     page = context.new_page()
     start = time.perf_counter()
     page.goto(url, timeout=live.APP_TIMEOUT_MS)
     live.wait_for_idle(page, timeout=120_000)
-    page.wait_for_function(live.ALL_CHARTS_DRAWN_JS, timeout=120_000)
+    if page.get_by_test_id("stException").count():
+        raise RuntimeError(f"{url} shows an error: {page.get_by_test_id('stException').first.inner_text()}")
+    page.wait_for_function(CHARTS_DRAWN_JS, timeout=120_000)
     elapsed = time.perf_counter() - start
     page.close()
     return elapsed

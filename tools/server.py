@@ -106,12 +106,15 @@ def streamlit_server(
     answers "ok"; stop it on exit.
 
     The server runs in the app's folder, so it reads that folder's .streamlit/config.toml, with the
-    proxy variables removed from the environment and `env` (e.g. {"MALLOC_ARENA_MAX": "2"}) added.
+    proxy variables removed from the environment, the repository first on PYTHONPATH (so that a
+    page outside the repository's root, such as tools/plain_page.py, imports lossdemo as app.py
+    does) and `env` (e.g. {"MALLOC_ARENA_MAX": "2"}) added.
     Raises RuntimeError with the tail of the server's output if it exits or is not healthy within
     `timeout` seconds (retrying on another port if its port was taken in the meantime)."""
     app = Path(app).resolve()
     environment = {k: v for k, v in os.environ.items() if k not in PROXY_VARIABLES}
-    environment |= {"PYTHONUNBUFFERED": "1", **(env or {})}
+    path = os.pathsep.join(filter(None, (str(REPO_ROOT), environment.get("PYTHONPATH"))))
+    environment |= {"PYTHONUNBUFFERED": "1", "PYTHONPATH": path, **(env or {})}
     with tempfile.TemporaryFile(mode="w+", prefix="streamlit-", suffix=".log") as log:
         for attempt in range(1, PORT_ATTEMPTS + 1):
             try:
