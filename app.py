@@ -35,7 +35,10 @@ READABLE_CSS = (
     "[data-testid='stWidgetLabel'][disabled] [data-testid='stMarkdownContainer'] p { color: #5f5e5b; } "
     # A table or formula wider than a phone scrolls inside its own box, not the page.
     "[data-testid='stMarkdownContainer'] table { display: block; overflow-x: auto; max-width: 100%; } "
-    ".katex-display { overflow-x: auto; overflow-y: hidden; }"
+    ".katex-display { overflow-x: auto; overflow-y: hidden; } "
+    # A heatmap's cells (a fraction of a pixel past whole pixels) meet without antialiased seams,
+    # which otherwise draw a mesh over the Landscape's surfaces.
+    "[data-testid='stVegaLiteChart'] .mark-rect path { shape-rendering: crispEdges; }"
 )
 BOOK = "http://neuralnetworksanddeeplearning.com/chap3.html"
 # The summary cards' numbers a little smaller than Streamlit's 2.25rem, so that the longest the

@@ -5,38 +5,11 @@ the chart computes what it plots, so these are checked on the drawing, not on th
 
 from __future__ import annotations
 
-import json
-
-import vl_convert
+from drawn import marks, scene
 
 from lossdemo.charts.epochs import PANELS, epoch_chart_data, epoch_chart_spec
 from lossdemo.controls.replay import cursor_params
 from lossdemo.controls.scenario import Scenario, runs
-
-
-def scene(spec: dict) -> dict:
-    """The scene graph of a spec with its datasets inline."""
-    spec = dict(
-        spec,
-        datasets={
-            name: json.loads(data.to_json(orient="records")) for name, data in spec["datasets"].items()
-        },
-    )
-    return vl_convert.vegalite_to_scenegraph(json.dumps(spec))
-
-
-def marks(node, marktype: str) -> list[list[dict]]:
-    """The items of every mark of this type, each mark's as a list."""
-    found = []
-    if isinstance(node, dict):
-        if node.get("marktype") == marktype and node.get("role") == "mark":
-            found.append(node["items"])
-        for value in node.values():
-            found += marks(value, marktype)
-    elif isinstance(node, list):
-        for value in node:
-            found += marks(value, marktype)
-    return found
 
 
 def line_points(spec: dict) -> list[tuple[float, float]]:

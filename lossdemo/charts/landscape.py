@@ -25,7 +25,15 @@ import numpy as np
 import pandas as pd
 
 from lossdemo.charts.speed_map import STATUS
-from lossdemo.charts.style import PANEL_WIDTH, downsample, loss_scale, own_title, readable, spec_cache
+from lossdemo.charts.style import (
+    HEATMAP_CELLS,
+    PANEL_WIDTH,
+    downsample,
+    loss_scale,
+    own_title,
+    readable,
+    spec_cache,
+)
 from lossdemo.engine.dataset import long_examples
 from lossdemo.engine.landscape import DEFAULT_POINTS, SLOPE_FLOOR, Landscape, window
 from lossdemo.language.messages import _
@@ -119,34 +127,34 @@ def _surface_view(i: int) -> str:
 
 
 def _surface_panel(
-    i: int, name: str, colour: str, domain_w: list[float], domain_b: list[float], cell: float, alone: bool
+    i: int,
+    name: str,
+    colour: str,
+    domain_w: list[float],
+    domain_b: list[float],
+    points: tuple[int, int],
+    alone: bool,
 ):
     """One loss's surface, SIZE square in the grid; drawn `alone`, PHONE_SIZE square with its colour
-    legend under it, so that it fits a phone's column at its own size (w and b on one scale)."""
+    legend under it, so that it fits a phone's column at its own size (w and b on one scale). The
+    window is `points` = (along w, along b) grid cells: each cell is drawn centred on its grid point,
+    size/points pixels wide and high (no corners computed per cell in the browser)."""
     size = PHONE_SIZE if alone else SIZE
     x = alt.X(
-        "w0:Q", title="w", scale=alt.Scale(domain=domain_w, nice=False, zero=False), axis=alt.Axis(grid=False)
+        "w:Q", title="w", scale=alt.Scale(domain=domain_w, nice=False, zero=False), axis=alt.Axis(grid=False)
     )
     y = alt.Y(
-        "b0:Q", title="b", scale=alt.Scale(domain=domain_b, nice=False, zero=False), axis=alt.Axis(grid=False)
+        "b:Q", title="b", scale=alt.Scale(domain=domain_b, nice=False, zero=False), axis=alt.Axis(grid=False)
     )
     saturated, unsaturated = _("σ′ < 0.05 for some example"), _("no example saturated")
     heat = (
         alt.Chart(alt.Data(name=SURFACE), name=_surface_view(i))
         .transform_filter(alt.datum.loss == name)
-        .transform_calculate(
-            w0=f"datum.w - {cell / 2!r}",
-            w1=f"datum.w + {cell / 2!r}",
-            b0=f"datum.b - {cell / 2!r}",
-            b1=f"datum.b + {cell / 2!r}",
-            where=f"datum.saturated ? {_js(saturated)} : {_js(unsaturated)}",
-        )
-        .mark_rect(cursor="pointer")
+        .transform_calculate(where=f"datum.saturated ? {_js(saturated)} : {_js(unsaturated)}")
+        .mark_rect(cursor="pointer", width=size / points[0], height=size / points[1], **HEATMAP_CELLS)
         .encode(
             x=x,
-            x2="w1:Q",
             y=y,
-            y2="b1:Q",
             color=alt.Color(
                 "cost:Q",
                 scale=alt.Scale(scheme="viridis"),
@@ -206,11 +214,11 @@ def landscape_chart(
     names: tuple[str, ...],
     domain_w: tuple[float, float],
     domain_b: tuple[float, float],
-    cell: float,
+    points: tuple[int, int],
     panel: int | None = None,
 ) -> alt.TopLevelMixin:
     """One panel per loss (`losses` the registry keys shown, `names` their names): the heatmap of
-    C(w, b) over the window (`domain_w` × `domain_b`, grid cells `cell` wide), the run's path, its
+    C(w, b) over the window (`domain_w` × `domain_b`, `points` grid cells along w and b), the run's path, its
     start and the inspected epoch. Each loss's colour scale is its own: costs differ in scale. Given
     `panel` (a loss's index), that panel alone, its colour legend under it, narrow enough for a phone.
 
@@ -221,7 +229,7 @@ def landscape_chart(
     shown = range(len(names)) if panel is None else [panel]
     panels = [
         _surface_panel(
-            i, names[i], colour.range[i], list(domain_w), list(domain_b), cell, alone=panel is not None
+            i, names[i], colour.range[i], list(domain_w), list(domain_b), points, alone=panel is not None
         )
         for i in shown
     ]
@@ -367,7 +375,7 @@ def starts_chart(
                 b_hi=f"datum.b0 + {1.6 * half_b!r}",
                 status=f"datum.learned ? 'learned' : {json.dumps(missed_label, ensure_ascii=False)}",
             )
-            .mark_rect(clip=True)
+            .mark_rect(clip=True, **HEATMAP_CELLS)
             .encode(x=x, x2="w_hi:Q", y=y, y2="b_hi:Q", tooltip=tips)
         )
         learned = cells_of.transform_filter(alt.datum.learned).encode(
@@ -438,7 +446,8 @@ def landscape_spec(
     cell = float(w_axis[1] - w_axis[0])
     domain_w = (float(w_axis[0]) - cell / 2, float(w_axis[-1]) + cell / 2)
     domain_b = (float(b_axis[0]) - cell / 2, float(b_axis[-1]) + cell / 2)
-    spec = json.loads(_landscape_spec(neuron, losses, names, domain_w, domain_b, cell, panel))
+    points = (w_axis.size, b_axis.size)
+    spec = json.loads(_landscape_spec(neuron, losses, names, domain_w, domain_b, points, panel))
     spec["description"] = description
     spec["params"] = spec.get("params", []) + cursor
     spec["datasets"] = {SURFACE: data[SURFACE], PATH: data[PATH]}

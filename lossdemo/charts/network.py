@@ -16,7 +16,16 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lossdemo.charts.style import DASHES, PALETTE, PANEL_HEIGHT, PANEL_WIDTH, own_title, readable, spec_cache
+from lossdemo.charts.style import (
+    DASHES,
+    HEATMAP_CELLS,
+    PALETTE,
+    PANEL_HEIGHT,
+    PANEL_WIDTH,
+    own_title,
+    readable,
+    spec_cache,
+)
 from lossdemo.engine.network import COLUMNS, OUTPUT_LOSSES
 from lossdemo.language.messages import N_, _
 
@@ -187,7 +196,7 @@ def digits_chart(count: int, epochs: int, columns: int = 4) -> alt.FacetChart:
     square = alt.Axis(labels=False, ticks=False, title=None, domain=False, grid=False)
     pixels = (
         alt.Chart()
-        .mark_rect()
+        .mark_rect(**HEATMAP_CELLS)
         .encode(
             x=alt.X("col:O", axis=square),
             y=alt.Y("row:O", axis=square),

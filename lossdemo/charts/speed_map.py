@@ -12,7 +12,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lossdemo.charts.style import PANEL_HEIGHT, PANEL_WIDTH, readable, spec_cache
+from lossdemo.charts.style import HEATMAP_CELLS, PANEL_HEIGHT, PANEL_WIDTH, readable, spec_cache
 from lossdemo.engine.losses import LOSSES
 from lossdemo.engine.neurons import get_kind
 from lossdemo.language import words
@@ -86,7 +86,7 @@ def map_chart(
         cells = (
             alt.Chart(alt.Data(name="cells"), title=_(name))
             .transform_filter(alt.datum.loss == name)
-            .mark_rect(clip=True)
+            .mark_rect(clip=True, **HEATMAP_CELLS)
             .encode(x=x, x2=f"{axis}_hi:Q", y=y, y2="eta_hi:Q", tooltip=tooltip)
         )
         learned = cells.transform_filter(alt.datum.learned).encode(
