@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import streamlit as st
@@ -17,16 +18,22 @@ FIGURE_FILES = {  # form: (button label, file name suffix, MIME type)
 }
 
 
-def figure_downloads(name: str, spec: dict, slide: dict | None = None) -> None:
-    """Under a chart: a popover with the chart as SVG and PNG (and, given `slide`, that figure at
-    projector width). Its buttons are built only while it is open, and a file is rendered only when
-    its button is clicked: the page's reruns never wait for a conversion."""
+def figure_downloads(
+    name: str, spec: dict | Callable[[], dict], slide: Callable[[dict], dict] | None = None
+) -> None:
+    """Under a chart: a popover with the chart as SVG and PNG (and, given `slide`, the figure `slide`
+    makes of that spec, at projector width). `spec` is the chart's spec, or a function that builds
+    it, for a figure the page does not show as it is (the whole grid of panels shown one by one):
+    built only while the popover is open (Altair takes 0.7 s for the epoch panels' grid). Its
+    buttons are built only while it is open, and a file is rendered only when its button is clicked:
+    the page's reruns never wait for a conversion."""
     popover = st.popover(
         _("Figure for slides"), icon=":material/download:", key=f"figure_{name}", on_change="rerun"
     )
     if not popover.open:
         return
-    files = {"svg": spec, "png": spec} | ({"slide": slide} if slide else {})
+    spec = spec() if callable(spec) else spec
+    files = {"svg": spec, "png": spec} | ({"slide": slide(spec)} if slide else {})
     for form, shown in files.items():
         label, suffix, mime = FIGURE_FILES[form]
         popover.download_button(

@@ -254,20 +254,21 @@ def landscape_view(scenario: Scenario, log_scale: bool, timer_on: bool, present:
             on_select=partial(state.load_start, key),
             selection_mode=PICK,
         )
-    spec = landscape_spec({"surface": shown.surface, "path": shown.path}, "sigmoid", losses, names, *axes)
+    whole = {"surface": shown.surface, "path": shown.path}
+    figure = partial(landscape_spec, whole, "sigmoid", losses, names, *axes)  # every loss's panel in a row
     st.caption(click_note())
     st.markdown(
         " ".join(f"**{sentence}**" if i == 0 else sentence for i, sentence in enumerate(shown.sentences))
     )
-    figure_downloads("landscape", spec)
+    figure_downloads("landscape", figure)
     curves(shown, losses, names, where, cursor, log_scale)
     description = _(
         "Every example's output and its slope σ′(z) over the epochs, one panel per loss ({names}), "
         "{where}. {said}"
     ).format(names=listed, where=where, said=shown.sentences[-1])
     example_panels(shown, losses, names, cursor, description)
-    spec = outputs_spec(shown.outputs, "sigmoid", losses, names, cursor, description)
-    figure_downloads("landscape-outputs", spec)
+    outputs = partial(outputs_spec, shown.outputs, "sigmoid", losses, names, cursor, description)
+    figure_downloads("landscape-outputs", outputs)
     every = NUMBERS_SECONDS if timer_on else None
     state.fragment(example_numbers, run_every=every)(shown, points, losses, names, scenario.epochs)
     st.download_button(
@@ -302,7 +303,8 @@ def curves(
         column.vega_lite_chart(spec=spec, theme=None)
     st.markdown(_("**Over the epochs.** {said}").format(said=said))
     figure_downloads(
-        "landscape-curves", curves_spec(shown.curves, "sigmoid", None, log_scale, cursor, description, losses)
+        "landscape-curves",
+        partial(curves_spec, shown.curves, "sigmoid", None, log_scale, cursor, description, losses),
     )
 
 

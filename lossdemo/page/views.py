@@ -497,9 +497,7 @@ def curves(scenario: Scenario, log_scale: bool, present: bool, timer_on: bool) -
     if present:
         return
     drawn = tuple(dict.fromkeys(s.loss for s in scenario.series()))
-    spec = epoch_chart_spec(
-        prepared.chart, *chart_args, **series, drawn=drawn
-    )  # the four panels as one figure
+    figure = partial(epoch_chart_spec, prepared.chart, *chart_args, **series, drawn=drawn)  # one grid
     kind = scenario.kind
     title = _("Cost, gradient, {slope} and {output} over the epochs").format(
         slope=kind.slope, output=_(words.KINDS[kind.key].output_label)
@@ -507,7 +505,7 @@ def curves(scenario: Scenario, log_scale: bool, present: bool, timer_on: bool) -
     caption = _("{scenario}; dotted line: epoch {epoch}").format(
         scenario=scenario.caption(), epoch=f"{st.session_state.epoch:,}"
     )
-    figure_downloads("curves", spec, slide=with_caption(spec, title, caption))
+    figure_downloads("curves", figure, slide=partial(with_caption, title=title, caption=caption))
     optimizer_comparison(scenario)
 
 
