@@ -40,6 +40,9 @@ from lossdemo.language.messages import _
 
 SURFACE, PATH, OUTPUTS, STARTS, START = "surface", "path", "outputs", "starts", "start"
 PICK = "start_pick"  # the surfaces' click selection
+# The surfaces' window, [low, high] in w and in b: chart parameters, so that one spec (built with
+# Altair, a tenth of a second a panel) serves every window the runs ask for.
+WINDOW = ("window_w", "window_b")
 MIN_RADIUS = 4.0  # the smallest window: a short run still shows the surface around it
 MARGIN = 1.2  # the window's half-width over the half-extent of the runs' paths
 OUTPUT_EPOCHS = 500  # epochs per run in the outputs chart (20 examples each)
@@ -126,20 +129,14 @@ def _surface_view(i: int) -> str:
     return f"surface_{i}"
 
 
-def _surface_panel(
-    i: int,
-    name: str,
-    colour: str,
-    domain_w: list[float],
-    domain_b: list[float],
-    points: tuple[int, int],
-    alone: bool,
-):
+def _surface_panel(i: int, name: str, colour: str, points: tuple[int, int], alone: bool):
     """One loss's surface, SIZE square in the grid; drawn `alone`, PHONE_SIZE square with its colour
     legend under it, so that it fits a phone's column at its own size (w and b on one scale). The
-    window is `points` = (along w, along b) grid cells: each cell is drawn centred on its grid point,
-    size/points pixels wide and high (no corners computed per cell in the browser)."""
+    window is `points` = (along w, along b) grid cells, its extent the parameters WINDOW: each cell
+    is drawn centred on its grid point, size/points pixels wide and high (no corners computed per
+    cell in the browser)."""
     size = PHONE_SIZE if alone else SIZE
+    domain_w, domain_b = (alt.ExprRef(expr=param) for param in WINDOW)
     x = alt.X(
         "w:Q", title="w", scale=alt.Scale(domain=domain_w, nice=False, zero=False), axis=alt.Axis(grid=False)
     )
@@ -212,14 +209,13 @@ def landscape_chart(
     neuron: str,
     losses: tuple[str, ...],
     names: tuple[str, ...],
-    domain_w: tuple[float, float],
-    domain_b: tuple[float, float],
     points: tuple[int, int],
     panel: int | None = None,
 ) -> alt.TopLevelMixin:
     """One panel per loss (`losses` the registry keys shown, `names` their names): the heatmap of
-    C(w, b) over the window (`domain_w` × `domain_b`, `points` grid cells along w and b), the run's path, its
-    start and the inspected epoch. Each loss's colour scale is its own: costs differ in scale. Given
+    C(w, b) over the window (`points` grid cells along w and b; its extent in w and in b the
+    parameters WINDOW, which `landscape_spec` sets), the run's path, its start and the inspected
+    epoch. Each loss's colour scale is its own: costs differ in scale. Given
     `panel` (a loss's index), that panel alone, its colour legend under it, narrow enough for a phone.
 
     A click on a heatmap selects that grid point's (w, b) as PICK. The selection is declared once at
@@ -227,12 +223,7 @@ def landscape_chart(
     copies with a warning."""
     colour = loss_scale(neuron, losses)[0]
     shown = range(len(names)) if panel is None else [panel]
-    panels = [
-        _surface_panel(
-            i, names[i], colour.range[i], list(domain_w), list(domain_b), points, alone=panel is not None
-        )
-        for i in shown
-    ]
+    panels = [_surface_panel(i, names[i], colour.range[i], points, alone=panel is not None) for i in shown]
     pick = alt.TopLevelSelectionParameter(
         name=PICK,
         select=alt.PointSelectionConfig(type="point", fields=["w", "b"], on="click", clear=False),
@@ -446,10 +437,10 @@ def landscape_spec(
     cell = float(w_axis[1] - w_axis[0])
     domain_w = (float(w_axis[0]) - cell / 2, float(w_axis[-1]) + cell / 2)
     domain_b = (float(b_axis[0]) - cell / 2, float(b_axis[-1]) + cell / 2)
-    points = (w_axis.size, b_axis.size)
-    spec = json.loads(_landscape_spec(neuron, losses, names, domain_w, domain_b, points, panel))
+    spec = json.loads(_landscape_spec(neuron, losses, names, (w_axis.size, b_axis.size), panel))
     spec["description"] = description
-    spec["params"] = spec.get("params", []) + cursor
+    window = [{"name": name, "value": list(domain)} for name, domain in zip(WINDOW, (domain_w, domain_b))]
+    spec["params"] = spec.get("params", []) + cursor + window
     spec["datasets"] = {SURFACE: data[SURFACE], PATH: data[PATH]}
     return spec
 
