@@ -1,16 +1,30 @@
-"""The Landscape's cost surfaces as Vega draws them (vl-convert's scene graph, no browser): each
-grid point's cell is centred where its (w, b) is on the axes, and the cells tile the plot with
-neither gap nor overlap."""
+"""The Landscape's heatmaps as Vega draws them (vl-convert's scene graph, no browser): the cost
+surfaces and the start plane. Each grid point's cell is centred where its (w, b) is on the axes,
+and the cells tile the plot with neither gap nor overlap."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
+import pandas as pd
 import pytest
 from drawn import marks, scene
 
 from lossdemo import simulate_sigmoid
-from lossdemo.charts.landscape import PATH, PHONE_SIZE, SIZE, SURFACE, landscape_spec, path_data, surface_data
+from lossdemo.charts.landscape import (
+    PATH,
+    PHONE_SIZE,
+    SIZE,
+    SURFACE,
+    landscape_spec,
+    path_data,
+    starts_data,
+    starts_spec,
+    surface_data,
+)
 from lossdemo.engine.landscape import landscape, window
+from lossdemo.engine.start_sweep import sweep_starts
 
 NAMES = {"quadratic": "Quadratic", "cross_entropy": "Cross-entropy"}
 XS, YS = [-1.0, 0.5, 2.0], [0.0, 1.0, 1.0]
@@ -46,3 +60,30 @@ def test_the_surface_cells_tile_the_plot_each_centred_on_its_grid_point(points, 
         assert np.unique(left.round(9)) == pytest.approx(edges)
         assert np.unique(top.round(9)) == pytest.approx(edges)
         assert len({(round(x, 9), round(y, 9)) for x, y in zip(left, top)}) == points * points
+
+
+def test_the_start_plane_draws_each_start_centred_in_its_cell_and_the_cells_tile_the_plot():
+    axis = np.linspace(-3.0, 3.0, 5)
+    plane = pd.concat(
+        [sweep_starts(key, XS, YS, axis, axis, 0.15, cap=50) for key in NAMES], ignore_index=True
+    )
+    spec = starts_spec(
+        starts_data(plane, NAMES),
+        "sigmoid",
+        tuple(NAMES),
+        tuple(NAMES.values()),
+        50,
+        axis,
+        axis,
+        (2.0, 2.0),
+        "",
+    )
+    cells = [cell for mark in marks(scene(spec), "rect") for cell in mark]  # learned and not, both panels
+    assert len(cells) == len(NAMES) * axis.size**2
+    pitch = SIZE / axis.size
+    assert all(
+        cell["width"] == pytest.approx(pitch) and cell["height"] == pytest.approx(pitch) for cell in cells
+    )
+    corners = Counter((round(cell["x"] / pitch, 9), round(cell["y"] / pitch, 9)) for cell in cells)
+    grid = {(float(i), float(j)) for i in range(axis.size) for j in range(axis.size)}
+    assert set(corners) == grid and set(corners.values()) == {len(NAMES)}  # each start once a panel

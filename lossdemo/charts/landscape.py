@@ -333,19 +333,18 @@ def starts_chart(
     losses: tuple[str, ...],
     names: tuple[str, ...],
     cap: int,
-    domain_w: tuple[float, float],
-    domain_b: tuple[float, float],
-    cells: tuple[float, float],
+    points: tuple[int, int],
 ) -> alt.TopLevelMixin:
     """One heatmap per loss of the epochs gradient descent needs from each start (w₀, b₀) until the
     mean error is half its start value, as the learning-speed map draws epochs (viridis on a log
-    scale, one legend for all panels; grey: not within `cap`), over the surfaces' window
-    (`domain_w` × `domain_b`, cells `cells` = (w, b) wide), with the sidebar's start as a square."""
+    scale, one legend for all panels; grey: not within `cap`), over the surfaces' window (`points`
+    = (along w, along b) starts, each drawn centred on its start; the window's extent the parameters
+    WINDOW), with the sidebar's start as a square."""
     colour = loss_scale(neuron, losses)[0]
     missed_label = _("not within {cap} epochs").format(cap=f"{cap:,}")
-    half_w, half_b = (size / 2 for size in cells)
-    x = alt.X("w_lo:Q", title=_("start w₀"), scale=alt.Scale(domain=list(domain_w), nice=False, zero=False))
-    y = alt.Y("b_lo:Q", title=_("start b₀"), scale=alt.Scale(domain=list(domain_b), nice=False, zero=False))
+    domain_w, domain_b = (alt.ExprRef(expr=param) for param in WINDOW)
+    x = alt.X("w0:Q", title=_("start w₀"), scale=alt.Scale(domain=domain_w, nice=False, zero=False))
+    y = alt.Y("b0:Q", title=_("start b₀"), scale=alt.Scale(domain=domain_b, nice=False, zero=False))
     tips = [
         alt.Tooltip("w0:Q", title="w₀", format=".3g"),
         alt.Tooltip("b0:Q", title="b₀", format=".3g"),
@@ -358,16 +357,10 @@ def starts_chart(
             alt.Chart(alt.Data(name=STARTS))
             .transform_filter(alt.datum.loss == name)
             .transform_calculate(
-                # Each cell reaches 30 % into its neighbour, so that no hairline seams show (as
-                # on the speed map).
-                w_lo=f"datum.w0 - {half_w!r}",
-                w_hi=f"datum.w0 + {1.6 * half_w!r}",
-                b_lo=f"datum.b0 - {half_b!r}",
-                b_hi=f"datum.b0 + {1.6 * half_b!r}",
-                status=f"datum.learned ? 'learned' : {json.dumps(missed_label, ensure_ascii=False)}",
+                status=f"datum.learned ? 'learned' : {json.dumps(missed_label, ensure_ascii=False)}"
             )
-            .mark_rect(clip=True, **HEATMAP_CELLS)
-            .encode(x=x, x2="w_hi:Q", y=y, y2="b_hi:Q", tooltip=tips)
+            .mark_rect(clip=True, width=SIZE / points[0], height=SIZE / points[1], **HEATMAP_CELLS)
+            .encode(x=x, y=y, tooltip=tips)
         )
         learned = cells_of.transform_filter(alt.datum.learned).encode(
             fill=alt.Fill(
@@ -393,8 +386,8 @@ def starts_chart(
                 shape="square", size=140, filled=True, color=colour.range[i], stroke="white", strokeWidth=2
             )
             .encode(
-                x=alt.X("w:Q", scale=alt.Scale(domain=list(domain_w))),
-                y=alt.Y("b:Q", scale=alt.Scale(domain=list(domain_b))),
+                x=alt.X("w:Q", scale=alt.Scale(domain=domain_w)),
+                y=alt.Y("b:Q", scale=alt.Scale(domain=domain_b)),
                 tooltip=[
                     alt.Tooltip("w:Q", title=_("sidebar's w")),
                     alt.Tooltip("b:Q", title=_("sidebar's b")),
@@ -413,6 +406,16 @@ def starts_chart(
             )
         )
     return readable(alt.hconcat(*panels).resolve_scale(fill="shared", color="shared"))
+
+
+def window_params(w_axis: np.ndarray, b_axis: np.ndarray) -> list[dict]:
+    """The parameters WINDOW of an evenly spaced grid `w_axis` × `b_axis` drawn as cells centred on
+    its points: each axis from half a cell before its first point to half a cell after its last."""
+    return [
+        {"name": name, "value": [float(axis[0] - half), float(axis[-1] + half)]}
+        for name, axis in zip(WINDOW, (w_axis, b_axis))
+        for half in [(axis[1] - axis[0]) / 2]
+    ]
 
 
 _landscape_spec = spec_cache(landscape_chart)
@@ -434,13 +437,9 @@ def landscape_spec(
     """`landscape_chart`'s spec (every panel, or one `panel`) for the grid `w_axis` × `b_axis`, with
     its datasets (`surface` and `path`, frames or Arrow bytes: a panel's may hold its loss's rows
     only), the epoch cursor and the accessible `description`."""
-    cell = float(w_axis[1] - w_axis[0])
-    domain_w = (float(w_axis[0]) - cell / 2, float(w_axis[-1]) + cell / 2)
-    domain_b = (float(b_axis[0]) - cell / 2, float(b_axis[-1]) + cell / 2)
     spec = json.loads(_landscape_spec(neuron, losses, names, (w_axis.size, b_axis.size), panel))
     spec["description"] = description
-    window = [{"name": name, "value": list(domain)} for name, domain in zip(WINDOW, (domain_w, domain_b))]
-    spec["params"] = spec.get("params", []) + cursor + window
+    spec["params"] = spec.get("params", []) + cursor + window_params(w_axis, b_axis)
     spec["datasets"] = {SURFACE: data[SURFACE], PATH: data[PATH]}
     return spec
 
@@ -476,10 +475,8 @@ def starts_spec(
 ) -> dict:
     """`starts_chart`'s spec for the starts `w0` × `b0`, with its datasets (`starts_data`, a frame
     or Arrow bytes, and the sidebar's `start` (w, b)) and the accessible `description`."""
-    cell_w, cell_b = float(w0[1] - w0[0]), float(b0[1] - b0[0])
-    domain_w = (float(w0[0]) - cell_w / 2, float(w0[-1]) + cell_w / 2)
-    domain_b = (float(b0[0]) - cell_b / 2, float(b0[-1]) + cell_b / 2)
-    spec = json.loads(_starts_spec(neuron, losses, names, cap, domain_w, domain_b, (cell_w, cell_b)))
+    spec = json.loads(_starts_spec(neuron, losses, names, cap, (w0.size, b0.size)))
     spec["description"] = description
+    spec["params"] = window_params(w0, b0)
     spec["datasets"] = {STARTS: cells, START: pd.DataFrame({"w": [start[0]], "b": [start[1]]})}
     return spec
