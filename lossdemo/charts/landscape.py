@@ -40,8 +40,9 @@ from lossdemo.language.messages import _
 
 SURFACE, PATH, OUTPUTS, STARTS, START = "surface", "path", "outputs", "starts", "start"
 PICK = "start_pick"  # the surfaces' click selection
-# The surfaces' window, [low, high] in w and in b: chart parameters, so that one spec (built with
-# Altair, a tenth of a second a panel) serves every window the runs ask for.
+# The surfaces' window, [low, high] in w and in b: chart parameters, so that one spec serves every
+# window the runs ask for (building it again with Altair for each new window was three quarters of
+# a Landscape rerun).
 WINDOW = ("window_w", "window_b")
 MIN_RADIUS = 4.0  # the smallest window: a short run still shows the surface around it
 MARGIN = 1.2  # the window's half-width over the half-extent of the runs' paths

@@ -27,7 +27,8 @@ MAX_POINTS = 2000
 PANEL_WIDTH = 300
 # A heatmap's cells are left out of the accessibility tree: Vega-Lite would otherwise format a
 # description ("w: 1.2; b: 0.8; …") into each of up to 20,402 cells as the browser draws them (0.3 s
-# of the Landscape's 3.6 s in Chromium), text no screen reader user steps through cell by cell.
+# of the Landscape's 3.6 s in Chromium, measured on SVG surfaces), text no screen reader user steps
+# through cell by cell.
 # The chart's own description says what the map shows; its axes, legend and title stay readable.
 HEATMAP_CELLS = {"aria": False}
 PANEL_HEIGHT = 190
