@@ -230,14 +230,9 @@ def landscape_chart(
         select=alt.PointSelectionConfig(type="point", fields=["w", "b"], on="click", clear=False),
         views=[_surface_view(i) for i in shown],
     )
-    # Drawn on a canvas: 20,402 cells as SVG elements took Chromium about 0.4 s more to lay out and
-    # paint (and weigh on a phone's page); Vega still names the chart by its description. Files
-    # for slides (vl-convert) are drawn as SVG all the same.
-    canvas = {"embedOptions": {"renderer": "canvas"}}
     if panel is not None:  # its plot PHONE_SIZE square, the titles, axes and legend around it
-        alone = panels[0].properties(params=[pick], autosize=alt.AutoSizeParams(type="pad"), usermeta=canvas)
-        return readable(alone)
-    chart = alt.hconcat(*panels).properties(params=[pick], usermeta=canvas).resolve_scale(color="independent")
+        return readable(panels[0].properties(params=[pick], autosize=alt.AutoSizeParams(type="pad")))
+    chart = alt.hconcat(*panels).properties(params=[pick]).resolve_scale(color="independent")
     return readable(chart)
 
 

@@ -36,23 +36,9 @@ NOT_RUNNING = "[data-testid='stApp'][data-test-script-state='notRunning']"
 SKELETON = "[data-testid='stSkeleton']"
 STALE = "[data-stale='true']"
 CHART = "[data-testid='stVegaLiteChart']"
-# The colours a chart drawn on a canvas shows (the Landscape's surfaces: 20,402 cells), as
-# "#rrggbb" strings: the canvas's own pixels, read back.
-CANVAS_COLOURS_JS = """(chart) => {
-  const canvas = chart.querySelector("canvas");
-  if (!canvas || !canvas.width) return [];
-  const {data} = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
-  const seen = new Set();
-  for (let i = 0; i < data.length; i += 4) {
-    if (data[i + 3]) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-  }
-  return [...seen].map((v) => "#" + v.toString(16).padStart(6, "0"));
-}"""
-# Every Vega-Lite chart on the page (whatever its layout) has an SVG with at least one drawn mark,
-# or a canvas with more than a background and text on it (a heatmap shows dozens of colours).
-ALL_CHARTS_DRAWN_JS = f"""() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
-  .every((c) => c.querySelector("svg g.role-mark path, svg g.role-mark rect, svg g.role-mark line")
-    || ({CANVAS_COLOURS_JS})(c).length > 50)"""
+# Every Vega-Lite chart on the page (whatever its layout) has an SVG with at least one drawn mark.
+ALL_CHARTS_DRAWN_JS = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
+  .every((c) => c.querySelector("svg g.role-mark path, svg g.role-mark rect, svg g.role-mark line"))"""
 # The epochs are four charts, one per panel, inside the container keyed `epoch_panels` (Streamlit gives
 # it the class st-key-epoch_panels). `epochPanels()` lists them (empty until all four are there),
 # `epochChart()` is that container (or undefined), `panelsOf(chart)` lists the panel groups of a

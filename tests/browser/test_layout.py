@@ -162,22 +162,10 @@ def test_the_landscape_tab_fits_a_phone(browser, app_url, size, page_log):
 
 
 PROJECTORS = [(1280, 720), (1920, 1080)]
-# The top of every cost surface's plot, relative to the viewport: the surfaces are drawn on canvases,
-# and the first row of a canvas that is coloured across more than half its width is the heatmap's
-# top (the title and subtitles above it are thin text).
-SURFACE_TOPS_JS = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart'] canvas")]
-  .map((canvas) => {
-    const {data, width, height} = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
-    const box = canvas.getBoundingClientRect();
-    for (let row = 0; row < height; row++) {
-      let coloured = 0;
-      for (let i = 4 * row * width; i < 4 * (row + 1) * width; i += 4) {
-        if (data[i + 3] && Math.min(data[i], data[i + 1], data[i + 2]) < 230) coloured++;
-      }
-      if (coloured > width / 2) return box.top + row * box.height / height;
-    }
-    return null;
-  })"""
+# The top of every cost surface's plot (its heatmap's cells), relative to the viewport.
+SURFACE_TOPS_JS = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
+  .filter((c) => c.querySelector("g.mark-rect path"))
+  .map((c) => c.querySelector("g.mark-rect").getBoundingClientRect().top)"""
 
 
 @pytest.mark.parametrize("size", PROJECTORS, ids=[f"{w}x{h}" for w, h in PROJECTORS])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from live import ALL_CHARTS_DRAWN_JS, CANVAS_COLOURS_JS, assert_clean, open_app, wait_for_chart, wait_for_idle
+from live import ALL_CHARTS_DRAWN_JS, assert_clean, open_app, wait_for_chart, wait_for_idle
 
 pytestmark = pytest.mark.browser
 
@@ -155,15 +155,14 @@ def test_the_lesson_runs_end_to_end_in_presentation_mode_with_each_steps_chart_o
 def test_the_landscape_draws_each_losss_surface_with_the_runs_path(page, page_log):
     open_app(page, "view=Landscape&data_preset=plateau")
     page.wait_for_function(ALL_CHARTS_DRAWN_JS)
-    # The surfaces are drawn on canvases (tests/test_landscape_drawn.py checks their cells' places
-    # in Vega's scene graph): here, what the canvas shows.
-    surfaces = page.locator(CHARTS).filter(has=page.locator("canvas"))
+    surfaces = page.locator(CHARTS).filter(has_text="cost C(w, b)")
     assert surfaces.count() == 2, "a surface per loss"
-    assert all("cost C(w, b)" in surfaces.nth(i).get_attribute("aria-label") for i in range(2))
-    for number, path in enumerate(("#d55e00", "#0072b2")):  # Quadratic's path, then Cross-entropy's
-        colours = surfaces.nth(number).evaluate(CANVAS_COLOURS_JS)
-        assert len(colours) > 500, "a heatmap of many costs"
-        assert path in colours, "the run's path is drawn on its surface, in its loss's colour"
+    for number, loss in enumerate(("Quadratic", "Cross-entropy")):
+        surface = surfaces.nth(number)
+        assert surface.evaluate(RECT_COUNT_JS) >= 101 * 101, "a 101 × 101 surface"
+        titles = surface.evaluate(TITLES_JS)
+        assert any(t.startswith(f"{loss}: cost C(w, b)") for t in titles), titles
+        assert surface.evaluate(LINES_WIDTH_JS) > 0, "the run's path is drawn on its surface"
     slopes = page.locator(CHARTS).filter(has_text="each example's σ′(z)")
     assert slopes.count() == 2 and all(slopes.nth(i).evaluate(LINES_WIDTH_JS) > 0 for i in range(2))
     for title in ("Mean cost", "Gradient size"):  # the data set's curves over the epochs
