@@ -167,7 +167,7 @@ def _panel(
     loss_legend = alt.Legend(title=_("loss"), orient="top", **only)
     log = log_scale and panel.log_able
     base = (
-        alt.Chart()
+        alt.Chart(title=alt.Title(panel.title, subtitle=panel.subtitle, anchor="start"))
         .transform_filter(alt.datum.panel == index)
         .transform_calculate(value="abs(datum.signed)" if panel.log_able else "datum.signed")
     )
@@ -232,7 +232,7 @@ def _panel(
     ]
     if panel.fields[0][0] in ("a", "a_y"):
         layers.append(_target())
-    return alt.layer(*layers, title=alt.Title(panel.title, subtitle=panel.subtitle, anchor="start"))
+    return alt.layer(*layers)
 
 
 def epoch_chart(
