@@ -99,6 +99,22 @@ def test_on_a_laptop_with_the_sidebar_open_the_first_panels_plot_areas_start_in_
         context.close()
 
 
+# Chart titles and subtitles that Vega cut short to fit ("…" at the end): Streamlit gives a chart's
+# own title a width limit (the chart's width less 40 px), so a panel's title must not be its own.
+CUT_TITLES_JS = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart'] g.role-title text")]
+  .map((t) => t.textContent).filter((t) => t.endsWith("…"))"""
+
+
+@pytest.mark.parametrize("neuron", ["sigmoid", "softmax"])
+def test_in_presentation_mode_no_panel_title_or_subtitle_is_cut_short(browser, app_url, neuron, page_log):
+    """Four panels a row at 1280 × 720, as narrow as they get on a projector."""
+    with watched_page(browser, app_url, (1280, 720), page_log) as page:
+        open_app(page, f"present=true&neuron={neuron}")
+        page.wait_for_function(ALL_CHARTS_DRAWN_JS)
+        assert page.evaluate(CUT_TITLES_JS) == []
+        assert_clean(page, page_log)
+
+
 @pytest.mark.parametrize("size", PHONES, ids=[f"{w}x{h}" for w, h in PHONES])
 def test_on_a_phone_nothing_scrolls_sideways_and_the_first_chart_is_within_two_screens(
     browser, app_url, size, page_log
