@@ -89,7 +89,7 @@ class Prepared:
 
     frame: pd.DataFrame
     starts: dict[str, pd.Series]  # each run's first row
-    chart: bytes  # the epoch chart's data, as Arrow (the whole figure's)
+    chart: pd.DataFrame  # the epoch chart's data (the whole figure's, for slides: converted when asked)
     panels: tuple[bytes, ...]  # each panel's rows of it, as Arrow: what the page's four charts plot
     description: str  # the epoch chart in words
     story: list[str]  # the findings (and how the optimizer compares with gradient descent)
@@ -104,7 +104,6 @@ def prepare(scenario: Scenario) -> Prepared:
     starts = rows_at(frame, scenario, 0)
     names = dict(zip(starts, run_names(frame, neuron).categories))
     data = epoch_chart_data(frame, neuron)
-    chart = arrow(data)
     panels = tuple(arrow(part) for _, part in data.groupby("panel", sort=True))
     description = epoch_chart_description(frame, neuron)
     summaries = summarize(frame, scenario)
@@ -117,7 +116,7 @@ def prepare(scenario: Scenario) -> Prepared:
         baseline = runs(replace(scenario, optimizer=DEFAULT_OPTIMIZER, widget_rule=False))  # the same runs
         story = story + versus(baseline, frame, scenario)
         comparison = arrow(comparison_data(baseline, frame, neuron, scenario.optimizer))
-    return Prepared(frame, starts, chart, panels, description, story, summaries, comparison, names, series)
+    return Prepared(frame, starts, data, panels, description, story, summaries, comparison, names, series)
 
 
 @st.cache_resource
