@@ -1,11 +1,15 @@
 """A chart as Vega draws it, without a browser: vl-convert's scene graph of a spec whose datasets
-are frames, and the items of its marks."""
+are frames, the items of its marks, and the pixels of an image mark's PNG."""
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 
+import numpy as np
 import vl_convert
+from PIL import Image
 
 
 def scene(spec: dict) -> dict:
@@ -31,3 +35,8 @@ def marks(node, marktype: str) -> list[list[dict]]:
         for value in node:
             found += marks(value, marktype)
     return found
+
+
+def pixels(url: str) -> np.ndarray:
+    """The RGBA pixels of a PNG data URL, rows from the top."""
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGBA"))

@@ -1,20 +1,24 @@
 """The Landscape's heatmaps as Vega draws them (vl-convert's scene graph, no browser): the cost
-surfaces and the start plane. Each grid point's cell is centred where its (w, b) is on the axes,
-and the cells tile the plot with neither gap nor overlap."""
+surfaces (an image each, a pixel per grid point, under cells that show the numbers) and the start
+plane. Each grid point's pixel or cell is centred where its (w, b) is on the axes, and the cells
+tile the plot with neither gap nor overlap."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import numpy as np
 import pandas as pd
 import pytest
-from drawn import marks, scene
+from drawn import marks, pixels, scene
 
 from lossdemo import simulate_sigmoid
 from lossdemo.charts.landscape import (
+    IMAGE,
     PATH,
     PHONE_SIZE,
+    PICK_STRIDE,
     SIZE,
     SURFACE,
     landscape_spec,
@@ -22,6 +26,7 @@ from lossdemo.charts.landscape import (
     starts_data,
     starts_spec,
     surface_data,
+    surface_images,
 )
 from lossdemo.engine.landscape import landscape, window
 from lossdemo.engine.start_sweep import sweep_starts
@@ -30,36 +35,69 @@ NAMES = {"quadratic": "Quadratic", "cross_entropy": "Cross-entropy"}
 XS, YS = [-1.0, 0.5, 2.0], [0.0, 1.0, 1.0]
 
 
+def rgb(fill: str) -> list[int]:
+    """[r, g, b] of Vega's "rgb(r, g, b)"."""
+    return [int(part) for part in re.findall(r"\d+", fill)]
+
+
 @pytest.mark.parametrize(
     ("points", "panel", "size"), [(11, 0, PHONE_SIZE), (11, 1, PHONE_SIZE), (7, None, SIZE)]
 )
-def test_the_surface_cells_tile_the_plot_each_centred_on_its_grid_point(points, panel, size):
+def test_each_surface_is_an_image_over_the_plot_a_pixel_per_grid_point_in_the_colour_vega_gives_it(
+    points, panel, size
+):
     w_axis, b_axis = window(0.5, -1.5, radius=4.0, points=points)
     runs = {key: simulate_sigmoid(key, 2.0, 2.0, XS, YS, 0.15, 5) for key in NAMES}
+    surface = landscape(tuple(NAMES), XS, YS, w_axis, b_axis)
     datasets = {
-        SURFACE: surface_data(landscape(tuple(NAMES), XS, YS, w_axis, b_axis), NAMES),
+        SURFACE: surface_data(surface, NAMES),
         PATH: path_data(runs, NAMES),
+        IMAGE: surface_images(surface, NAMES),
     }
+    shown = list(NAMES) if panel is None else [list(NAMES)[panel]]
+    if panel is not None:  # as the page draws a panel: its loss's rows only
+        datasets = {name: rows[rows["loss"] == NAMES[shown[0]]] for name, rows in datasets.items()}
     cursor = [{"name": "cursor", "value": 0}]
     spec = landscape_spec(
         datasets, "sigmoid", tuple(NAMES), tuple(NAMES.values()), w_axis, b_axis, cursor, "", panel
     )
-    surfaces = marks(scene(spec), "rect")
-    assert len(surfaces) == (1 if panel is not None else len(NAMES))
+    drawn = scene(spec)
+    images, cells = marks(drawn, "image"), marks(drawn, "rect")
+    assert len(images) == len(cells) == len(shown)
     pitch = size / points  # the plot is `size` square; the window's domain is `points` cells wide
-    for cells in surfaces:
-        assert len(cells) == points * points
-        left = np.array([cell["x"] for cell in cells])
-        top = np.array([cell["y"] for cell in cells])
-        width = np.array([cell["width"] for cell in cells])
-        height = np.array([cell["height"] for cell in cells])
-        assert width == pytest.approx(pitch) and height == pytest.approx(pitch)
-        # Cell k's centre is at (k + ½)·pitch: where w_k (b_k) is on an axis whose domain runs
-        # from half a cell before the first grid point to half a cell after the last.
-        edges = np.arange(points) * pitch
-        assert np.unique(left.round(9)) == pytest.approx(edges)
-        assert np.unique(top.round(9)) == pytest.approx(edges)
-        assert len({(round(x, 9), round(y, 9)) for x, y in zip(left, top)}) == points * points
+    picked = range(0, points, PICK_STRIDE)
+    for key, (image,), hover in zip(shown, images, cells):
+        # The image spans the plot, so pixel k (of `points`) is centred at (k + ½)·pitch: where w_k
+        # (b_k, from the top down) is on an axis from half a cell before the first grid point to
+        # half a cell after the last.
+        assert (image["x"], image["y"], image["width"], image["height"]) == pytest.approx((0, 0, size, size))
+        image = pixels(image["url"])
+        assert image.shape == (points, points, 4)
+        cost = surface.cost[key]
+        (scale,) = [
+            p["value"]
+            for p in spec["params"]
+            if p["name"] == f"cost_range_{shown.index(key) if panel is None else panel}"
+        ]
+        assert scale == [cost.min(), cost.max()]  # the colour scale spans the whole grid's costs
+        # The cells that show numbers and take a click: every other grid point each way, each
+        # centred on it, PICK_STRIDE pitches wide.
+        assert len(hover) == len(picked) ** 2
+        seen = set()
+        for cell in hover:
+            assert cell["width"] == pytest.approx(PICK_STRIDE * pitch)
+            # Centred at (k + ½)·pitch across and (points − 1 − j + ½)·pitch down: grid point (w_k, b_j).
+            k = (cell["x"] + cell["width"] / 2) / pitch - 0.5
+            j = points - 1 - ((cell["y"] + cell["height"] / 2) / pitch - 0.5)
+            assert k == pytest.approx(round(k)) and j == pytest.approx(round(j))
+            k, j = round(k), round(j)
+            seen.add((k, j))
+            # The pixel there has the colour Vega gives the cell's cost (its datum's) on the chart's
+            # own colour scale, and is lighter (more transparent) where an example is saturated.
+            pixel = image[points - 1 - j, k]
+            assert np.abs(pixel[:3].astype(int) - rgb(cell["fill"])).max() <= 1, (k, j)
+            assert pixel[3] == (140 if surface.saturated[j, k] else 255)
+        assert seen == {(k, j) for k in picked for j in picked}
 
 
 def test_the_start_plane_draws_each_start_centred_in_its_cell_and_the_cells_tile_the_plot():

@@ -22,12 +22,13 @@ from apptest_helpers import (
     share_links,
     spec_of,
 )
+from drawn import pixels
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import HOSTILE, TOO_LONG
 
 from lossdemo import simulate_sigmoid
-from lossdemo.charts.landscape import PATH, PICK, SURFACE, window_around
+from lossdemo.charts.landscape import IMAGE, PATH, PICK, SURFACE, WINDOW, window_around
 from lossdemo.controls import replay
 from lossdemo.controls.data_sets import DATA_PRESETS, MAX_POINTS
 from lossdemo.controls.replay import FRAME_SECONDS
@@ -182,6 +183,21 @@ def dataset(at, name: str) -> pd.DataFrame:
     return pd.concat(found, ignore_index=True)
 
 
+def grid_of(at) -> tuple[np.ndarray, np.ndarray]:
+    """The surfaces' grid (w, b) as the charts draw it: as many points each way as a heatmap's
+    image has pixels, one at the centre of each pixel of the window its parameters give."""
+    chart = surface_chart(at)
+    (url,) = chart_datasets(chart)[IMAGE]["url"]
+    rows, columns, _ = pixels(url).shape
+    window = {p["name"]: p["value"] for p in spec_of(chart)["params"] if "value" in p}
+    axes = []
+    for name, count in zip(WINDOW, (columns, rows)):
+        low, high = window[name]
+        half = (high - low) / count / 2
+        axes.append(np.linspace(low + half, high - half, count))
+    return axes[0], axes[1]
+
+
 def editor_points(at) -> list[tuple[float, float]]:
     assert len(at.data_editor) == 1
     return [tuple(row) for row in at.data_editor[0].value[["x", "y"]].to_numpy().tolist()]
@@ -230,8 +246,7 @@ def test_every_preset_opens_from_a_link_and_shows_the_engines_runs_and_true_sent
     assert editor_points(at) == points
     assert any(DATA_PRESETS[preset].teaches in c.value for c in at.caption)
     assert_runs_on(at, points)
-    surface = dataset(at, SURFACE)
-    w_axis, b_axis = np.unique(surface["w"]), np.unique(surface["b"])
+    w_axis, b_axis = grid_of(at)
     assert w_axis.size >= 100 and b_axis.size >= 100
     hand = by_hand([p[0] for p in points], [p[1] for p in points], w_axis, b_axis)
     names = {key: LOSS_NAMES[key] for key in DEFAULT_LOSSES}

@@ -304,6 +304,7 @@ def test_the_landscape_charts_speak_chinese(losses, data):
         datasets = {
             "surface": landscape.surface_data(surface, names),
             "path": landscape.path_data(run, names),
+            landscape.IMAGE: landscape.surface_images(surface, names),
         }
         specs = [
             landscape.landscape_spec(datasets, "sigmoid", losses, shown, w_axis, b_axis, cursor, "代价曲面"),

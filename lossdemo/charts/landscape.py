@@ -3,7 +3,10 @@ heatmap, lighter where the neuron is saturated on some example, with the run's g
 path and the inspected epoch on it; under them every example's output over the epochs; and, on
 request, the start plane: per loss the epochs gradient descent needs from every start (w₀, b₀).
 
-Data: `surface_data` (dataset `surface`: one row per loss and grid point), `path_data` (dataset
+Data: `surface_images` (dataset `surface_image`: per loss the heatmap as one image, a pixel per
+grid point, and the range of its colour scale), `surface_data` (dataset `surface`: one row per loss
+and every PICK_STRIDE-th grid point each way, the cells that show the numbers on hover and take a
+click), `path_data` (dataset
 `path`: one row per loss and epoch, at most MAX_POINTS epochs), `outputs_data` (dataset
 `outputs`: one row per loss, epoch and example, at most OUTPUT_EPOCHS epochs) and `starts_data`
 (dataset `starts`: one row per loss and start; the sidebar's start is dataset `start`). The
@@ -24,6 +27,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from lossdemo.charts.raster import heatmap_url
 from lossdemo.charts.speed_map import STATUS
 from lossdemo.charts.style import (
     HEATMAP_CELLS,
@@ -38,12 +42,24 @@ from lossdemo.engine.dataset import long_examples
 from lossdemo.engine.landscape import DEFAULT_POINTS, SLOPE_FLOOR, Landscape, window
 from lossdemo.language.messages import _
 
-SURFACE, PATH, OUTPUTS, STARTS, START = "surface", "path", "outputs", "starts", "start"
+SURFACE, IMAGE, PATH, OUTPUTS, STARTS, START = (
+    "surface",
+    "surface_image",
+    "path",
+    "outputs",
+    "starts",
+    "start",
+)
 PICK = "start_pick"  # the surfaces' click selection
 # The surfaces' window, [low, high] in w and in b: chart parameters, so that one spec serves every
 # window the runs ask for (building it again with Altair for each new window was three quarters of
 # a Landscape rerun).
 WINDOW = ("window_w", "window_b")
+# The cells that show a surface's numbers on hover and take a click: every other grid point each
+# way (from the first, so a window's centre and edges are among them), a quarter of the elements a
+# browser would lay out for every grid point; the surface itself is drawn as one image.
+PICK_STRIDE = 2
+SATURATED_OPACITY = 0.55  # the heatmap's pixels where some example is saturated: lighter
 MIN_RADIUS = 4.0  # the smallest window: a short run still shows the surface around it
 MARGIN = 1.2  # the window's half-width over the half-extent of the runs' paths
 OUTPUT_EPOCHS = 500  # epochs per run in the outputs chart (20 examples each)
@@ -64,10 +80,27 @@ def window_around(
 
 
 def surface_data(surface: Landscape, names: Mapping[str, str]) -> pd.DataFrame:
-    """`Landscape.frame()` with each loss by its name: loss, w, b, cost, gradient_norm, saturated."""
+    """`Landscape.frame()` at every PICK_STRIDE-th grid point along w and along b, each loss by its
+    name: loss, w, b, cost, gradient_norm, saturated."""
     frame = surface.frame()
+    picked = frame["w"].isin(surface.w[::PICK_STRIDE]) & frame["b"].isin(surface.b[::PICK_STRIDE])
+    frame = frame[picked.to_numpy()].reset_index(drop=True)
     frame["loss"] = frame["loss"].map(names)
     return frame
+
+
+def surface_images(surface: Landscape, names: Mapping[str, str]) -> pd.DataFrame:
+    """Each loss's heatmap as one image (`raster.heatmap_url`): loss (by its name), url, and low and
+    high, the range of its cost over the grid, which its colour scale spans. A pixel per grid point,
+    the highest b at the top; lighter (SATURATED_OPACITY) where some example is saturated."""
+    opacity = np.where(surface.saturated, SATURATED_OPACITY, 1.0)[::-1]
+    rows = []
+    for key, cost in surface.cost.items():
+        low, high = float(cost.min()), float(cost.max())
+        rows.append(
+            {"loss": names[key], "url": heatmap_url(cost[::-1], low, high, opacity), "low": low, "high": high}
+        )
+    return pd.DataFrame(rows)
 
 
 def path_data(runs: Mapping[str, pd.DataFrame], names: Mapping[str, str]) -> pd.DataFrame:
@@ -130,12 +163,18 @@ def _surface_view(i: int) -> str:
     return f"surface_{i}"
 
 
+def _cost_range(i: int) -> str:
+    """The name of the parameter that holds panel i's colour scale's [low, high] (its image's)."""
+    return f"cost_range_{i}"
+
+
 def _surface_panel(i: int, name: str, colour: str, points: tuple[int, int], alone: bool):
     """One loss's surface, SIZE square in the grid; drawn `alone`, PHONE_SIZE square with its colour
     legend under it, so that it fits a phone's column at its own size (w and b on one scale). The
-    window is `points` = (along w, along b) grid cells, its extent the parameters WINDOW: each cell
-    is drawn centred on its grid point, size/points pixels wide and high (no corners computed per
-    cell in the browser)."""
+    window is `points` = (along w, along b) grid cells, its extent the parameters WINDOW: the image
+    (a pixel per grid point) spans it, so each pixel is centred on its grid point; over it, every
+    PICK_STRIDE-th grid point's cell, invisible and PICK_STRIDE grid cells wide and high, shows
+    that point's numbers on hover and takes a click."""
     size = PHONE_SIZE if alone else SIZE
     domain_w, domain_b = (alt.ExprRef(expr=param) for param in WINDOW)
     x = alt.X(
@@ -144,25 +183,49 @@ def _surface_panel(i: int, name: str, colour: str, points: tuple[int, int], alon
     y = alt.Y(
         "b:Q", title="b", scale=alt.Scale(domain=domain_b, nice=False, zero=False), axis=alt.Axis(grid=False)
     )
+    low_w, high_w, low_b, high_b = (alt.ExprRef(expr=f"{param}[{end}]") for param in WINDOW for end in (0, 1))
+    image = (
+        alt.Chart(alt.Data(name=IMAGE))
+        .transform_filter(alt.datum.loss == name)
+        .mark_image(aspect=False, smooth=False, aria=False)
+        .encode(
+            x=alt.X(
+                datum=low_w, type="quantitative", scale=alt.Scale(domain=domain_w, nice=False, zero=False)
+            ),
+            x2=alt.X2(datum=high_w),
+            y=alt.Y(
+                datum=low_b, type="quantitative", scale=alt.Scale(domain=domain_b, nice=False, zero=False)
+            ),
+            y2=alt.Y2(datum=high_b),
+            url="url:N",
+        )
+    )
     saturated, unsaturated = _("σ′ < 0.05 for some example"), _("no example saturated")
+    cell = PICK_STRIDE * size
     heat = (
         alt.Chart(alt.Data(name=SURFACE), name=_surface_view(i))
         .transform_filter(alt.datum.loss == name)
         .transform_calculate(where=f"datum.saturated ? {_js(saturated)} : {_js(unsaturated)}")
-        .mark_rect(cursor="pointer", width=size / points[0], height=size / points[1], **HEATMAP_CELLS)
+        .mark_rect(
+            cursor="pointer",
+            width=cell / points[0],
+            height=cell / points[1],
+            fillOpacity=0,
+            clip=True,
+            **HEATMAP_CELLS,
+        )
         .encode(
             x=x,
             y=y,
             color=alt.Color(
                 "cost:Q",
-                scale=alt.Scale(scheme="viridis"),
+                scale=alt.Scale(scheme="viridis", domain=alt.ExprRef(expr=_cost_range(i))),
                 legend=alt.Legend(
                     title=_("cost C"),
                     orient="bottom" if alone else "right",
                     gradientLength=size - 40,
                 ),
             ),
-            opacity=alt.condition("datum.saturated", alt.value(0.55), alt.value(1.0)),
             tooltip=[
                 alt.Tooltip("w:Q", format=".3g"),
                 alt.Tooltip("b:Q", format=".3g"),
@@ -195,7 +258,7 @@ def _surface_panel(i: int, name: str, colour: str, points: tuple[int, int], alon
         .mark_point(size=260, filled=True, fill="white", stroke="#000000", strokeWidth=3)
         .encode(*line, tooltip=tips)
     )
-    return alt.layer(heat, halo, trail, start, here).properties(
+    return alt.layer(image, heat, halo, trail, start, here).properties(
         width=size,
         height=size,
         title=alt.Title(
@@ -436,12 +499,19 @@ def landscape_spec(
     panel: int | None = None,
 ) -> dict:
     """`landscape_chart`'s spec (every panel, or one `panel`) for the grid `w_axis` × `b_axis`, with
-    its datasets (`surface` and `path`, frames or Arrow bytes: a panel's may hold its loss's rows
-    only), the epoch cursor and the accessible `description`."""
+    its datasets (`surface` and `path`, frames or Arrow bytes, and `surface_image`, the frame of
+    `surface_images`: a panel's may hold its loss's rows only), the epoch cursor and the accessible
+    `description`. Each panel's colour scale spans its image's range (parameter `cost_range_<i>`)."""
     spec = json.loads(_landscape_spec(neuron, losses, names, (w_axis.size, b_axis.size), panel))
+    images = data[IMAGE]
+    ranges = [
+        {"name": _cost_range(i), "value": [float(row["low"]), float(row["high"])]}
+        for i in (range(len(names)) if panel is None else [panel])
+        for row in [images[images["loss"] == names[i]].iloc[0]]
+    ]
     spec["description"] = description
-    spec["params"] = spec.get("params", []) + cursor + window_params(w_axis, b_axis)
-    spec["datasets"] = {SURFACE: data[SURFACE], PATH: data[PATH]}
+    spec["params"] = spec.get("params", []) + cursor + window_params(w_axis, b_axis) + ranges
+    spec["datasets"] = {IMAGE: images, SURFACE: data[SURFACE], PATH: data[PATH]}
     return spec
 
 

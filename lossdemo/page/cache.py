@@ -17,7 +17,14 @@ import streamlit as st
 from lossdemo.charts import figures
 from lossdemo.charts.data_curves import CURVE_PANELS, curves_data
 from lossdemo.charts.epochs import epoch_chart_data, epoch_chart_description, run_names
-from lossdemo.charts.landscape import outputs_data, path_data, starts_data, surface_data, window_around
+from lossdemo.charts.landscape import (
+    outputs_data,
+    path_data,
+    starts_data,
+    surface_data,
+    surface_images,
+    window_around,
+)
 from lossdemo.charts.loss_shape import loss_shape_data
 from lossdemo.charts.optimizers import comparison_data
 from lossdemo.charts.sigma_path import sigma_path_data
@@ -222,6 +229,7 @@ class LandscapeView:
     surface: bytes
     path: bytes
     surface_by_loss: tuple[bytes, ...]  # the rows of `surface` of each loss, in the order of the losses
+    images: pd.DataFrame  # `surface_images`: each loss's heatmap as one image (a frame: two small rows)
     path_by_loss: tuple[bytes, ...]  # likewise of `path`
     outputs: bytes
     outputs_by_loss: tuple[bytes, ...]  # the rows of `outputs` of each loss, in the order of the losses
@@ -254,6 +262,7 @@ def landscape_view(data_runs: DataRuns, lang: str) -> LandscapeView:
             surface=arrow(surfaces),
             path=arrow(paths),
             surface_by_loss=tuple(arrow(surfaces[surfaces["loss"] == names[loss]]) for loss in losses),
+            images=surface_images(surface, names),
             path_by_loss=tuple(arrow(paths[paths["loss"] == names[loss]]) for loss in losses),
             outputs=arrow(outputs),
             outputs_by_loss=tuple(arrow(outputs[outputs["loss"] == names[loss]]) for loss in losses),

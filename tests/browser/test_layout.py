@@ -178,10 +178,10 @@ def test_the_landscape_tab_fits_a_phone(browser, app_url, size, page_log):
 
 
 PROJECTORS = [(1280, 720), (1920, 1080)]
-# The top of every cost surface's plot (its heatmap's cells), relative to the viewport.
+# The top of every cost surface's plot (its heatmap's image), relative to the viewport.
 SURFACE_TOPS_JS = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
-  .filter((c) => c.querySelector("g.mark-rect path"))
-  .map((c) => c.querySelector("g.mark-rect").getBoundingClientRect().top)"""
+  .filter((c) => c.querySelector("g.mark-image image"))
+  .map((c) => c.querySelector("g.mark-image image").getBoundingClientRect().top)"""
 
 
 @pytest.mark.parametrize("size", PROJECTORS, ids=[f"{w}x{h}" for w, h in PROJECTORS])

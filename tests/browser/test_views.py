@@ -7,6 +7,9 @@ import re
 
 import pytest
 from live import ALL_CHARTS_DRAWN_JS, assert_clean, open_app, wait_for_chart, wait_for_idle
+from playwright.sync_api import expect
+
+from lossdemo.charts.landscape import PHONE_SIZE
 
 pytestmark = pytest.mark.browser
 
@@ -19,6 +22,15 @@ CURSOR_JS = """() => [...document.querySelectorAll("line[aria-label*='inspected 
 NUMBERS_JS = """() => [...document.querySelectorAll(
   "[data-testid='stCaptionContainer'], [data-testid='stProgress']")]
   .map((c) => c.textContent).find((t) => t.includes("At epoch")) || ''"""
+# A surface's heatmap image: its pixels across and down, and its size on the page.
+IMAGE_JS = """async (el) => {
+  const drawn = el.querySelector('g.mark-image image');
+  const image = new Image();
+  image.src = drawn.getAttribute('href');
+  await image.decode();
+  const box = drawn.getBoundingClientRect();
+  return [image.naturalWidth, image.naturalHeight, Math.round(box.width), Math.round(box.height)];
+}"""
 LINES_WIDTH_JS = """(el) => Math.max(0, ...[...el.querySelectorAll('g.mark-line path')].map(
   (p) => p.getBBox().width))"""
 TITLES_JS = "(el) => [...el.querySelectorAll('g.role-title-text text')].map((t) => t.textContent)"
@@ -159,10 +171,26 @@ def test_the_landscape_draws_each_losss_surface_with_the_runs_path(page, page_lo
     assert surfaces.count() == 2, "a surface per loss"
     for number, loss in enumerate(("Quadratic", "Cross-entropy")):
         surface = surfaces.nth(number)
-        assert surface.evaluate(RECT_COUNT_JS) >= 101 * 101, "a 101 × 101 surface"
+        width, height, *box = surface.evaluate(IMAGE_JS)
+        assert width >= 101 and height >= 101, "a pixel per grid point of a 101 × 101 window"
+        assert box == [PHONE_SIZE, PHONE_SIZE], "the image fills the square plot"
+        assert surface.evaluate(RECT_COUNT_JS) >= 51 * 51, "every other grid point takes hover and click"
         titles = surface.evaluate(TITLES_JS)
         assert any(t.startswith(f"{loss}: cost C(w, b)") for t in titles), titles
         assert surface.evaluate(LINES_WIDTH_JS) > 0, "the run's path is drawn on its surface"
+    # The cells over the image are invisible but show a grid point's numbers and take its click.
+    image = surfaces.first.locator("g.mark-image image")
+    image.scroll_into_view_if_needed()
+    box = image.bounding_box()
+    point = (box["x"] + box["width"] / 3, box["y"] + box["height"] / 3)
+    page.mouse.move(*point)
+    tooltip = page.locator("#vg-tooltip-element")
+    expect(tooltip).to_be_visible()
+    expect(tooltip).to_contain_text("cost C")
+    before = page.url
+    page.mouse.click(*point)
+    page.wait_for_url(lambda url: url != before and "w=" in url and "b=" in url)  # the start loaded
+    wait_for_idle(page)
     slopes = page.locator(CHARTS).filter(has_text="each example's σ′(z)")
     assert slopes.count() == 2 and all(slopes.nth(i).evaluate(LINES_WIDTH_JS) > 0 for i in range(2))
     for title in ("Mean cost", "Gradient size"):  # the data set's curves over the epochs
