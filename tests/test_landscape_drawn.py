@@ -8,9 +8,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
+import vl_convert
 from drawn import marks, pixels, scene
 
 from lossdemo import simulate_sigmoid
@@ -28,6 +30,7 @@ from lossdemo.charts.landscape import (
     surface_data,
     surface_images,
 )
+from lossdemo.charts.raster import heatmap_url
 from lossdemo.engine.landscape import landscape, window
 from lossdemo.engine.start_sweep import sweep_starts
 
@@ -98,6 +101,25 @@ def test_each_surface_is_an_image_over_the_plot_a_pixel_per_grid_point_in_the_co
             assert np.abs(pixel[:3].astype(int) - rgb(cell["fill"])).max() <= 1, (k, j)
             assert pixel[3] == (140 if surface.saturated[j, k] else 255)
         assert seen == {(k, j) for k in picked for j in picked}
+
+
+@pytest.mark.parametrize(("low", "high"), [(0.0, 1.0), (2.0, 2.0)])
+def test_a_pixel_has_the_colour_vega_gives_its_value_also_on_a_scale_of_one_value(low, high):
+    values = np.array([[low, high], [(low + high) / 2, low + 0.3 * (high - low)]])
+    rows = [{"v": float(v), "i": i} for i, v in enumerate(values.ravel())]
+    chart = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_rect()
+        .encode(
+            x="i:O",
+            color=alt.Color("v:Q", scale=alt.Scale(scheme="viridis", domain=[low, high])),
+        )
+    )
+    (cells,) = marks(vl_convert.vegalite_to_scenegraph(chart.to_json()), "rect")
+    expected = [rgb(cell["fill"]) for cell in sorted(cells, key=lambda cell: cell["x"])]
+    image = pixels(heatmap_url(values, low, high, np.ones(values.shape)))
+    assert np.abs(image[..., :3].reshape(-1, 3).astype(int) - expected).max() <= 1
+    assert (image[..., 3] == 255).all()
 
 
 def test_the_start_plane_draws_each_start_centred_in_its_cell_and_the_cells_tile_the_plot():

@@ -177,25 +177,18 @@ def _surface_panel(i: int, name: str, colour: str, points: tuple[int, int], alon
     that point's numbers on hover and takes a click."""
     size = PHONE_SIZE if alone else SIZE
     domain_w, domain_b = (alt.ExprRef(expr=param) for param in WINDOW)
-    x = alt.X(
-        "w:Q", title="w", scale=alt.Scale(domain=domain_w, nice=False, zero=False), axis=alt.Axis(grid=False)
-    )
-    y = alt.Y(
-        "b:Q", title="b", scale=alt.Scale(domain=domain_b, nice=False, zero=False), axis=alt.Axis(grid=False)
-    )
+    scale_w, scale_b = (alt.Scale(domain=domain, nice=False, zero=False) for domain in (domain_w, domain_b))
+    x = alt.X("w:Q", title="w", scale=scale_w, axis=alt.Axis(grid=False))
+    y = alt.Y("b:Q", title="b", scale=scale_b, axis=alt.Axis(grid=False))
     low_w, high_w, low_b, high_b = (alt.ExprRef(expr=f"{param}[{end}]") for param in WINDOW for end in (0, 1))
     image = (
         alt.Chart(alt.Data(name=IMAGE))
         .transform_filter(alt.datum.loss == name)
         .mark_image(aspect=False, smooth=False, aria=False)
         .encode(
-            x=alt.X(
-                datum=low_w, type="quantitative", scale=alt.Scale(domain=domain_w, nice=False, zero=False)
-            ),
+            x=alt.X(datum=low_w, type="quantitative", scale=scale_w),
             x2=alt.X2(datum=high_w),
-            y=alt.Y(
-                datum=low_b, type="quantitative", scale=alt.Scale(domain=domain_b, nice=False, zero=False)
-            ),
+            y=alt.Y(datum=low_b, type="quantitative", scale=scale_b),
             y2=alt.Y2(datum=high_b),
             url="url:N",
         )

@@ -34,9 +34,10 @@ def viridis(t: np.ndarray) -> np.ndarray:
 
 def heatmap_url(values: np.ndarray, low: float, high: float, opacity: np.ndarray) -> str:
     """A PNG data URL of `values` (rows from the top of the plot down, columns from its left),
-    each coloured by viridis over [low, high] at its `opacity` (0–1, the alpha channel)."""
+    each coloured by viridis over [low, high] at its `opacity` (0–1, the alpha channel). A scale
+    whose range is one value puts it in the middle, as Vega's (d3's) linear scale does."""
     span = high - low
-    t = (values - low) / span if span > 0 else np.zeros_like(values, dtype=float)
+    t = (values - low) / span if span > 0 else np.full(np.shape(values), 0.5)
     alpha = np.rint(np.asarray(opacity, dtype=float) * 255).astype(np.uint8)
     pixels = np.concatenate([viridis(t), np.broadcast_to(alpha, values.shape)[..., None]], axis=-1)
     buffer = io.BytesIO()
