@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import io
 import math
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -411,6 +412,11 @@ def test_every_chart_has_a_description_and_the_epoch_chart_states_the_findings(n
     for sentence in findings(frame, neuron, scenario):
         assert sentence in alt
         assert any(sentence in text for text in markdown_texts(at))
+    output = scenario.kind.output  # and where each loss's output went, from its own run
+    for loss in scenario.losses:
+        values = engine_run(scenario, loss)[output]
+        name, first, last = loss_words(neuron, loss).name, values.iloc[0], values.iloc[-1]
+        assert re.search(f"{name}: [^;]* from {first:.3g} to {last:.3g}[;.]", alt), alt
 
 
 def test_preset_selectbox_offers_only_the_current_neurons_presets():

@@ -100,8 +100,7 @@ def run_names(runs: pd.DataFrame, neuron: str) -> pd.Categorical:
     language, as `style.loss_scale` names it)."""
     if "series" in runs:
         return pd.Categorical(runs["series"])
-    keys = runs["loss"].unique()  # in the order of the runs
-    codes = pd.Categorical(runs["loss"], categories=keys).codes  # from the column's codes: no strings
+    codes, keys = pd.factorize(runs["loss"])  # keys in the order of the runs, from the column's codes
     return pd.Categorical.from_codes(codes, categories=[words.loss_name(neuron, key) for key in keys])
 
 
@@ -334,18 +333,20 @@ def epoch_chart_data(runs: pd.DataFrame, neuron: str) -> pd.DataFrame:
 
 def epoch_chart_description(runs: pd.DataFrame, neuron: str) -> str:
     """The epoch chart in words for screen readers (its Vega-Lite `description`): what it plots and
-    where each loss's output went, from the runs (in the shape of `scenario.runs`)."""
+    where each loss's output went, from the runs (in the shape of `scenario.runs`: runs over the same
+    epochs, one after the other)."""
     kind = KINDS[neuron]
     quantities = _(", ").join(panel.title.lower() for panel in panels(neuron))
-    ends = runs[kind.output].groupby(run_names(runs, neuron), observed=True).agg(["first", "last"])
+    epochs = int(runs["epoch"].iat[-1])
+    outputs = runs[kind.output].to_numpy().reshape(-1, epochs + 1)  # a row per run, in their order
     output = _(words.KINDS[kind.key].output_label)
     moves = _("; ").join(
         _("{name}: {output} from {first} to {last}").format(
-            name=name, output=output, first=f"{row['first']:.3g}", last=f"{row['last']:.3g}"
+            name=name, output=output, first=f"{values[0]:.3g}", last=f"{values[-1]:.3g}"
         )
-        for name, row in ends.iterrows()
+        for name, values in zip(run_names(runs, neuron).categories, outputs, strict=True)
     )
-    last = f"{int(runs['epoch'].max()):,}"
+    last = f"{epochs:,}"
     if "series" in runs:
         return _("Over {epochs} epochs, one line per run: {quantities}. {moves}.").format(
             epochs=last, quantities=quantities, moves=moves

@@ -50,7 +50,7 @@ from lossdemo.teaching.landscape import (
     starts_sentence,
 )
 from lossdemo.teaching.optimizers import versus
-from lossdemo.teaching.summaries import LossSummary, findings, summarize
+from lossdemo.teaching.summaries import LossSummary, findings, run_milestones, summarize
 
 LONG_RUN_WORK = 20_000  # neuron-updates (a 1.8 MB frame, about 10 ms) from which a run counts as long
 # The start plane: 41 × 41 starts, 1,000 epochs: 0.2-0.8 s per loss for 20 examples (docs/performance.md).
@@ -59,10 +59,19 @@ START_POINTS, START_CAP = 41, 1000
 
 def arrow(frame: pd.DataFrame) -> bytes:
     """A chart dataset as Arrow IPC bytes, which st.vega_lite_chart sends without converting again."""
+    return ipc(arrow_table(frame))
+
+
+def arrow_table(frame: pd.DataFrame) -> pa.Table:
+    """A chart dataset as an Arrow table, its columns alone."""
     # One thread: pyarrow's default pool fights every session's script thread for the GIL.
     table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
     # Without pandas' description of the frame (a kilobyte): a chart reads the columns alone.
-    table = table.replace_schema_metadata(None)
+    return table.replace_schema_metadata(None)
+
+
+def ipc(table: pa.Table) -> bytes:
+    """An Arrow table (or a slice of one) as IPC stream bytes."""
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
@@ -111,13 +120,16 @@ def prepare(scenario: Scenario) -> Prepared:
     starts = rows_at(frame, scenario, 0)
     names = dict(zip(starts, run_names(frame, neuron).categories))
     data = epoch_chart_data(frame, neuron)
-    panels = tuple(arrow(part) for _, part in data.groupby("panel", sort=True))
+    table = arrow_table(data)
+    sizes = np.bincount(data["panel"].to_numpy())  # the long form's rows go panel by panel
+    panels = tuple(ipc(table.slice(offset, size)) for offset, size in zip(np.cumsum(sizes) - sizes, sizes))
     description = epoch_chart_description(frame, neuron)
-    summaries = summarize(frame, scenario)
+    found = run_milestones(frame, scenario)
+    summaries = summarize(frame, scenario, found)
     if scenario.plain():
-        story, series = findings(frame, neuron, scenario), ()
+        story, series = findings(frame, neuron, scenario, found), ()
     else:
-        story, series = comparison_findings(frame, scenario), series_styles(frame, neuron)
+        story, series = comparison_findings(frame, scenario, found), series_styles(frame, neuron)
     comparison = None
     if scenario.optimizer != DEFAULT_OPTIMIZER:
         baseline = runs(replace(scenario, optimizer=DEFAULT_OPTIMIZER, widget_rule=False))  # the same runs

@@ -15,11 +15,12 @@ from lossdemo.teaching.milestones import Milestones, milestones
 from lossdemo.teaching.summaries import progress, unit
 
 
-def comparison_findings(runs: pd.DataFrame, scenario) -> list[str]:
+def comparison_findings(runs: pd.DataFrame, scenario, found: list[Milestones] | None = None) -> list[str]:
     """Each run's progress, how much longer the worst start took than the best to halve its error
-    for good, and what the widget rule did against the true gradient from the same start."""
+    for good, and what the widget rule did against the true gradient from the same start. `found`:
+    the runs' milestones, if they are known already."""
     kind = get_kind(scenario.neuron)
-    found = milestones(runs, kind, scenario.start())
+    found = milestones(runs, kind, scenario.start()) if found is None else found
     epochs = int(runs["epoch"].max())
     firsts = runs.groupby("series", sort=False, observed=True).head(1).reset_index(drop=True)
     sentences = [_("{sentence}.").format(sentence=_("; ").join(progress(m, epochs) for m in found))]

@@ -71,29 +71,41 @@ def percent_change(start: float, end: float) -> str:
     return text
 
 
-def _milestones(runs: pd.DataFrame, scenario) -> list[Milestones]:
+def at_start(runs: pd.DataFrame, column: str) -> dict[str, float]:
+    """Each run's `column` at epoch 0, by loss (runs of `scenario.runs`, one per loss, over the
+    same epochs, one after the other)."""
+    rows = int(runs["epoch"].iat[-1]) + 1
+    return dict(zip(runs["loss"].iloc[::rows], runs[column].to_numpy()[::rows], strict=True))
+
+
+def run_milestones(runs: pd.DataFrame, scenario) -> list[Milestones]:
+    """The milestones of the scenario's runs (`scenario.runs`), which `summarize` and `findings` use."""
     kind = get_kind(scenario.neuron)
     return milestones(runs, kind, scenario.start())
 
 
-def summarize(runs: pd.DataFrame, scenario) -> list[LossSummary]:
-    """One summary per run in `runs` (per loss, or per series), in the order the runs appear."""
-    output = get_kind(scenario.neuron).output
-    by = "series" if "series" in runs else "loss"
-    groups = runs.groupby(by, sort=False, observed=True)
+def summarize(runs: pd.DataFrame, scenario, found: list[Milestones] | None = None) -> list[LossSummary]:
+    """One summary per run in `runs` (per loss, or per series), in the order the runs appear; `found`:
+    the runs' milestones, if they are known already. The runs are those of `scenario.runs`, over the
+    same epochs, one after the other."""
+    found = run_milestones(runs, scenario) if found is None else found
+    rows = int(runs["epoch"].iat[-1]) + 1
+    keys = runs["series" if "series" in runs else "loss"].iloc[::rows]  # each run's first row
+    costs = runs["cost"].to_numpy().reshape(-1, rows)
+    outputs = runs[get_kind(scenario.neuron).output].to_numpy().reshape(-1, rows)
     return [
         LossSummary(
             key=str(key),
             loss=m.loss,
             name=_(m.name),
-            start_cost=float(run["cost"].iloc[0]),
-            final_cost=float(run["cost"].iloc[-1]),
-            final_output=float(run[output].iloc[-1]),
+            start_cost=float(cost[0]),
+            final_cost=float(cost[-1]),
+            final_output=float(output[-1]),
             halved_at=m.halved,
             unstable=m.unstable,
             band=m.band if m.hovering else None,
         )
-        for m, (key, run) in zip(_milestones(runs, scenario), groups)
+        for m, key, cost, output in zip(found, keys, costs, outputs, strict=True)
     ]
 
 
@@ -192,11 +204,12 @@ def aims_elsewhere(found: list[Milestones], kind) -> list[str]:
 ALREADY_THERE = 1e-3  # a start error below this leaves almost nothing to learn
 
 
-def findings(runs: pd.DataFrame, neuron: str, scenario) -> list[str]:
+def findings(runs: pd.DataFrame, neuron: str, scenario, found: list[Milestones] | None = None) -> list[str]:
     """Sentences that are true of these runs, for the page and for screen readers: how each loss
-    did, how their speeds compare, which were unstable, and why the slowest was slow."""
+    did, how their speeds compare, which were unstable, and why the slowest was slow. `found`: the
+    runs' milestones, if they are known already."""
     kind = get_kind(neuron)
-    found = _milestones(runs, scenario)
+    found = run_milestones(runs, scenario) if found is None else found
     epochs = int(runs["epoch"].max())
     if all(m.start_error == 0 for m in found):
         return [
@@ -207,7 +220,7 @@ def findings(runs: pd.DataFrame, neuron: str, scenario) -> list[str]:
         ]
     start = START_SENTENCES[neuron](runs.iloc[0], scenario)
     if all(m.start_error < ALREADY_THERE for m in found):
-        firsts = runs.groupby("loss", sort=False, observed=True).head(1).set_index("loss")[kind.delta]
+        firsts = at_start(runs, kind.delta)
         each = _(", ").join(
             _("{value} for {name}").format(value=number(abs(firsts[m.loss])), name=_(m.name).lower())
             for m in found
@@ -366,9 +379,9 @@ def _why(found: list[Milestones], runs: pd.DataFrame, kind, worst_error: float) 
         slower = removed[0] >= SAME_SPEED * removed[1]
     if not slower:
         return []
-    starts = runs.groupby("loss", sort=False, observed=True).head(1).set_index("loss")
-    slope = float(starts.loc[slowest.loss, "sigma_prime"])
-    ratio = abs(starts.loc[slowest.loss, kind.delta]) / abs(starts.loc[fastest.loss, kind.delta])
+    slopes, deltas = at_start(runs, "sigma_prime"), at_start(runs, kind.delta)
+    slope = float(slopes[slowest.loss])
+    ratio = abs(deltas[slowest.loss]) / abs(deltas[fastest.loss])
     slow, fast = _(slowest.name).lower(), _(fastest.name).lower()
     steps = _("at the start its {symbol} is {times}× smaller than the {fast} one's").format(
         symbol=kind.delta_symbol, times=f"{1 / ratio:.3g}", fast=fast
