@@ -121,12 +121,12 @@ def long_form(runs: pd.DataFrame, neuron: str, panel_set: tuple[Panel, ...] | No
             panels.append(np.full(len(data), index))
             series.append(np.full(len(data), labels.index(label)))
             signed.append(data)
-    repeats = len(panels)
+    repeats, epochs = len(panels), runs["epoch"].to_numpy()
     return pd.DataFrame(
         {
             "loss": pd.Categorical.from_codes(np.tile(loss.codes, repeats), categories=names),
             # The narrowest integers that hold them: the browser receives every row of this table.
-            "epoch": np.tile(runs["epoch"].to_numpy(dtype=np.int32), repeats),
+            "epoch": np.tile(epochs.astype(np.int16 if epochs.max() < 2**15 else np.int32), repeats),
             "panel": np.concatenate(panels).astype(np.int8),
             "series": pd.Categorical.from_codes(np.concatenate(series), categories=labels),
             "signed": np.concatenate(signed),
