@@ -38,7 +38,7 @@ from by_hand import halving_epoch, sigmoid_outputs
 from findings_oracle import stacked_runs, truths
 
 from lossdemo import LOSSES
-from lossdemo.charts.epochs import PANELS, run_names
+from lossdemo.charts.epochs import PANELS, epoch_chart_data, run_names
 from lossdemo.controls.presets import PRESETS
 from lossdemo.controls.scenario import DEFAULT, Scenario, runs
 from lossdemo.language.words import loss_words
@@ -453,3 +453,12 @@ def test_a_run_dropped_from_the_cache_is_freed_while_its_session_stays_open(view
     alive = [o for o in gc.get_objects() if type(o) is pd.DataFrame and len(o) == rows]
     assert not alive, f"{len(alive)} frames of the page's runs outlived the cache"
     assert not at.exception
+
+
+@pytest.mark.parametrize("epochs", [2**15 - 1, 2**15, 100_000])  # the epoch column's two widths
+def test_the_panels_plot_the_runs_epochs_at_every_length(epochs):
+    """The browser receives the epochs as the narrowest integers that hold them: none may wrap."""
+    data = epoch_chart_data(runs(Scenario("sigmoid", ("quadratic",), 0.5, epochs)), "sigmoid")
+    sampled = set(np.unique(np.linspace(0, epochs, 2000).round().astype(int)))  # 2,000 evenly spread
+    for _panel, part in data.groupby("panel"):
+        assert set(part["epoch"].astype(int)) == sampled
