@@ -52,4 +52,30 @@ def page_times(repeats: int) -> list[tuple[str, float, float | None]]:
         times = [_timed(at, change(i)) for i in range(repeats)]
         results.append((case, statistics.median(times), target))
     at.select_slider(key="epochs").set_value(300).run()
+    results.append(
+        (
+            "a new scenario prepared: runs, chart data, words (mean over the epoch choices)",
+            prepared_ms(repeats),
+            None,
+        )
+    )
     return results
+
+
+def prepared_ms(repeats: int) -> float:
+    """What a new scenario costs the server before the page draws it (`cache.prepare`: the runs,
+    the charts' data as Arrow, the findings and summaries), the mean over the epoch slider's
+    choices of the median of `repeats` new scenarios each: a class's changes are spread over them."""
+    from lossdemo.controls.scenario import EPOCH_CHOICES, Scenario
+    from lossdemo.page.cache import prepare
+
+    medians = []
+    for epochs in EPOCH_CHOICES:
+        times = []
+        for i in range(repeats + 1):  # the first warms
+            scenario = Scenario(eta=0.1 + 0.001 * i, epochs=epochs)
+            start = time.perf_counter()
+            prepare(scenario)
+            times.append(1e3 * (time.perf_counter() - start))
+        medians.append(statistics.median(times[1:]))
+    return statistics.mean(medians)
