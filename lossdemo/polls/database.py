@@ -12,7 +12,9 @@ taking turns costs little. WAL mode keeps commits cheap and the file readable du
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, make_url
@@ -52,14 +54,31 @@ def new_engine(url: str) -> Engine:
     @event.listens_for(engine, "connect")
     def configure(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN, below, not the sqlite3 module
-        for pragma in (f"busy_timeout = {BUSY_TIMEOUT_MS}", "journal_mode = WAL", "foreign_keys = ON"):
-            dbapi_connection.execute(f"PRAGMA {pragma}")
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        write_ahead_log(dbapi_connection)
+        dbapi_connection.execute("PRAGMA foreign_keys = ON")
 
     @event.listens_for(engine, "begin")
     def begin_immediately(connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def write_ahead_log(connection: sqlite3.Connection) -> None:
+    """Put the database in WAL mode (it stays so, in the file). Switching a new database takes an
+    exclusive lock that SQLite does not wait for under the busy timeout: when several processes
+    open a new database at once, the losers get "database is locked" at once. They try again until
+    the winner's switch is done (then the pragma only reads the mode), within the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def shared_engine(url: str) -> Engine:
