@@ -496,15 +496,14 @@ def landscape_spec(
     `surface_images`: a panel's may hold its loss's rows only), the epoch cursor and the accessible
     `description`. Each panel's colour scale spans its image's range (parameter `cost_range_<i>`)."""
     spec = json.loads(_landscape_spec(neuron, losses, names, (w_axis.size, b_axis.size), panel))
-    images = data[IMAGE]
+    extents = data[IMAGE].set_index("loss")
     ranges = [
-        {"name": _cost_range(i), "value": [float(row["low"]), float(row["high"])]}
+        {"name": _cost_range(i), "value": [float(extents.at[names[i], end]) for end in ("low", "high")]}
         for i in (range(len(names)) if panel is None else [panel])
-        for row in [images[images["loss"] == names[i]].iloc[0]]
     ]
     spec["description"] = description
     spec["params"] = spec.get("params", []) + cursor + window_params(w_axis, b_axis) + ranges
-    spec["datasets"] = {IMAGE: images, SURFACE: data[SURFACE], PATH: data[PATH]}
+    spec["datasets"] = {IMAGE: data[IMAGE], SURFACE: data[SURFACE], PATH: data[PATH]}
     return spec
 
 

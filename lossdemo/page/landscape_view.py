@@ -16,7 +16,16 @@ import pandas as pd
 import streamlit as st
 
 from lossdemo.charts.data_curves import CURVE_PANELS, curves_spec
-from lossdemo.charts.landscape import EXAMPLE_FIELDS, IMAGE, PICK, landscape_spec, outputs_spec, starts_spec
+from lossdemo.charts.landscape import (
+    EXAMPLE_FIELDS,
+    IMAGE,
+    PATH,
+    PICK,
+    SURFACE,
+    landscape_spec,
+    outputs_spec,
+    starts_spec,
+)
 from lossdemo.charts.style import legend_html
 from lossdemo.controls.data_sets import (
     COLUMNS,
@@ -244,8 +253,8 @@ def landscape_view(scenario: Scenario, log_scale: bool, timer_on: bool, present:
     axes = (shown.w_axis, shown.b_axis, cursor, description)
     for i, column in loss_columns(len(losses)):
         data = {
-            "surface": shown.surface_by_loss[i],
-            "path": shown.path_by_loss[i],
+            SURFACE: shown.surface_by_loss[i],
+            PATH: shown.path_by_loss[i],
             IMAGE: shown.images.iloc[[i]],
         }
         spec = landscape_spec(data, "sigmoid", losses, names, *axes, panel=i)
@@ -258,7 +267,7 @@ def landscape_view(scenario: Scenario, log_scale: bool, timer_on: bool, present:
             on_select=partial(state.load_start, key),
             selection_mode=PICK,
         )
-    whole = {"surface": shown.surface, "path": shown.path, IMAGE: shown.images}
+    whole = {SURFACE: shown.surface, PATH: shown.path, IMAGE: shown.images}
     figure = partial(landscape_spec, whole, "sigmoid", losses, names, *axes)  # every loss's panel in a row
     st.caption(click_note())
     st.markdown(
